@@ -1,0 +1,167 @@
+// load_sources.cypher — replace everything one batch of sources says, in one atomic statement.
+// Parameters:
+//   $sources  list of source keys (repo:path) whose previous edges are removed first
+//   $run      the ingest run id stamped on every node and edge written
+//   $<label>_rows  [{key, props}] for each node label (repo, sourcefile, project, package, version,
+//                  image, service, environment, owner, advisory)
+//   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
+//   $<type>_rows   [{src, dst, source, props}] for each source-stamped relationship
+// Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
+// Neo4j (one transaction) both apply a batch completely or not at all.
+OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
+DELETE old1
+WITH count(*) AS step1
+OPTIONAL MATCH ()-[old2:DESCRIBES]->() WHERE old2.source IN $sources
+DELETE old2
+WITH count(*) AS step2
+OPTIONAL MATCH ()-[old3:DECLARES]->() WHERE old3.source IN $sources
+DELETE old3
+WITH count(*) AS step3
+OPTIONAL MATCH ()-[old4:RESOLVES]->() WHERE old4.source IN $sources
+DELETE old4
+WITH count(*) AS step4
+OPTIONAL MATCH ()-[old5:DEPENDS_ON]->() WHERE old5.source IN $sources
+DELETE old5
+WITH count(*) AS step5
+OPTIONAL MATCH ()-[old6:PUBLISHED_BY]->() WHERE old6.source IN $sources
+DELETE old6
+WITH count(*) AS step6
+OPTIONAL MATCH ()-[old7:BUILT_FROM]->() WHERE old7.source IN $sources
+DELETE old7
+WITH count(*) AS step7
+OPTIONAL MATCH ()-[old8:RUNS]->() WHERE old8.source IN $sources
+DELETE old8
+WITH count(*) AS step8
+OPTIONAL MATCH ()-[old9:IN]->() WHERE old9.source IN $sources
+DELETE old9
+WITH count(*) AS step9
+OPTIONAL MATCH ()-[old10:OWNS]->() WHERE old10.source IN $sources
+DELETE old10
+WITH count(*) AS step10
+OPTIONAL MATCH ()-[old11:AFFECTS]->() WHERE old11.source IN $sources
+DELETE old11
+WITH count(*) AS step11
+UNWIND $repo_rows AS row
+MERGE (n12:Repo {key: row.key})
+SET n12 += row.props, n12.run = $run
+WITH count(*) AS step12
+UNWIND $sourcefile_rows AS row
+MERGE (n13:SourceFile {key: row.key})
+SET n13 += row.props, n13.run = $run
+WITH count(*) AS step13
+UNWIND $project_rows AS row
+MERGE (n14:Project {key: row.key})
+SET n14 += row.props, n14.run = $run
+WITH count(*) AS step14
+UNWIND $package_rows AS row
+MERGE (n15:Package {key: row.key})
+SET n15 += row.props, n15.run = $run
+WITH count(*) AS step15
+UNWIND $version_rows AS row
+MERGE (n16:Version {key: row.key})
+SET n16 += row.props, n16.run = $run
+WITH count(*) AS step16
+UNWIND $image_rows AS row
+MERGE (n17:Image {key: row.key})
+SET n17 += row.props, n17.run = $run
+WITH count(*) AS step17
+UNWIND $service_rows AS row
+MERGE (n18:Service {key: row.key})
+SET n18 += row.props, n18.run = $run
+WITH count(*) AS step18
+UNWIND $environment_rows AS row
+MERGE (n19:Environment {key: row.key})
+SET n19 += row.props, n19.run = $run
+WITH count(*) AS step19
+UNWIND $owner_rows AS row
+MERGE (n20:Owner {key: row.key})
+SET n20 += row.props, n20.run = $run
+WITH count(*) AS step20
+UNWIND $advisory_rows AS row
+MERGE (n21:Advisory {key: row.key})
+SET n21 += row.props, n21.run = $run
+WITH count(*) AS step21
+UNWIND $version_of_rows AS row
+MATCH (v22:Version {key: row.src})
+MATCH (p22:Package {key: row.dst})
+MERGE (v22)-[:VERSION_OF]->(p22)
+WITH count(*) AS step22
+UNWIND $contains_rows AS row
+MATCH (a23:Repo {key: row.src})
+MATCH (b23:Project {key: row.dst})
+CREATE (a23)-[r23:CONTAINS]->(b23)
+SET r23 += row.props, r23.source = row.source, r23.run = $run
+WITH count(*) AS step23
+UNWIND $describes_rows AS row
+MATCH (a24:SourceFile {key: row.src})
+MATCH (b24:Project {key: row.dst})
+CREATE (a24)-[r24:DESCRIBES]->(b24)
+SET r24 += row.props, r24.source = row.source, r24.run = $run
+WITH count(*) AS step24
+UNWIND $declares_rows AS row
+MATCH (a25:Project {key: row.src})
+MATCH (b25:Package {key: row.dst})
+CREATE (a25)-[r25:DECLARES]->(b25)
+SET r25 += row.props, r25.source = row.source, r25.run = $run
+WITH count(*) AS step25
+UNWIND $resolves_rows AS row
+MATCH (a26:Project {key: row.src})
+MATCH (b26:Version {key: row.dst})
+CREATE (a26)-[r26:RESOLVES]->(b26)
+SET r26 += row.props, r26.source = row.source, r26.run = $run
+WITH count(*) AS step26
+UNWIND $depends_on_rows AS row
+MATCH (a27:Version {key: row.src})
+MATCH (b27:Package {key: row.dst})
+CREATE (a27)-[r27:DEPENDS_ON]->(b27)
+SET r27 += row.props, r27.source = row.source, r27.run = $run
+WITH count(*) AS step27
+UNWIND $published_by_rows AS row
+MATCH (a28:Package {key: row.src})
+MATCH (b28:Project {key: row.dst})
+CREATE (a28)-[r28:PUBLISHED_BY]->(b28)
+SET r28 += row.props, r28.source = row.source, r28.run = $run
+WITH count(*) AS step28
+UNWIND $built_from_rows AS row
+MATCH (a29:Image {key: row.src})
+MATCH (b29:Project {key: row.dst})
+CREATE (a29)-[r29:BUILT_FROM]->(b29)
+SET r29 += row.props, r29.source = row.source, r29.run = $run
+WITH count(*) AS step29
+UNWIND $runs_rows AS row
+MATCH (a30:Service {key: row.src})
+MATCH (b30:Image {key: row.dst})
+CREATE (a30)-[r30:RUNS]->(b30)
+SET r30 += row.props, r30.source = row.source, r30.run = $run
+WITH count(*) AS step30
+UNWIND $in_rows AS row
+MATCH (a31:Service {key: row.src})
+MATCH (b31:Environment {key: row.dst})
+CREATE (a31)-[r31:IN]->(b31)
+SET r31 += row.props, r31.source = row.source, r31.run = $run
+WITH count(*) AS step31
+UNWIND $owns_repo_rows AS row
+MATCH (a32:Owner {key: row.src})
+MATCH (b32:Repo {key: row.dst})
+CREATE (a32)-[r32:OWNS]->(b32)
+SET r32 += row.props, r32.source = row.source, r32.run = $run
+WITH count(*) AS step32
+UNWIND $owns_project_rows AS row
+MATCH (a33:Owner {key: row.src})
+MATCH (b33:Project {key: row.dst})
+CREATE (a33)-[r33:OWNS]->(b33)
+SET r33 += row.props, r33.source = row.source, r33.run = $run
+WITH count(*) AS step33
+UNWIND $owns_service_rows AS row
+MATCH (a34:Owner {key: row.src})
+MATCH (b34:Service {key: row.dst})
+CREATE (a34)-[r34:OWNS]->(b34)
+SET r34 += row.props, r34.source = row.source, r34.run = $run
+WITH count(*) AS step34
+UNWIND $affects_rows AS row
+MATCH (a35:Advisory {key: row.src})
+MATCH (b35:Package {key: row.dst})
+CREATE (a35)-[r35:AFFECTS]->(b35)
+SET r35 += row.props, r35.source = row.source, r35.run = $run
+WITH count(*) AS step35
+RETURN step35 AS last_rows

@@ -1,0 +1,26 @@
+// schema.cypher — Neo4j constraints and indexes (idempotent; run by `depwave db start` and every ingest).
+// Parameters: none. Statements are separated by semicolons.
+// The FalkorDB variant is schema.falkordb.cypher (its DDL differs: no constraints in Cypher).
+CREATE CONSTRAINT repo_key IF NOT EXISTS FOR (n:Repo) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT sourcefile_key IF NOT EXISTS FOR (n:SourceFile) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT project_key IF NOT EXISTS FOR (n:Project) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT package_key IF NOT EXISTS FOR (n:Package) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT version_key IF NOT EXISTS FOR (n:Version) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT image_key IF NOT EXISTS FOR (n:Image) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT service_key IF NOT EXISTS FOR (n:Service) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT environment_key IF NOT EXISTS FOR (n:Environment) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT owner_key IF NOT EXISTS FOR (n:Owner) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT advisory_key IF NOT EXISTS FOR (n:Advisory) REQUIRE n.key IS UNIQUE;
+CREATE INDEX project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
+CREATE INDEX version_package IF NOT EXISTS FOR (n:Version) ON (n.package);
+CREATE INDEX contains_source IF NOT EXISTS FOR ()-[r:CONTAINS]-() ON (r.source);
+CREATE INDEX describes_source IF NOT EXISTS FOR ()-[r:DESCRIBES]-() ON (r.source);
+CREATE INDEX declares_source IF NOT EXISTS FOR ()-[r:DECLARES]-() ON (r.source);
+CREATE INDEX resolves_source IF NOT EXISTS FOR ()-[r:RESOLVES]-() ON (r.source);
+CREATE INDEX depends_on_source IF NOT EXISTS FOR ()-[r:DEPENDS_ON]-() ON (r.source);
+CREATE INDEX published_by_source IF NOT EXISTS FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
+CREATE INDEX built_from_source IF NOT EXISTS FOR ()-[r:BUILT_FROM]-() ON (r.source);
+CREATE INDEX runs_source IF NOT EXISTS FOR ()-[r:RUNS]-() ON (r.source);
+CREATE INDEX in_source IF NOT EXISTS FOR ()-[r:IN]-() ON (r.source);
+CREATE INDEX owns_source IF NOT EXISTS FOR ()-[r:OWNS]-() ON (r.source);
+CREATE INDEX affects_source IF NOT EXISTS FOR ()-[r:AFFECTS]-() ON (r.source)

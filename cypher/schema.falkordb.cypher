@@ -1,0 +1,25 @@
+// dialect: falkordb
+// schema.falkordb.cypher — FalkorDB indexes (the embedded store). Parameters: none.
+// FalkorDB has no CREATE CONSTRAINT in Cypher and no IF NOT EXISTS: the store ignores
+// "already indexed" errors. Uniqueness of keys is kept by MERGE in load_sources.cypher.
+CREATE INDEX FOR (n:Repo) ON (n.key);
+CREATE INDEX FOR (n:SourceFile) ON (n.key);
+CREATE INDEX FOR (n:Project) ON (n.key, n.name);
+CREATE INDEX FOR (n:Package) ON (n.key);
+CREATE INDEX FOR (n:Version) ON (n.key, n.package);
+CREATE INDEX FOR (n:Image) ON (n.key);
+CREATE INDEX FOR (n:Service) ON (n.key);
+CREATE INDEX FOR (n:Environment) ON (n.key);
+CREATE INDEX FOR (n:Owner) ON (n.key);
+CREATE INDEX FOR (n:Advisory) ON (n.key);
+CREATE INDEX FOR ()-[r:CONTAINS]-() ON (r.source);
+CREATE INDEX FOR ()-[r:DESCRIBES]-() ON (r.source);
+CREATE INDEX FOR ()-[r:DECLARES]-() ON (r.source);
+CREATE INDEX FOR ()-[r:RESOLVES]-() ON (r.source);
+CREATE INDEX FOR ()-[r:DEPENDS_ON]-() ON (r.source);
+CREATE INDEX FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
+CREATE INDEX FOR ()-[r:BUILT_FROM]-() ON (r.source);
+CREATE INDEX FOR ()-[r:RUNS]-() ON (r.source);
+CREATE INDEX FOR ()-[r:IN]-() ON (r.source);
+CREATE INDEX FOR ()-[r:OWNS]-() ON (r.source);
+CREATE INDEX FOR ()-[r:AFFECTS]-() ON (r.source)

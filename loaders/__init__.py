@@ -1,0 +1,1 @@
+"""Loaders turn manifests, lockfiles, SBOMs and deployment files into plain records."""

@@ -1,0 +1,87 @@
+"""The loader contract.
+
+A loader is pure: it gets the text of one file and where it lives, and returns records plus
+warnings. It never touches the network, the file system or a package manager. A file it
+cannot use at all raises :class:`~planner.errors.ParseError` (``path:line: reason``); anything
+usable but incomplete becomes a warning.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from abc import ABC, abstractmethod
+from typing import Any
+
+from planner.errors import ParseError
+from planner.model import ParseResult, ParseWarning, Source
+
+
+class Loader(ABC):
+    """One file format."""
+
+    #: short, stable name shown in summaries (``cyclonedx-json``)
+    name: str = ""
+
+    @abstractmethod
+    def matches(self, filename: str) -> bool:
+        """Cheap check on the file name alone (no reading) whether this loader handles it."""
+
+    @abstractmethod
+    def parse(self, text: str, source: Source) -> ParseResult:
+        """Parse one file's text into records and warnings."""
+
+
+class LineIndex:
+    """Maps character offsets in a text to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            self._starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+
+    def line_of_offset(self, offset: int) -> int:
+        """The line holding ``offset``."""
+        return bisect.bisect_right(self._starts, offset)
+
+    def line_of(self, needle: str, start: int = 0) -> int | None:
+        """The line of the first occurrence of ``needle`` at or after ``start``, if any."""
+        pos = self._text.find(needle, start)
+        return None if pos < 0 else self.line_of_offset(pos)
+
+
+def load_json(text: str, source: Source, warnings: list[ParseWarning]) -> Any:
+    """Parse JSON strictly: a syntax error is a ``ParseError``; duplicate keys are warned about."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                duplicates.append(k)
+            out[k] = v
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise ParseError(source.display, exc.lineno, f"malformed JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ParseError(source.display, 1, "JSON nested too deeply") from None
+    if duplicates:
+        lines = LineIndex(text)
+        for key in sorted(set(duplicates)):
+            warnings.append(
+                ParseWarning(source.display, lines.line_of(json.dumps(key)), f"duplicate key {key!r}: last one used")
+            )
+    return data
+
+
+def expect(cond: bool, source: Source, line: int | None, reason: str) -> None:
+    """Raise a ``ParseError`` unless ``cond`` holds."""
+    if not cond:
+        raise ParseError(source.display, line, reason)

@@ -1,0 +1,313 @@
+"""The ``depwave`` command line: parse options, call the library, render. Exit codes live here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner import __version__
+from planner.errors import DepwaveError, LoadError, QueryError, StoreUnavailable, UsageError
+
+# One table of exit codes (README "Exit codes" repeats it).
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # something exposed (exposure, plan)
+EXIT_USAGE = 2  # bad command line, parameter or configuration
+EXIT_COMPLETED_WITH_ERRORS = 3  # some inputs were skipped; everything else was done
+EXIT_STORE = 4  # the store cannot be started or reached
+EXIT_QUERY = 5  # the store rejected a query or a load
+EXIT_INTERNAL = 70  # a bug in depwave
+
+_EXIT_FOR = (
+    (UsageError, EXIT_USAGE),
+    (StoreUnavailable, EXIT_STORE),
+    (QueryError, EXIT_QUERY),
+    (LoadError, EXIT_QUERY),
+)
+
+
+class App:
+    """Settings shared by every command, and the store opened on first use."""
+
+    def __init__(self, store_kind: str | None, data_dir: Path | None) -> None:
+        self.store_kind = store_kind
+        self.data_dir = data_dir
+        self._store = None
+
+    def store(self, start: bool = True):
+        """The configured store (embedded by default), opened once."""
+        if self._store is None:
+            from planner.store import open_store
+
+            self._store = open_store(self.store_kind, self.data_dir, start=start)
+        return self._store
+
+    def close(self) -> None:
+        """Close the store connection."""
+        if self._store is not None:
+            self._store.close()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format table|json`` on every command."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="Output for people (table) or scripts (json, stable schema).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_kind",
+    type=click.Choice(["embedded", "neo4j"]),
+    envvar="DEPWAVE_STORE",
+    default=None,
+    help="Graph store [env DEPWAVE_STORE; default embedded].",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DEPWAVE_DATA_DIR",
+    default=None,
+    help="Embedded store directory [env DEPWAVE_DATA_DIR; default $XDG_DATA_HOME/depwave].",
+)
+@click.version_option(__version__, prog_name="depwave")
+@click.pass_context
+def cli(ctx: click.Context, store_kind: str | None, data_dir: Path | None) -> None:
+    """depwave: what depends on a vulnerable package, and how to get every service onto a fix."""
+    ctx.obj = App(store_kind, data_dir)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --------------------------------------------------------------------------------------- ingest
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--repo", help="Treat everything under PATHS as this one repository.")
+@click.option("--force", is_flag=True, help="Re-read files even when their content is unchanged.")
+@click.option("--no-prune", is_flag=True, help="Keep files that disappeared from a walked repository.")
+@click.option("--strict", is_flag=True, help="Also exit 3 when files loaded with warnings.")
+@click.option("--allow-errors", is_flag=True, help="Exit 0 even when some files had to be skipped.")
+@click.option("--max-file-size", type=int, default=64, show_default=True, help="Skip files larger than this (MiB).")
+@format_option
+@pass_app
+def ingest(
+    app: App,
+    paths: tuple[Path, ...],
+    repo: str | None,
+    force: bool,
+    no_prune: bool,
+    strict: bool,
+    allow_errors: bool,
+    max_file_size: int,
+    fmt: str,
+) -> None:
+    """Read manifests, lockfiles and SBOMs under PATHS into the graph."""
+    from planner import ingest as ingest_mod
+    from planner.render import ingest_view
+
+    if max_file_size < 1:
+        raise UsageError("--max-file-size must be at least 1 MiB")
+    store = app.store()
+    with ingest_view.progress(enabled=fmt == "table") as tick:
+        report = ingest_mod.ingest(
+            store,
+            list(paths),
+            repo=repo,
+            force=force,
+            prune=not no_prune,
+            max_bytes=max_file_size * 1024 * 1024,
+            progress=tick,
+        )
+    stats = store.stats()
+    if fmt == "json":
+        from planner.render import emit_json
+
+        emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "graph": stats})
+    else:
+        ingest_view.show(report, stats)
+    if (report.errors and not allow_errors) or (strict and report.warnings):
+        sys.exit(EXIT_COMPLETED_WITH_ERRORS)
+
+
+# ---------------------------------------------------------------------------------------- query
+
+
+def _param(value: str) -> tuple[str, Any]:
+    if "=" not in value:
+        raise UsageError(f"--param {value!r}: expected NAME=VALUE")
+    name, raw = value.split("=", 1)
+    try:
+        return name, json.loads(raw)
+    except json.JSONDecodeError:
+        return name, raw
+
+
+@cli.command()
+@click.argument("query_ref", required=False)
+@click.option("-e", "--execute", "cypher", help="Cypher text to run.")
+@click.option("-p", "--param", "params", multiple=True, help="NAME=VALUE (VALUE parsed as JSON when it can be).")
+@click.option("--write", is_flag=True, help="Allow the query to write (read-only otherwise).")
+@format_option
+@pass_app
+def query(app: App, query_ref: str | None, cypher: str | None, params: tuple[str, ...], write: bool, fmt: str) -> None:
+    """Run Cypher: -e TEXT, a .cypher FILE, or the NAME of a catalog query (docs/queries.md)."""
+    from planner import catalog
+    from planner.render import query_view
+
+    if bool(cypher) == bool(query_ref):
+        raise UsageError("give either -e CYPHER or one FILE / catalog query name")
+    if cypher is None:
+        assert query_ref is not None
+        if os.path.isfile(query_ref):
+            cypher = Path(query_ref).read_text(encoding="utf-8")
+        elif query_ref in catalog.names():
+            cypher = catalog.text(query_ref)
+        else:
+            raise UsageError(f"{query_ref!r} is neither a file nor a catalog query (depwave query --list)")
+    rows = app.store().run(cypher, dict(_param(p) for p in params), write=write)
+    query_view.show(rows, fmt)
+
+
+# ----------------------------------------------------------------------------------- dependents
+
+
+@cli.command()
+@click.argument("purl")
+@click.option("--depth", type=int, default=None, help="Follow chains through at most N projects (1: direct users).")
+@format_option
+@pass_app
+def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
+    """What depends on PURL (versionless or @version), directly and through internal libraries."""
+    from planner.dependents import find_dependents
+    from planner.render import dependents_view
+
+    result = find_dependents(app.store(), purl, max_projects=depth)
+    dependents_view.show(result, fmt)
+
+
+# ------------------------------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Start, stop, inspect or empty the graph store."""
+
+
+@db.command("start")
+@format_option
+@pass_app
+def db_start(app: App, fmt: str) -> None:
+    """Start the embedded store (or check Neo4j answers) and create the schema."""
+    store = app.store()
+    store.ensure_schema()
+    _show_status(store.describe() | {"running": True}, fmt)
+
+
+@db.command("stop")
+@format_option
+@pass_app
+def db_stop(app: App, fmt: str) -> None:
+    """Stop the embedded store, saving it to disk."""
+    from planner.store import default_data_dir, embedded_server
+
+    kind = app.store_kind or os.environ.get("DEPWAVE_STORE") or "embedded"
+    if kind != "embedded":
+        raise UsageError("Neo4j is not started by depwave: stop it with `docker compose down`")
+    data_dir = app.data_dir or default_data_dir()
+    stopped = embedded_server.stop(data_dir)
+    _show_status({"store": "embedded", "data_dir": str(data_dir), "stopped": stopped, "running": False}, fmt)
+
+
+@db.command("status")
+@format_option
+@pass_app
+def db_status(app: App, fmt: str) -> None:
+    """Is the store running? (exit 4 when it is not)."""
+    try:
+        info = app.store(start=False).describe() | {"running": True}
+    except StoreUnavailable as exc:
+        _show_status({"running": False, "reason": str(exc)}, fmt)
+        sys.exit(EXIT_STORE)
+    _show_status(info, fmt)
+
+
+@db.command("stats")
+@format_option
+@pass_app
+def db_stats(app: App, fmt: str) -> None:
+    """Node counts per label and relationship counts per type."""
+    from planner.render import emit_json, ingest_view
+
+    stats = app.store().stats()
+    if fmt == "json":
+        emit_json({"schema": "depwave.stats/1", **stats})
+    else:
+        ingest_view.show_stats(stats)
+
+
+@db.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def db_reset(app: App, yes: bool) -> None:
+    """Delete the whole graph."""
+    if not yes and not click.confirm("Delete the whole depwave graph?", default=False):
+        raise UsageError("reset cancelled")
+    app.store().reset()
+    click.echo("graph deleted")
+
+
+def _show_status(info: dict[str, Any], fmt: str) -> None:
+    from planner.render import emit_json
+
+    if fmt == "json":
+        emit_json({"schema": "depwave.db/1", **info})
+    else:
+        for k, v in info.items():
+            click.echo(f"{k}: {v}")
+
+
+# ----------------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and map domain errors to exit codes, one sentence each."""
+    try:
+        cli.main(args=argv, prog_name="depwave", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except DepwaveError as exc:
+        click.echo(f"depwave: {exc}", err=True)
+        for cls, code in _EXIT_FOR:
+            if isinstance(exc, cls):
+                sys.exit(code)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("DEPWAVE_DEBUG"):
+            raise
+        click.echo(
+            f"depwave: internal error: {type(exc).__name__}: {exc} (set DEPWAVE_DEBUG=1 for a traceback)", err=True
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,317 @@
+"""Walk paths, read files through the loader registry, and load what they say into a store.
+
+Each file is a *source* keyed ``repo:path``. Loading replaces everything a source said before
+(one atomic statement per batch of sources), skips files whose content hash is unchanged, and
+never lets one bad file stop the run: it is reported as ``path:line: reason`` and skipped, and
+the store keeps that file's previous state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from loaders.base import Loader
+from loaders.registry import loader_for
+from planner.errors import DepwaveError, ParseError
+from planner.model import Source
+from planner.store.base import Store
+from planner.store.rows import GraphBatch, LoadedSource
+
+#: directories never walked: VCS metadata, dependency caches and build output
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "bower_components", "target", "build", "dist",
+        ".gradle", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".idea", ".terraform", ".next", ".cache",
+    }
+)  # fmt: skip
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+BATCH_ROWS = 5_000
+BATCH_SOURCES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A file some loader handles, with where it lives."""
+
+    file: Path
+    source: Source
+    loader: Loader
+    repo_root: Path
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did."""
+
+    run: str
+    files: int = 0
+    loaded: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    pruned: int = 0
+    orphans_removed: int = 0
+    rows: int = 0
+    edges: int = 0
+    seconds: float = 0.0
+    by_loader: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``completed-with-warnings`` or ``completed-with-errors``."""
+        if self.errors:
+            return "completed-with-errors"
+        return "completed-with-warnings" if self.warnings else "ok"
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form (documented in README, stable)."""
+        return {
+            "run": self.run,
+            "status": self.status,
+            "files": self.files,
+            "loaded": self.loaded,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "pruned": self.pruned,
+            "orphans_removed": self.orphans_removed,
+            "edges_written": self.edges,
+            "seconds": round(self.seconds, 3),
+            "by_loader": dict(sorted(self.by_loader.items())),
+            "warnings": self.warnings,
+            "errors": self.errors,
+        }
+
+
+class _RepoFinder:
+    """Which repository a file belongs to (see :func:`discover`)."""
+
+    def __init__(self, forced: str | None) -> None:
+        self.forced = forced
+        self._git: dict[Path, Path | None] = {}
+
+    def git_root(self, directory: Path) -> Path | None:
+        chain = []
+        d: Path | None = directory
+        found = None
+        while d is not None:
+            if d in self._git:
+                found = self._git[d]
+                break
+            chain.append(d)
+            if (d / ".git").exists():
+                found = d
+                break
+            d = d.parent if d.parent != d else None
+        for c in chain:
+            self._git[c] = found
+        return found
+
+    def repo_root(self, walk_root: Path, file: Path, org_layout: bool) -> Path:
+        if self.forced:
+            return walk_root
+        git = self.git_root(file.parent)
+        if git is not None:
+            return git
+        if org_layout:
+            rel = file.relative_to(walk_root)
+            return walk_root / rel.parts[0] if len(rel.parts) > 1 else walk_root
+        return walk_root
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
+    """Every file under ``paths`` that a loader handles, with its repository.
+
+    The repository of a file is, in order: ``repo`` when given (rooted at the walked path); the
+    nearest enclosing directory with a ``.git``; the walked directory itself when it has a file a
+    loader handles at its top level; otherwise each top-level subdirectory of the walked directory
+    is one repository (an organisation folder such as ``examples/``).
+    """
+    finder = _RepoFinder(repo)
+    out: list[Candidate] = []
+    seen: set[Path] = set()
+    for given in paths:
+        root = Path(given)
+        if root.is_file():
+            files = [root]
+            walk_root = root.parent
+            org_layout = False
+        else:
+            files = list(_walk(root))
+            walk_root = root
+            org_layout = not any(f.parent == root and loader_for(f.name) for f in files)
+        for f in files:
+            loader = loader_for(f.name)
+            if loader is None:
+                continue
+            resolved = f.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            repo_root = finder.repo_root(walk_root, f, org_layout)
+            name = repo or repo_root.resolve().name
+            rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
+            out.append(Candidate(f, Source(name, rel, str(f)), loader, repo_root.resolve()))
+    return out
+
+
+def new_run_id() -> str:
+    """A sortable, unique ingest run id."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
+    """Text and sha256 of a file; raises ParseError for unreadable, oversized or non-UTF-8 files."""
+    display = cand.source.display
+    try:
+        size = cand.file.stat().st_size
+        if size > max_bytes:
+            raise ParseError(display, None, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped")
+        with open(cand.file, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ParseError(display, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ParseError(display, None, f"file grew over the {max_bytes:,}-byte limit while reading; skipped")
+    if b"\x00" in data[:8192]:
+        raise ParseError(display, 1, "binary file (NUL bytes), not text")
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(display, line, f"not valid UTF-8 at byte {exc.start}") from None
+    return text, digest
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    repo: str | None = None,
+    force: bool = False,
+    prune: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Load every recognised file under ``paths`` into ``store``; see the module docstring."""
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    report = IngestReport(run=new_run_id())
+    store.ensure_schema()
+    candidates = discover(paths, repo)
+    report.files = len(candidates)
+    known = {} if force else _digests(store, [c.source.key for c in candidates])
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    pending: list[LoadedSource] = []
+    pending_rows = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows
+        if pending:
+            _load(store, pending, report, stamp)
+        pending, pending_rows = [], 0
+
+    for i, cand in enumerate(candidates, 1):
+        if progress:
+            progress(i, len(candidates), cand.source.display)
+        try:
+            text, digest = read_source(cand, max_bytes)
+            if known.get(cand.source.key) == digest:
+                report.unchanged += 1
+                continue
+            result = cand.loader.parse(text, cand.source)
+        except ParseError as exc:
+            report.skipped += 1
+            report.errors.append(str(exc))
+            continue
+        except RecursionError:
+            report.skipped += 1
+            report.errors.append(f"{cand.source.display}:0: nested too deeply to read; skipped")
+            continue
+        except Exception as exc:  # a loader bug must not stop the run
+            report.skipped += 1
+            report.errors.append(
+                f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
+                f"({type(exc).__name__}: {exc}); skipped"
+            )
+            continue
+        report.warnings.extend(str(w) for w in result.warnings)
+        report.by_loader[cand.loader.name] += 1
+        pending.append(LoadedSource(cand.source, digest, cand.loader.name, result))
+        pending_rows += len(result.records)
+        if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
+            flush()
+    flush()
+    if prune:
+        report.pruned = _prune(store, paths, candidates)
+    if report.loaded or report.pruned:
+        removed = store.write("delete_orphans")
+        if removed:
+            report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _digests(store: Store, keys: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for i in range(0, len(keys), 1000):
+        for row in store.query("list_source_digests", {"keys": keys[i : i + 1000]}):
+            out[row["key"]] = row["sha256"]
+    return out
+
+
+def _load(store: Store, items: list[LoadedSource], report: IngestReport, stamp: str) -> None:
+    """Load a batch; if it fails, load its sources one by one so one bad source costs only itself."""
+    batch = GraphBatch()
+    for item in items:
+        batch.add(item, stamp)
+    try:
+        store.load(batch, report.run)
+    except DepwaveError as exc:
+        if len(items) > 1:
+            for item in items:
+                _load(store, [item], report, stamp)
+            return
+        report.skipped += 1
+        report.by_loader[items[0].loader] -= 1
+        report.errors.append(f"{items[0].source.display}:0: the store rejected this file's records ({exc}); skipped")
+        return
+    report.loaded += len(items)
+    report.edges += batch.edge_count
+    report.rows += batch.row_count
+
+
+def _prune(store: Store, paths: list[Path], candidates: list[Candidate]) -> int:
+    """Forget files that disappeared from repositories walked from their root."""
+    walked = [p.resolve() for p in paths if p.is_dir()]
+    roots: dict[str, Path] = {}
+    for c in candidates:
+        if any(c.repo_root == w or c.repo_root.is_relative_to(w) for w in walked):
+            roots[c.source.repo] = c.repo_root
+    if not roots:
+        return 0
+    present = {c.source.key for c in candidates}
+    gone = [r["key"] for r in store.query("list_repo_sources", {"repos": sorted(roots)}) if r["key"] not in present]
+    if gone:
+        store.write("delete_sources", {"sources": gone})
+    return len(gone)

@@ -1,0 +1,257 @@
+"""Backend-neutral records: what loaders emit and what stores load.
+
+Every record is a frozen dataclass. Packages and versions are keyed by normalised purls
+(:mod:`planner.purl`); a project is keyed by where it lives (repo, directory) and what it is
+(its versionless purl), see :func:`project_key`. ``docs/model.md`` documents the graph these
+records become.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Normalised scope classes shared by every ecosystem.  The raw scope as the ecosystem names it
+# (``compile``, ``devDependencies``, ``required`` ...) is kept beside it as ``raw_scope``.
+SCOPES = ("runtime", "provided", "optional", "peer", "test", "dev", "build", "unknown")
+NON_RUNTIME_SCOPES = frozenset({"test", "dev", "build"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a file lives: its repository, its path inside it, and how to show it to a user."""
+
+    repo: str
+    path: str  # repo-relative, POSIX separators
+    display: str  # the path as the user gave or sees it, used in ``path:line`` messages
+
+    @property
+    def key(self) -> str:
+        """The source's identity in the graph: ``repo:path``."""
+        return f"{self.repo}:{self.path}"
+
+    @property
+    def directory(self) -> str:
+        """The repo-relative directory of the file, ``.`` for the repository root."""
+        return posixpath.dirname(self.path) or "."
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A ``file:line`` inside a repository."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something a loader could not use; rendered as ``path:line: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line if self.line is not None else 0}: {self.message}"
+
+
+def project_key(repo: str, directory: str, package: str) -> str:
+    """The key of a project: ``repo/dir#versionless-purl``.
+
+    Two files in the same directory describing the same package (a ``pom.xml`` and the SBOM
+    built from it) are one project; the same name in two repositories is two projects.
+    """
+    directory = directory.strip("/") or "."
+    return f"{repo}/{directory}#{package}"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A build unit: a Maven module, a Gradle subproject, an npm/Python/Go/Cargo package."""
+
+    key: str
+    name: str
+    ecosystem: str  # purl type: maven, npm, pypi, golang, cargo, generic ...
+    repo: str
+    path: str  # repo-relative directory
+    manifest: str  # repo-relative path of the file that defines it
+    purl: str | None = None  # its own coordinates, versioned when known
+    version: str | None = None
+    kind: str = "unknown"  # library | application | service | test | unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """``(:Project)-[:DECLARES]->(:Package)``: a direct dependency as written in a manifest."""
+
+    project: str  # Project.key
+    package: str  # versionless purl
+    range: str | None  # the requirement as written (``2.14.1``, ``^4.17.15``, ``[2.15,)``), None if absent
+    scope: str = "runtime"
+    raw_scope: str | None = None
+    optional: bool = False
+    location: Location | None = None
+    version_location: Location | None = None  # where the effective version is set, when elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """``(:Project)-[:RESOLVES]->(:Version)``: what a lockfile, tree or SBOM pins."""
+
+    project: str
+    version: str  # versioned purl
+    scope: str = "runtime"
+    raw_scope: str | None = None
+    depth: int | None = None  # 1 = direct, None = unknown
+    path: tuple[str, ...] = ()  # versioned purls from the direct dependency down to this one
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDependency:
+    """``(:Version)-[:DEPENDS_ON]->(:Package)``: dependency metadata of a package version."""
+
+    version: str  # versioned purl of the dependent
+    package: str  # versionless purl of the dependency
+    range: str | None = None
+    resolved: str | None = None  # the version a resolution picked, when the source says
+    scope: str = "runtime"
+
+
+@dataclass(frozen=True, slots=True)
+class Publishes:
+    """``(:Package)-[:PUBLISHED_BY]->(:Project)``: the project builds and publishes the package."""
+
+    project: str
+    package: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A container image, keyed by its normalised reference."""
+
+    key: str
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFrom:
+    """``(:Image)-[:BUILT_FROM]->(:Project)``."""
+
+    image: str
+    project: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A deployed workload."""
+
+    key: str
+    name: str
+    namespace: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Runs:
+    """``(:Service)-[:RUNS]->(:Image)``."""
+
+    service: str
+    image: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """Where services run: ``prod``, ``staging``, a cluster name."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedIn:
+    """``(:Service)-[:IN]->(:Environment)``."""
+
+    service: str
+    environment: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A team or person that owns code or services."""
+
+    key: str
+    name: str
+    kind: str = "team"  # team | user | email | group
+
+
+@dataclass(frozen=True, slots=True)
+class Owns:
+    """``(:Owner)-[:OWNS]->(:Repo|:Project|:Service)``."""
+
+    owner: str
+    target_label: str  # Repo | Project | Service
+    target: str
+    rule: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    """A security advisory (OSV id)."""
+
+    key: str
+    summary: str | None = None
+    aliases: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Affects:
+    """``(:Advisory)-[:AFFECTS]->(:Package)`` with the affected ranges as OSV JSON text."""
+
+    advisory: str
+    package: str
+    ranges: str
+    fixed: tuple[str, ...] = ()
+
+
+Record = (
+    Project
+    | Declared
+    | Resolved
+    | VersionDependency
+    | Publishes
+    | Image
+    | BuiltFrom
+    | Service
+    | Runs
+    | Environment
+    | DeployedIn
+    | Owner
+    | Owns
+    | Advisory
+    | Affects
+)
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a loader returns: records plus warnings about what it skipped."""
+
+    records: list[Record] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def extend(self, records: Iterable[Record]) -> None:
+        """Append records."""
+        self.records.extend(records)

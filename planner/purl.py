@@ -1,0 +1,75 @@
+"""The one place that builds and normalises package URLs (purls).
+
+Graph keys: a ``Package`` node is keyed by the versionless purl (no qualifiers, no subpath),
+a ``Version`` node by that purl plus ``@version``. packageurl-python applies the per-type
+normalisation rules of the purl spec (PyPI names lower-cased with ``_`` -> ``-``, npm names
+lower-cased, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packageurl import PackageURL
+
+from planner.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Purl:
+    """A parsed, normalised purl reduced to what identifies a package version."""
+
+    type: str
+    namespace: str | None
+    name: str
+    version: str | None
+
+    @property
+    def package(self) -> str:
+        """The versionless key, e.g. ``pkg:maven/org.apache.logging.log4j/log4j-core``."""
+        return PackageURL(type=self.type, namespace=self.namespace, name=self.name).to_string()
+
+    @property
+    def key(self) -> str:
+        """The versioned key when a version is known, else the package key."""
+        return PackageURL(
+            type=self.type, namespace=self.namespace, name=self.name, version=self.version or None
+        ).to_string()
+
+    @property
+    def display_name(self) -> str:
+        """``group:artifact`` for Maven, ``@scope/name`` for npm, ``namespace/name`` otherwise."""
+        if not self.namespace:
+            return self.name
+        sep = ":" if self.type == "maven" else "/"
+        return f"{self.namespace}{sep}{self.name}"
+
+
+def parse(text: str) -> Purl:
+    """Parse and normalise a purl string; raise ``ValueError`` when it is not a purl."""
+    try:
+        p = PackageURL.from_string(text.strip())
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a package URL: {text!r} ({exc})") from exc
+    return Purl(p.type, p.namespace or None, p.name, p.version or None)
+
+
+def parse_user(text: str) -> Purl:
+    """Parse a purl typed by a user; a bad one is a usage error."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def build(type_: str, namespace: str | None, name: str, version: str | None = None) -> Purl:
+    """Build a normalised purl from its parts (raises ``ValueError`` on an invalid name)."""
+    if not name:
+        raise ValueError("a package URL needs a name")
+    p = PackageURL(type=type_, namespace=namespace or None, name=name, version=version or None)
+    return parse(p.to_string())
+
+
+def maven(group: str, artifact: str, version: str | None = None) -> Purl:
+    """Maven coordinates as a purl."""
+    return build("maven", group, artifact, version)

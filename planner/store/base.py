@@ -1,0 +1,65 @@
+"""The store interface: load a batch of sources, run a named catalog query, keep the schema."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from planner import catalog
+from planner.store.rows import GraphBatch
+
+Row = dict[str, Any]
+
+#: default query timeout in seconds (a hung query must not hang an incident response)
+QUERY_TIMEOUT_S = 60.0
+#: loads may be large; they get a longer limit
+LOAD_TIMEOUT_S = 600.0
+
+
+class Store(ABC):
+    """A Cypher graph store."""
+
+    kind: str = ""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create indexes and constraints if missing (idempotent)."""
+
+    @abstractmethod
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
+        """Run one statement; results are plain Python values (nodes become property maps)."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Delete the whole graph."""
+
+    @abstractmethod
+    def describe(self) -> dict[str, Any]:
+        """Where the store is and whether it answers (for ``depwave db status``)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections (the embedded server keeps running until ``db stop``)."""
+
+    def query(self, name: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run a read-only catalog query by name."""
+        return self.run(catalog.text(name), params or {}, write=False)
+
+    def write(self, name: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """Run a writing catalog query by name."""
+        return self.run(catalog.text(name), params or {}, write=True)
+
+    def load(self, batch: GraphBatch, run: str) -> None:
+        """Replace what the batch's sources said before with what they say now, atomically."""
+        self.run(catalog.text("load_sources"), batch.params(run), write=True)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type."""
+        nodes = {r["label"]: int(r["count"]) for r in self.query("count_nodes")}
+        rels = {r["type"]: int(r["count"]) for r in self.query("count_relationships")}
+        return {"nodes": nodes, "relationships": rels}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,272 @@
+"""Turn loader records into the parameter rows of ``load_sources.cypher``.
+
+Nodes that a record only mentions (the ``Package`` of a purl, the ``Version`` of a resolution,
+the ``Repo`` of a project) are derived here, so every relationship row has both endpoints in the
+same batch and no load can silently drop an edge.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner import purl as purls
+from planner.model import (
+    Advisory,
+    Affects,
+    BuiltFrom,
+    Declared,
+    DeployedIn,
+    Environment,
+    Image,
+    Location,
+    Owner,
+    Owns,
+    ParseResult,
+    Project,
+    Publishes,
+    Record,
+    Resolved,
+    Runs,
+    Service,
+    Source,
+    VersionDependency,
+)
+
+NODE_LABELS = (
+    "Repo",
+    "SourceFile",
+    "Project",
+    "Package",
+    "Version",
+    "Image",
+    "Service",
+    "Environment",
+    "Owner",
+    "Advisory",
+)
+#: parameter name -> (relationship type, start label, end label)
+EDGE_SETS = {
+    "contains": ("CONTAINS", "Repo", "Project"),
+    "describes": ("DESCRIBES", "SourceFile", "Project"),
+    "declares": ("DECLARES", "Project", "Package"),
+    "resolves": ("RESOLVES", "Project", "Version"),
+    "depends_on": ("DEPENDS_ON", "Version", "Package"),
+    "published_by": ("PUBLISHED_BY", "Package", "Project"),
+    "built_from": ("BUILT_FROM", "Image", "Project"),
+    "runs": ("RUNS", "Service", "Image"),
+    "in": ("IN", "Service", "Environment"),
+    "owns_repo": ("OWNS", "Owner", "Repo"),
+    "owns_project": ("OWNS", "Owner", "Project"),
+    "owns_service": ("OWNS", "Owner", "Service"),
+    "affects": ("AFFECTS", "Advisory", "Package"),
+}
+
+
+@dataclass(slots=True)
+class LoadedSource:
+    """One parsed file ready to load."""
+
+    source: Source
+    sha256: str
+    loader: str
+    result: ParseResult
+
+
+@dataclass(slots=True)
+class GraphBatch:
+    """Parameters for one ``load_sources.cypher`` call: the sources replaced and their rows."""
+
+    sources: list[str] = field(default_factory=list)
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {n: {} for n in NODE_LABELS})
+    version_of: set[tuple[str, str]] = field(default_factory=set)
+    edges: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in EDGE_SETS})
+
+    @property
+    def edge_count(self) -> int:
+        """Source-stamped relationships in the batch."""
+        return sum(len(v) for v in self.edges.values())
+
+    @property
+    def row_count(self) -> int:
+        """All rows, nodes and relationships."""
+        return self.edge_count + len(self.version_of) + sum(len(v) for v in self.nodes.values())
+
+    def add(self, loaded: LoadedSource, ingested_at: str) -> None:
+        """Add every record of one parsed file."""
+        src = loaded.source
+        self.sources.append(src.key)
+        self._node("Repo", src.repo, {"name": src.repo})
+        self._node(
+            "SourceFile",
+            src.key,
+            {
+                "repo": src.repo,
+                "path": src.path,
+                "loader": loaded.loader,
+                "sha256": loaded.sha256,
+                "ingested_at": ingested_at,
+                "warnings": len(loaded.result.warnings),
+            },
+        )
+        for rec in loaded.result.records:
+            self._record(rec, src)
+
+    def params(self, run: str) -> dict[str, Any]:
+        """The query parameters."""
+        out: dict[str, Any] = {"sources": sorted(self.sources), "run": run}
+        for label, rows in self.nodes.items():
+            out[f"{label.lower()}_rows"] = [{"key": k, "props": rows[k]} for k in sorted(rows)]
+        out["version_of_rows"] = [{"src": v, "dst": p} for v, p in sorted(self.version_of)]
+        for name, rows in self.edges.items():
+            out[f"{name}_rows"] = rows
+        return out
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _node(self, label: str, key: str, props: dict[str, Any]) -> None:
+        current = self.nodes[label].setdefault(key, {})
+        for k, v in props.items():
+            if v is not None or k not in current:
+                current[k] = v
+
+    def _edge(self, name: str, src: str, dst: str, source: Source, props: dict[str, Any]) -> None:
+        clean = {k: v for k, v in props.items() if v is not None}
+        self.edges[name].append({"src": src, "dst": dst, "source": source.key, "props": clean})
+
+    def _package(self, key: str) -> str:
+        p = purls.parse(key)
+        self._node("Package", p.package, {"name": p.display_name, "type": p.type, "namespace": p.namespace})
+        return p.package
+
+    def _version(self, key: str) -> str:
+        p = purls.parse(key)
+        package = self._package(p.package)
+        self._node(
+            "Version",
+            p.key,
+            {"name": p.display_name, "type": p.type, "package": package, "version": p.version},
+        )
+        self.version_of.add((p.key, package))
+        return p.key
+
+    def _record(self, rec: Record, src: Source) -> None:
+        match rec:
+            case Project():
+                self._node(
+                    "Project",
+                    rec.key,
+                    {
+                        "name": rec.name,
+                        "ecosystem": rec.ecosystem,
+                        "repo": rec.repo,
+                        "path": rec.path,
+                        "manifest": rec.manifest,
+                        "purl": rec.purl,
+                        "version": rec.version,
+                        "kind": rec.kind,
+                    },
+                )
+                self._node("Repo", rec.repo, {"name": rec.repo})
+                self._edge("contains", rec.repo, rec.key, src, {})
+                self._edge("describes", src.key, rec.key, src, {})
+            case Declared():
+                pkg = self._package(rec.package)
+                self._edge(
+                    "declares",
+                    rec.project,
+                    pkg,
+                    src,
+                    {
+                        "range": rec.range,
+                        "scope": rec.scope,
+                        "raw_scope": rec.raw_scope,
+                        "optional": rec.optional,
+                        **_location(rec.location, ""),
+                        **_location(rec.version_location, "version_"),
+                    },
+                )
+            case Resolved():
+                ver = self._version(rec.version)
+                self._edge(
+                    "resolves",
+                    rec.project,
+                    ver,
+                    src,
+                    {
+                        "version": purls.parse(ver).version,
+                        "scope": rec.scope,
+                        "raw_scope": rec.raw_scope,
+                        "depth": rec.depth,
+                        "chain": list(rec.path) if rec.path else None,
+                        **_location(rec.location, ""),
+                    },
+                )
+            case VersionDependency():
+                ver = self._version(rec.version)
+                pkg = self._package(rec.package)
+                self._edge(
+                    "depends_on",
+                    ver,
+                    pkg,
+                    src,
+                    {"range": rec.range, "resolved": rec.resolved, "scope": rec.scope},
+                )
+            case Publishes():
+                pkg = self._package(rec.package)
+                self._edge("published_by", pkg, rec.project, src, {})
+            case Image():
+                self._node("Image", rec.key, {"repository": rec.repository, "tag": rec.tag, "digest": rec.digest})
+            case BuiltFrom():
+                self._edge("built_from", rec.image, rec.project, src, _location(rec.location, ""))
+            case Service():
+                self._node("Service", rec.key, {"name": rec.name, "namespace": rec.namespace})
+            case Runs():
+                self._edge("runs", rec.service, rec.image, src, _location(rec.location, ""))
+            case Environment():
+                self._node("Environment", rec.key, {"name": rec.name})
+            case DeployedIn():
+                self._edge("in", rec.service, rec.environment, src, _location(rec.location, ""))
+            case Owner():
+                self._node("Owner", rec.key, {"name": rec.name, "kind": rec.kind})
+            case Owns():
+                name = {"Repo": "owns_repo", "Project": "owns_project", "Service": "owns_service"}[rec.target_label]
+                self._edge(name, rec.owner, rec.target, src, {"rule": rec.rule, **_location(rec.location, "")})
+            case Advisory():
+                self._node(
+                    "Advisory",
+                    rec.key,
+                    {
+                        "summary": rec.summary,
+                        "aliases": list(rec.aliases),
+                        "published": rec.published,
+                        "modified": rec.modified,
+                    },
+                )
+            case Affects():
+                pkg = self._package(rec.package)
+                self._edge("affects", rec.advisory, pkg, src, {"ranges": rec.ranges, "fixed": list(rec.fixed)})
+            case _:
+                raise TypeError(f"unknown record {type(rec).__name__}")
+
+    def dangling(self) -> list[str]:
+        """Relationship endpoints that no node row in this batch provides (a loader bug)."""
+        problems = []
+        for name, (rel, a, b) in EDGE_SETS.items():
+            for row in self.edges[name]:
+                for label, key in ((a, row["src"]), (b, row["dst"])):
+                    if key not in self.nodes[label]:
+                        problems.append(f"{rel} {row['src']} -> {row['dst']}: no {label} {key!r}")
+        return problems
+
+
+def _location(loc: Location | None, prefix: str) -> dict[str, Any]:
+    if loc is None:
+        return {}
+    return {f"{prefix}file": loc.path, f"{prefix}line": loc.line}
+
+
+def encode_ranges(ranges: Any) -> str:
+    """Affected ranges are stored as canonical JSON text (graph properties cannot nest maps)."""
+    return json.dumps(ranges, sort_keys=True, separators=(",", ":"))
