@@ -56,6 +56,24 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+class DepwaveGroup(click.Group):
+    """Maps domain errors to one sentence on stderr and an exit code from the table above."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DepwaveError as exc:
+            click.echo(f"depwave: {exc}", err=True)
+            ctx.exit(next((code for cls, code in _EXIT_FOR if isinstance(exc, cls)), EXIT_USAGE))
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("DEPWAVE_DEBUG"):
+                raise
+            click.echo(f"depwave: internal error: {type(exc).__name__}: {exc} (DEPWAVE_DEBUG=1 shows where)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
 def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format table|json`` on every command."""
     return click.option(
@@ -68,7 +86,7 @@ def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DepwaveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     "store_kind",
@@ -284,30 +302,6 @@ def _show_status(info: dict[str, Any], fmt: str) -> None:
 # ----------------------------------------------------------------------------------------- main
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the CLI and map domain errors to exit codes, one sentence each."""
-    try:
-        cli.main(args=argv, prog_name="depwave", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE)
-    except DepwaveError as exc:
-        click.echo(f"depwave: {exc}", err=True)
-        for cls, code in _EXIT_FOR:
-            if isinstance(exc, cls):
-                sys.exit(code)
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:
-        if os.environ.get("DEPWAVE_DEBUG"):
-            raise
-        click.echo(
-            f"depwave: internal error: {type(exc).__name__}: {exc} (set DEPWAVE_DEBUG=1 for a traceback)", err=True
-        )
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="depwave")

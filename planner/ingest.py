@@ -257,7 +257,7 @@ def ingest(
             continue
         report.warnings.extend(str(w) for w in result.warnings)
         report.by_loader[cand.loader.name] += 1
-        pending.append(LoadedSource(cand.source, digest, cand.loader.name, result))
+        pending.append(LoadedSource(cand.source, digest, cand.loader.name, result, str(cand.repo_root)))
         pending_rows += len(result.records)
         if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
             flush()
@@ -302,16 +302,18 @@ def _load(store: Store, items: list[LoadedSource], report: IngestReport, stamp: 
 
 
 def _prune(store: Store, paths: list[Path], candidates: list[Candidate]) -> int:
-    """Forget files that disappeared from repositories walked from their root."""
+    """Forget files that disappeared from under the walked directories."""
     walked = [p.resolve() for p in paths if p.is_dir()]
-    roots: dict[str, Path] = {}
-    for c in candidates:
-        if any(c.repo_root == w or c.repo_root.is_relative_to(w) for w in walked):
-            roots[c.source.repo] = c.repo_root
-    if not roots:
+    if not walked:
         return 0
     present = {c.source.key for c in candidates}
-    gone = [r["key"] for r in store.query("list_repo_sources", {"repos": sorted(roots)}) if r["key"] not in present]
+    gone = []
+    for w in walked:
+        for row in store.query("list_sources_under", {"prefix": str(w)}):
+            if row["key"] in present or not row.get("root"):
+                continue
+            if Path(row["root"]).is_relative_to(w) and not (Path(row["root"]) / row["path"]).is_file():
+                gone.append(row["key"])
     if gone:
-        store.write("delete_sources", {"sources": gone})
-    return len(gone)
+        store.write("delete_sources", {"sources": sorted(set(gone))})
+    return len(set(gone))

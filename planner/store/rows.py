@@ -72,6 +72,7 @@ class LoadedSource:
     sha256: str
     loader: str
     result: ParseResult
+    root: str | None = None  # absolute repository root at ingest time (for pruning)
 
 
 @dataclass(slots=True)
@@ -108,6 +109,7 @@ class GraphBatch:
                 "sha256": loaded.sha256,
                 "ingested_at": ingested_at,
                 "warnings": len(loaded.result.warnings),
+                "root": loaded.root,
             },
         )
         for rec in loaded.result.records:

@@ -1,0 +1,68 @@
+"""Shared fixtures: a real embedded FalkorDB per test session, and paths to examples and corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.store import embedded_server
+from planner.store.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = Path(os.environ.get("DEPWAVE_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Iterator[Path]:
+    """One embedded server for the whole session, always stopped at the end (no orphans)."""
+    path = Path(tempfile.mkdtemp(prefix="depwave-test-"))
+    try:
+        yield path
+    finally:
+        embedded_server.stop(path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture()
+def store(data_dir: Path) -> Iterator[EmbeddedStore]:
+    """An empty embedded store (the graph is deleted before each test)."""
+    s = EmbeddedStore(data_dir)
+    s.reset()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture()
+def corpus() -> Path:
+    """../shared/corpus, or skip when this checkout has none beside it."""
+    if not (CORPUS / "INDEX.md").exists():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+def sbom(component: dict | None, components: list[dict], dependencies: list[dict] | None = None, spec="1.5") -> dict:
+    """A small CycloneDX document for tests."""
+    doc: dict = {"bomFormat": "CycloneDX", "specVersion": spec, "version": 1, "components": components}
+    if component is not None:
+        doc["metadata"] = {"component": component}
+    if dependencies is not None:
+        doc["dependencies"] = dependencies
+    return doc
+
+
+def comp(purl: str, scope: str | None = None, **extra) -> dict:
+    """A component whose bom-ref is its purl."""
+    c = {"type": "library", "bom-ref": purl, "purl": purl, "name": purl.split("/")[-1].split("@")[0]}
+    if scope:
+        c["scope"] = scope
+    c.update(extra)
+    return c

@@ -1,0 +1,73 @@
+"""Ingest: discovery, repositories, bad files, and what the report says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from planner.ingest import discover, ingest
+from tests.conftest import comp, sbom
+
+
+def good(path: Path, name: str = "app") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sbom(comp(f"pkg:npm/{name}@1.0.0"), [comp("pkg:npm/a@1.0.0")])))
+
+
+def test_discover_repos_in_an_org_folder_and_skips_build_output(tmp_path: Path) -> None:
+    good(tmp_path / "shop" / "web" / "bom.json")
+    good(tmp_path / "shop" / "node_modules" / "x" / "bom.json")
+    good(tmp_path / "billing" / "target" / "bom.json")
+    good(tmp_path / "billing" / "bom.json")
+    (tmp_path / "billing" / "README.md").write_text("hi")
+    found = {(c.source.repo, c.source.path) for c in discover([tmp_path])}
+    assert found == {("shop", "web/bom.json"), ("billing", "bom.json")}
+
+
+def test_discover_a_git_checkout_is_one_repo(tmp_path: Path) -> None:
+    repo = tmp_path / "checkout"
+    (repo / ".git").mkdir(parents=True)
+    good(repo / "services" / "a" / "bom.json")
+    found = [(c.source.repo, c.source.path) for c in discover([repo / "services"])]
+    assert found == [("checkout", "services/a/bom.json")]
+
+
+def test_discover_forced_repo_name(tmp_path: Path) -> None:
+    good(tmp_path / "x" / "bom.json")
+    assert [(c.source.repo, c.source.path) for c in discover([tmp_path], repo="mono")] == [("mono", "x/bom.json")]
+
+
+def test_bad_files_are_reported_and_skipped_and_the_rest_loads(store, tmp_path: Path) -> None:
+    good(tmp_path / "ok" / "bom.json")
+    bad = tmp_path / "broken" / "bom.json"
+    bad.parent.mkdir()
+    bad.write_text('{"bomFormat": "CycloneDX",\n "components": [\n')
+    binary = tmp_path / "bin" / "bom.json"
+    binary.parent.mkdir()
+    binary.write_bytes(b"\x7fELF\x00\x00\x01" * 100)
+    latin = tmp_path / "latin" / "bom.json"
+    latin.parent.mkdir()
+    latin.write_bytes(b'{"bomFormat": "CycloneDX",\n"x": "caf\xe9"}')
+    big = tmp_path / "big" / "bom.json"
+    big.parent.mkdir()
+    big.write_text(" " * 2_000_000)
+    report = ingest(store, [tmp_path], max_bytes=1_000_000)
+    assert report.loaded == 1 and report.skipped == 4
+    assert report.status == "completed-with-errors"
+    errors = sorted(report.errors)
+    assert any(e.startswith(f"{bad}:3: malformed JSON") for e in errors)
+    assert any(e.startswith(f"{binary}:1: binary file") for e in errors)
+    assert any(e.startswith(f"{latin}:2: not valid UTF-8") for e in errors)
+    assert any(e.startswith(f"{big}:0: file is 2,000,000 bytes") for e in errors)
+    assert store.stats()["nodes"]["Project"] == 1
+
+
+def test_a_bad_edit_keeps_the_previous_good_state(store, tmp_path: Path) -> None:
+    path = tmp_path / "svc" / "bom.json"
+    good(path)
+    ingest(store, [tmp_path])
+    before = store.stats()
+    path.write_text("{ truncated")
+    report = ingest(store, [tmp_path])
+    assert report.skipped == 1 and report.pruned == 0
+    assert store.stats() == before
