@@ -99,11 +99,12 @@ class _RepoFinder:
         self.forced = forced
         self._git: dict[Path, Path | None] = {}
 
-    def git_root(self, directory: Path) -> Path | None:
+    def git_root(self, directory: Path, walk_root: Path) -> Path | None:
+        """The nearest directory with a ``.git`` between ``directory`` and ``walk_root`` (inclusive)."""
         chain = []
-        d: Path | None = directory
+        d = directory
         found = None
-        while d is not None:
+        while True:
             if d in self._git:
                 found = self._git[d]
                 break
@@ -111,7 +112,9 @@ class _RepoFinder:
             if (d / ".git").exists():
                 found = d
                 break
-            d = d.parent if d.parent != d else None
+            if d == walk_root or d.parent == d:
+                break
+            d = d.parent
         for c in chain:
             self._git[c] = found
         return found
@@ -119,7 +122,7 @@ class _RepoFinder:
     def repo_root(self, walk_root: Path, file: Path, org_layout: bool) -> Path:
         if self.forced:
             return walk_root
-        git = self.git_root(file.parent)
+        git = self.git_root(file.parent, walk_root)
         if git is not None:
             return git
         if org_layout:
@@ -139,15 +142,17 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
     """Every file under ``paths`` that a loader handles, with its repository.
 
     The repository of a file is, in order: ``repo`` when given (rooted at the walked path); the
-    nearest enclosing directory with a ``.git``; the walked directory itself when it has a file a
-    loader handles at its top level; otherwise each top-level subdirectory of the walked directory
-    is one repository (an organisation folder such as ``examples/``).
+    nearest directory with a ``.git`` between the file and the walked path (never above what you
+    asked for); the walked directory itself when it has a file a loader handles at its top level;
+    otherwise each top-level subdirectory of the walked directory is one repository (an
+    organisation folder such as ``examples/``).
     """
-    finder = _RepoFinder(repo)
     out: list[Candidate] = []
     seen: set[Path] = set()
     for given in paths:
-        root = Path(given)
+        finder = _RepoFinder(repo)
+        root = Path(given).absolute()
+        shown = Path(given)
         if root.is_file():
             files = [root]
             walk_root = root.parent
@@ -167,7 +172,8 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
             repo_root = finder.repo_root(walk_root, f, org_layout)
             name = repo or repo_root.resolve().name
             rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
-            out.append(Candidate(f, Source(name, rel, str(f)), loader, repo_root.resolve()))
+            display = str(shown / f.relative_to(root)) if f != root else str(shown)
+            out.append(Candidate(f, Source(name, rel, display), loader, repo_root.resolve()))
     return out
 
 

@@ -24,12 +24,17 @@ def test_discover_repos_in_an_org_folder_and_skips_build_output(tmp_path: Path) 
     assert found == {("shop", "web/bom.json"), ("billing", "bom.json")}
 
 
-def test_discover_a_git_checkout_is_one_repo(tmp_path: Path) -> None:
+def test_discover_a_git_checkout_is_one_repo_but_never_looks_above_the_walked_path(tmp_path: Path) -> None:
     repo = tmp_path / "checkout"
     (repo / ".git").mkdir(parents=True)
     good(repo / "services" / "a" / "bom.json")
+    good(repo / "services" / "b" / "bom.json")
+    found = [(c.source.repo, c.source.path) for c in discover([tmp_path])]
+    assert found == [("checkout", "services/a/bom.json"), ("checkout", "services/b/bom.json")]
+    # walking a folder inside the checkout: what you asked for is the world (an org folder here)
     found = [(c.source.repo, c.source.path) for c in discover([repo / "services"])]
-    assert found == [("checkout", "services/a/bom.json")]
+    assert found == [("a", "bom.json"), ("b", "bom.json")]
+    assert [c.source.repo for c in discover([repo / "services"], repo="checkout")] == ["checkout", "checkout"]
 
 
 def test_discover_forced_repo_name(tmp_path: Path) -> None:
