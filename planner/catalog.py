@@ -28,3 +28,9 @@ def statements(name: str) -> list[str]:
     """The statements of a multi-statement file such as ``schema.cypher``, comments removed."""
     body = "\n".join(line for line in text(name).splitlines() if not line.lstrip().startswith("//"))
     return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def summary(name: str) -> str:
+    """The first header line of a catalog file without its name prefix."""
+    first = next((line for line in text(name).splitlines() if line.startswith("//") and "—" in line), "")
+    return first.split("—", 1)[1].strip() if first else ""

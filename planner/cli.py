@@ -180,13 +180,25 @@ def _param(value: str) -> tuple[str, Any]:
 @click.option("-e", "--execute", "cypher", help="Cypher text to run.")
 @click.option("-p", "--param", "params", multiple=True, help="NAME=VALUE (VALUE parsed as JSON when it can be).")
 @click.option("--write", is_flag=True, help="Allow the query to write (read-only otherwise).")
+@click.option("--list", "list_catalog", is_flag=True, help="List the catalog queries and exit.")
 @format_option
 @pass_app
-def query(app: App, query_ref: str | None, cypher: str | None, params: tuple[str, ...], write: bool, fmt: str) -> None:
+def query(
+    app: App,
+    query_ref: str | None,
+    cypher: str | None,
+    params: tuple[str, ...],
+    write: bool,
+    list_catalog: bool,
+    fmt: str,
+) -> None:
     """Run Cypher: -e TEXT, a .cypher FILE, or the NAME of a catalog query (docs/queries.md)."""
     from planner import catalog
     from planner.render import query_view
 
+    if list_catalog:
+        query_view.show([{"name": n, "about": catalog.summary(n)} for n in catalog.names()], fmt)
+        return
     if bool(cypher) == bool(query_ref):
         raise UsageError("give either -e CYPHER or one FILE / catalog query name")
     if cypher is None:

@@ -57,7 +57,7 @@ class EmbeddedStore(Store):
         except redis.ResponseError as exc:
             if not write and "read-only" in str(exc):
                 raise QueryError("this query writes to the graph; pass --write to allow it") from exc
-            raise QueryError(str(exc)) from exc
+            raise QueryError(_clean(str(exc))) from exc
         except redis.RedisError as exc:
             raise QueryError(str(exc)) from exc
         header = [h[1] if isinstance(h, list | tuple) else str(h) for h in (res.header or [])]
@@ -108,3 +108,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def _clean(message: str) -> str:
+    """FalkorDB's ``errMsg: … errCtx: …`` as one sentence."""
+    if message.startswith("errMsg:"):
+        body = message.removeprefix("errMsg:").split(" errCtx:", 1)[0]
+        return f"Cypher error: {body.strip()}"
+    return message

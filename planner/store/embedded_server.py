@@ -87,8 +87,12 @@ def status(data_dir: Path) -> ServerInfo | None:
 
 @contextlib.contextmanager
 def _locked(data_dir: Path):
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".lock", "w") as fh:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(data_dir / ".lock", "w")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot use {data_dir} as the data directory: {exc.strerror or exc}") from exc
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

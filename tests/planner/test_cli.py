@@ -91,6 +91,14 @@ def test_missing_store_is_one_sentence(tmp_path: Path) -> None:
     assert "not running" in res.output and "Traceback" not in res.output
 
 
+def test_unusable_data_dir_is_one_sentence(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    res = CliRunner().invoke(cli, ["--data-dir", str(blocker / "sub"), "db", "start"])
+    assert res.exit_code == EXIT_STORE
+    assert res.output.startswith("depwave: cannot use ") and len(res.output.strip().splitlines()) == 1
+
+
 def test_unreachable_neo4j_is_one_sentence() -> None:
     env = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
     res = CliRunner().invoke(cli, ["--store", "neo4j", "db", "stats"], env=env)
