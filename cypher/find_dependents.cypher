@@ -6,7 +6,7 @@
 // with the fewest relationships on the way. `depwave dependents` walks the same edges step by step
 // (list_direct_dependents.cypher) to also return the path.
 MATCH (x:Package {key: $package})
-MATCH p = (c:Project)-[:DECLARES|RESOLVES|VERSION_OF|DEPENDS_ON|PUBLISHED_BY*1..12]->(x)
+MATCH p = (c:Project)-[:DECLARES|RESOLVES|VERSION_OF|DEPENDS_ON|PUBLISHED_BY|USES_PROJECT*1..12]->(x)
 WHERE length(p) <= $max_hops
 WITH c, min(length(p)) AS hops
 RETURN c.key AS project, c.name AS name, c.repo AS repo, hops

@@ -17,6 +17,12 @@ WITH count(*) AS step2
 OPTIONAL MATCH ()-[old3:DECLARES]->() WHERE old3.source IN $sources
 DELETE old3
 WITH count(*) AS step3
+OPTIONAL MATCH ()-[old3c:CONSTRAINS]->() WHERE old3c.source IN $sources
+DELETE old3c
+WITH count(*) AS step3c
+OPTIONAL MATCH ()-[old3u:USES_PROJECT]->() WHERE old3u.source IN $sources
+DELETE old3u
+WITH count(*) AS step3u
 OPTIONAL MATCH ()-[old4:RESOLVES]->() WHERE old4.source IN $sources
 DELETE old4
 WITH count(*) AS step4
@@ -104,6 +110,18 @@ MATCH (b25:Package {key: row.dst})
 CREATE (a25)-[r25:DECLARES]->(b25)
 SET r25 += row.props, r25.source = row.source, r25.run = $run
 WITH count(*) AS step25
+UNWIND $constrains_rows AS row
+MATCH (a40:Project {key: row.src})
+MATCH (b40:Package {key: row.dst})
+CREATE (a40)-[r40:CONSTRAINS]->(b40)
+SET r40 += row.props, r40.source = row.source, r40.run = $run
+WITH count(*) AS step40
+UNWIND $uses_project_rows AS row
+MATCH (a41:Project {key: row.src})
+MERGE (b41:Project {key: row.dst})
+CREATE (a41)-[r41:USES_PROJECT]->(b41)
+SET r41 += row.props, r41.source = row.source, r41.run = $run
+WITH count(*) AS step41
 UNWIND $resolves_rows AS row
 MATCH (a26:Project {key: row.src})
 MATCH (b26:Version {key: row.dst})

@@ -16,6 +16,8 @@ CREATE INDEX version_package IF NOT EXISTS FOR (n:Version) ON (n.package);
 CREATE INDEX contains_source IF NOT EXISTS FOR ()-[r:CONTAINS]-() ON (r.source);
 CREATE INDEX describes_source IF NOT EXISTS FOR ()-[r:DESCRIBES]-() ON (r.source);
 CREATE INDEX declares_source IF NOT EXISTS FOR ()-[r:DECLARES]-() ON (r.source);
+CREATE INDEX constrains_source IF NOT EXISTS FOR ()-[r:CONSTRAINS]-() ON (r.source);
+CREATE INDEX uses_project_source IF NOT EXISTS FOR ()-[r:USES_PROJECT]-() ON (r.source);
 CREATE INDEX resolves_source IF NOT EXISTS FOR ()-[r:RESOLVES]-() ON (r.source);
 CREATE INDEX depends_on_source IF NOT EXISTS FOR ()-[r:DEPENDS_ON]-() ON (r.source);
 CREATE INDEX published_by_source IF NOT EXISTS FOR ()-[r:PUBLISHED_BY]-() ON (r.source);

@@ -15,6 +15,8 @@ CREATE INDEX FOR (n:Advisory) ON (n.key);
 CREATE INDEX FOR ()-[r:CONTAINS]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DESCRIBES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DECLARES]-() ON (r.source);
+CREATE INDEX FOR ()-[r:CONSTRAINS]-() ON (r.source);
+CREATE INDEX FOR ()-[r:USES_PROJECT]-() ON (r.source);
 CREATE INDEX FOR ()-[r:RESOLVES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DEPENDS_ON]-() ON (r.source);
 CREATE INDEX FOR ()-[r:PUBLISHED_BY]-() ON (r.source);

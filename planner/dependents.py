@@ -2,8 +2,9 @@
 
 Dependency direction is uniform in the graph, so the walk only ever follows relationships
 backwards: ``Project -DECLARES-> Package``, ``Project -RESOLVES-> Version -VERSION_OF-> Package``,
-``Version -DEPENDS_ON-> Package`` and ``Package -PUBLISHED_BY-> Project`` (the last one is how a
-consumer of an internal library reaches what that library's project depends on). One catalog
+``Version -DEPENDS_ON-> Package``, ``Package -PUBLISHED_BY-> Project`` (how a consumer of an
+internal library reaches what that library's project depends on) and ``Project -USES_PROJECT->
+Project`` (workspace and path links). One catalog
 query per step (``list_direct_dependents``); breadth-first order gives every project its
 shortest path, and ties are broken by key so the answer is deterministic.
 """
@@ -18,7 +19,7 @@ from planner.errors import UsageError
 from planner.store.base import Store
 
 SCHEMA = "depwave.dependents/1"
-_REL_ORDER = {"DECLARES": 0, "RESOLVES": 1, "DEPENDS_ON": 2, "VERSION_OF": 3, "PUBLISHED_BY": 4}
+_REL_ORDER = {"DECLARES": 0, "RESOLVES": 1, "USES_PROJECT": 2, "DEPENDS_ON": 3, "VERSION_OF": 4, "PUBLISHED_BY": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dic
         if link.rel == "RESOLVES":
             depth += int(link.props.get("depth") or 1)
             path.extend(Hop(str(c), "version") for c in (link.props.get("chain") or [])[:-1])
-        elif link.rel in ("DECLARES", "DEPENDS_ON"):
+        elif link.rel in ("DECLARES", "DEPENDS_ON", "USES_PROJECT"):
             depth += 1
         if link.rel != "VERSION_OF":  # a version already names its package
             kind = kinds[links[nxt].label] if nxt in links else ("version" if "@" in nxt else "package")
@@ -174,7 +175,7 @@ def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dic
         relation = "declares"
     elif first.rel == "RESOLVES" and len(relations) <= 2 and "PUBLISHED_BY" not in relations:
         relation = "resolves"
-    elif "PUBLISHED_BY" in relations:
+    elif "PUBLISHED_BY" in relations or "USES_PROJECT" in relations:
         relation = "via-library"
     else:
         relation = "via-metadata"

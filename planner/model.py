@@ -97,6 +97,38 @@ class Declared:
     optional: bool = False
     location: Location | None = None
     version_location: Location | None = None  # where the effective version is set, when elsewhere
+    profile: str | None = None  # Maven profile (or similar condition) the declaration is only active in
+    unresolved: str | None = None  # the expression that could not be resolved statically (``${x}``, code)
+
+
+@dataclass(frozen=True, slots=True)
+class Constrains:
+    """``(:Project)-[:CONSTRAINS]->(:Package)``: the project pins or overrides a version it may not
+    declare itself (Maven ``dependencyManagement``, Gradle ``constraints``, npm ``overrides``, Yarn
+    ``resolutions``, pnpm ``overrides``, pip ``-c`` files, Cargo ``[patch]``, Go ``replace``)."""
+
+    project: str
+    package: str
+    range: str | None
+    mechanism: str  # dependency-management | bom-import | gradle-constraint | npm-override | ...
+    location: Location | None = None
+    version_location: Location | None = None
+    unresolved: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDependency:
+    """``(:Project)-[:USES_PROJECT]->(:Project)``: a workspace/monorepo/path link between build units.
+
+    The target is keyed like any project (:func:`project_key`); it need not be loaded yet.
+    """
+
+    project: str
+    target: str
+    spec: str | None = None  # as written: ``workspace:^``, ``file:../x``, ``project(':core')``, a path
+    scope: str = "runtime"
+    raw_scope: str | None = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +261,8 @@ class Affects:
 Record = (
     Project
     | Declared
+    | Constrains
+    | ProjectDependency
     | Resolved
     | VersionDependency
     | Publishes

@@ -16,6 +16,7 @@ from planner.model import (
     Advisory,
     Affects,
     BuiltFrom,
+    Constrains,
     Declared,
     DeployedIn,
     Environment,
@@ -25,6 +26,7 @@ from planner.model import (
     Owns,
     ParseResult,
     Project,
+    ProjectDependency,
     Publishes,
     Record,
     Resolved,
@@ -51,6 +53,8 @@ EDGE_SETS = {
     "contains": ("CONTAINS", "Repo", "Project"),
     "describes": ("DESCRIBES", "SourceFile", "Project"),
     "declares": ("DECLARES", "Project", "Package"),
+    "constrains": ("CONSTRAINS", "Project", "Package"),
+    "uses_project": ("USES_PROJECT", "Project", "Project"),
     "resolves": ("RESOLVES", "Project", "Version"),
     "depends_on": ("DEPENDS_ON", "Version", "Package"),
     "published_by": ("PUBLISHED_BY", "Package", "Project"),
@@ -62,6 +66,9 @@ EDGE_SETS = {
     "owns_service": ("OWNS", "Owner", "Service"),
     "affects": ("AFFECTS", "Advisory", "Package"),
 }
+
+#: relationship sets whose end node is merged by key (it may be defined by a file loaded later)
+MERGED_TARGETS = frozenset({"uses_project"})
 
 
 @dataclass(slots=True)
@@ -187,7 +194,32 @@ class GraphBatch:
                         "optional": rec.optional,
                         **_location(rec.location, ""),
                         **_location(rec.version_location, "version_"),
+                        "profile": rec.profile,
+                        "unresolved": rec.unresolved,
                     },
+                )
+            case Constrains():
+                pkg = self._package(rec.package)
+                self._edge(
+                    "constrains",
+                    rec.project,
+                    pkg,
+                    src,
+                    {
+                        "range": rec.range,
+                        "mechanism": rec.mechanism,
+                        "unresolved": rec.unresolved,
+                        **_location(rec.location, ""),
+                        **_location(rec.version_location, "version_"),
+                    },
+                )
+            case ProjectDependency():
+                self._edge(
+                    "uses_project",
+                    rec.project,
+                    rec.target,
+                    src,
+                    {"spec": rec.spec, "scope": rec.scope, "raw_scope": rec.raw_scope, **_location(rec.location, "")},
                 )
             case Resolved():
                 ver = self._version(rec.version)
@@ -257,7 +289,8 @@ class GraphBatch:
         problems = []
         for name, (rel, a, b) in EDGE_SETS.items():
             for row in self.edges[name]:
-                for label, key in ((a, row["src"]), (b, row["dst"])):
+                ends = ((a, row["src"]),) if name in MERGED_TARGETS else ((a, row["src"]), (b, row["dst"]))
+                for label, key in ends:
                     if key not in self.nodes[label]:
                         problems.append(f"{rel} {row['src']} -> {row['dst']}: no {label} {key!r}")
         return problems

@@ -167,3 +167,34 @@ def test_parameters_are_never_spliced(any_store: Store, tmp_path: Path) -> None:
 def test_schema_is_idempotent(any_store: Store) -> None:
     any_store.ensure_schema()
     any_store.ensure_schema()
+
+
+def test_workspace_link_to_a_project_loaded_later_and_constraints(any_store: Store) -> None:
+    from planner.model import Constrains, Declared, ProjectDependency
+
+    app = Project("mono/apps/web#pkg:npm/web", "web", "npm", "mono", "apps/web", "apps/web/package.json")
+    core_key = "mono/packages/core#pkg:npm/%40m/core"
+    first = ParseResult(
+        [
+            app,
+            ProjectDependency(app.key, core_key, spec="workspace:^"),
+            Constrains(app.key, "pkg:npm/lodash", "4.17.21", "npm-override"),
+        ]
+    )
+    batch = GraphBatch()
+    batch.add(LoadedSource(Source("mono", "apps/web/package.json", "web"), "a", "t", first), "now")
+    any_store.load(batch, "run-1")
+    core = Project(core_key, "@m/core", "npm", "mono", "packages/core", "packages/core/package.json")
+    second = ParseResult([core, Declared(core.key, LOG4J, "2.14.1")])
+    batch = GraphBatch()
+    batch.add(LoadedSource(Source("mono", "packages/core/package.json", "core"), "b", "t", second), "now")
+    any_store.load(batch, "run-2")
+    result = find_dependents(any_store, LOG4J)
+    assert [(d.name, d.relation, d.depth) for d in result.dependents] == [
+        ("@m/core", "declares", 1),
+        ("web", "via-library", 2),
+    ]
+    rows = any_store.run(
+        "MATCH (:Project)-[c:CONSTRAINS]->(p:Package) RETURN p.key AS p, c.mechanism AS m, c.range AS r"
+    )
+    assert rows == [{"p": "pkg:npm/lodash", "m": "npm-override", "r": "4.17.21"}]
