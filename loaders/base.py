@@ -4,6 +4,11 @@ A loader is pure: it gets the text of one file and where it lives, and returns r
 warnings. It never touches the network, the file system or a package manager. A file it
 cannot use at all raises :class:`~planner.errors.ParseError` (``path:line: reason``); anything
 usable but incomplete becomes a warning.
+
+Some formats mean something only together with other files (a Maven parent POM, Gradle settings
+and version catalogs, ``-r`` includes, npm workspaces). Such a loader reads those through the
+:class:`SourceContext` it is given, never through the file system; the ingest records which files
+each parse read, so a change to any of them re-reads the file that depends on it.
 """
 
 from __future__ import annotations
@@ -11,10 +16,41 @@ from __future__ import annotations
 import bisect
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planner.errors import ParseError
 from planner.model import ParseResult, ParseWarning, Source
+
+
+class SourceContext:
+    """Read-only access to the other files of the same ingest (none by default)."""
+
+    def read(self, repo: str, path: str) -> str | None:
+        """The text of ``path`` (repo-relative, POSIX) in ``repo``, or None when absent or unreadable."""
+        return None
+
+    def sources(self) -> Sequence[Source]:
+        """Every file some loader recognised in this ingest, across all repositories."""
+        return ()
+
+
+EMPTY_CONTEXT = SourceContext()
+
+
+class StaticContext(SourceContext):
+    """A context over texts held in memory, keyed ``(repo, path)``: for tests and tools."""
+
+    def __init__(self, files: Mapping[tuple[str, str], str]) -> None:
+        self._files = dict(files)
+
+    def read(self, repo: str, path: str) -> str | None:
+        """The text held for ``(repo, path)``."""
+        return self._files.get((repo, path))
+
+    def sources(self) -> Sequence[Source]:
+        """One Source per held text."""
+        return [Source(repo, path, f"{repo}/{path}") for repo, path in sorted(self._files)]
 
 
 class Loader(ABC):
@@ -28,8 +64,8 @@ class Loader(ABC):
         """Cheap check on the file name alone (no reading) whether this loader handles it."""
 
     @abstractmethod
-    def parse(self, text: str, source: Source) -> ParseResult:
-        """Parse one file's text into records and warnings."""
+    def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
+        """Parse one file's text into records and warnings (other files only through ``context``)."""
 
 
 class LineIndex:

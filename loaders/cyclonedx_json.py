@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.base import LineIndex, Loader, expect, load_json
+from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
 from planner import purl as purls
 from planner.model import (
     Location,
@@ -59,8 +59,8 @@ class CycloneDxJsonLoader(Loader):
             or lower in ("sbom.json", "sbom.cdx.json")
         )
 
-    def parse(self, text: str, source: Source) -> ParseResult:
-        """Read one CycloneDX JSON document."""
+    def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
+        """Read one CycloneDX JSON document (self-contained: the context is not used)."""
         result = ParseResult()
         warn = result.warnings
         doc = load_json(text, source, warn)

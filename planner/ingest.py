@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import secrets
 import time
 from collections import Counter
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from loaders.base import Loader
+from loaders.base import Loader, SourceContext
 from loaders.registry import loader_for
 from planner.errors import DepwaveError, ParseError
 from planner.model import Source
@@ -206,6 +207,77 @@ def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
     return text, digest
 
 
+class IngestContext(SourceContext):
+    """What loaders may read besides their own file: files inside the repositories being ingested.
+
+    Paths are repo-relative; nothing outside a repository root is served (no ``..``, no symlink
+    escapes), the same size limit applies, and every read is remembered so that the ingest can
+    record which files a source depends on.
+    """
+
+    def __init__(self, candidates: list[Candidate], max_bytes: int) -> None:
+        self._roots: dict[str, Path] = {}
+        for c in candidates:
+            self._roots.setdefault(c.source.repo, c.repo_root)
+        self._sources = [c.source for c in candidates]
+        self._max_bytes = max_bytes
+        self._cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self.reads: set[tuple[str, str]] = set()
+
+    def sources(self) -> list[Source]:
+        """Every recognised file of this ingest."""
+        return self._sources
+
+    def read(self, repo: str, path: str) -> str | None:
+        """Text of a file inside an ingested repository, or None."""
+        text, _ = self._get(repo, path)
+        if text is not None:
+            self.reads.add((repo, posixpath.normpath(path)))
+        return text
+
+    def digest(self, repo: str, path: str) -> str | None:
+        """sha256 of a file inside an ingested repository (None when absent)."""
+        return self._get(repo, path)[1]
+
+    def _get(self, repo: str, path: str) -> tuple[str | None, str | None]:
+        norm = posixpath.normpath(path)
+        key = (repo, norm)
+        if key in self._cache:
+            return self._cache[key]
+        result: tuple[str | None, str | None] = (None, None)
+        root = self._roots.get(repo)
+        if root is not None and not norm.startswith(("/", "../")) and norm != "..":
+            file = (root / norm).resolve()
+            if file.is_relative_to(root) and file.is_file():
+                try:
+                    cand = Candidate(file, Source(repo, norm, str(file)), _NO_LOADER, root)
+                    result = read_source(cand, self._max_bytes)
+                except ParseError:
+                    result = (None, None)
+        self._cache[key] = result
+        return result
+
+    def inputs_digest(self, inputs: list[str]) -> str:
+        """One hash over the current content of a source's input files (``repo:path`` keys)."""
+        h = hashlib.sha256()
+        for key in sorted(inputs):
+            repo, _, path = key.partition(":")
+            h.update(f"{key}={self.digest(repo, path) or '-'}\n".encode())
+        return h.hexdigest()
+
+
+class _NoLoader(Loader):
+    name = "none"
+
+    def matches(self, filename: str) -> bool:
+        return False
+
+    def parse(self, text, source, context=None):  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+_NO_LOADER = _NoLoader()
+
 Progress = Callable[[int, int, str], None]
 
 
@@ -227,6 +299,7 @@ def ingest(
     candidates = discover(paths, repo)
     report.files = len(candidates)
     known = {} if force else _digests(store, [c.source.key for c in candidates])
+    context = IngestContext(candidates, max_bytes)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     pending: list[LoadedSource] = []
     pending_rows = 0
@@ -242,10 +315,20 @@ def ingest(
             progress(i, len(candidates), cand.source.display)
         try:
             text, digest = read_source(cand, max_bytes)
-            if known.get(cand.source.key) == digest:
+            previous = known.get(cand.source.key)
+            if (
+                previous
+                and previous["sha256"] == digest
+                and (
+                    not previous.get("inputs") or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"]
+                )
+            ):
                 report.unchanged += 1
                 continue
-            result = cand.loader.parse(text, cand.source)
+            context.reads = set()
+            result = cand.loader.parse(text, cand.source, context)
+            own = (cand.source.repo, posixpath.normpath(cand.source.path))
+            inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
         except ParseError as exc:
             report.skipped += 1
             report.errors.append(str(exc))
@@ -263,7 +346,17 @@ def ingest(
             continue
         report.warnings.extend(str(w) for w in result.warnings)
         report.by_loader[cand.loader.name] += 1
-        pending.append(LoadedSource(cand.source, digest, cand.loader.name, result, str(cand.repo_root)))
+        pending.append(
+            LoadedSource(
+                cand.source,
+                digest,
+                cand.loader.name,
+                result,
+                str(cand.repo_root),
+                inputs,
+                context.inputs_digest(inputs) if inputs else None,
+            )
+        )
         pending_rows += len(result.records)
         if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
             flush()
@@ -278,11 +371,11 @@ def ingest(
     return report
 
 
-def _digests(store: Store, keys: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _digests(store: Store, keys: list[str]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
     for i in range(0, len(keys), 1000):
         for row in store.query("list_source_digests", {"keys": keys[i : i + 1000]}):
-            out[row["key"]] = row["sha256"]
+            out[row["key"]] = row
     return out
 
 

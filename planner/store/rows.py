@@ -80,6 +80,8 @@ class LoadedSource:
     loader: str
     result: ParseResult
     root: str | None = None  # absolute repository root at ingest time (for pruning)
+    inputs: list[str] | None = None  # other files (repo:path) the loader read through its context
+    inputs_sha256: str | None = None  # one hash over those files' content at this ingest
 
 
 @dataclass(slots=True)
@@ -117,6 +119,8 @@ class GraphBatch:
                 "ingested_at": ingested_at,
                 "warnings": len(loaded.result.warnings),
                 "root": loaded.root,
+                "inputs": loaded.inputs or [],
+                "inputs_sha256": loaded.inputs_sha256,
             },
         )
         for rec in loaded.result.records:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 
+from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from planner.ingest import discover, ingest
+from planner.model import ParseResult, Project, Source
 from tests.conftest import comp, sbom
 
 
@@ -76,3 +79,58 @@ def test_a_bad_edit_keeps_the_previous_good_state(store, tmp_path: Path) -> None
     report = ingest(store, [tmp_path])
     assert report.skipped == 1 and report.pruned == 0
     assert store.stats() == before
+
+
+class _IncludeLoader(Loader):
+    """A test format: ``*.incl`` files name another file whose first line is their project name."""
+
+    name = "include-test"
+
+    def matches(self, filename: str) -> bool:
+        return filename.endswith(".incl")
+
+    def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
+        target = text.strip()
+        included = context.read(source.repo, posixpath.join(source.directory, target))
+        name = (included or "unknown").splitlines()[0]
+        return ParseResult(
+            [Project(f"{source.repo}/.#pkg:generic/{name}", name, "generic", source.repo, ".", source.path)]
+        )
+
+
+def test_a_change_to_an_included_file_reloads_the_file_that_read_it(store, tmp_path: Path, monkeypatch) -> None:
+    import planner.ingest as ingest_mod
+
+    loader = _IncludeLoader()
+    monkeypatch.setattr(ingest_mod, "loader_for", lambda name: loader if loader.matches(name) else None)
+    repo = tmp_path / "r"
+    repo.mkdir()
+    (repo / "a.incl").write_text("conf/base.txt\n")
+    (repo / "conf").mkdir()
+    (repo / "conf" / "base.txt").write_text("first\n")
+    assert ingest(store, [repo]).loaded == 1
+    assert ingest(store, [repo]).unchanged == 1
+    (repo / "conf" / "base.txt").write_text("second\n")
+    again = ingest(store, [repo])
+    assert again.loaded == 1 and again.unchanged == 0
+    names = [r["name"] for r in store.run("MATCH (p:Project) RETURN p.name AS name")]
+    assert names == ["second"]
+    (sha,) = store.query("list_source_digests", {"keys": ["r:a.incl"]})
+    assert sha["inputs"] == ["r:conf/base.txt"]
+
+
+def test_context_serves_nothing_outside_the_repository(tmp_path: Path) -> None:
+    from planner.ingest import IngestContext
+
+    repo = tmp_path / "r"
+    (repo / "sub").mkdir(parents=True)
+    good(repo / "sub" / "bom.json")
+    (tmp_path / "secret.txt").write_text("no")
+    (repo / "link.txt").symlink_to(tmp_path / "secret.txt")
+    ctx = IngestContext(discover([repo], repo="r"), 1_000_000)
+    assert ctx.read("r", "sub/bom.json") is not None
+    assert ctx.read("r", "../secret.txt") is None
+    assert ctx.read("r", "/etc/passwd") is None
+    assert ctx.read("r", "link.txt") is None
+    assert ctx.read("other", "sub/bom.json") is None
+    assert [s.path for s in ctx.sources()] == ["sub/bom.json"]
