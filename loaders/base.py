@@ -60,8 +60,13 @@ class Loader(ABC):
     name: str = ""
 
     @abstractmethod
-    def matches(self, filename: str) -> bool:
-        """Cheap check on the file name alone (no reading) whether this loader handles it."""
+    def matches(self, path: str) -> bool:
+        """Cheap check on the path alone (no reading) whether this loader handles the file.
+
+        ``path`` is POSIX, ends with the file name and may start with some parent directories
+        (relative to what the user asked to ingest): look at its last components only, e.g.
+        ``requirements/main.txt``.
+        """
 
     @abstractmethod
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:

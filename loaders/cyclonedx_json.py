@@ -46,9 +46,9 @@ class CycloneDxJsonLoader(Loader):
 
     name = "cyclonedx-json"
 
-    def matches(self, filename: str) -> bool:
+    def matches(self, path: str) -> bool:
         """``bom.json``, ``bom.1.5.json``, ``*.cdx.json``, ``*.bom.json``, ``*cyclonedx*.json``."""
-        lower = filename.lower()
+        lower = posixpath.basename(path).lower()
         if not lower.endswith(".json"):
             return False
         return (

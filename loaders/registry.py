@@ -8,9 +8,9 @@ from loaders.cyclonedx_json import CycloneDxJsonLoader
 LOADERS: tuple[Loader, ...] = (CycloneDxJsonLoader(),)
 
 
-def loader_for(filename: str) -> Loader | None:
-    """The loader that handles a file of this name, or None."""
+def loader_for(path: str) -> Loader | None:
+    """The loader that handles the file at this POSIX path (see ``Loader.matches``), or None."""
     for loader in LOADERS:
-        if loader.matches(filename):
+        if loader.matches(path):
             return loader
     return None

@@ -162,8 +162,11 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
             files = list(_walk(root))
             walk_root = root
             org_layout = not any(f.parent == root and loader_for(f.name) for f in files)
+        rel_to_walk = {
+            f: (f.relative_to(walk_root).as_posix() if f.is_relative_to(walk_root) else f.name) for f in files
+        }
         for f in files:
-            loader = loader_for(f.name)
+            loader = loader_for(rel_to_walk[f])
             if loader is None:
                 continue
             resolved = f.resolve()
@@ -269,7 +272,7 @@ class IngestContext(SourceContext):
 class _NoLoader(Loader):
     name = "none"
 
-    def matches(self, filename: str) -> bool:
+    def matches(self, path: str) -> bool:
         return False
 
     def parse(self, text, source, context=None):  # pragma: no cover - never called

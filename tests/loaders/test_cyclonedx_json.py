@@ -35,6 +35,7 @@ def of(result, kind):
         ("app.cdx.json", True),
         ("quarkus-deps-cyclonedx.json", True),
         ("sbom.json", True),
+        ("SBOM/keycloak-10.0.2/bom.json", True),
         ("bom.xml", False),
         ("package.json", False),
         ("bomb.txt", False),

@@ -86,8 +86,8 @@ class _IncludeLoader(Loader):
 
     name = "include-test"
 
-    def matches(self, filename: str) -> bool:
-        return filename.endswith(".incl")
+    def matches(self, path: str) -> bool:
+        return path.endswith(".incl")
 
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         target = text.strip()
