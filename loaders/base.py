@@ -30,6 +30,11 @@ class SourceContext:
         """The text of ``path`` (repo-relative, POSIX) in ``repo``, or None when absent or unreadable."""
         return None
 
+    def peek(self, repo: str, path: str) -> str | None:
+        """Like :meth:`read`, but not recorded as an input: for scanning many files (e.g. indexing
+        coordinates) before reading the one actually used with :meth:`read`."""
+        return self.read(repo, path)
+
     def sources(self) -> Sequence[Source]:
         """Every file some loader recognised in this ingest, across all repositories."""
         return ()

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from loaders.base import Loader
 from loaders.cyclonedx_json import CycloneDxJsonLoader
+from loaders.maven_pom import MavenPomLoader
+from loaders.maven_tree import MavenDependencyTreeLoader
 
-LOADERS: tuple[Loader, ...] = (CycloneDxJsonLoader(),)
+LOADERS: tuple[Loader, ...] = (
+    CycloneDxJsonLoader(),
+    MavenPomLoader(),
+    MavenDependencyTreeLoader(),
+)
 
 
 def loader_for(path: str) -> Loader | None:

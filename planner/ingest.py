@@ -238,6 +238,10 @@ class IngestContext(SourceContext):
             self.reads.add((repo, posixpath.normpath(path)))
         return text
 
+    def peek(self, repo: str, path: str) -> str | None:
+        """Text of a file without recording it as an input of the current parse."""
+        return self._get(repo, path)[0]
+
     def digest(self, repo: str, path: str) -> str | None:
         """sha256 of a file inside an ingested repository (None when absent)."""
         return self._get(repo, path)[1]

@@ -99,6 +99,7 @@ class Declared:
     version_location: Location | None = None  # where the effective version is set, when elsewhere
     profile: str | None = None  # Maven profile (or similar condition) the declaration is only active in
     unresolved: str | None = None  # the expression that could not be resolved statically (``${x}``, code)
+    exclusions: tuple[str, ...] = ()  # transitive dependencies cut off below this one (``group:artifact``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class Constrains:
     location: Location | None = None
     version_location: Location | None = None
     unresolved: str | None = None
+    profile: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

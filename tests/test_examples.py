@@ -10,8 +10,8 @@ LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
 
 # (name, repo, relation, scope, depth) from examples/README.md "Expected answers"
 EXPECTED = [
-    ("com.acme.logging:logging-core", "acme-logging", "resolves", "runtime", 1),
-    ("com.acme.qa:integration-tests", "integration-tests", "resolves", "test", 1),
+    ("com.acme.logging:logging-core", "acme-logging", "declares", "runtime", 1),
+    ("com.acme.qa:integration-tests", "integration-tests", "declares", "test", 1),
     ("com.acme.orders:orders-service", "orders-service", "resolves", "runtime", 1),
     ("com.acme.commons:commons-util", "acme-commons", "resolves", "runtime", 2),
     ("com.acme.auth:auth-client", "acme-auth", "resolves", "runtime", 3),
@@ -23,9 +23,9 @@ EXPECTED = [
 def test_examples_ingest_cleanly_and_twice_identically(store) -> None:
     report = ingest(store, [EXAMPLES])
     assert report.errors == [] and report.warnings == []
-    assert report.loaded == 10
+    assert report.loaded == 18  # 10 SBOMs + 8 POMs
     first = store.stats()
-    assert first["nodes"]["Project"] == 10
+    assert first["nodes"]["Project"] == 11  # the SBOM and the POM of a module are one project; + the parent POM
     assert first["nodes"]["Repo"] == 9
     ingest(store, [EXAMPLES], force=True)
     assert store.stats() == first
@@ -46,6 +46,14 @@ def test_log4j_core_dependents(store) -> None:
     ]
     assert all(d.versions == ["2.14.1"] for d in result.dependents)
     assert billing.location == "bom.json:121"
+    core = result.dependents[0]
+    assert (core.location, core.declared) == ("logging-core/pom.xml:26", "2.14.1")
+    rows = store.run(
+        "MATCH (p:Project {name: 'com.acme.logging:logging-core'})-[d:DECLARES]->(:Package {key: $k}) "
+        "RETURN d.version_file AS file, d.version_line AS line",
+        {"k": LOG4J},
+    )
+    assert rows == [{"file": "pom.xml", "line": 32}]  # <log4j2.version> in the parent POM
 
 
 def test_versioned_target_and_depth_limit(store) -> None:

@@ -200,6 +200,7 @@ class GraphBatch:
                         **_location(rec.version_location, "version_"),
                         "profile": rec.profile,
                         "unresolved": rec.unresolved,
+                        "exclusions": list(rec.exclusions) or None,
                     },
                 )
             case Constrains():
@@ -213,6 +214,7 @@ class GraphBatch:
                         "range": rec.range,
                         "mechanism": rec.mechanism,
                         "unresolved": rec.unresolved,
+                        "profile": rec.profile,
                         **_location(rec.location, ""),
                         **_location(rec.version_location, "version_"),
                     },
