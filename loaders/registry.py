@@ -6,11 +6,13 @@ from loaders.base import Loader
 from loaders.cyclonedx_json import CycloneDxJsonLoader
 from loaders.maven_pom import MavenPomLoader
 from loaders.maven_tree import MavenDependencyTreeLoader
+from loaders.osv_json import OsvJsonLoader
 
 LOADERS: tuple[Loader, ...] = (
     CycloneDxJsonLoader(),
     MavenPomLoader(),
     MavenDependencyTreeLoader(),
+    OsvJsonLoader(),
 )
 
 

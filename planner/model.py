@@ -248,6 +248,7 @@ class Advisory:
     aliases: tuple[str, ...] = ()
     published: str | None = None
     modified: str | None = None
+    withdrawn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,9 @@ EXPECTED = [
 def test_examples_ingest_cleanly_and_twice_identically(store) -> None:
     report = ingest(store, [EXAMPLES])
     assert report.errors == [] and report.warnings == []
-    assert report.loaded == 18  # 10 SBOMs + 8 POMs
+    assert report.loaded == 19  # 10 SBOMs + 8 POMs + 1 OSV record
     first = store.stats()
+    assert first["nodes"]["Advisory"] == 1 and first["relationships"]["AFFECTS"] == 1
     assert first["nodes"]["Project"] == 11  # the SBOM and the POM of a module are one project; + the parent POM
     assert first["nodes"]["Repo"] == 9
     ingest(store, [EXAMPLES], force=True)

@@ -282,6 +282,7 @@ class GraphBatch:
                         "aliases": list(rec.aliases),
                         "published": rec.published,
                         "modified": rec.modified,
+                        "withdrawn": rec.withdrawn,
                     },
                 )
             case Affects():
