@@ -117,7 +117,7 @@ CREATE (a40)-[r40:CONSTRAINS]->(b40)
 SET r40 += row.props, r40.source = row.source, r40.run = $run
 WITH count(*) AS step40
 UNWIND $uses_project_rows AS row
-MATCH (a41:Project {key: row.src})
+MERGE (a41:Project {key: row.src})
 MERGE (b41:Project {key: row.dst})
 CREATE (a41)-[r41:USES_PROJECT]->(b41)
 SET r41 += row.props, r41.source = row.source, r41.run = $run

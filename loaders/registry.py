@@ -3,16 +3,62 @@
 from __future__ import annotations
 
 from loaders.base import Loader
+from loaders.cargo_lock import CargoLockLoader
+from loaders.cargo_toml import CargoTomlLoader
 from loaders.cyclonedx_json import CycloneDxJsonLoader
+from loaders.cyclonedx_xml import CycloneDxXmlLoader
+from loaders.go_mod import GoModLoader, GoWorkLoader
+from loaders.go_sum import GoSumLoader
+from loaders.gradle_build import GradleBuildLoader
+from loaders.gradle_catalog import GradleCatalogLoader
+from loaders.gradle_deps_text import GradleDepsTextLoader
+from loaders.gradle_lockfile import GradleLockfileLoader
+from loaders.gradle_settings import GradleSettingsLoader
 from loaders.maven_pom import MavenPomLoader
 from loaders.maven_tree import MavenDependencyTreeLoader
+from loaders.npm_lock import NpmLockLoader
+from loaders.npm_package_json import NpmPackageJsonLoader
 from loaders.osv_json import OsvJsonLoader
+from loaders.pdm_lock import PdmLockLoader
+from loaders.pip_requirements import PipRequirementsLoader
+from loaders.pipfile import PipfileLoader, PipfileLockLoader
+from loaders.pnpm_lock import PnpmLockLoader
+from loaders.poetry_lock import PoetryLockLoader
+from loaders.pyproject_toml import PyprojectTomlLoader
+from loaders.spdx_json import SpdxJsonLoader
+from loaders.spdx_tagvalue import SpdxTagValueLoader
+from loaders.uv_lock import UvLockLoader
+from loaders.yarn_lock import YarnLockLoader
 
 LOADERS: tuple[Loader, ...] = (
+    SpdxJsonLoader(),  # before CycloneDX JSON: "bom.spdx.json" matches both
     CycloneDxJsonLoader(),
+    CycloneDxXmlLoader(),
+    SpdxTagValueLoader(),
     MavenPomLoader(),
     MavenDependencyTreeLoader(),
     OsvJsonLoader(),
+    NpmPackageJsonLoader(),
+    NpmLockLoader(),
+    YarnLockLoader(),
+    PnpmLockLoader(),
+    PyprojectTomlLoader(),
+    PoetryLockLoader(),
+    UvLockLoader(),
+    PdmLockLoader(),
+    PipfileLoader(),
+    PipfileLockLoader(),
+    PipRequirementsLoader(),
+    GradleSettingsLoader(),
+    GradleBuildLoader(),
+    GradleCatalogLoader(),
+    GradleLockfileLoader(),
+    GradleDepsTextLoader(),
+    GoModLoader(),
+    GoWorkLoader(),
+    GoSumLoader(),
+    CargoTomlLoader(),
+    CargoLockLoader(),
 )
 
 

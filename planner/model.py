@@ -97,7 +97,7 @@ class Declared:
     optional: bool = False
     location: Location | None = None
     version_location: Location | None = None  # where the effective version is set, when elsewhere
-    profile: str | None = None  # Maven profile (or similar condition) the declaration is only active in
+    profile: str | None = None  # the condition it is only active under: a Maven profile id, a PEP 508 marker
     unresolved: str | None = None  # the expression that could not be resolved statically (``${x}``, code)
     exclusions: tuple[str, ...] = ()  # transitive dependencies cut off below this one (``group:artifact``)
 

@@ -67,7 +67,7 @@ EDGE_SETS = {
     "affects": ("AFFECTS", "Advisory", "Package"),
 }
 
-#: relationship sets whose end node is merged by key (it may be defined by a file loaded later)
+#: relationship sets whose end nodes are merged by key (they may be defined by files loaded later)
 MERGED_TARGETS = frozenset({"uses_project"})
 
 
@@ -296,7 +296,7 @@ class GraphBatch:
         problems = []
         for name, (rel, a, b) in EDGE_SETS.items():
             for row in self.edges[name]:
-                ends = ((a, row["src"]),) if name in MERGED_TARGETS else ((a, row["src"]), (b, row["dst"]))
+                ends = () if name in MERGED_TARGETS else ((a, row["src"]), (b, row["dst"]))
                 for label, key in ends:
                     if key not in self.nodes[label]:
                         problems.append(f"{rel} {row['src']} -> {row['dst']}: no {label} {key!r}")
