@@ -12,7 +12,7 @@ LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
 EXPECTED = [
     ("com.acme.logging:logging-core", "acme-logging", "declares", "runtime", 1),
     ("com.acme.qa:integration-tests", "integration-tests", "declares", "test", 1),
-    ("com.acme.orders:orders-service", "orders-service", "resolves", "runtime", 1),
+    ("com.acme.orders:orders-service", "orders-service", "declares", "runtime", 1),
     ("com.acme.commons:commons-util", "acme-commons", "resolves", "runtime", 2),
     ("com.acme.auth:auth-client", "acme-auth", "resolves", "runtime", 3),
     ("com.acme.platform:platform-web", "acme-platform", "resolves", "runtime", 3),
@@ -23,7 +23,8 @@ EXPECTED = [
 def test_examples_ingest_cleanly_and_twice_identically(store) -> None:
     report = ingest(store, [EXAMPLES])
     assert report.errors == [] and report.warnings == []
-    assert report.loaded == 19  # 10 SBOMs + 8 POMs + 1 OSV record
+    # 10 SBOMs, 8 POMs, 1 OSV record, package.json + lock, pyproject + requirements, Gradle settings/build/lock
+    assert report.loaded == 26
     first = store.stats()
     assert first["nodes"]["Advisory"] == 1 and first["relationships"]["AFFECTS"] == 1
     assert first["nodes"]["Project"] == 11  # the SBOM and the POM of a module are one project; + the parent POM
