@@ -1,0 +1,1299 @@
+"""The wave planner: the fastest build → publish → deploy sequence that fixes every exposed project.
+
+Pure functions over a ``networkx.DiGraph``; no store, no CLI, no loader.
+
+Input contract
+--------------
+Nodes are project keys (``str``) with the attributes of :class:`ProjectAttrs` (all optional except
+that a project without ``exposure`` is not exposed and is ignored):
+
+``name``               display name (``group:artifact``, npm name, …); defaults to the key
+``repo``               repository name (the unit of per-repo CI capacity and policy overrides)
+``kind``               ``library`` | ``application`` | ``service`` | ``test`` | ``unknown``
+``ecosystem``          purl type: ``maven``, ``npm``, ``pypi``, ``golang``, ``cargo``, …
+``exposure``           ``direct`` (the project itself declares or resolves the vulnerable package),
+                       ``transitive`` (only through an internal library), ``test-only``, ``unknown``
+                       (version unresolved: a ``decide`` step), ``None`` (not exposed: ignored)
+``vulnerable_version`` the vulnerable version it resolves, or ``None``
+``edit_location``      ``file:line`` to change, or ``None``
+``edit_kind``          ``property`` | ``direct-dependency`` | ``bom-import`` | ``managed`` | ``lockfile-only``
+``property``           the property/variable holding the version when ``edit_kind`` is ``property``
+``build_tool``         ``maven`` | ``gradle`` | ``npm`` | ``yarn`` | ``pnpm`` | ``pip`` | ``poetry`` | ``go`` |
+                       ``cargo``; inferred from ``edit_location``'s file name, then ``ecosystem``
+``publishes``          versionless purl when it is an internal library others consume, else ``None``
+``deployments``        list of ``(service, environment)``; empty = not deployed
+``owners``             list of owner names
+``image_traceable``    ``False`` when the project's image cannot be traced to what runs (default ``True``)
+
+Edges point ``consumer → provider`` (the consumer depends on the internal library project
+``provider``) with the attributes of :class:`EdgeAttrs`: ``package`` (the provider's purl),
+``scope``, ``pinned`` (default ``True``: the consumer pins an exact version of the provider, so
+taking the fix is an edit; ``False``: a relock picks it up) and ``depth``.
+
+The :class:`Target` names the vulnerable package (versionless purl), the fixed version chosen by
+the caller and per-project overrides of it. ``compare(a, b)`` (negative, zero, positive; may
+raise ``ValueError`` when it cannot compare) checks that each fixed version is higher than the
+vulnerable one; the default uses :mod:`packaging`.
+
+What the planner does
+---------------------
+Strongly connected components of exposed projects are fixed together (one combined
+edit/build/publish, durations summed) and reported as cycles. Each component gets a strategy:
+``direct`` / ``relock`` when it itself resolves the package, else ``propagate`` (wait for each
+exposed provider's publish, then bump it) or ``override`` (pin the package with the ecosystem's
+mechanism, no wait) as the policy allows; ``decide`` steps stand for what cannot be planned. Steps
+are list-scheduled (priority = longest remaining path, ties by id) under org-wide and per-repo CI
+capacity and deploy freeze windows; the strategy mix that gives the shortest schedule wins, ties
+going to the one that propagates more. A lower bound (critical path, and per capacity pool the
+best ``head + work / capacity + tail`` over nested job sets, computed on the override-everywhere
+relaxation so it bounds every strategy mix) and the frontier baseline (propagate everywhere,
+barrier between chain-depth rounds) come with it.
+
+All times are computed in whole seconds and reported in hours rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+import networkx as nx
+
+from planner import purl as purls
+from planner.errors import UsageError
+from planner.policy import Policy
+
+SCHEMA = "depwave.plan/1"
+KINDS = ("library", "application", "service", "test", "unknown")
+EXPOSURES = ("direct", "transitive", "test-only", "unknown")
+TICKS = 3600  # scheduling resolution: one second
+
+
+class ProjectAttrs(TypedDict, total=False):
+    """Attributes of a project node (see the module docstring)."""
+
+    name: str
+    repo: str
+    kind: str
+    ecosystem: str
+    exposure: str | None
+    vulnerable_version: str | None
+    edit_location: str | None
+    edit_kind: str | None
+    property: str | None
+    build_tool: str | None
+    publishes: str | None
+    deployments: list[tuple[str, str]]
+    owners: list[str]
+    image_traceable: bool
+
+
+class EdgeAttrs(TypedDict, total=False):
+    """Attributes of a ``consumer → provider`` edge."""
+
+    package: str
+    scope: str
+    pinned: bool
+    depth: int
+
+
+Comparator = Callable[[str, str], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The package to fix and the version to move to (``per_project`` overrides it by project key)."""
+
+    package: str
+    fixed_version: str
+    per_project: Mapping[str, str] = field(default_factory=dict)
+    advisories: tuple[str, ...] = ()
+
+    def fixed_for(self, project: str) -> str:
+        """The fixed version chosen for one project."""
+        return self.per_project.get(project, self.fixed_version)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One scheduled step of the plan. Times are hours after the plan start."""
+
+    id: str
+    kind: str  # edit | relock | build | publish | deploy | decide
+    phase: str  # fix | cleanup
+    project: str  # project key (the first member for a cycle)
+    members: tuple[str, ...]
+    name: str
+    repo: str
+    repos: tuple[str, ...]
+    ecosystem: str
+    strategy: str  # propagate | override | direct | relock | decide
+    service: str | None
+    environment: str | None
+    mechanism: str | None
+    change: str | None
+    location: str | None
+    owners: tuple[str, ...]
+    verify: str | None
+    reason: str | None
+    depends_on: tuple[str, ...]
+    duration: float
+    ci: bool
+    start: float
+    finish: float
+    wave: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Something a person must decide; it is a ``decide`` step, never a silent omission."""
+
+    project: str
+    name: str
+    reason: str  # unresolved | image | no-strategy
+    question: str
+    owners: tuple[str, ...]
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The frontier plan: propagate everywhere, round k = chain depth k, barrier between rounds."""
+
+    makespan: float
+    rounds: int
+    round_finish: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The plan: scheduled steps, waves, makespan and how it compares with the bound and the baseline."""
+
+    target: Target
+    policy: Policy
+    steps: tuple[Step, ...]
+    waves: tuple[tuple[str, ...], ...]
+    makespan: float
+    lower_bound: float
+    ratio: float
+    baseline: Baseline
+    saved_hours: float
+    cycles: tuple[tuple[str, ...], ...]
+    decisions: tuple[Decision, ...]
+    strategies: Mapping[str, str]
+    excluded: tuple[str, ...]
+    cleanup_finish: float | None
+    critical_path: tuple[str, ...]
+
+    def step(self, step_id: str) -> Step:
+        """The step with this id (``KeyError`` when there is none)."""
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the graph
+
+
+@dataclass(slots=True)
+class _Project:
+    key: str
+    name: str
+    repo: str
+    kind: str
+    ecosystem: str
+    exposure: str
+    vulnerable: str | None
+    location: str | None
+    edit_kind: str | None
+    prop: str | None
+    tool: str | None
+    publishes: str | None
+    deployments: tuple[tuple[str, str], ...]
+    owners: tuple[str, ...]
+    traceable: bool
+
+
+def _text(key: str, attrs: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
+    value = attrs.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise UsageError(f"project {key}: {name} must be a string, got {value!r}")
+    return value
+
+
+def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
+    if not isinstance(key, str):
+        raise UsageError(f"project key {key!r} must be a string")
+    exposure = attrs.get("exposure")
+    if exposure in (None, "none"):
+        return None
+    if exposure not in EXPOSURES:
+        raise UsageError(f"project {key}: exposure must be one of {', '.join(EXPOSURES)} or None, got {exposure!r}")
+    kind = attrs.get("kind") or "unknown"
+    if kind not in KINDS:
+        raise UsageError(f"project {key}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    deployments = attrs.get("deployments") or []
+    if not isinstance(deployments, list | tuple) or any(
+        not isinstance(d, list | tuple) or len(d) != 2 or not all(isinstance(x, str) and x for x in d)
+        for d in deployments
+    ):
+        raise UsageError(f"project {key}: deployments must be a list of (service, environment) pairs")
+    owners = attrs.get("owners") or []
+    if not isinstance(owners, list | tuple) or any(not isinstance(o, str) for o in owners):
+        raise UsageError(f"project {key}: owners must be a list of names")
+    traceable = attrs.get("image_traceable", True)
+    if not isinstance(traceable, bool):
+        raise UsageError(f"project {key}: image_traceable must be true or false, got {traceable!r}")
+    return _Project(
+        key=key,
+        name=_text(key, attrs, "name", key) or key,
+        repo=_text(key, attrs, "repo", "") or "",
+        kind=kind,
+        ecosystem=(_text(key, attrs, "ecosystem", "") or "").lower(),
+        exposure=exposure,
+        vulnerable=_text(key, attrs, "vulnerable_version"),
+        location=_text(key, attrs, "edit_location"),
+        edit_kind=_text(key, attrs, "edit_kind"),
+        prop=_text(key, attrs, "property"),
+        tool=_text(key, attrs, "build_tool"),
+        publishes=_text(key, attrs, "publishes"),
+        deployments=tuple(sorted({(str(s), str(e)) for s, e in deployments})),
+        owners=tuple(sorted(set(owners))),
+        traceable=traceable,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ecosystem knowledge: build tools, override mechanisms, verification commands
+
+_TOOL_BY_FILE = {
+    "pom.xml": "maven",
+    "package.json": "npm",
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "yarn.lock": "yarn",
+    ".yarnrc.yml": "yarn",
+    "pnpm-lock.yaml": "pnpm",
+    "pnpm-workspace.yaml": "pnpm",
+    "poetry.lock": "poetry",
+    "pipfile": "pip",
+    "pipfile.lock": "pip",
+    "setup.py": "pip",
+    "setup.cfg": "pip",
+    "pyproject.toml": "pip",
+    "cargo.toml": "cargo",
+    "cargo.lock": "cargo",
+    "go.mod": "go",
+    "go.sum": "go",
+    "gradle.properties": "gradle",
+    "libs.versions.toml": "gradle",
+}
+_TOOL_BY_ECOSYSTEM = {"maven": "maven", "npm": "npm", "pypi": "pip", "golang": "go", "cargo": "cargo"}
+_TOOLS = ("maven", "gradle", "npm", "yarn", "pnpm", "pip", "poetry", "go", "cargo")
+
+
+def _tool(p: _Project) -> str | None:
+    if p.tool in _TOOLS:
+        return p.tool
+    if p.location:
+        base = posixpath.basename(p.location.rsplit(":", 1)[0] if ":" in p.location else p.location).lower()
+        if base.endswith((".gradle", ".gradle.kts")):
+            return "gradle"
+        if base.endswith(".txt") and ("requirements" in base or "constraints" in base):
+            return "pip"
+        if base in _TOOL_BY_FILE:
+            return _TOOL_BY_FILE[base]
+    return _TOOL_BY_ECOSYSTEM.get(p.ecosystem)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pkg:
+    """The target package as the ecosystems name it."""
+
+    purl: str
+    group: str | None
+    name: str
+    display: str  # group:artifact, @scope/name, module path
+
+
+def _go_version(v: str) -> str:
+    return v if v.startswith("v") else f"v{v}"
+
+
+def _override(tool: str | None, pkg: _Pkg, v: str) -> tuple[str, str] | None:
+    """(mechanism, change) pinning the package in a consumer, or None when the tool has none."""
+    if tool == "maven":
+        return (
+            "dependency-management",
+            f"<dependencyManagement><dependencies><dependency><groupId>{pkg.group}</groupId>"
+            f"<artifactId>{pkg.name}</artifactId><version>{v}</version></dependency></dependencies>"
+            "</dependencyManagement>",
+        )
+    if tool == "gradle":
+        return "gradle-constraint", f'dependencies {{ constraints {{ implementation("{pkg.display}:{v}") }} }}'
+    if tool == "npm":
+        return "npm-override", f'package.json "overrides": {{"{pkg.display}": "{v}"}}'
+    if tool == "yarn":
+        return "yarn-resolution", f'package.json "resolutions": {{"{pkg.display}": "{v}"}}'
+    if tool == "pnpm":
+        return "pnpm-override", f'package.json "pnpm": {{"overrides": {{"{pkg.display}": "{v}"}}}}'
+    if tool in ("pip", "poetry"):
+        return "pip-constraint", f"{pkg.display}=={v} in a constraints file (pip install -c constraints.txt)"
+    if tool == "cargo":
+        return "cargo-update-precise", f"cargo update -p {pkg.display} --precise {v}"
+    if tool == "go":
+        return (
+            "go-require",
+            f"go get {pkg.display}@{_go_version(v)} (require {pkg.display} {_go_version(v)} // indirect)",
+        )
+    return None
+
+
+def _verify(tool: str | None, pkg: _Pkg) -> str | None:
+    return {
+        "maven": f"mvn dependency:tree -Dincludes={pkg.display}",
+        "gradle": f"./gradlew dependencyInsight --dependency {pkg.display}",
+        "npm": f"npm ls {pkg.display}",
+        "yarn": f"yarn why {pkg.display}",
+        "pnpm": f"pnpm why {pkg.display}",
+        "pip": f"pip show {pkg.display}",
+        "poetry": f"poetry show {pkg.display}",
+        "go": f"go list -m {pkg.display}",
+        "cargo": f"cargo tree -i {pkg.display}",
+    }.get(tool or "")
+
+
+def _relock_command(tool: str | None, pkg: _Pkg, v: str) -> str:
+    return {
+        "npm": f"npm update {pkg.display}",
+        "yarn": f"yarn up -R {pkg.display}",
+        "pnpm": f"pnpm update {pkg.display}",
+        "pip": f"pip-compile --upgrade-package {pkg.display}=={v}",
+        "poetry": f"poetry update {pkg.display}",
+        "cargo": f"cargo update -p {pkg.display} --precise {v}",
+        "go": f"go get {pkg.display}@{_go_version(v)} && go mod tidy",
+        "gradle": f"./gradlew dependencies --update-locks {pkg.display}",
+    }.get(tool or "", f"regenerate the lockfile so that it resolves {pkg.display} {v}")
+
+
+_MAJOR = re.compile(r"^\D*(\d+)")
+
+
+def _major(v: str | None) -> int | None:
+    m = _MAJOR.match(v or "")
+    return int(m.group(1)) if m else None
+
+
+def _default_compare(a: str, b: str) -> int:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        va, vb = Version(a), Version(b)
+    except InvalidVersion as exc:
+        raise ValueError(str(exc)) from exc
+    return (va > vb) - (va < vb)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Units (condensed components) and their strategies
+
+
+@dataclass(slots=True)
+class _Unit:
+    key: str
+    members: tuple[_Project, ...]
+    providers: tuple[str, ...]  # unit keys of exposed providers outside the unit
+    pinned: bool  # some edge to an outside provider is pinned (propagating is an edit, not a relock)
+    candidates: tuple[str, ...]  # propagate/override in preference order; ("direct",) or () (no strategy)
+    transitive: frozenset[str]  # member keys that take the fix from a provider or an override
+    depth: int = 0
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        return tuple(sorted({m.repo for m in self.members}))
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return tuple(sorted({o for m in self.members for o in m.owners}))
+
+
+@dataclass(slots=True)
+class _Step:
+    id: str
+    kind: str
+    phase: str
+    unit: str
+    members: tuple[str, ...]
+    name: str
+    repo: str
+    repos: tuple[str, ...]
+    ecosystem: str
+    strategy: str
+    dur: int
+    ci: bool
+    deps: list[str]
+    service: str | None = None
+    environment: str | None = None
+    mechanism: str | None = None
+    change: str | None = None
+    location: str | None = None
+    owners: tuple[str, ...] = ()
+    verify: str | None = None
+    reason: str | None = None
+
+
+def _ticks(hours: float) -> int:
+    return round(hours * TICKS)
+
+
+def _hours(ticks: float) -> float:
+    return round(ticks / TICKS, 4)
+
+
+class _Planner:
+    """Holds the validated input; builds step sets for a choice of strategies and schedules them."""
+
+    def __init__(self, graph: nx.DiGraph, target: Target, policy: Policy, compare: Comparator | None) -> None:
+        self.policy = policy
+        self._dur: dict[tuple[str, str], int] = {}
+        self._memo: dict[tuple[Any, ...], list[_Step]] = {}
+        self.target = target
+        self.pkg = _target_package(target)
+        projects: dict[str, _Project] = {}
+        self.unresolved: list[_Project] = []
+        self.excluded: list[str] = []
+        for key in sorted(graph.nodes, key=str):
+            p = _read_project(key, graph.nodes[key])
+            if p is None:
+                continue
+            if p.exposure == "unknown":
+                self.unresolved.append(p)
+            elif p.exposure == "test-only" and policy.test_only == "exclude":
+                self.excluded.append(p.key)
+            else:
+                projects[p.key] = p
+        self.projects = projects
+        self._check_versions(compare or _default_compare)
+        self.tools = {k: _tool(p) for k, p in projects.items()}
+        self._build_units(graph)
+        self.env_rank = {e: i for i, e in enumerate(policy.environments)}
+        self.freeze: dict[str, list[tuple[int, int]]] = _merge_windows(policy)
+
+    def dur(self, kind: str, repo: str) -> int:
+        """Ticks a step of this kind takes in this repository (cached)."""
+        key = (kind, repo)
+        d = self._dur.get(key)
+        if d is None:
+            d = self._dur[key] = _ticks(self.policy.duration(kind, repo))
+        return d
+
+    def udur(self, u: _Unit, kind: str) -> int:
+        """Ticks of a unit's combined step of this kind: the members' durations summed."""
+        return sum(self.dur(kind, m.repo) for m in u.members)
+
+    # -- validation --------------------------------------------------------------------------------------------
+    def _check_versions(self, compare: Comparator) -> None:
+        for key, p in self.projects.items():
+            fixed = self.target.fixed_for(key)
+            if not fixed:
+                raise UsageError(f"the fixed version for project {key} is empty")
+            if p.vulnerable is None:
+                continue
+            try:
+                order = compare(fixed, p.vulnerable)
+            except ValueError:
+                continue
+            if order <= 0:
+                raise UsageError(
+                    f"the fixed version {fixed} of {self.pkg.display} is not higher than the vulnerable version "
+                    f"{p.vulnerable} that project {key} resolves"
+                )
+
+    # -- units ---------------------------------------------------------------------------------------------------
+    def _build_units(self, graph: nx.DiGraph) -> None:
+        sub = nx.DiGraph()
+        sub.add_nodes_from(self.projects)
+        pinned_edge: dict[tuple[str, str], bool] = {}
+        for c, p, attrs in graph.edges(data=True):
+            if c in self.projects and p in self.projects and c != p:
+                sub.add_edge(c, p)
+                pinned = attrs.get("pinned", True)
+                pinned_edge[(c, p)] = bool(pinned) if pinned is not None else True
+        comps = sorted((tuple(sorted(c)) for c in nx.strongly_connected_components(sub)), key=lambda c: c[0])
+        unit_of = {k: comp[0] for comp in comps for k in comp}
+        self.unit_of = unit_of
+        self.cycles = tuple(c for c in comps if len(c) > 1)
+        units: dict[str, _Unit] = {}
+        for comp in comps:
+            ukey = comp[0]
+            providers: set[str] = set()
+            pinned = False
+            has_provider: set[str] = set()
+            for k in comp:
+                for prov in sub.successors(k):
+                    if unit_of[prov] != ukey:
+                        providers.add(unit_of[prov])
+                        has_provider.add(k)
+                        pinned = pinned or pinned_edge[(k, prov)]
+            members = tuple(self.projects[k] for k in comp)
+            transitive = frozenset(
+                m.key
+                for m in members
+                if m.exposure == "transitive" or (m.exposure == "test-only" and m.key in has_provider)
+            )
+            units[ukey] = _Unit(
+                key=ukey,
+                members=members,
+                providers=tuple(sorted(providers)),
+                pinned=pinned,
+                candidates=self._candidates(members, transitive),
+                transitive=transitive,
+            )
+        # topological order of units, providers first, ties by key
+        cond = nx.DiGraph()
+        cond.add_nodes_from(units)
+        for u in units.values():
+            for p in u.providers:
+                cond.add_edge(p, u.key)
+        self.order = list(nx.lexicographical_topological_sort(cond))
+        for k in self.order:
+            u = units[k]
+            u.depth = 1 + max((units[p].depth for p in u.providers), default=-1)
+        self.units = units
+
+    def _candidates(self, members: tuple[_Project, ...], transitive: frozenset[str]) -> tuple[str, ...]:
+        if not transitive:
+            return ("direct",)
+        allowed = {"propagate", "override"}
+        for m in members:
+            if m.key not in transitive:
+                continue
+            ok = set(self.policy.allowed(m.kind, m.repo, m.owners)) & {"propagate", "override"}
+            if "override" in ok and not self._can_override(m):
+                ok.discard("override")
+            allowed &= ok
+        return tuple(s for s in ("propagate", "override") if s in allowed)
+
+    def _can_override(self, m: _Project) -> bool:
+        if _override(self.tools[m.key], self.pkg, "0") is None:
+            return False
+        if self.policy.never_override_across_major or self.tools[m.key] == "cargo":
+            a, b = _major(m.vulnerable), _major(self.target.fixed_for(m.key))
+            return a is not None and a == b
+        return True
+
+    # -- steps ---------------------------------------------------------------------------------------------------
+    def member_strategy(self, u: _Unit, m: _Project, strategy: str) -> str:
+        if m.key in u.transitive:
+            return strategy
+        return "relock" if m.edit_kind == "lockfile-only" else "direct"
+
+    def change_kind(self, u: _Unit, strategy: str) -> str:
+        kinds = {self.member_strategy(u, m, strategy) for m in u.members}
+        if kinds == {"relock"}:
+            return "relock"
+        if kinds == {"propagate"} and u.providers and not u.pinned:
+            return "relock"
+        return "edit"
+
+    def steps_for(self, decisions: Mapping[str, str], relaxed: bool = False) -> list[_Step]:
+        """The fix-phase steps of every unit under a choice of strategies (unit key → strategy).
+
+        ``relaxed``: the lower-bound relaxation (the shorter change step of the two strategies).
+        """
+        policy = self.policy
+        self._current = decisions
+        out: list[_Step] = []
+        for p in self.unresolved:
+            out.append(self._decide(p, "unresolved", f"which version of {self.pkg.display} does {p.name} resolve?"))
+        for ukey in self.order:
+            u = self.units[ukey]
+            strategy = decisions.get(ukey, "decide")
+            if strategy == "decide":
+                m = u.members[0]
+                out.append(
+                    self._decide(
+                        m,
+                        "no-strategy",
+                        f"the policy allows no strategy for {m.kind} {m.name}: choose how to fix it",
+                        members=tuple(x.key for x in u.members),
+                        owners=u.owners,
+                    )
+                )
+                continue
+            kind = self.change_kind(u, strategy)
+            dur = self.udur(u, kind)
+            ci_change = None
+            if relaxed and len(u.candidates) > 1:
+                other = "propagate" if strategy == "override" else "override"
+                okind = self.change_kind(u, other)
+                dur = min(dur, self.udur(u, okind))
+                ci_change = kind in policy.ci_kinds and okind in policy.ci_kinds
+            deps: list[str] = []
+            if strategy == "propagate":
+                deps = [self.release_step(p) for p in u.providers if self.release_step(p)]
+            out.extend(self._unit_steps(u, strategy, kind, dur, deps, "fix", ci_change))
+            for m in u.members:
+                if not m.traceable and m.kind in ("service", "application") and m.exposure != "test-only":
+                    out.append(
+                        self._decide(
+                            m,
+                            "image",
+                            f"the image of {m.name} cannot be traced to what runs: find where it is deployed and "
+                            "redeploy it after the build",
+                        )
+                    )
+        return out
+
+    def release_step(self, ukey: str) -> str | None:
+        """The step a consumer of this unit waits for: its publish, else its build (None if not planned)."""
+        u = self.units[ukey]
+        if self._current is not None and self._current.get(ukey, "decide") == "decide":
+            return None
+        if any(m.publishes for m in u.members):
+            return f"publish:{ukey}"
+        return f"build:{ukey}"
+
+    _current: Mapping[str, str] | None = None
+
+    def _unit_steps(
+        self, u: _Unit, strategy: str, kind: str, dur: int, deps: list[str], phase: str, ci_change: bool | None = None
+    ) -> list[_Step]:
+        """The steps of one unit (memoised: candidate strategy mixes share most of them).
+
+        ``ci_change`` overrides whether the change step uses CI capacity (the lower-bound relaxation)."""
+        key = (u.key, strategy, kind, dur, tuple(deps), phase, ci_change)
+        steps = self._memo.get(key)
+        if steps is None:
+            steps = self._memo[key] = self._make_unit_steps(u, strategy, kind, dur, deps, phase, ci_change)
+        return steps
+
+    def _make_unit_steps(
+        self, u: _Unit, strategy: str, kind: str, dur: int, deps: list[str], phase: str, ci_change: bool | None
+    ) -> list[_Step]:
+        policy = self.policy
+        prefix = "cleanup:" if phase == "cleanup" else ""
+        first = u.members[0]
+        members = tuple(m.key for m in u.members)
+        common = {
+            "phase": phase,
+            "unit": u.key,
+            "members": members,
+            "name": " + ".join(m.name for m in u.members),
+            "repo": first.repo,
+            "repos": u.repos,
+            "ecosystem": first.ecosystem,
+            "owners": u.owners,
+        }
+        ci = policy.ci_kinds
+        changes, mechanisms = [], []
+        for m in u.members:
+            mech, change = self._change(u, m, self.member_strategy(u, m, strategy), phase)
+            mechanisms.append(mech)
+            changes.append(change if len(u.members) == 1 else f"{m.name}: {change}")
+        verify = sorted({v for m in u.members if (v := _verify(self.tools[m.key], self.pkg))})
+        strategy_out = "propagate" if phase == "cleanup" else strategy
+        steps = [
+            _Step(
+                id=f"{prefix}{kind}:{u.key}",
+                kind=kind,
+                strategy=strategy_out,
+                dur=dur,
+                ci=kind in ci if ci_change is None else ci_change,
+                deps=list(deps),
+                mechanism=", ".join(dict.fromkeys(mechanisms)),
+                change="; ".join(changes),
+                location=", ".join(m.location for m in u.members if m.location) or None,
+                **common,
+            )
+        ]
+        build = _Step(
+            id=f"{prefix}build:{u.key}",
+            kind="build",
+            strategy=strategy_out,
+            dur=self.udur(u, "build"),
+            ci="build" in ci,
+            deps=[steps[0].id],
+            verify=" && ".join(verify) or None,
+            **common,
+        )
+        steps.append(build)
+        if any(m.publishes for m in u.members):
+            steps.append(
+                _Step(
+                    id=f"{prefix}publish:{u.key}",
+                    kind="publish",
+                    strategy=strategy_out,
+                    dur=self.udur(u, "publish"),
+                    ci="publish" in ci,
+                    deps=[build.id],
+                    change=", ".join(m.publishes for m in u.members if m.publishes),
+                    **common,
+                )
+            )
+        for m in u.members:
+            if m.kind == "test" or m.exposure == "test-only":
+                continue
+            by_service: dict[str, list[str]] = defaultdict(list)
+            for service, env in m.deployments:
+                by_service[service].append(env)
+            for service in sorted(by_service):
+                envs = sorted(by_service[service], key=lambda e: (self.env_rank.get(e, len(self.env_rank)), e))
+                prev = build.id
+                for env in envs:
+                    sid = f"{prefix}deploy:{m.key}:{env}:{service}"
+                    steps.append(
+                        _Step(
+                            id=sid,
+                            kind="deploy",
+                            phase=phase,
+                            unit=u.key,
+                            members=(m.key,),
+                            name=m.name,
+                            repo=m.repo,
+                            repos=(m.repo,),
+                            ecosystem=m.ecosystem,
+                            owners=m.owners,
+                            strategy=strategy_out,
+                            dur=self.dur("deploy", m.repo),
+                            ci="deploy" in ci,
+                            deps=[prev],
+                            service=service,
+                            environment=env,
+                        )
+                    )
+                    if policy.staging_before_prod:
+                        prev = sid
+        return steps
+
+    def _change(self, u: _Unit, m: _Project, strategy: str, phase: str) -> tuple[str, str]:
+        v = self.target.fixed_for(m.key)
+        pkg = self.pkg
+        tool = self.tools[m.key]
+        old = f"{pkg.name} {m.vulnerable} → {v}" if m.vulnerable else f"{pkg.name} → {v}"
+        if strategy == "override":
+            mech = _override(tool, pkg, v)
+            assert mech is not None
+            return mech
+        if strategy == "propagate":
+            parts = []
+            for ukey in u.providers:
+                pu = self.units[ukey]
+                names = " + ".join(x.name for x in pu.members)
+                step = self.release_step(ukey)
+                if step is None:
+                    continue
+                parts.append(f"{names} → the release made by {step}")
+            body = "; ".join(parts) if parts else f"the dependency that brings in {pkg.display} → a release with {v}"
+            if phase == "cleanup":
+                mech = _override(tool, pkg, v)
+                body = f"remove the {mech[0] if mech else 'override'} pin of {pkg.display}; bump {body}"
+            elif u.providers and not u.pinned:
+                body = f"relock to pick up {body}"
+            return "propagate", body
+        if strategy == "relock":
+            return "relock", f"{_relock_command(tool, pkg, v)} ({old} in the lockfile)"
+        # direct
+        kind = m.edit_kind or "direct-dependency"
+        if kind == "property" and m.prop:
+            if tool == "maven":
+                return "property", f"<{m.prop}>{v}</{m.prop}>"
+            return "property", f'{m.prop} = "{v}"'
+        if kind == "bom-import":
+            return "bom-import", f"import a BOM version that manages {pkg.display} {v} or later"
+        return kind, old
+
+    def _decide(
+        self,
+        p: _Project,
+        reason: str,
+        question: str,
+        members: tuple[str, ...] | None = None,
+        owners: tuple[str, ...] | None = None,
+    ) -> _Step:
+        return _Step(
+            id=f"decide:{p.key}:{reason}",
+            kind="decide",
+            phase="fix",
+            unit=self.unit_of.get(p.key, p.key),
+            members=members or (p.key,),
+            name=p.name,
+            repo=p.repo,
+            repos=(p.repo,),
+            ecosystem=p.ecosystem,
+            strategy="decide",
+            dur=self.dur("decide", p.repo),
+            ci="decide" in self.policy.ci_kinds,
+            deps=[],
+            owners=owners if owners is not None else p.owners,
+            reason=reason,
+            change=question,
+        )
+
+    def cleanup_steps(self, decisions: Mapping[str, str], fix: list[_Step]) -> list[_Step]:
+        """Steps replacing each override by the propagated bump, once the providers have published."""
+        sinks: dict[str, list[str]] = defaultdict(list)
+        has_succ = {d for s in fix for d in s.deps}
+        for s in fix:
+            if s.kind != "decide" and s.id not in has_succ:
+                sinks[s.unit].append(s.id)
+        self._current = decisions
+        out: list[_Step] = []
+        for ukey in self.order:
+            u = self.units[ukey]
+            if decisions.get(ukey) != "override" or "propagate" not in u.candidates:
+                continue
+            kind = self.change_kind(u, "propagate")
+            dur = self.udur(u, kind)
+            deps = [r for p in u.providers if (r := self.release_step(p))] + sorted(sinks[ukey])
+            out.extend(self._unit_steps(u, "propagate", kind, dur, deps, "cleanup"))
+        return out
+
+    # -- strategy choice -------------------------------------------------------------------------------------------
+    def choose(self) -> tuple[dict[str, str], list[_Step], tuple[list[int], list[int]]]:
+        """The strategy mix with the shortest schedule (ties: the one that propagates more)."""
+        base = {k: (u.candidates[0] if u.candidates else "decide") for k, u in self.units.items()}
+        override_all = {k: ("override" if "override" in u.candidates else base[k]) for k, u in self.units.items()}
+        propagate_all = base
+        tried: list[tuple[int, int, dict[str, str], list[_Step], tuple[list[int], list[int]]]] = []
+        seen: list[dict[str, str]] = []
+
+        def run(decisions: dict[str, str], preference: int) -> int:
+            if any(s == decisions for s in seen):
+                return -1
+            seen.append(decisions)
+            steps = self.steps_for(decisions)
+            if tried and self.critical_path_length(steps) > min(t[0] for t in tried):
+                return -1  # its schedule cannot be shorter than its critical path: it cannot win or tie
+            times = self.schedule(steps, 0)
+            makespan = max(times[1], default=0)
+            tried.append((makespan, preference, decisions, steps, times))
+            return makespan
+
+        m_over = run(override_all, 3)
+        if any(len(u.candidates) > 1 for u in self.units.values()):
+            over_steps = tried[0][3]
+            cp_over = self.critical_path_length(over_steps)
+            run(propagate_all, 0)
+            run(self.hybrid(override_all, over_steps, m_over), 1)
+            if cp_over < m_over:
+                run(self.hybrid(override_all, over_steps, cp_over), 2)
+        tried.sort(key=lambda t: (t[0], t[1]))
+        _, _, decisions, steps, times = tried[0]
+        self._current = decisions
+        return decisions, steps, times
+
+    def hybrid(self, override_all: dict[str, str], steps: list[_Step], target: int) -> dict[str, str]:
+        """Propagate wherever waiting for the providers keeps the unlimited-capacity critical path within
+        ``target``; units are visited providers first, so every accepted wait is accounted for downstream."""
+        index = {s.id: i for i, s in enumerate(steps)}
+        bottom = _bottom_levels(steps, index)
+        ready_at: dict[str, int] = {}  # unit → finish of its release step (unlimited capacity)
+        decisions = dict(override_all)
+        for ukey in self.order:
+            u = self.units[ukey]
+            strategy = decisions[ukey]
+            if strategy == "decide":
+                continue
+            kind = self.change_kind(u, strategy)
+            change_id = f"{kind}:{ukey}"
+            tail = bottom[index[change_id]] - steps[index[change_id]].dur
+            wait = max((ready_at[p] for p in u.providers if p in ready_at), default=0)
+            if len(u.candidates) > 1 and strategy == "override":
+                pkind = self.change_kind(u, "propagate")
+                pdur = self.udur(u, pkind)
+                if wait + pdur + tail <= target:
+                    decisions[ukey] = strategy = "propagate"
+                    kind = pkind
+            start = wait if strategy == "propagate" else 0
+            cdur = self.udur(u, kind)
+            finish = start + cdur + self.udur(u, "build")
+            if any(m.publishes for m in u.members):
+                finish += self.udur(u, "publish")
+            ready_at[ukey] = finish
+        return decisions
+
+    # -- scheduling ----------------------------------------------------------------------------------------------
+    def critical_path_length(self, steps: list[_Step]) -> int:
+        index = {s.id: i for i, s in enumerate(steps)}
+        heads = self.heads(steps, index)
+        return max((h + s.dur for h, s in zip(heads, steps, strict=True)), default=0)
+
+    def heads(self, steps: list[_Step], index: Mapping[str, int]) -> list[int]:
+        """Earliest starts with unlimited capacity, freeze windows respected (an exact ASAP schedule)."""
+        heads = [0] * len(steps)
+        for i in _topo(steps, index):
+            s = steps[i]
+            t = max((heads[index[d]] + steps[index[d]].dur for d in s.deps if d in index), default=0)
+            heads[i] = self.unfrozen(s, t)
+        return heads
+
+    def unfrozen(self, s: _Step, t: int) -> int:
+        """The earliest start at or after ``t`` such that a deploy does not overlap a freeze window."""
+        if s.kind != "deploy" or s.environment not in self.freeze:
+            return t
+        d = max(s.dur, 1)
+        for ws, we in self.freeze[s.environment]:
+            if we <= t:
+                continue
+            if t + d <= ws:
+                break
+            t = we
+        return t
+
+    def schedule(self, steps: list[_Step], t0: int) -> tuple[list[int], list[int]]:
+        """Critical-path list scheduling under CI capacity and freeze windows (deps outside ``steps`` are done)."""
+        n = len(steps)
+        index = {s.id: i for i, s in enumerate(steps)}
+        succ: list[list[int]] = [[] for _ in range(n)]
+        indeg = [0] * n
+        for i, s in enumerate(steps):
+            for d in s.deps:
+                j = index.get(d)
+                if j is not None:
+                    succ[j].append(i)
+                    indeg[i] += 1
+        prio = _bottom_levels(steps, index, succ)
+        org = self.policy.capacity
+        repo_cap: dict[str, int | None] = {}
+        for s in steps:
+            if s.ci:
+                for r in s.repos:
+                    if r not in repo_cap:
+                        repo_cap[r] = self.policy.repo_capacity(r)
+        start = [0] * n
+        finish = [0] * n
+        ready: list[tuple[int, str, int]] = []
+        pending: list[tuple[int, int, str, int]] = []
+        running: list[tuple[int, int]] = []
+        blocked: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+        used = 0
+        repo_used: dict[str, int] = defaultdict(int)
+
+        def begin(i: int, t: int) -> None:
+            nonlocal used
+            s = steps[i]
+            start[i] = t
+            finish[i] = t + s.dur
+            heapq.heappush(running, (finish[i], i))
+            if s.ci:
+                used += 1
+                for r in s.repos:
+                    repo_used[r] += 1
+
+        def release(i: int, t: int) -> None:
+            s = steps[i]
+            r = self.unfrozen(s, t)
+            if r > t:
+                heapq.heappush(pending, (r, -prio[i], s.id, i))
+            elif s.ci:
+                heapq.heappush(ready, (-prio[i], s.id, i))
+            else:
+                begin(i, t)
+
+        t = t0
+        for i in range(n):
+            if indeg[i] == 0:
+                release(i, t)
+        while True:
+            while pending and pending[0][0] <= t:
+                release(heapq.heappop(pending)[3], t)
+            while ready and (org is None or used < org):
+                item = heapq.heappop(ready)
+                i = item[2]
+                s = steps[i]
+                r = self.unfrozen(s, t)
+                if r > t:
+                    heapq.heappush(pending, (r, item[0], item[1], i))
+                    continue
+                full = next((x for x in s.repos if (c := repo_cap.get(x)) is not None and repo_used[x] >= c), None)
+                if full is not None:
+                    heapq.heappush(blocked[full], item)
+                    continue
+                begin(i, t)
+            if not running and not pending:
+                break
+            t = min(running[0][0] if running else math.inf, pending[0][0] if pending else math.inf)
+            while running and running[0][0] == t:
+                _, i = heapq.heappop(running)
+                s = steps[i]
+                if s.ci:
+                    used -= 1
+                    for r in s.repos:
+                        repo_used[r] -= 1
+                        waiting = blocked.get(r)
+                        while waiting:
+                            item = heapq.heappop(waiting)
+                            heapq.heappush(ready, item)
+                            if len(steps[item[2]].repos) == 1:
+                                break
+                for j in succ[i]:
+                    indeg[j] -= 1
+                    if indeg[j] == 0:
+                        release(j, t)
+        if ready or any(blocked.values()):
+            raise AssertionError("the scheduler left steps unscheduled")  # pragma: no cover
+        return start, finish
+
+    def lower_bound(self, steps: list[_Step]) -> float:
+        """Max of the critical path and, per capacity pool, ``head + work / capacity + tail`` over nested sets."""
+        index = {s.id: i for i, s in enumerate(steps)}
+        heads = self.heads(steps, index)
+        bottoms = _bottom_levels(steps, index)
+        best: float = max((h + s.dur for h, s in zip(heads, steps, strict=True)), default=0)
+        pools: dict[str | None, list[int]] = defaultdict(list)
+        for i, s in enumerate(steps):
+            if not s.ci:
+                continue
+            if self.policy.capacity is not None:
+                pools[None].append(i)
+            for r in s.repos:
+                if self.policy.repo_capacity(r) is not None:
+                    pools[r].append(i)
+        for pool, items in pools.items():
+            cap = self.policy.capacity if pool is None else self.policy.repo_capacity(pool)
+            assert cap is not None
+            jobs = [(heads[i], bottoms[i] - steps[i].dur, steps[i].dur) for i in items]
+            best = max(best, _pool_bound(jobs, cap))
+        return best
+
+    def baseline(self) -> Baseline:
+        """Frontier rounds: everything at chain depth k, propagating, after everything at depth k-1."""
+        decisions = {k: ("direct" if u.candidates == ("direct",) else "propagate") for k, u in self.units.items()}
+        self._current = decisions
+        steps = self.steps_for(decisions)
+        depth_of = {k: u.depth for k, u in self.units.items()}
+        rounds: dict[int, list[_Step]] = defaultdict(list)
+        for s in steps:
+            rounds[depth_of.get(s.unit, 0) if s.kind != "decide" else 0].append(s)
+        t = 0
+        finishes = []
+        for k in sorted(rounds):
+            _, finish = self.schedule(rounds[k], t)
+            t = max([t, *finish])
+            finishes.append(_hours(t))
+        return Baseline(makespan=_hours(t), rounds=len(finishes), round_finish=tuple(finishes))
+
+
+def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
+    """Best ``min head + work / cap + min tail`` over the jobs with head ≥ h, and over those with tail ≥ q."""
+    best: float = 0
+    work = 0
+    min_tail = math.inf
+    for h, q, d in sorted(jobs, key=lambda j: -j[0]):
+        work += d
+        min_tail = min(min_tail, q)
+        best = max(best, h + work / cap + min_tail)
+    work = 0
+    min_head = math.inf
+    for h, q, d in sorted(jobs, key=lambda j: -j[1]):
+        work += d
+        min_head = min(min_head, h)
+        best = max(best, min_head + work / cap + q)
+    return best
+
+
+def _topo(steps: list[_Step], index: Mapping[str, int]) -> list[int]:
+    n = len(steps)
+    indeg = [0] * n
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for i, s in enumerate(steps):
+        for d in s.deps:
+            j = index.get(d)
+            if j is not None:
+                succ[j].append(i)
+                indeg[i] += 1
+    order = [i for i in range(n) if indeg[i] == 0]
+    k = 0
+    while k < len(order):
+        i = order[k]
+        k += 1
+        for j in succ[i]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                order.append(j)
+    if len(order) != n:  # pragma: no cover - the step graph is acyclic by construction
+        raise AssertionError("the step graph has a cycle")
+    return order
+
+
+def _bottom_levels(steps: list[_Step], index: Mapping[str, int], succ: list[list[int]] | None = None) -> list[int]:
+    """Longest path (with durations) from each step to the end, its own duration included."""
+    if succ is None:
+        succ = [[] for _ in steps]
+        for i, s in enumerate(steps):
+            for d in s.deps:
+                j = index.get(d)
+                if j is not None:
+                    succ[j].append(i)
+    bottom = [0] * len(steps)
+    for i in reversed(_topo(steps, index)):
+        bottom[i] = steps[i].dur + max((bottom[j] for j in succ[i]), default=0)
+    return bottom
+
+
+def _merge_windows(policy: Policy) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for f in policy.freeze:
+        out.setdefault(f.environment, []).append((_ticks(f.start), _ticks(f.end)))
+    for env, windows in out.items():
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(windows):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        out[env] = merged
+    return out
+
+
+def _target_package(target: Target) -> _Pkg:
+    if not isinstance(target.fixed_version, str) or not target.fixed_version.strip():
+        raise UsageError("the target needs a fixed version")
+    try:
+        p = purls.parse(target.package)
+    except ValueError as exc:
+        raise UsageError(f"the target package {target.package!r} is not a purl (pkg:type/namespace/name)") from exc
+    return _Pkg(purl=p.package, group=p.namespace, name=p.name, display=p.display_name)
+
+
+def _waves(steps: list[_Step]) -> dict[str, int]:
+    index = {s.id: i for i, s in enumerate(steps)}
+    wave = [1] * len(steps)
+    for i in _topo(steps, index):
+        s = steps[i]
+        wave[i] = 1 + max((wave[index[d]] for d in s.deps if d in index), default=0)
+    return {s.id: w for s, w in zip(steps, wave, strict=True)}
+
+
+def _critical_path(steps: list[_Step], start: Mapping[str, int], finish: Mapping[str, int]) -> tuple[str, ...]:
+    """A chain of steps ending at the makespan, each starting when its predecessor on the chain finishes."""
+    if not steps:
+        return ()
+    fix = [s for s in steps if s.phase == "fix"]
+    if not fix:
+        return ()
+    by_id = {s.id: s for s in fix}
+    last = min(fix, key=lambda s: (-finish[s.id], s.id))
+    chain = [last.id]
+    while True:
+        s = by_id[chain[-1]]
+        preds = sorted((d for d in s.deps if d in by_id and finish[d] == start[s.id]), key=lambda d: d)
+        if not preds:
+            break
+        chain.append(preds[0])
+    return tuple(reversed(chain))
+
+
+def build_plan(
+    graph: nx.DiGraph, target: Target, policy: Policy | None = None, compare: Comparator | None = None
+) -> Plan:
+    """Plan the waves that put every exposed project (and every production service) on the fixed version.
+
+    Raises :class:`UsageError` for a bad target, bad node attributes or a fixed version that is not
+    higher than a vulnerable one; an empty graph or a target nothing uses gives a valid empty plan.
+    """
+    policy = policy or Policy()
+    planner = _Planner(graph, target, policy, compare)
+    decisions, fix, (fstart, ffinish) = planner.choose()
+    makespan = max(ffinish, default=0)
+
+    relax = {
+        k: ("override" if "override" in u.candidates else d) for k, d in decisions.items() for u in [planner.units[k]]
+    }
+    lower = planner.lower_bound(planner.steps_for(relax, relaxed=True))
+    planner._current = decisions
+
+    cleanup: list[_Step] = planner.cleanup_steps(decisions, fix) if policy.cleanup else []
+    cstart, cfinish = planner.schedule(cleanup, makespan) if cleanup else ([], [])
+    baseline = planner.baseline()
+    planner._current = decisions
+
+    all_steps = fix + cleanup
+    start = {s.id: t for s, t in zip(all_steps, fstart + cstart, strict=True)}
+    finish = {s.id: t for s, t in zip(all_steps, ffinish + cfinish, strict=True)}
+    waves = _waves(all_steps)
+    out_steps = tuple(
+        sorted(
+            (
+                Step(
+                    id=s.id,
+                    kind=s.kind,
+                    phase=s.phase,
+                    project=s.unit,
+                    members=s.members,
+                    name=s.name,
+                    repo=s.repo,
+                    repos=s.repos,
+                    ecosystem=s.ecosystem,
+                    strategy=s.strategy,
+                    service=s.service,
+                    environment=s.environment,
+                    mechanism=s.mechanism,
+                    change=s.change,
+                    location=s.location,
+                    owners=s.owners,
+                    verify=s.verify,
+                    reason=s.reason,
+                    depends_on=tuple(sorted(s.deps)),
+                    duration=_hours(s.dur),
+                    ci=s.ci,
+                    start=_hours(start[s.id]),
+                    finish=_hours(finish[s.id]),
+                    wave=waves[s.id],
+                )
+                for s in all_steps
+            ),
+            key=lambda s: (s.start, s.wave, s.id),
+        )
+    )
+    wave_lists: dict[int, list[str]] = defaultdict(list)
+    for s in out_steps:
+        wave_lists[s.wave].append(s.id)
+    strategies: dict[str, str] = {}
+    for ukey, u in planner.units.items():
+        d = decisions[ukey]
+        if d == "decide":
+            continue
+        for m in u.members:
+            strategies[m.key] = planner.member_strategy(u, m, d)
+    decision_list = tuple(
+        Decision(
+            project=s.members[0],
+            name=s.name,
+            reason=s.reason or "",
+            question=s.change or "",
+            owners=s.owners,
+            step=s.id,
+        )
+        for s in sorted((s for s in all_steps if s.kind == "decide"), key=lambda s: s.id)
+    )
+    mk = _hours(makespan)
+    lb = _hours(lower)
+    return Plan(
+        target=target,
+        policy=policy,
+        steps=out_steps,
+        waves=tuple(tuple(sorted(wave_lists[w])) for w in sorted(wave_lists)),
+        makespan=mk,
+        lower_bound=lb,
+        ratio=round(mk / lb, 4) if lb > 0 else 1.0,
+        baseline=baseline,
+        saved_hours=round(baseline.makespan - mk, 4),
+        cycles=planner.cycles,
+        decisions=decision_list,
+        strategies=dict(sorted(strategies.items())),
+        excluded=tuple(sorted(planner.excluded)),
+        cleanup_finish=_hours(max(cfinish)) if cleanup else None,
+        critical_path=_critical_path(fix, start, finish),
+    )

@@ -1,0 +1,370 @@
+"""Hand-written expected plans for small organisations (written before the planner).
+
+Default durations: edit 0.5 h, build 0.5 h, publish 0.25 h, deploy 0.25 h, decide 1 h. The organisation
+is ``tests/fixtures/plan/org.yaml``: a library chain lib0 <- lib1 <- lib2 <- svc, a cycle cyc-a <-> cyc-b
+under svc2, a test-only project, a service whose image is not traceable and a project whose version is
+unresolved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+
+from planner.errors import UsageError
+from planner.policy import Policy, load_policy, parse_policy
+from planner.waves import Target, build_plan
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plan"
+
+
+def load_org(name: str = "org.yaml", only: set[str] | None = None) -> tuple[nx.DiGraph, Target]:
+    """The fixture's graph (optionally restricted to some projects) and target."""
+    data = yaml.safe_load((FIXTURES / name).read_text())
+    g = nx.DiGraph()
+    for key, attrs in data["nodes"].items():
+        if only is None or key in only:
+            attrs = dict(attrs)
+            attrs["deployments"] = [tuple(d) for d in attrs.get("deployments", [])]
+            g.add_node(key, **attrs)
+    for consumer, provider, attrs in data["edges"]:
+        if consumer in g and provider in g:
+            g.add_edge(consumer, provider, **attrs)
+    return g, Target(data["target"]["package"], str(data["target"]["fixed_version"]))
+
+
+def times(plan) -> dict[str, tuple[float, float, int]]:
+    return {s.id: (s.start, s.finish, s.wave) for s in plan.steps}
+
+
+# --- default policy: services override, libraries propagate, unlimited CI ------------------------------------
+DEFAULT = {
+    "edit:lib0": (0.0, 0.5, 1),
+    "build:lib0": (0.5, 1.0, 2),
+    "publish:lib0": (1.0, 1.25, 3),
+    "edit:lib1": (1.25, 1.75, 4),
+    "build:lib1": (1.75, 2.25, 5),
+    "publish:lib1": (2.25, 2.5, 6),
+    "edit:lib2": (2.5, 3.0, 7),
+    "build:lib2": (3.0, 3.5, 8),
+    "publish:lib2": (3.5, 3.75, 9),
+    # svc overrides log4j-core: no wait for lib2
+    "edit:svc": (0.0, 0.5, 1),
+    "build:svc": (0.5, 1.0, 2),
+    "deploy:svc:staging:svc": (1.0, 1.25, 3),
+    "deploy:svc:prod:svc": (1.25, 1.5, 4),
+    # the cycle is fixed together: one edit/build/publish, durations summed over its two members
+    "edit:cyc-a": (1.25, 2.25, 4),
+    "build:cyc-a": (2.25, 3.25, 5),
+    "publish:cyc-a": (3.25, 3.75, 6),
+    "edit:svc2": (0.0, 0.5, 1),
+    "build:svc2": (0.5, 1.0, 2),
+    "deploy:svc2:prod:svc2": (1.0, 1.25, 3),
+    # test-only: propagating costs nothing (it ends long before the makespan), so it propagates; no deploy
+    "edit:it-tests": (1.25, 1.75, 4),
+    "build:it-tests": (1.75, 2.25, 5),
+    # direct use, image not traceable: fixed, built, and a decision for its owners
+    "edit:legacy": (0.0, 0.5, 1),
+    "build:legacy": (0.5, 1.0, 2),
+    "decide:legacy:image": (0.0, 1.0, 1),
+    "decide:mystery:unresolved": (0.0, 1.0, 1),
+}
+
+
+def test_default_policy_plan():
+    g, target = load_org()
+    plan = build_plan(g, target, Policy())
+    assert times(plan) == DEFAULT
+    assert plan.makespan == 3.75
+    assert plan.lower_bound == 3.75
+    assert plan.ratio == 1.0
+    assert plan.baseline.rounds == 4
+    # round 0: lib0, legacy, mystery (1.25); round 1: lib1, the cycle, it-tests (2.5); round 2: lib2, svc2 (1.25);
+    # round 3: svc (1.5)
+    assert plan.baseline.makespan == 6.5
+    assert plan.saved_hours == 2.75
+    assert plan.cycles == (("cyc-a", "cyc-b"),)
+    assert plan.strategies == {
+        "cyc-a": "propagate",
+        "cyc-b": "propagate",
+        "it-tests": "propagate",
+        "legacy": "direct",
+        "lib0": "direct",
+        "lib1": "propagate",
+        "lib2": "propagate",
+        "svc": "override",
+        "svc2": "override",
+    }
+    assert [(d.project, d.reason) for d in plan.decisions] == [("legacy", "image"), ("mystery", "unresolved")]
+    by_id = {s.id: s for s in plan.steps}
+    assert by_id["edit:lib0"].change == "<log4j2.version>2.17.1</log4j2.version>"
+    assert by_id["edit:lib0"].location == "pom.xml:14"
+    assert by_id["edit:svc"].mechanism == "dependency-management"
+    assert "<artifactId>log4j-core</artifactId>" in by_id["edit:svc"].change
+    assert "<version>2.17.1</version>" in by_id["edit:svc"].change
+    assert by_id["edit:lib1"].mechanism == "propagate"
+    assert "com.acme:lib0" in by_id["edit:lib1"].change
+    assert by_id["edit:legacy"].change == "log4j-core 2.14.1 → 2.17.1"
+    assert set(by_id["edit:lib2"].depends_on) == {"publish:lib1"}
+    assert by_id["edit:svc"].depends_on == ()
+    assert by_id["deploy:svc:prod:svc"].depends_on == ("deploy:svc:staging:svc",)
+    assert by_id["edit:cyc-a"].members == ("cyc-a", "cyc-b")
+    assert by_id["decide:mystery:unresolved"].owners == ("@acme/unknown",)
+    assert by_id["build:lib0"].verify == "mvn dependency:tree -Dincludes=org.apache.logging.log4j:log4j-core"
+    assert not any(s.kind == "deploy" and s.project == "it-tests" for s in plan.steps)
+    assert not any(s.project == "bystander" for s in plan.steps)
+
+
+def test_strict_policy_propagates_everywhere():
+    g, target = load_org()
+    plan = build_plan(g, target, load_policy(FIXTURES / "strict.depwave.yaml"))
+    got = times(plan)
+    expected = dict(DEFAULT)
+    expected.update(
+        {
+            "edit:svc": (3.75, 4.25, 10),
+            "build:svc": (4.25, 4.75, 11),
+            "deploy:svc:staging:svc": (4.75, 5.0, 12),
+            "deploy:svc:prod:svc": (5.0, 5.25, 13),
+            "edit:svc2": (3.75, 4.25, 7),
+            "build:svc2": (4.25, 4.75, 8),
+            "deploy:svc2:prod:svc2": (4.75, 5.0, 9),
+        }
+    )
+    assert got == expected
+    assert plan.makespan == 5.25
+    assert plan.lower_bound == 5.25
+    assert plan.baseline.makespan == 6.5
+    assert plan.saved_hours == 1.25
+    assert plan.strategies["svc"] == "propagate"
+
+
+def test_override_shortens_the_chain_plan():
+    """lib0 <- lib1 <- lib2 <- svc: overriding in svc finishes production 3.75 h earlier than propagating."""
+    chain = {"lib0", "lib1", "lib2", "svc"}
+    g, target = load_org(only=chain)
+    strict = build_plan(g, target, parse_policy({"strategies": {"services": ["propagate"]}}))
+    fast = build_plan(g, target, Policy())
+    prod = "deploy:svc:prod:svc"
+    assert times(strict)[prod] == (5.0, 5.25, 13)
+    assert times(fast)[prod] == (1.25, 1.5, 4)
+    assert strict.makespan == 5.25 and fast.makespan == 3.75
+    assert strict.baseline.makespan == fast.baseline.makespan == 5.25
+    assert strict.baseline.rounds == 4
+
+
+def test_chain_with_one_ci_runner():
+    """Capacity 1: svc's build fills the gaps of the library chain; the plan still meets its lower bound."""
+    g, target = load_org(only={"lib0", "lib1", "lib2", "svc"})
+    plan = build_plan(g, target, parse_policy({"capacity": {"org": 1}}))
+    assert times(plan) == {
+        "edit:lib0": (0.0, 0.5, 1),
+        "edit:svc": (0.0, 0.5, 1),
+        "build:lib0": (0.5, 1.0, 2),
+        "publish:lib0": (1.0, 1.25, 3),
+        "build:svc": (1.25, 1.75, 2),
+        "edit:lib1": (1.25, 1.75, 4),
+        "build:lib1": (1.75, 2.25, 5),
+        "deploy:svc:staging:svc": (1.75, 2.0, 3),
+        "deploy:svc:prod:svc": (2.0, 2.25, 4),
+        "publish:lib1": (2.25, 2.5, 6),
+        "edit:lib2": (2.5, 3.0, 7),
+        "build:lib2": (3.0, 3.5, 8),
+        "publish:lib2": (3.5, 3.75, 9),
+    }
+    assert plan.makespan == 3.75 and plan.lower_bound == 3.75
+    assert plan.baseline.makespan == 5.25
+
+
+def test_cleanup_wave_replaces_overrides_after_the_fix():
+    g, target = load_org()
+    plan = build_plan(g, target, load_policy(FIXTURES / "cleanup.depwave.yaml"))
+    got = times(plan)
+    assert {k: v for k, v in got.items() if not k.startswith("cleanup:")} == DEFAULT
+    assert {k: v for k, v in got.items() if k.startswith("cleanup:")} == {
+        "cleanup:edit:svc": (3.75, 4.25, 10),
+        "cleanup:build:svc": (4.25, 4.75, 11),
+        "cleanup:deploy:svc:staging:svc": (4.75, 5.0, 12),
+        "cleanup:deploy:svc:prod:svc": (5.0, 5.25, 13),
+        "cleanup:edit:svc2": (3.75, 4.25, 7),
+        "cleanup:build:svc2": (4.25, 4.75, 8),
+        "cleanup:deploy:svc2:prod:svc2": (4.75, 5.0, 9),
+    }
+    assert plan.makespan == 3.75
+    assert plan.cleanup_finish == 5.25
+    assert set(plan.step("cleanup:edit:svc").depends_on) == {"publish:lib2", "deploy:svc:prod:svc"}
+
+
+def test_freeze_window_delays_prod_deploys():
+    g, target = load_org()
+    plan = build_plan(g, target, load_policy(FIXTURES / "freeze.depwave.yaml"))
+    got = times(plan)
+    assert got["deploy:svc:prod:svc"] == (3.0, 3.25, 4)
+    assert got["deploy:svc2:prod:svc2"] == (3.0, 3.25, 3)
+    assert got["deploy:svc:staging:svc"] == (1.0, 1.25, 3)
+    assert plan.makespan == 3.75 and plan.lower_bound == 3.75
+
+
+def test_per_repo_capacity_gives_the_stronger_lower_bound():
+    """Four direct services in one repo with one runner: 2 h of builds in a row between 0.5 h of edits
+    and 0.5 h of deploys; org-wide work/capacity alone would only give the 1.5 h critical path."""
+    g = nx.DiGraph()
+    for i in range(4):
+        g.add_node(
+            f"s{i}",
+            name=f"s{i}",
+            repo="mono",
+            kind="service",
+            ecosystem="npm",
+            exposure="direct",
+            vulnerable_version="4.17.15",
+            edit_location="package.json:7",
+            edit_kind="direct-dependency",
+            deployments=[(f"s{i}", "staging"), (f"s{i}", "prod")],
+        )
+    policy = parse_policy({"repos": {"mono": {"capacity": 1}}})
+    plan = build_plan(g, Target("pkg:npm/lodash", "4.17.21"), policy)
+    assert plan.lower_bound == 3.0
+    assert plan.makespan == 3.0
+    builds = sorted((s.start, s.finish) for s in plan.steps if s.kind == "build")
+    assert builds == [(0.5, 1.0), (1.0, 1.5), (1.5, 2.0), (2.0, 2.5)]
+    assert plan.step("build:s0").verify == "npm ls lodash"
+
+
+def test_override_mechanism_per_ecosystem():
+    cases = {
+        ("maven", "pom.xml:3"): "dependency-management",
+        ("maven", "build.gradle.kts:12"): "gradle-constraint",
+        ("npm", "package.json:4"): "npm-override",
+        ("npm", "yarn.lock:4"): "yarn-resolution",
+        ("npm", "pnpm-lock.yaml:9"): "pnpm-override",
+        ("pypi", "requirements.txt:2"): "pip-constraint",
+        ("cargo", "Cargo.toml:8"): "cargo-update-precise",
+        ("golang", "go.mod:5"): "go-require",
+    }
+    for (eco, loc), mechanism in cases.items():
+        g = nx.DiGraph()
+        g.add_node(
+            "lib",
+            name="lib",
+            repo="r1",
+            kind="library",
+            ecosystem=eco,
+            exposure="direct",
+            vulnerable_version="1.0.0",
+            publishes=f"pkg:{eco}/lib",
+        )
+        g.add_node(
+            "app",
+            name="app",
+            repo="r2",
+            kind="service",
+            ecosystem=eco,
+            exposure="transitive",
+            vulnerable_version="1.0.0",
+            edit_location=loc,
+            deployments=[("app", "prod")],
+        )
+        g.add_edge("app", "lib", pinned=True)
+        plan = build_plan(g, Target(f"pkg:{eco}/dep", "1.0.1"), Policy())
+        assert plan.step("edit:app").mechanism == mechanism, (eco, loc)
+
+
+def test_never_override_across_major():
+    g, target = load_org(only={"lib0", "lib1", "lib2", "svc"})
+    g.nodes["svc"]["vulnerable_version"] = "1.2.17"
+    plan = build_plan(g, target, Policy())
+    assert plan.strategies["svc"] == "propagate"
+    relaxed = build_plan(g, target, parse_policy({"never_override_across_major": False}))
+    assert relaxed.strategies["svc"] == "override"
+
+
+def test_no_allowed_strategy_is_a_decision():
+    g, target = load_org(only={"lib0", "lib1"})
+    plan = build_plan(g, target, parse_policy({"strategies": {"libraries": ["override"]}}))
+    # lib1 overrides (allowed, no wait); now forbid both
+    assert plan.strategies["lib1"] == "override"
+    plan = build_plan(g, target, parse_policy({"strategies": {"libraries": []}}))
+    assert [(d.project, d.reason) for d in plan.decisions] == [("lib1", "no-strategy")]
+    assert "lib1" not in plan.strategies
+
+
+def test_test_only_excluded_by_policy():
+    g, target = load_org()
+    plan = build_plan(g, target, parse_policy({"test_only": "exclude"}))
+    assert not any(s.project == "it-tests" for s in plan.steps)
+    assert plan.excluded == ("it-tests",)
+
+
+def test_empty_graph_and_unused_target_give_an_empty_plan():
+    plan = build_plan(nx.DiGraph(), Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.17.1"), Policy())
+    assert plan.steps == () and plan.makespan == 0 and plan.lower_bound == 0 and plan.ratio == 1.0
+    assert plan.baseline.makespan == 0 and plan.baseline.rounds == 0
+    g, target = load_org()
+    for n in g.nodes:
+        g.nodes[n]["exposure"] = None
+    plan = build_plan(g, target, Policy())
+    assert plan.steps == () and plan.decisions == ()
+
+
+def test_fixed_version_lower_than_vulnerable_is_a_usage_error():
+    g, _ = load_org()
+    with pytest.raises(UsageError, match=r"fixed version 2\.12\.0 .*not higher than .*2\.14\.1"):
+        build_plan(g, Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.12.0"), Policy())
+
+
+def test_per_project_fixed_version_and_custom_comparator():
+    g, _ = load_org(only={"lib0"})
+    target = Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.17.1", per_project={"lib0": "2.12.4"})
+    with pytest.raises(UsageError, match="lib0"):
+        build_plan(g, target, Policy())
+    # a caller's comparator that knows 2.12.4 is the fixed 2.12 branch release
+    plan = build_plan(g, target, Policy(), compare=lambda a, b: 1)
+    assert plan.step("edit:lib0").change == "<log4j2.version>2.12.4</log4j2.version>"
+
+
+def test_cyclic_graph_of_only_a_cycle():
+    g = nx.DiGraph()
+    for k in ("a", "b", "c"):
+        g.add_node(
+            k,
+            name=k,
+            repo=f"r-{k}",
+            kind="library",
+            ecosystem="npm",
+            exposure="direct",
+            vulnerable_version="1.0.0",
+            publishes=f"pkg:npm/{k}",
+        )
+    g.add_edges_from([("a", "b"), ("b", "c"), ("c", "a")])
+    plan = build_plan(g, Target("pkg:npm/dep", "1.0.1"), Policy())
+    assert plan.cycles == (("a", "b", "c"),)
+    assert [s.id for s in plan.steps] == ["edit:a", "build:a", "publish:a"]
+    assert plan.step("build:a").repos == ("r-a", "r-b", "r-c")
+    assert plan.makespan == 3 * 1.25
+
+
+@pytest.mark.parametrize(
+    ("attrs", "message"),
+    [
+        ({"kind": "daemon"}, "kind"),
+        ({"exposure": "sometimes"}, "exposure"),
+        ({"deployments": "prod"}, "deployments"),
+        ({"owners": "@me"}, "owners"),
+    ],
+)
+def test_bad_node_attributes(attrs, message):
+    g = nx.DiGraph()
+    g.add_node("p", **{"name": "p", "repo": "r", "kind": "service", "exposure": "direct", **attrs})
+    with pytest.raises(UsageError, match=message):
+        build_plan(g, Target("pkg:npm/dep", "1.0.1"), Policy())
+
+
+def test_bad_target():
+    with pytest.raises(UsageError, match="purl"):
+        build_plan(nx.DiGraph(), Target("log4j-core", "2.17.1"), Policy())
+    with pytest.raises(UsageError, match="fixed version"):
+        build_plan(nx.DiGraph(), Target("pkg:npm/x", ""), Policy())
