@@ -23,6 +23,12 @@ WITH count(*) AS step3c
 OPTIONAL MATCH ()-[old3u:USES_PROJECT]->() WHERE old3u.source IN $sources
 DELETE old3u
 WITH count(*) AS step3u
+OPTIONAL MATCH ()-[old3b:BUILT_IN]->() WHERE old3b.source IN $sources
+DELETE old3b
+WITH count(*) AS step3b
+OPTIONAL MATCH ()-[old3o:OWNS_PATH]->() WHERE old3o.source IN $sources
+DELETE old3o
+WITH count(*) AS step3o
 OPTIONAL MATCH ()-[old4:RESOLVES]->() WHERE old4.source IN $sources
 DELETE old4
 WITH count(*) AS step4
@@ -146,6 +152,18 @@ MATCH (b29:Project {key: row.dst})
 CREATE (a29)-[r29:BUILT_FROM]->(b29)
 SET r29 += row.props, r29.source = row.source, r29.run = $run
 WITH count(*) AS step29
+UNWIND $built_in_rows AS row
+MATCH (a42:Image {key: row.src})
+MATCH (b42:Repo {key: row.dst})
+CREATE (a42)-[r42:BUILT_IN]->(b42)
+SET r42 += row.props, r42.source = row.source, r42.run = $run
+WITH count(*) AS step42
+UNWIND $owns_path_rows AS row
+MATCH (a43:Owner {key: row.src})
+MATCH (b43:Repo {key: row.dst})
+CREATE (a43)-[r43:OWNS_PATH]->(b43)
+SET r43 += row.props, r43.source = row.source, r43.run = $run
+WITH count(*) AS step43
 UNWIND $runs_rows AS row
 MATCH (a30:Service {key: row.src})
 MATCH (b30:Image {key: row.dst})

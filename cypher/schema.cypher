@@ -21,6 +21,10 @@ CREATE INDEX uses_project_source IF NOT EXISTS FOR ()-[r:USES_PROJECT]-() ON (r.
 CREATE INDEX resolves_source IF NOT EXISTS FOR ()-[r:RESOLVES]-() ON (r.source);
 CREATE INDEX depends_on_source IF NOT EXISTS FOR ()-[r:DEPENDS_ON]-() ON (r.source);
 CREATE INDEX published_by_source IF NOT EXISTS FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
+CREATE INDEX built_in_source IF NOT EXISTS FOR ()-[r:BUILT_IN]-() ON (r.source);
+CREATE INDEX owns_path_source IF NOT EXISTS FOR ()-[r:OWNS_PATH]-() ON (r.source);
+CREATE INDEX project_repo_path IF NOT EXISTS FOR (n:Project) ON (n.repo, n.path);
+CREATE INDEX service_name IF NOT EXISTS FOR (n:Service) ON (n.name);
 CREATE INDEX built_from_source IF NOT EXISTS FOR ()-[r:BUILT_FROM]-() ON (r.source);
 CREATE INDEX runs_source IF NOT EXISTS FOR ()-[r:RUNS]-() ON (r.source);
 CREATE INDEX in_source IF NOT EXISTS FOR ()-[r:IN]-() ON (r.source);

@@ -177,7 +177,7 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class BuiltFrom:
-    """``(:Image)-[:BUILT_FROM]->(:Project)``."""
+    """``(:Image)-[:BUILT_FROM]->(:Project)`` when the loader knows the project's key."""
 
     image: str
     project: str
@@ -185,12 +185,31 @@ class BuiltFrom:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageBuild:
+    """``(:Image)-[:BUILT_IN]->(:Repo)``: the image is built from a directory of a repository.
+
+    Deploy loaders know where an image is built (a Dockerfile's context, a Skaffold artifact, a
+    Jib plugin) but not the key of the project living there; after each ingest the linker
+    (:mod:`planner.link`) turns this into ``BUILT_FROM`` edges to the projects in ``path``.
+    """
+
+    image: str
+    repo: str
+    path: str  # repo-relative build context directory
+    dockerfile: str | None = None  # repo-relative
+    target: str | None = None  # build stage
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
-    """A deployed workload."""
+    """A deployed workload in one environment (keyed ``environment/name``)."""
 
     key: str
     name: str
     namespace: str | None = None
+    environment: str | None = None
+    workload: str | None = None  # Deployment, StatefulSet, CronJob, compose service ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +219,8 @@ class Runs:
     service: str
     image: str
     location: Location | None = None
+    container: str | None = None
+    origin: str = "manifest"  # manifest | inventory (what is really running outranks manifests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +247,18 @@ class Owner:
     key: str
     name: str
     kind: str = "team"  # team | user | email | group
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipRule:
+    """``(:Owner)-[:OWNS_PATH]->(:Repo)``: a CODEOWNERS/OWNERS rule; the linker applies it to projects."""
+
+    owner: str
+    repo: str
+    pattern: str
+    order: int  # position in the file: for CODEOWNERS the last matching rule wins
+    section: str | None = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,11 +304,13 @@ Record = (
     | Publishes
     | Image
     | BuiltFrom
+    | ImageBuild
     | Service
     | Runs
     | Environment
     | DeployedIn
     | Owner
+    | OwnershipRule
     | Owns
     | Advisory
     | Affects

@@ -21,8 +21,10 @@ from planner.model import (
     DeployedIn,
     Environment,
     Image,
+    ImageBuild,
     Location,
     Owner,
+    OwnershipRule,
     Owns,
     ParseResult,
     Project,
@@ -59,8 +61,10 @@ EDGE_SETS = {
     "depends_on": ("DEPENDS_ON", "Version", "Package"),
     "published_by": ("PUBLISHED_BY", "Package", "Project"),
     "built_from": ("BUILT_FROM", "Image", "Project"),
+    "built_in": ("BUILT_IN", "Image", "Repo"),
     "runs": ("RUNS", "Service", "Image"),
     "in": ("IN", "Service", "Environment"),
+    "owns_path": ("OWNS_PATH", "Owner", "Repo"),
     "owns_repo": ("OWNS", "Owner", "Repo"),
     "owns_project": ("OWNS", "Owner", "Project"),
     "owns_service": ("OWNS", "Owner", "Service"),
@@ -260,16 +264,54 @@ class GraphBatch:
                 self._node("Image", rec.key, {"repository": rec.repository, "tag": rec.tag, "digest": rec.digest})
             case BuiltFrom():
                 self._edge("built_from", rec.image, rec.project, src, _location(rec.location, ""))
+            case ImageBuild():
+                self._node("Repo", rec.repo, {"name": rec.repo})
+                self._edge(
+                    "built_in",
+                    rec.image,
+                    rec.repo,
+                    src,
+                    {
+                        "path": rec.path,
+                        "dockerfile": rec.dockerfile,
+                        "target": rec.target,
+                        **_location(rec.location, ""),
+                    },
+                )
             case Service():
-                self._node("Service", rec.key, {"name": rec.name, "namespace": rec.namespace})
+                self._node(
+                    "Service",
+                    rec.key,
+                    {
+                        "name": rec.name,
+                        "namespace": rec.namespace,
+                        "environment": rec.environment,
+                        "workload": rec.workload,
+                    },
+                )
             case Runs():
-                self._edge("runs", rec.service, rec.image, src, _location(rec.location, ""))
+                self._edge(
+                    "runs",
+                    rec.service,
+                    rec.image,
+                    src,
+                    {"container": rec.container, "origin": rec.origin, **_location(rec.location, "")},
+                )
             case Environment():
                 self._node("Environment", rec.key, {"name": rec.name})
             case DeployedIn():
                 self._edge("in", rec.service, rec.environment, src, _location(rec.location, ""))
             case Owner():
                 self._node("Owner", rec.key, {"name": rec.name, "kind": rec.kind})
+            case OwnershipRule():
+                self._node("Repo", rec.repo, {"name": rec.repo})
+                self._edge(
+                    "owns_path",
+                    rec.owner,
+                    rec.repo,
+                    src,
+                    {"pattern": rec.pattern, "order": rec.order, "section": rec.section, **_location(rec.location, "")},
+                )
             case Owns():
                 name = {"Repo": "owns_repo", "Project": "owns_project", "Service": "owns_service"}[rec.target_label]
                 self._edge(name, rec.owner, rec.target, src, {"rule": rec.rule, **_location(rec.location, "")})
