@@ -230,6 +230,121 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
     dependents_view.show(result, fmt)
 
 
+# ------------------------------------------------------------------------------------- exposure
+
+
+def _affected(app: App, target: str, offline: bool, osv_url: str | None, cache_dir: Path | None):
+    """ADVISORY_ID | FILE | PURL@RANGE -> affected packages (store first, then the OSV API)."""
+    from planner import exposure
+    from planner.advisories import osv
+
+    if os.path.isfile(target):
+        item = osv.read_file(target)
+        if item.advisory is None:
+            raise UsageError("; ".join(str(p) for p in item.problems) or f"{target}: not an OSV advisory")
+        return exposure.affected_from_osv(item.advisory), [str(p) for p in item.problems]
+    if target.startswith("pkg:"):
+        return exposure.affected_from_spec(target), []
+    found = exposure.affected_from_store(app.store(), target)
+    if found:
+        return found, []
+    from planner.advisories.osv_api import DEFAULT_BASE_URL, OsvClient, OsvError
+
+    cache = cache_dir or (app.data_dir or _default_data_dir()) / "osv-cache"
+    try:
+        with OsvClient(
+            osv_url or os.environ.get("DEPWAVE_OSV_URL") or DEFAULT_BASE_URL, cache_dir=cache, offline=offline
+        ) as client:
+            advisory = client.get_vuln(target)
+    except OsvError as exc:
+        raise UsageError(f"{target} is not in the graph and the OSV API could not provide it: {exc}") from exc
+    return exposure.affected_from_osv(advisory), []
+
+
+def _default_data_dir() -> Path:
+    from planner.store import default_data_dir
+
+    return default_data_dir()
+
+
+def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options for commands that may fetch advisories from the OSV API."""
+    f = click.option("--offline", is_flag=True, help="Never call the OSV API; use the graph and the cache only.")(f)
+    f = click.option("--osv-url", default=None, help="OSV API base URL [env DEPWAVE_OSV_URL; default api.osv.dev].")(f)
+    f = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="OSV response cache [default: <data dir>/osv-cache].",
+    )(f)
+    return f
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--env", "environment", default=None, help="Only projects deployed in this environment (e.g. prod).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "sarif", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
+)
+@osv_options
+@pass_app
+def exposure(
+    app: App,
+    target: str,
+    environment: str | None,
+    fmt: str,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """Are we exposed to TARGET (an advisory id or alias, an OSV file, or PURL@RANGE)? Exit 1 if so."""
+    from planner import exposure as exposure_mod
+    from planner.render import exposure_view
+
+    affected, problems = _affected(app, target, offline, osv_url, cache_dir)
+    if not affected:
+        raise UsageError(f"{target} affects no package depwave can look up")
+    report = exposure_mod.assess(app.store(), affected)
+    report.problems = problems + report.problems
+    if environment:
+        report.projects = [
+            p for p in report.projects if any((s.get("environment") or "") == environment for s in p.services)
+        ]
+    exposure_view.show(report, fmt)
+    if report.any_exposed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("purl")
+@format_option
+@pass_app
+def versions(app: App, purl: str, fmt: str) -> None:
+    """Which versions of PURL are in use, and where: counted by project, repository and service."""
+    from planner import spread
+    from planner.render import spread_view
+
+    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt)
+
+
+@cli.command()
+@click.argument("project")
+@click.argument("purl")
+@format_option
+@pass_app
+def why(app: App, project: str, purl: str, fmt: str) -> None:
+    """Every path by which PROJECT (key, name or repo) reaches PURL."""
+    from planner import spread
+    from planner.render import spread_view
+
+    spread_view.show_why(spread.why(app.store(), project, purl), fmt)
+
+
 # ------------------------------------------------------------------------------------------- db
 
 

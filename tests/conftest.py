@@ -41,7 +41,7 @@ def store(data_dir: Path) -> Iterator[EmbeddedStore]:
         s.close()
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def corpus() -> Path:
     """../shared/corpus, or skip when this checkout has none beside it."""
     if not (CORPUS / "INDEX.md").exists():

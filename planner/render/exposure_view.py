@@ -1,0 +1,164 @@
+"""``depwave exposure`` output: a table, JSON, SARIF 2.1.0 for code-scanning tools, Markdown for tickets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner import __version__
+from planner.exposure import ExposureReport, ProjectExposure
+from planner.render import console, emit_json, short, table
+
+FORMATS = ("table", "json", "sarif", "markdown")
+_LEVEL = {"exposed": "error", "exposed-test-only": "warning", "unknown": "note", "declared-range-allows": "note"}
+
+
+def show(report: ExposureReport, fmt: str) -> None:
+    """Print the report in one of :data:`FORMATS`."""
+    if fmt == "json":
+        emit_json(report.as_dict())
+    elif fmt == "sarif":
+        emit_json(sarif(report))
+    elif fmt == "markdown":
+        print(markdown(report), end="")
+    else:
+        _table(report)
+
+
+def _where(p: ProjectExposure) -> str:
+    envs = sorted({f"{s.get('name')}@{s.get('environment')}" for s in p.services})
+    return ", ".join(envs)
+
+
+def _table(report: ExposureReport) -> None:
+    out = console()
+    counts = ", ".join(f"{n} {v}" for v, n in report.counts.items() if n)
+    out.print(
+        f"{', '.join(report.advisories)}: {len(report.projects)} project(s) reach it ({counts or 'none'})", markup=False
+    )
+    if not report.projects:
+        return
+    rows = [
+        [
+            p.verdict,
+            p.name,
+            p.repo,
+            "direct" if p.direct else "transitive",
+            p.scope,
+            p.depth,
+            ", ".join(p.versions),
+            p.change_at,
+            p.recommended,
+            _where(p),
+            ", ".join(p.owners),
+            " → ".join(short(k) for k in (p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path)),
+        ]
+        for p in report.projects
+    ]
+    out.print(
+        table(
+            None,
+            [
+                "verdict",
+                "project",
+                "repo",
+                "how",
+                "scope",
+                "depth",
+                "versions",
+                "change",
+                "fix",
+                "runs",
+                "owners",
+                "path",
+            ],
+            rows,
+        )
+    )
+    for problem in report.problems:
+        out.print(f"note: {problem}", markup=False)
+
+
+def markdown(report: ExposureReport) -> str:
+    """A ticket-ready summary."""
+    lines = [f"## {', '.join(report.advisories)}", ""]
+    summary = next((a.summary for a in report.affected if a.summary), None)
+    if summary:
+        lines += [summary, ""]
+    for a in report.affected:
+        lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
+    lines += [
+        "",
+        "| verdict | project | repo | how | versions | change at | fix | runs in | owners |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in report.projects:
+        how = "direct" if p.direct else "transitive via " + ", ".join(short(v) for v in p.via)
+        cells = [p.verdict, p.name, p.repo or "", how, ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells += [p.recommended or "", _where(p), ", ".join(p.owners)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def sarif(report: ExposureReport) -> dict[str, Any]:
+    """SARIF 2.1.0: one rule per advisory, one result per exposed/unknown project at its change location."""
+    rules = [
+        {
+            "id": a.advisory,
+            "name": a.advisory.replace("-", ""),
+            "shortDescription": {"text": a.summary or f"{a.advisory} affects {a.package}"},
+            "helpUri": f"https://osv.dev/vulnerability/{a.advisory}" if "@" not in a.advisory else None,
+            "properties": {"package": a.package, "fixed": list(a.fixed), "aliases": list(a.aliases)},
+        }
+        for a in report.affected
+    ]
+    rules = [{k: v for k, v in r.items() if v is not None} for r in {r["id"]: r for r in rules}.values()]
+    rule_for = {a.package: a.advisory for a in report.affected}
+    results = []
+    for p in report.projects:
+        if p.verdict not in _LEVEL:
+            continue
+        location = p.change_at or ""
+        file, _, line = location.rpartition(":") if location.rpartition(":")[2].isdigit() else (location, "", "")
+        physical: dict[str, Any] = {
+            "artifactLocation": {"uri": f"{p.repo}/{file}" if p.repo and file else file or p.project}
+        }
+        if line:
+            physical["region"] = {"startLine": int(line)}
+        package = next((a.package for a in report.affected), "")
+        results.append(
+            {
+                "ruleId": rule_for.get(package, report.advisories[0] if report.advisories else "depwave"),
+                "level": _LEVEL[p.verdict],
+                "message": {"text": f"{p.name}: {p.verdict} ({p.reason}); fix: {p.recommended or 'see advisory'}"},
+                "locations": [{"physicalLocation": physical}],
+                "properties": {"verdict": p.verdict, "project": p.project, "versions": p.versions},
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "depwave",
+                        "version": __version__,
+                        "informationUri": "https://example.invalid/depwave",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def dumps(report: ExposureReport, fmt: str) -> str:
+    """The report as text in a machine format (used by tests)."""
+    if fmt == "json":
+        return json.dumps(report.as_dict(), indent=2)
+    if fmt == "sarif":
+        return json.dumps(sarif(report), indent=2)
+    return markdown(report)

@@ -1,0 +1,175 @@
+"""Questions release engineers ask: which versions of X are in use, and why does project P have X."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from planner import purl as purls
+from planner import versions
+from planner.errors import UsageError
+from planner.exposure import OSV_ECOSYSTEM
+from planner.store.base import Store
+
+MAX_PATHS = 50
+MAX_ROUNDS = 16
+
+
+@dataclass(slots=True)
+class VersionUse:
+    """One version of a package and where it is used."""
+
+    version: str
+    projects: list[str]
+    repos: list[str]
+    services: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "version": self.version,
+            "projects": len(self.projects),
+            "repos": len(self.repos),
+            "services": len(self.services),
+            "project_keys": self.projects,
+            "repo_names": self.repos,
+            "service_keys": self.services,
+        }
+
+
+@dataclass(slots=True)
+class VersionSpread:
+    """Every version of a package in use (schema ``depwave.versions/1``)."""
+
+    package: str
+    versions: list[VersionUse]
+    declared_only: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "schema": "depwave.versions/1",
+            "package": self.package,
+            "versions": [v.as_dict() for v in self.versions],
+            "declared_only": self.declared_only,
+        }
+
+
+def version_spread(store: Store, package: str) -> VersionSpread:
+    """Resolved versions of ``package`` with their projects, repos and services, oldest first;
+    projects that only declare it (no lockfile or SBOM) are listed with what they declare."""
+    p = purls.parse_user(package)
+    if p.version:
+        raise UsageError(f"{package}: give the package without a version")
+    key = p.package
+    rows = store.query("list_package_versions", {"package": key})
+    keys = sorted({k for r in rows for k in r["projects"]})
+    services: dict[str, set[str]] = {}
+    if keys:
+        for row in store.query("list_project_deployments", {"keys": keys}):
+            services.setdefault(row["project"], set()).add(str(row["service"]))
+    uses = [
+        VersionUse(
+            version=str(r["version"]),
+            projects=sorted(r["projects"]),
+            repos=sorted(r["repos"]),
+            services=sorted({s for k in r["projects"] for s in services.get(k, ())}),
+        )
+        for r in rows
+    ]
+    ecosystem = OSV_ECOSYSTEM.get(p.type, "")
+    if versions.is_supported(ecosystem):
+        order = {v: i for i, v in enumerate(versions.sort_versions(ecosystem, [u.version for u in uses]))}
+        uses.sort(key=lambda u: (order.get(u.version, len(order)), u.version))
+    resolved = set(keys)
+    declared_only = [
+        {"project": r["project"], "range": r.get("range") or r.get("unresolved"), "location": _loc(r)}
+        for r in store.query("list_declarations", {"package": key})
+        if r["project"] not in resolved
+    ]
+    return VersionSpread(key, uses, declared_only)
+
+
+@dataclass(slots=True)
+class WhyResult:
+    """All paths from a project to a package (schema ``depwave.why/1``)."""
+
+    project: str
+    package: str
+    paths: list[list[dict[str, Any]]]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form: each path is a list of steps ``{key, kind, location}``."""
+        return {"schema": "depwave.why/1", "project": self.project, "package": self.package, "paths": self.paths}
+
+
+def find_project(store: Store, text: str) -> str:
+    """The one project a user means by a key, name or repo."""
+    rows = store.query("find_projects", {"q": text})
+    if not rows:
+        raise UsageError(f"no project matches {text!r} (give a project key, a name or a repository)")
+    if len(rows) > 1:
+        listed = ", ".join(r["key"] for r in rows[:10])
+        raise UsageError(f"{text!r} matches {len(rows)} projects; give one key: {listed}")
+    return str(rows[0]["key"])
+
+
+def why(store: Store, project_text: str, package: str) -> WhyResult:
+    """Every first-party path from the project to the package, each ending in the project's or a
+    library's own evidence (a resolution with its chain, or a declaration)."""
+    project = find_project(store, project_text)
+    p = purls.parse_user(package)
+    key = p.package
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for r in store.query("list_resolutions", {"package": key}):
+        if p.version and r["version"] != p.version:
+            continue
+        if r["project"] != project and (r.get("depth") or 1) > 1:
+            continue  # another project's transitive resolution: the route continues through its libraries
+        chain = [str(c) for c in r.get("chain") or []] or [f"{key}@{r['version']}"]
+        steps = [{"key": c, "kind": "version", "location": None} for c in chain]
+        steps[-1]["location"] = _loc(r)
+        evidence.setdefault(r["project"], []).append({"steps": steps, "order": (r.get("depth") or 99, chain)})
+    for r in store.query("list_declarations", {"package": key}):
+        spec = r.get("range") or r.get("unresolved") or "?"
+        steps = [{"key": f"{key} {spec}", "kind": "declaration", "location": _loc(r)}]
+        evidence.setdefault(r["project"], []).append({"steps": steps, "order": (0, [spec])})
+    graph = nx.DiGraph()
+    graph.add_node(project)
+    frontier = [project]
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            break
+        nxt = []
+        for link in store.query("list_project_links", {"keys": frontier}):
+            c, prov = link["consumer"], link["provider"]
+            if prov not in graph:
+                nxt.append(prov)
+            if not graph.has_edge(c, prov) or link.get("via") == "declares":
+                graph.add_edge(c, prov, location=_loc(link))
+        frontier = sorted(set(nxt))
+    paths: list[list[dict[str, Any]]] = []
+    for sink in sorted(s for s in evidence if s in graph):
+        routes = [[project]] if sink == project else list(nx.all_simple_paths(graph, project, sink, cutoff=MAX_ROUNDS))
+        for route in sorted(routes, key=lambda r: (len(r), r)):
+            head = [
+                {
+                    "key": node,
+                    "kind": "project",
+                    "location": graph.edges[node, route[i + 1]].get("location") if i + 1 < len(route) else None,
+                }
+                for i, node in enumerate(route)
+            ]
+            for ev in sorted(evidence[sink], key=lambda e: e["order"]):
+                paths.append(head + ev["steps"])
+                if len(paths) >= MAX_PATHS:
+                    return WhyResult(project, key, paths)
+    return WhyResult(project, key, paths)
+
+
+def _loc(row: dict[str, Any]) -> str | None:
+    if not row.get("file"):
+        return None
+    return f"{row['file']}:{row['line']}" if row.get("line") else str(row["file"])
