@@ -345,6 +345,93 @@ def why(app: App, project: str, purl: str, fmt: str) -> None:
     spread_view.show_why(spread.why(app.store(), project, purl), fmt)
 
 
+# ----------------------------------------------------------------------------------------- plan
+
+
+@cli.command()
+@click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable).")
+@click.option("--package", "package", default=None, help="The vulnerable package (versionless purl).")
+@click.option("--fixed", default=None, help="The version to move to (default: lowest that clears every advisory).")
+@click.option("--same-branch", is_flag=True, help="Prefer a fix on each project's own release line (2.12.x -> 2.12.4).")
+@click.option("--env", "environment", default=None, help="Only what production (or this environment) needs.")
+@click.option("--repo", "repos", multiple=True, help="Only these repositories (and the libraries they need).")
+@click.option("--owner", "owners", multiple=True, help="Only projects of these owners (and what they need).")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Policy file [default: ./depwave.yaml when present].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "mermaid", "dot"]),
+    default="text",
+    show_default=True,
+    help="Summary, JSON for runbooks (schema depwave.plan/1), Markdown runbook, Mermaid or DOT graph.",
+)
+@osv_options
+@pass_app
+def plan(
+    app: App,
+    advisories: tuple[str, ...],
+    package: str | None,
+    fixed: str | None,
+    same_branch: bool,
+    environment: str | None,
+    repos: tuple[str, ...],
+    owners: tuple[str, ...],
+    policy_path: Path | None,
+    fmt: str,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """The fastest safe build -> publish -> deploy sequence that puts every exposed project on a fix."""
+    from planner import exposure as exposure_mod
+    from planner import plan_input, versions
+    from planner.policy import Policy, load_policy
+    from planner.render import plan_view
+    from planner.waves import build_plan
+
+    if not advisories and not (package and fixed):
+        raise UsageError("give --advisory ID|FILE (repeatable), or --package PURL with --fixed VERSION")
+    affected = []
+    for advisory in advisories:
+        affected.extend(_affected(app, advisory, offline, osv_url, cache_dir)[0])
+    if not advisories:
+        assert package and fixed
+        affected = exposure_mod.affected_from_spec(f"{package}@<{fixed}")
+    if package:
+        package = _purl_key(package)
+        affected = [a for a in affected if a.package == package]
+        if not affected:
+            raise UsageError(f"the advisories do not affect {package}")
+    if policy_path is None and Path("depwave.yaml").is_file():
+        policy_path = Path("depwave.yaml")
+    policy = load_policy(policy_path) if policy_path else Policy()
+    report = exposure_mod.assess(app.store(), affected)
+    target = plan_input.choose_target(report, package, fixed, same_branch)
+    ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
+
+    def compare(a: str, b: str) -> int:
+        result = versions.compare(ecosystem, a, b)
+        if result is None:
+            raise ValueError(f"cannot compare {a} with {b}")
+        return result
+
+    graph = plan_input.plan_graph(app.store(), report, environment, repos, owners)
+    result = build_plan(graph, target, policy, compare)
+    click.echo(plan_view.render(result, fmt), nl=False)
+
+
+def _purl_key(text: str) -> str:
+    from planner import purl as purls
+
+    return purls.parse_user(text).package
+
+
 # ------------------------------------------------------------------------------------------- db
 
 

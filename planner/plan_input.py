@@ -1,0 +1,159 @@
+"""From an exposure report to the planner's input graph (:mod:`planner.waves` contract).
+
+Nodes are the projects that need work (exposed, test-only or unknown) plus, as ``decide`` nodes,
+deployed services whose image no ingested project builds; edges run consumer -> provider along
+the first-party links the exposure found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from planner import versions
+from planner.errors import UsageError
+from planner.exposure import ExposureReport, ProjectExposure
+from planner.store.base import Store
+from planner.waves import Target
+
+_EXPOSURE = {"exposed": "transitive", "exposed-test-only": "test-only", "unknown": "unknown"}
+
+
+def choose_target(report: ExposureReport, package: str | None, fixed: str | None, same_branch: bool) -> Target:
+    """The package to fix and the version to move to: ``fixed`` when given, else per project the
+    lowest fixed version that clears every listed advisory (on the same release line when
+    ``same_branch``), the plan-wide default being the highest of those."""
+    exposed_packages = sorted({a.package for a in report.affected})
+    if package is None:
+        if len(exposed_packages) != 1:
+            raise UsageError(f"the advisories affect {', '.join(exposed_packages)}: choose one with --package")
+        package = exposed_packages[0]
+    entries = [a.entry for a in report.affected if a.package == package]
+    ecosystem = next((a.ecosystem for a in report.affected if a.package == package), "")
+    advisories = tuple(sorted({a.advisory for a in report.affected if a.package == package}))
+    if fixed:
+        return Target(package, fixed, {}, advisories)
+    per_project: dict[str, str] = {}
+    for p in report.projects:
+        for v in _vulnerable_versions(p):
+            fix = versions.fix_for(ecosystem, v, entries, same_branch=same_branch)
+            if fix is None and same_branch:
+                fix = versions.fix_for(ecosystem, v, entries)
+            if fix and (p.project not in per_project or versions.compare(ecosystem, fix, per_project[p.project]) > 0):
+                per_project[p.project] = fix
+    if not per_project:
+        candidates = sorted({f for a in report.affected if a.package == package for f in a.fixed})
+        if not candidates:
+            raise UsageError(f"no fixed version of {package} is known: give one with --fixed")
+        return Target(package, versions.sort_versions(ecosystem, candidates)[-1], {}, advisories)
+    default = versions.sort_versions(ecosystem, set(per_project.values()))[-1]
+    return Target(package, default, {k: v for k, v in per_project.items() if v != default}, advisories)
+
+
+def plan_graph(
+    store: Store,
+    report: ExposureReport,
+    environment: str | None = None,
+    repos: Iterable[str] = (),
+    owners: Iterable[str] = (),
+) -> nx.DiGraph:
+    """The planner's input graph, optionally scoped to an environment, repositories or owners
+    (a scoped project keeps every internal library it needs)."""
+    g = nx.DiGraph()
+    for p in report.projects:
+        if p.verdict not in _EXPOSURE:
+            continue
+        g.add_node(p.project, **_attrs(p, report))
+    for link in report.links:
+        c, prov = link["consumer"], link["provider"]
+        if c in g and prov in g and c != prov:
+            spec = link.get("spec") or ""
+            g.add_edge(
+                c,
+                prov,
+                package=link.get("package"),
+                scope=link.get("scope"),
+                pinned=link.get("via") != "project" and not any(ch in spec for ch in "^~<>*[]("),
+                depth=1,
+            )
+    for row in store.query("list_untraced_services"):
+        key = f"service:{row['service']}"
+        g.add_node(
+            key,
+            name=row["name"],
+            repo=None,
+            kind="service",
+            ecosystem=None,
+            exposure="unknown",
+            deployments=[(row["name"], row["environment"])],
+            owners=[],
+            image_traceable=False,
+            edit_location=None,
+        )
+    keep = _scope(g, environment, set(repos), set(owners))
+    return g.subgraph(keep).copy() if keep is not None else g
+
+
+def _attrs(p: ProjectExposure, report: ExposureReport) -> dict[str, Any]:
+    exposure = _EXPOSURE[p.verdict]
+    if p.verdict == "exposed" and p.direct:
+        exposure = "direct"
+    publishes = next(
+        (link.get("package") for link in report.links if link["provider"] == p.project and link.get("package")), None
+    )
+    deployments = sorted({(s.get("name") or "", s.get("environment") or "") for s in p.services})
+    kind = p.kind or "unknown"
+    if deployments and kind in ("application", "unknown"):
+        kind = "service"
+    if p.verdict == "exposed-test-only" and not deployments:
+        kind = "test" if kind in ("application", "unknown") else kind
+    return {
+        "name": p.name,
+        "repo": p.repo,
+        "kind": kind,
+        "ecosystem": p.ecosystem,
+        "exposure": exposure,
+        "vulnerable_version": next(iter(_vulnerable_versions(p)), None),
+        "edit_location": p.change_at,
+        "edit_kind": _edit_kind(p),
+        "publishes": publishes,
+        "deployments": deployments,
+        "owners": list(p.owners),
+        "image_traceable": True,
+    }
+
+
+def _vulnerable_versions(p: ProjectExposure) -> list[str]:
+    bad = sorted({e.version for e in p.evidence if e.affected and e.version})
+    return bad or [v for v in p.versions]
+
+
+def _edit_kind(p: ProjectExposure) -> str | None:
+    for e in p.evidence:
+        if e.kind == "declares" and e.version:
+            return "property" if e.version_location and e.version_location != e.location else "direct-dependency"
+    if any(e.kind == "resolves" and e.depth == 1 for e in p.evidence):
+        return "lockfile-only"
+    if any(e.kind == "declares" for e in p.evidence):
+        return "direct-dependency"
+    return None
+
+
+def _scope(g: nx.DiGraph, environment: str | None, repos: set[str], owners: set[str]) -> set[str] | None:
+    if not (environment or repos or owners):
+        return None
+    seeds = set()
+    for key, data in g.nodes(data=True):
+        if environment and not any(env == environment for _, env in data.get("deployments") or []):
+            continue
+        if repos and data.get("repo") not in repos:
+            continue
+        if owners and not owners & set(data.get("owners") or []):
+            continue
+        seeds.add(key)
+    keep = set(seeds)
+    for s in seeds:
+        keep |= nx.descendants(g, s)
+    return keep
