@@ -65,6 +65,9 @@ class DepwaveGroup(click.Group):
         except DepwaveError as exc:
             click.echo(f"depwave: {exc}", err=True)
             ctx.exit(next((code for cls, code in _EXIT_FOR if isinstance(exc, cls)), EXIT_USAGE))
+        except BrokenPipeError:  # `depwave ... | head`: the reader went away; not an error
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
+            ctx.exit(EXIT_OK)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -389,47 +392,140 @@ def plan(
     cache_dir: Path | None,
 ) -> None:
     """The fastest safe build -> publish -> deploy sequence that puts every exposed project on a fix."""
-    from planner import exposure as exposure_mod
-    from planner import plan_input, versions
-    from planner.policy import Policy, load_policy
+    from planner.planning import PlanRequest, make_plan
     from planner.render import plan_view
-    from planner.waves import build_plan
 
-    if not advisories and not (package and fixed):
-        raise UsageError("give --advisory ID|FILE (repeatable), or --package PURL with --fixed VERSION")
-    affected = []
-    for advisory in advisories:
-        affected.extend(_affected(app, advisory, offline, osv_url, cache_dir)[0])
-    if not advisories:
-        assert package and fixed
-        affected = exposure_mod.affected_from_spec(f"{package}@<{fixed}")
-    if package:
-        package = _purl_key(package)
-        affected = [a for a in affected if a.package == package]
-        if not affected:
-            raise UsageError(f"the advisories do not affect {package}")
-    if policy_path is None and Path("depwave.yaml").is_file():
-        policy_path = Path("depwave.yaml")
-    policy = load_policy(policy_path) if policy_path else Policy()
-    report = exposure_mod.assess(app.store(), affected)
-    target = plan_input.choose_target(report, package, fixed, same_branch)
-    ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
-
-    def compare(a: str, b: str) -> int:
-        result = versions.compare(ecosystem, a, b)
-        if result is None:
-            raise ValueError(f"cannot compare {a} with {b}")
-        return result
-
-    graph = plan_input.plan_graph(app.store(), report, environment, repos, owners)
-    result = build_plan(graph, target, policy, compare)
-    click.echo(plan_view.render(result, fmt), nl=False)
+    request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
+    policy = _policy(policy_path)
+    result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir))
+    click.echo(plan_view.render(result.plan, fmt), nl=False)
 
 
-def _purl_key(text: str) -> str:
-    from planner import purl as purls
+def _policy(path: Path | None):
+    from planner.policy import Policy, load_policy
 
-    return purls.parse_user(text).package
+    if path is None and Path("depwave.yaml").is_file():
+        path = Path("depwave.yaml")
+    return load_policy(path) if path else Policy()
+
+
+def _resolver(app: App, offline: bool, osv_url: str | None, cache_dir: Path | None):
+    def resolve(target: str):
+        return _affected(app, target, offline, osv_url, cache_dir)[0]
+
+    return resolve
+
+
+# ------------------------------------------------------------------------------------- campaign
+
+
+@cli.group()
+def campaign() -> None:
+    """A traceable remediation record: the plan and each step's state, kept in the graph."""
+
+
+@campaign.command("start")
+@click.option("--name", default=None, help="Campaign name [default: the advisories and today's date].")
+@click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable).")
+@click.option("--package", "package", default=None, help="The vulnerable package (versionless purl).")
+@click.option("--fixed", default=None, help="The version to move to.")
+@click.option("--same-branch", is_flag=True, help="Prefer a fix on each project's own release line.")
+@click.option("--env", "environment", default=None, help="Only what this environment needs.")
+@click.option("--repo", "repos", multiple=True, help="Only these repositories.")
+@click.option("--owner", "owners", multiple=True, help="Only projects of these owners.")
+@click.option("--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--by", default=None, help="Who starts it [env DEPWAVE_USER; default the login name].")
+@format_option
+@osv_options
+@pass_app
+def campaign_start(
+    app: App,
+    name: str | None,
+    advisories: tuple[str, ...],
+    package: str | None,
+    fixed: str | None,
+    same_branch: bool,
+    environment: str | None,
+    repos: tuple[str, ...],
+    owners: tuple[str, ...],
+    policy_path: Path | None,
+    by: str | None,
+    fmt: str,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """Plan and record a campaign (every step starts as todo)."""
+    from planner import campaign as campaign_mod
+    from planner.planning import PlanRequest
+    from planner.render import emit_json, plan_view
+
+    request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
+    policy = _policy(policy_path)
+    text = Path(policy.source).read_text(encoding="utf-8") if policy.source and Path(policy.source).is_file() else None
+    key, result = campaign_mod.start(
+        app.store(), name, request, policy, text, _resolver(app, offline, osv_url, cache_dir), by
+    )
+    if fmt == "json":
+        emit_json(
+            {"schema": campaign_mod.SCHEMA, "campaign": key, "plan": json.loads(plan_view.render(result.plan, "json"))}
+        )
+    else:
+        click.echo(f"campaign {key}: {len(result.plan.steps)} steps recorded as todo")
+        click.echo(plan_view.render(result.plan, "text"), nl=False)
+
+
+@campaign.command("mark")
+@click.argument("step")
+@click.argument("state", type=click.Choice(["todo", "in-pr", "done", "failed", "blocked"]))
+@click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
+@click.option("--by", default=None, help="Who marks it [env DEPWAVE_USER; default the login name].")
+@click.option("--note", default=None, help="A note for the record (PR link, reason).")
+@format_option
+@pass_app
+def campaign_mark(
+    app: App, step: str, state: str, campaign_name: str | None, by: str | None, note: str | None, fmt: str
+) -> None:
+    """Set the STATE of STEP (an id from `campaign status`)."""
+    from planner import campaign as campaign_mod
+    from planner.render import emit_json
+
+    row = campaign_mod.mark(app.store(), campaign_name, step, state, by, note)
+    if fmt == "json":
+        emit_json({"schema": campaign_mod.SCHEMA, **row})
+    else:
+        click.echo(f"{row['campaign']}: {row['id']} {row['previous']} -> {row['state']}")
+
+
+@campaign.command("status")
+@click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@osv_options
+@pass_app
+def campaign_status(
+    app: App, campaign_name: str | None, fmt: str, offline: bool, osv_url: str | None, cache_dir: Path | None
+) -> None:
+    """Where a campaign stands; what remains is re-planned on the graph as it is now."""
+    from planner import campaign as campaign_mod
+    from planner.render import emit_json, plan_view
+
+    st = campaign_mod.status(app.store(), campaign_name, _resolver(app, offline, osv_url, cache_dir))
+    if fmt == "json":
+        emit_json(st.as_dict(json.loads(plan_view.render(st.plan, "json"))))
+        return
+    counts = ", ".join(f"{n} {k}" for k, n in st.counts.items() if n)
+    click.echo(
+        f"campaign {st.campaign['key']} ({st.campaign.get('package')} -> {st.campaign.get('fixed_version')}): {counts}"
+    )
+    click.echo(f"remaining makespan {st.plan.makespan} h")
+    for s in st.steps:
+        mark = f"{s['state']:<8}"
+        extra = f" ({s['updated_by']}, {s['updated_at']})" if s.get("updated_by") else ""
+        click.echo(f"  {mark} {s['id']}{extra}{'  [new]' if s['new'] else ''}")
+    for s in st.obsolete:
+        click.echo(f"  {'obsolete':<8} {s['id']}: {s['reason']}")
+    if fmt == "markdown":
+        click.echo(plan_view.render(st.plan, "markdown"), nl=False)
 
 
 # ------------------------------------------------------------------------------------------- db

@@ -463,8 +463,16 @@ def _hours(ticks: float) -> float:
 class _Planner:
     """Holds the validated input; builds step sets for a choice of strategies and schedules them."""
 
-    def __init__(self, graph: nx.DiGraph, target: Target, policy: Policy, compare: Comparator | None) -> None:
+    def __init__(
+        self,
+        graph: nx.DiGraph,
+        target: Target,
+        policy: Policy,
+        compare: Comparator | None,
+        completed: frozenset[str] = frozenset(),
+    ) -> None:
         self.policy = policy
+        self.completed = completed
         self._dur: dict[tuple[str, str], int] = {}
         self._memo: dict[tuple[Any, ...], list[_Step]] = {}
         self.target = target
@@ -653,6 +661,10 @@ class _Planner:
                             "redeploy it after the build",
                         )
                     )
+        for step in out:
+            if step.id in self.completed:  # done in a campaign: takes no time and no CI slot any more
+                step.dur = 0
+                step.ci = False
         return out
 
     def release_step(self, ukey: str) -> str | None:
@@ -1196,15 +1208,22 @@ def _critical_path(steps: list[_Step], start: Mapping[str, int], finish: Mapping
 
 
 def build_plan(
-    graph: nx.DiGraph, target: Target, policy: Policy | None = None, compare: Comparator | None = None
+    graph: nx.DiGraph,
+    target: Target,
+    policy: Policy | None = None,
+    compare: Comparator | None = None,
+    completed: frozenset[str] = frozenset(),
 ) -> Plan:
     """Plan the waves that put every exposed project (and every production service) on the fixed version.
+
+    ``completed``: ids of steps already done (a campaign's record); they stay in the plan with no
+    duration, so what remains is re-planned from now.
 
     Raises :class:`UsageError` for a bad target, bad node attributes or a fixed version that is not
     higher than a vulnerable one; an empty graph or a target nothing uses gives a valid empty plan.
     """
     policy = policy or Policy()
-    planner = _Planner(graph, target, policy, compare)
+    planner = _Planner(graph, target, policy, compare, completed)
     decisions, fix, (fstart, ffinish) = planner.choose()
     makespan = max(ffinish, default=0)
 
