@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from loaders.backstage import BackstageLoader
 from loaders.base import Loader
 from loaders.cargo_lock import CargoLockLoader
 from loaders.cargo_toml import CargoTomlLoader
+from loaders.codeowners import CodeownersLoader
+from loaders.compose import ComposeLoader
 from loaders.cyclonedx_json import CycloneDxJsonLoader
 from loaders.cyclonedx_xml import CycloneDxXmlLoader
+from loaders.dockerfile import DockerfileLoader
 from loaders.go_mod import GoModLoader, GoWorkLoader
 from loaders.go_sum import GoSumLoader
 from loaders.gradle_build import GradleBuildLoader
@@ -14,6 +18,11 @@ from loaders.gradle_catalog import GradleCatalogLoader
 from loaders.gradle_deps_text import GradleDepsTextLoader
 from loaders.gradle_lockfile import GradleLockfileLoader
 from loaders.gradle_settings import GradleSettingsLoader
+from loaders.helm import HelmTemplateLoader
+from loaders.k8s_manifest import K8sManifestLoader
+from loaders.k8s_owners import K8sOwnersLoader
+from loaders.kubectl_dump import KubectlDumpLoader
+from loaders.kustomize import KustomizeLoader
 from loaders.maven_pom import MavenPomLoader
 from loaders.maven_tree import MavenDependencyTreeLoader
 from loaders.npm_lock import NpmLockLoader
@@ -25,6 +34,7 @@ from loaders.pipfile import PipfileLoader, PipfileLockLoader
 from loaders.pnpm_lock import PnpmLockLoader
 from loaders.poetry_lock import PoetryLockLoader
 from loaders.pyproject_toml import PyprojectTomlLoader
+from loaders.skaffold import SkaffoldLoader
 from loaders.spdx_json import SpdxJsonLoader
 from loaders.spdx_tagvalue import SpdxTagValueLoader
 from loaders.uv_lock import UvLockLoader
@@ -59,6 +69,18 @@ LOADERS: tuple[Loader, ...] = (
     GoSumLoader(),
     CargoTomlLoader(),
     CargoLockLoader(),
+    # deployment and ownership; the Kubernetes manifest loader is the catch-all for YAML in deploy
+    # directories, so every more specific YAML loader comes before it
+    HelmTemplateLoader(),
+    KustomizeLoader(),
+    SkaffoldLoader(),
+    ComposeLoader(),
+    KubectlDumpLoader(),
+    BackstageLoader(),
+    K8sManifestLoader(),
+    DockerfileLoader(),
+    CodeownersLoader(),
+    K8sOwnersLoader(),
 )
 
 

@@ -154,11 +154,14 @@ def ingest(
             max_bytes=max_file_size * 1024 * 1024,
             progress=tick,
         )
+    from planner.link import link
+
+    linked = link(store, run=report.run)
     stats = store.stats()
     if fmt == "json":
         from planner.render import emit_json
 
-        emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "graph": stats})
+        emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "links": linked.as_dict(), "graph": stats})
     else:
         ingest_view.show(report, stats)
     if (report.errors and not allow_errors) or (strict and report.warnings):
@@ -231,6 +234,25 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
 
     result = find_dependents(app.store(), purl, max_projects=depth)
     dependents_view.show(result, fmt)
+
+
+# ------------------------------------------------------------------------------------- services
+
+
+@cli.command()
+@click.option("--env", "environment", default=None, help="Only this environment (e.g. prod).")
+@format_option
+@pass_app
+def services(app: App, environment: str | None, fmt: str) -> None:
+    """Every deployed service: image, the project it is built from, the repository and the owners."""
+    from planner.render import emit_json
+    from planner.services import list_services, render_text
+
+    result = list_services(app.store(), environment)
+    if fmt == "json":
+        emit_json(result.as_dict())
+    else:
+        click.echo(render_text(result), nl=False)
 
 
 # ------------------------------------------------------------------------------------- exposure

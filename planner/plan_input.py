@@ -15,6 +15,7 @@ import networkx as nx
 from planner import versions
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
+from planner.services import list_services
 from planner.store.base import Store
 from planner.waves import Target
 
@@ -78,17 +79,26 @@ def plan_graph(
                 pinned=link.get("via") != "project" and not any(ch in spec for ch in "^~<>*[]("),
                 depth=1,
             )
-    for row in store.query("list_untraced_services"):
-        key = f"service:{row['service']}"
+    untraced: dict[str, dict[str, Any]] = {}
+    # services nobody can trace may carry the package too: a decision for their owners, unless the
+    # package is used nowhere in the graph (then there is no incident to plan)
+    untraceable = list_services(store, environment).untraceable if report.projects else []
+    for svc in untraceable:
+        for image in svc.images or [None]:
+            key = f"image:{image.key if image else svc.key}"
+            node = untraced.setdefault(key, {"name": svc.name, "deployments": set(), "owners": set()})
+            node["deployments"].add((svc.name, svc.environment or ""))
+            node["owners"].update(svc.owners)
+    for key, node in sorted(untraced.items()):
         g.add_node(
             key,
-            name=row["name"],
+            name=node["name"],
             repo=None,
             kind="service",
             ecosystem=None,
             exposure="unknown",
-            deployments=[(row["name"], row["environment"])],
-            owners=[],
+            deployments=sorted(node["deployments"]),
+            owners=sorted(node["owners"]),
             image_traceable=False,
             edit_location=None,
         )
@@ -105,8 +115,8 @@ def _attrs(p: ProjectExposure, report: ExposureReport) -> dict[str, Any]:
     )
     deployments = sorted({(s.get("name") or "", s.get("environment") or "") for s in p.services})
     kind = p.kind or "unknown"
-    if deployments and kind in ("application", "unknown"):
-        kind = "service"
+    if deployments:
+        kind = "service"  # whatever it builds as, what is deployed is a service
     if p.verdict == "exposed-test-only" and not deployments:
         kind = "test" if kind in ("application", "unknown") else kind
     return {

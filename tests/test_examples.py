@@ -23,12 +23,13 @@ EXPECTED = [
 def test_examples_ingest_cleanly_and_twice_identically(store) -> None:
     report = ingest(store, [EXAMPLES])
     assert report.errors == [] and report.warnings == []
-    # 10 SBOMs, 8 POMs, 1 OSV record, package.json + lock, pyproject + requirements, Gradle settings/build/lock
-    assert report.loaded == 26
+    # 10 SBOMs, 8 POMs, 1 OSV record, package.json + lock, pyproject + requirements, Gradle settings/build/lock,
+    # 11 CODEOWNERS, 6 Kubernetes manifests, 4 kustomizations, 4 Dockerfiles, 2 Backstage catalog files
+    assert report.loaded == 53
     first = store.stats()
     assert first["nodes"]["Advisory"] == 1 and first["relationships"]["AFFECTS"] == 1
     assert first["nodes"]["Project"] == 11  # the SBOM and the POM of a module are one project; + the parent POM
-    assert first["nodes"]["Repo"] == 9
+    assert first["nodes"]["Repo"] == 11  # every top-level directory of examples/ is a repository
     ingest(store, [EXAMPLES], force=True)
     assert store.stats() == first
 

@@ -40,15 +40,15 @@ def test_plan_json_is_deterministic_and_follows_the_library_chain(run) -> None:
         "acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core",
         "acme-platform/.#pkg:maven/com.acme.platform/platform-web",
     }
-    # billing-service waits for platform-web's publish, which waits for logging-core's
-    billing_edit = next(s for s in plan["steps"] if s["kind"] == "edit" and "billing-service" in s["project"])
+    # platform-web waits for the auth-client/commons-util publish, which waits for logging-core's
+    web_edit = next(s for s in plan["steps"] if s["kind"] == "edit" and "platform-web" in s["project"])
     chain = []
-    frontier = list(billing_edit["depends_on"])
+    frontier = list(web_edit["depends_on"])
     while frontier:
         step = steps[frontier.pop()]
         chain.append((step["kind"], step["project"]))
         frontier.extend(step["depends_on"])
-    assert ("publish", "acme-platform/.#pkg:maven/com.acme.platform/platform-web") in chain
+    assert ("publish", "acme-auth/.#pkg:maven/com.acme.auth/auth-client") in chain
     assert ("publish", "acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core") in chain
     assert plan["cycles"], "auth-client <-> commons-util is a cycle fixed together"
     assert plan["makespan"] >= plan["lower_bound"]
@@ -69,3 +69,37 @@ def test_plan_needs_a_target(run) -> None:
     assert res.exit_code == 0 and json.loads(res.output)["steps"] == []
     low = run("plan", "--advisory", ADVISORY, "--fixed", "2.0.0")
     assert low.exit_code == EXIT_USAGE and "2.0.0" in low.output
+
+
+def test_examples_expected_plan(run) -> None:
+    """The plan examples/ was built to exercise (durations are the policy defaults: edit 0.5 h,
+    build 0.5 h, publish 0.25 h, deploy 0.25 h; a cycle's members are edited and built together)."""
+    plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
+    by = {(s["kind"], s["name"], s["environment"]): s for s in plan["steps"]}
+    # a library chain of depth >= 3, propagated: logging-core -> (auth-client + commons-util) -> platform-web
+    assert by[("publish", "com.acme.logging:logging-core", None)]["finish"] == 1.25
+    cycle = "com.acme.auth:auth-client + com.acme.commons:commons-util"
+    assert by[("publish", cycle, None)]["finish"] == 3.75  # waits for logging-core's publish
+    assert by[("publish", "com.acme.platform:platform-web", None)]["finish"] == 5.0
+    assert plan["cycles"] == [
+        ["acme-auth/.#pkg:maven/com.acme.auth/auth-client", "acme-commons/.#pkg:maven/com.acme.commons/commons-util"]
+    ]
+    # the override that shortens the plan: billing-service pins log4j-core itself and ships at 1.5 h
+    billing = "com.acme.billing:billing-service"
+    assert plan["strategies"]["billing-service/.#pkg:maven/com.acme.billing/billing-service"] == "override"
+    edit = by[("edit", billing, None)]
+    assert edit["mechanism"] == "dependency-management" and edit["depends_on"] == []
+    assert "<version>2.15.0</version>" in edit["change"]
+    assert by[("deploy", billing, "staging")]["finish"] == 1.25
+    assert by[("deploy", billing, "prod")]["finish"] == 1.5  # staging before prod
+    assert plan["makespan"] == 5.0 and plan["lower_bound"] == 5.0
+    assert plan["baseline"]["makespan"] == 6.75 and plan["baseline"]["rounds"] == 4
+    # the test-only project is edited and built but never deployed
+    assert ("build", "com.acme.qa:integration-tests", None) in by
+    assert not [s for s in plan["steps"] if s["kind"] == "deploy" and s["name"] == "com.acme.qa:integration-tests"]
+    # the service whose image no repository builds is a decision for its owners
+    (decision,) = plan["decisions"]
+    assert decision["name"] == "legacy-reports" and decision["owners"] == ["@acme/sre"]
+    # orders-service declares log4j-core itself: a direct bump of build.gradle:34
+    orders = by[("edit", "com.acme.orders:orders-service", None)]
+    assert orders["strategy"] == "direct" and orders["location"] == "build.gradle:34"
