@@ -215,6 +215,11 @@ class _PomReader:
         hint, origin = _external_hint(eff, group)
         if hint is None:
             self.warn(dep.line, f"dependency {group}:{dep.artifact} has no version and none is managed")
+        same = [b for b in eff.external_boms if b.group == group]
+        if len(same) == 1 and same[0].version.value:
+            # A project BOM (log4j-bom, jackson-bom, netty-bom ...) manages the artifacts of its own
+            # group at its own version: infer it, and say it is inferred.
+            return Value(same[0].version.value, origin), f"inferred: {hint} (its own group at its version)"
         return Value(None, origin, hint), hint
 
     # ------------------------------------------------------------------------------ constraints

@@ -542,12 +542,14 @@ def test_struts_poms_and_the_showcase_project(struts) -> None:
 @pytest.mark.corpus
 def test_struts_showcase_log4j_core_comes_from_the_external_log4j_bom(struts, corpus_dir: Path) -> None:
     # The truth: apps/showcase -> apps -> parent (imports org.apache.logging.log4j:log4j-bom:${log4j2.version})
-    # -> bom -> root (<log4j2.version>2.26.1). log4j-bom is not in the corpus, so which version it
-    # manages for log4j-core cannot be read; what is knowable is the BOM, its version and where it is set.
+    # -> bom -> root (<log4j2.version>2.26.1). log4j-bom is not in the corpus; a project BOM manages its
+    # own group's artifacts at its own version, so 2.26.1 is inferred, and the record says so.
     root_text = (corpus_dir / "apache__struts/pom.xml").read_text()
     (core,) = declared(struts["apps/showcase/pom.xml"], LOG4J_CORE)
-    assert core.range is None
-    assert core.unresolved == "managed by external BOM org.apache.logging.log4j:log4j-bom:2.26.1"
+    assert core.range == "2.26.1"
+    assert core.unresolved == (
+        "inferred: managed by external BOM org.apache.logging.log4j:log4j-bom:2.26.1 (its own group at its version)"
+    )
     assert core.version_location == Location("pom.xml", line_of(root_text, "<log4j2.version>"))
     assert (core.scope, core.raw_scope) == ("runtime", "compile")
     parent_text = (corpus_dir / "apache__struts/parent/pom.xml").read_text()
