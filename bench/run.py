@@ -107,8 +107,27 @@ class Phases:
             phases._stack.append((time.perf_counter() - t, len(text)))
             return text
 
+        import planner.store.embedded as embedded_mod
+
+        own_header = embedded_mod.params_header
+
+        def fast_header(params: Any) -> str:  # depwave renders the header itself (planner.store.embedded)
+            t = time.perf_counter()
+            text = own_header(params)
+            phases._stack.append((time.perf_counter() - t, len(text)))
+            return text
+
+        def name_of(q: str) -> str:
+            if q in names:
+                return names[q]
+            body = q.split("\n", 1)[1] if q.startswith("CYPHER ") and "\n" in q else q
+            for text, n in names.items():  # header + catalog text
+                if q.endswith(text) or body == text:
+                    return n
+            return "other query"
+
         def query(graph: Any, q: str, params: Any = None, timeout: Any = None, read_only: bool = False) -> Any:
-            name = names.get(q, "other query")
+            name = name_of(q)
             before = len(phases._stack)
             t = time.perf_counter()
             res = orig_query(graph, q, params, timeout, read_only)
@@ -127,6 +146,7 @@ class Phases:
             return res
 
         self._patch(Graph, "_build_params_header", header)
+        self._patch(embedded_mod, "params_header", fast_header)
         self._patch(Graph, "_query", query)
 
     def uninstall(self) -> None:

@@ -5,7 +5,10 @@
 //   $<label>_rows  [{key, props}] for each node label (repo, sourcefile, project, package, version,
 //                  image, service, environment, owner, advisory)
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
-//   $<type>_rows   [{src, dst, source, props}] for each source-stamped relationship
+//   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
+//   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line], ...]], ...]
+//   $depends_on_rows  [[version key, source, [[package key, range, resolved, scope], ...]], ...]
+//                  (the two big sets, grouped by start node and source; null properties are not stored)
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -128,17 +131,18 @@ MERGE (b41:Project {key: row.dst})
 CREATE (a41)-[r41:USES_PROJECT]->(b41)
 SET r41 += row.props, r41.source = row.source, r41.run = $run
 WITH count(*) AS step41
-UNWIND $resolves_rows AS row
-MATCH (a26:Project {key: row.src})
-MATCH (b26:Version {key: row.dst})
-CREATE (a26)-[r26:RESOLVES]->(b26)
-SET r26 += row.props, r26.source = row.source, r26.run = $run
+UNWIND $resolves_rows AS g
+MATCH (a26:Project {key: g[0]})
+UNWIND g[3] AS row
+MATCH (b26:Version {key: row[0]})
+CREATE (a26)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw_scope: row[2], depth: row[3],
+                         chain: row[4], line: row[5]}]->(b26)
 WITH count(*) AS step26
-UNWIND $depends_on_rows AS row
-MATCH (a27:Version {key: row.src})
-MATCH (b27:Package {key: row.dst})
-CREATE (a27)-[r27:DEPENDS_ON]->(b27)
-SET r27 += row.props, r27.source = row.source, r27.run = $run
+UNWIND $depends_on_rows AS g
+MATCH (a27:Version {key: g[0]})
+UNWIND g[2] AS row
+MATCH (b27:Package {key: row[0]})
+CREATE (a27)-[:DEPENDS_ON {source: g[1], run: $run, range: row[1], resolved: row[2], scope: row[3]}]->(b27)
 WITH count(*) AS step27
 UNWIND $published_by_rows AS row
 MATCH (a28:Package {key: row.src})

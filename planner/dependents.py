@@ -110,19 +110,19 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
     frontier = [key]
     order: list[str] = []
     while frontier:
-        rows = store.query("list_direct_dependents", {"keys": frontier})
+        rows = store.query("list_direct_dependents", {"keys": frontier, "targets": sorted(target_versions)})
         rows.sort(key=lambda r: _row_order(r, target_versions))
         nxt: list[str] = []
         for row in rows:
             dep, tgt, rel = row["dependent"], row["target"], row["rel"]
             if rel == "VERSION_OF" and tgt == key:
                 target_versions.add(dep)
-            if rel == "RESOLVES" and tgt in target_versions:
-                resolved.setdefault(dep, set()).add(purls.parse(tgt).version or "")
+            if rel == "RESOLVES" and row.get("hits"):
+                resolved.setdefault(dep, set()).update(purls.parse(h).version or "" for h in row["hits"])
             if dep in links or dep == key:
                 continue
             hops = projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
-            links[dep] = _Link(tgt, rel, dict(row.get("props") or {}), row["label"], row.get("name"))
+            links[dep] = _Link(tgt, rel, {"depth": row.get("depth")}, row["label"], row.get("name"))
             projects_on_chain[dep] = hops
             if row["label"] == "Project":
                 order.append(dep)
@@ -130,6 +130,7 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
                     continue
             nxt.append(dep)
         frontier = sorted(set(nxt))
+    _link_details(store, order, links)
     dependents = [_dependent(proj, key, links, resolved) for proj in order]
     if dependents:
         info = {r["key"]: r for r in store.query("get_projects", {"keys": [d.project for d in dependents]})}
@@ -139,9 +140,41 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
     return DependentsResult(key, True, dependents)
 
 
+#: the link properties a dependent's answer shows (only a project's own first link has any)
+_DETAILS = ("scope", "file", "line", "range", "depth", "chain")
+
+
+def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) -> None:
+    """Fetch scope, location, range, depth and chain of each project's chosen link in one query.
+
+    When several sources state the same link, the shallowest (then the first source by key) wins.
+    """
+    wanted = [[p, links[p].rel, links[p].toward] for p in projects if links[p].rel in _DETAILED_RELS]
+    if not wanted:
+        return
+    best: dict[str, dict[str, Any]] = {}
+    for row in store.query("list_dependent_links", {"links": wanted}):
+        link = links.get(row["project"])
+        if link is None or link.rel != row["rel"] or link.toward != row["target"]:
+            continue
+        prev = best.get(row["project"])
+        if prev is None or _detail_order(row) < _detail_order(prev):
+            best[row["project"]] = row
+    for project, row in best.items():
+        links[project].props = {k: row[k] for k in _DETAILS if row.get(k) is not None}
+
+
+_DETAILED_RELS = frozenset({"DECLARES", "RESOLVES", "USES_PROJECT"})
+
+
+def _detail_order(row: dict[str, Any]) -> tuple[int, str]:
+    depth = row.get("depth")
+    return (depth if isinstance(depth, int) else 10**6, str(row.get("source") or ""))
+
+
 def _row_order(row: dict[str, Any], target_versions: set[str]) -> tuple[str, int, int, int, str]:
     """Per dependent: declarations first, then resolutions of the target itself, shallowest first."""
-    depth = (row.get("props") or {}).get("depth")
+    depth = row.get("depth")
     return (
         row["dependent"],
         _REL_ORDER.get(row["rel"], 9),

@@ -8,6 +8,7 @@ the store keeps that file's previous state.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import posixpath
@@ -15,6 +16,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +37,8 @@ SKIP_DIRS = frozenset(
     }
 )  # fmt: skip
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-BATCH_ROWS = 5_000
-BATCH_SOURCES = 200
+BATCH_ROWS = 25_000
+BATCH_SOURCES = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,69 +313,91 @@ def ingest(
     pending: list[LoadedSource] = []
     pending_rows = 0
 
-    def flush() -> None:
-        nonlocal pending, pending_rows
+    stack = contextlib.ExitStack()
+    bulk = False
+    # Loads run on one background thread so that reading and parsing the next batch overlaps the
+    # store executing this one (the GIL is released while the thread waits for the server). At
+    # most one load is in flight; its outcome goes to a report of its own, merged at the end.
+    loads = LoadReport()
+    loader_thread: ThreadPoolExecutor | None = None
+    in_flight: Future[None] | None = None
+
+    def flush(final: bool = False) -> None:
+        nonlocal pending, pending_rows, bulk, loader_thread, in_flight
+        if not bulk and (pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES):
+            stack.enter_context(store.bulk())  # a large ingest: let the store load in bulk mode
+            bulk = True
+            loader_thread = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="depwave-load"))
+        if in_flight is not None:
+            in_flight.result()
+            in_flight = None
         if pending:
-            _load(store, pending, report, stamp)
+            if loader_thread is not None and not final:
+                in_flight = loader_thread.submit(_load, store, pending, loads, stamp, report.run)
+            else:
+                _load(store, pending, loads, stamp, report.run)
         pending, pending_rows = [], 0
 
-    for i, cand in enumerate(candidates, 1):
-        if progress:
-            progress(i, len(candidates), cand.source.display)
-        try:
-            text, digest = read_source(cand, max_bytes)
-            previous = known.get(cand.source.key)
-            if (
-                previous
-                and previous["sha256"] == digest
-                and (
-                    not previous.get("inputs") or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"]
-                )
-            ):
-                report.unchanged += 1
+    with stack:
+        for i, cand in enumerate(candidates, 1):
+            if progress:
+                progress(i, len(candidates), cand.source.display)
+            try:
+                text, digest = read_source(cand, max_bytes)
+                previous = known.get(cand.source.key)
+                if (
+                    previous
+                    and previous["sha256"] == digest
+                    and (
+                        not previous.get("inputs")
+                        or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"]
+                    )
+                ):
+                    report.unchanged += 1
+                    continue
+                context.reads = set()
+                result = cand.loader.parse(text, cand.source, context)
+                own = (cand.source.repo, posixpath.normpath(cand.source.path))
+                inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
+            except ParseError as exc:
+                report.skipped += 1
+                report.errors.append(str(exc))
                 continue
-            context.reads = set()
-            result = cand.loader.parse(text, cand.source, context)
-            own = (cand.source.repo, posixpath.normpath(cand.source.path))
-            inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
-        except ParseError as exc:
-            report.skipped += 1
-            report.errors.append(str(exc))
-            continue
-        except RecursionError:
-            report.skipped += 1
-            report.errors.append(f"{cand.source.display}:0: nested too deeply to read; skipped")
-            continue
-        except Exception as exc:  # a loader bug must not stop the run
-            report.skipped += 1
-            report.errors.append(
-                f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
-                f"({type(exc).__name__}: {exc}); skipped"
+            except RecursionError:
+                report.skipped += 1
+                report.errors.append(f"{cand.source.display}:0: nested too deeply to read; skipped")
+                continue
+            except Exception as exc:  # a loader bug must not stop the run
+                report.skipped += 1
+                report.errors.append(
+                    f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
+                    f"({type(exc).__name__}: {exc}); skipped"
+                )
+                continue
+            report.warnings.extend(str(w) for w in result.warnings)
+            report.by_loader[cand.loader.name] += 1
+            pending.append(
+                LoadedSource(
+                    cand.source,
+                    digest,
+                    cand.loader.name,
+                    result,
+                    str(cand.repo_root),
+                    inputs,
+                    context.inputs_digest(inputs) if inputs else None,
+                )
             )
-            continue
-        report.warnings.extend(str(w) for w in result.warnings)
-        report.by_loader[cand.loader.name] += 1
-        pending.append(
-            LoadedSource(
-                cand.source,
-                digest,
-                cand.loader.name,
-                result,
-                str(cand.repo_root),
-                inputs,
-                context.inputs_digest(inputs) if inputs else None,
-            )
-        )
-        pending_rows += len(result.records)
-        if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
-            flush()
-    flush()
-    if prune:
-        report.pruned = _prune(store, paths, candidates)
-    if report.loaded or report.pruned:
-        removed = store.write("delete_orphans")
-        if removed:
-            report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
+            pending_rows += len(result.records)
+            if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
+                flush()
+        flush(final=True)
+        loads.merge_into(report)
+        if prune:
+            report.pruned = _prune(store, paths, candidates)
+        if report.loaded or report.pruned:
+            removed = store.write("delete_orphans")
+            if removed:
+                report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -386,20 +410,41 @@ def _digests(store: Store, keys: list[str]) -> dict[str, dict]:
     return out
 
 
-def _load(store: Store, items: list[LoadedSource], report: IngestReport, stamp: str) -> None:
+@dataclass(slots=True)
+class LoadReport:
+    """What the loads of an ingest did (kept apart from the parse results while loads run on a thread)."""
+
+    loaded: int = 0
+    skipped: int = 0
+    rows: int = 0
+    edges: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def merge_into(self, report: IngestReport) -> None:
+        """Add these counts and errors to the ingest's report."""
+        report.loaded += self.loaded
+        report.skipped += self.skipped
+        report.rows += self.rows
+        report.edges += self.edges
+        report.by_loader.subtract(self.rejected)
+        report.errors.extend(self.errors)
+
+
+def _load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: str, run: str) -> None:
     """Load a batch; if it fails, load its sources one by one so one bad source costs only itself."""
     batch = GraphBatch()
     for item in items:
         batch.add(item, stamp)
     try:
-        store.load(batch, report.run)
+        store.load(batch, run)
     except DepwaveError as exc:
         if len(items) > 1:
             for item in items:
-                _load(store, [item], report, stamp)
+                _load(store, [item], report, stamp, run)
             return
         report.skipped += 1
-        report.by_loader[items[0].loader] -= 1
+        report.rejected[items[0].loader] += 1
         report.errors.append(f"{items[0].source.display}:0: the store rejected this file's records ({exc}); skipped")
         return
     report.loaded += len(items)

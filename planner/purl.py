@@ -9,6 +9,7 @@ lower-cased, ...).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from packageurl import PackageURL
 
@@ -27,14 +28,12 @@ class Purl:
     @property
     def package(self) -> str:
         """The versionless key, e.g. ``pkg:maven/org.apache.logging.log4j/log4j-core``."""
-        return PackageURL(type=self.type, namespace=self.namespace, name=self.name).to_string()
+        return _render(self.type, self.namespace, self.name, None)
 
     @property
     def key(self) -> str:
         """The versioned key when a version is known, else the package key."""
-        return PackageURL(
-            type=self.type, namespace=self.namespace, name=self.name, version=self.version or None
-        ).to_string()
+        return _render(self.type, self.namespace, self.name, self.version or None)
 
     @property
     def display_name(self) -> str:
@@ -45,8 +44,22 @@ class Purl:
         return f"{self.namespace}{sep}{self.name}"
 
 
+#: distinct purls kept normalised in memory (an organisation has tens of thousands at most)
+_CACHE_SIZE = 1 << 17
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _render(type_: str, namespace: str | None, name: str, version: str | None) -> str:
+    """The canonical purl string of normalised parts (cached: keys are asked for again and again)."""
+    return PackageURL(type=type_, namespace=namespace, name=name, version=version).to_string()
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def parse(text: str) -> Purl:
-    """Parse and normalise a purl string; raise ``ValueError`` when it is not a purl."""
+    """Parse and normalise a purl string; raise ``ValueError`` when it is not a purl.
+
+    Cached: ingesting an organisation meets the same purls in every SBOM; a ``Purl`` is immutable.
+    """
     try:
         p = PackageURL.from_string(text.strip())
     except (ValueError, TypeError) as exc:
@@ -62,6 +75,7 @@ def parse_user(text: str) -> Purl:
         raise UsageError(str(exc)) from exc
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def build(type_: str, namespace: str | None, name: str, version: str | None = None) -> Purl:
     """Build a normalised purl from its parts (raises ``ValueError`` on an invalid name)."""
     if not name:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from typing import Any
 
 from planner import catalog
@@ -51,6 +53,12 @@ class Store(ABC):
     def load(self, batch: GraphBatch, run: str) -> None:
         """Replace what the batch's sources said before with what they say now, atomically."""
         self.run(catalog.text("load_sources"), batch.params(run), write=True)
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Around a large ingest: a store may trade per-statement durability for speed here, and
+        must have made everything written inside durable again (or be making it so) on exit."""
+        yield
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type."""

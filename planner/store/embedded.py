@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +49,12 @@ class EmbeddedStore(Store):
         import redis
 
         timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
+        text = params_header(params) + cypher if params else cypher
         try:
             if write:
-                res = self._graph.query(cypher, params or {}, timeout=timeout_ms)
+                res = self._graph.query(text, None, timeout=timeout_ms)
             else:
-                res = self._graph.ro_query(cypher, params or {}, timeout=timeout_ms)
+                res = self._graph.ro_query(text, None, timeout=timeout_ms)
         except redis.ConnectionError as exc:
             raise StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering: {exc}") from exc
         except redis.ResponseError as exc:
@@ -62,6 +65,30 @@ class EmbeddedStore(Store):
             raise QueryError(str(exc)) from exc
         header = [h[1] if isinstance(h, list | tuple) else str(h) for h in (res.header or [])]
         return [dict(zip(header, (_plain(v) for v in row), strict=False)) for row in res.result_set or []]
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Suspend the append-only file and the RDB save points during a large ingest.
+
+        Otherwise redis appends every multi-megabyte load statement to the AOF (which a restart then
+        replays statement by statement) and forks a full snapshot every minute. On exit the saved
+        settings come back; switching the AOF on again writes the whole data set as a fresh AOF base
+        in the background (``embedded_server.stop`` waits for that to finish before shutting down).
+        """
+        conn = self._db.connection
+        try:
+            appendonly = conn.config_get("appendonly").get("appendonly", "yes")
+            save = conn.config_get("save").get("save", "")
+            conn.config_set("save", "")
+            conn.config_set("appendonly", "no")
+        except Exception as exc:  # redis errors of several kinds
+            raise StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering: {exc}") from exc
+        try:
+            yield
+        finally:
+            conn.config_set("save", save)
+            if appendonly == "yes":
+                conn.config_set("appendonly", "yes")
 
     def reset(self) -> None:
         """Delete the graph (GRAPH.DELETE) and recreate the indexes."""
@@ -89,6 +116,46 @@ class EmbeddedStore(Store):
         """Close the client connection (the server keeps running for the next command)."""
         with contextlib.suppress(Exception):  # closing is best effort
             self._db.connection.close()
+
+
+def params_header(params: dict[str, Any]) -> str:
+    """The ``CYPHER name=value ...`` prefix FalkorDB reads parameters from.
+
+    The same text the falkordb client builds, produced faster: a full load's parameters run to
+    hundreds of megabytes, mostly the same purls over and over (their quoted form is cached).
+    """
+    parts = ["CYPHER"]
+    for name, value in params.items():
+        parts.append(f"`{name}`={_literal(value)}")
+    parts.append("")
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=1 << 17)
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join([_literal(v) for v in value]) + "]"
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            key = str(k)
+            if not key or "`" in key:
+                raise QueryError(f"a parameter map key must be a non-empty name without backticks: {key!r}")
+            items.append(f"`{key}`:{_literal(v)}")
+        return "{" + ",".join(items) + "}"
+    return str(value)
 
 
 def _plain(value: Any) -> Any:

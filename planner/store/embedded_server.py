@@ -173,6 +173,7 @@ def stop(data_dir: Path, wait_s: float = 30.0) -> bool:
             return False
         client = redis.Redis(unix_socket_path=running.socket, socket_timeout=wait_s)
         try:
+            _wait_for_aof_rewrite(client, wait_s)
             client.shutdown(save=True)
         except redis.ConnectionError:
             pass  # the server closes the connection as it exits
@@ -187,3 +188,22 @@ def stop(data_dir: Path, wait_s: float = 30.0) -> bool:
             os.kill(running.pid, signal.SIGKILL)
         _state_file(data_dir).unlink(missing_ok=True)
         return True
+
+
+#: how long ``stop`` waits for an AOF rewrite (after a bulk ingest) to finish before shutting down
+_AOF_REWRITE_WAIT_S = 600.0
+
+
+def _wait_for_aof_rewrite(client, wait_s: float = _AOF_REWRITE_WAIT_S) -> None:
+    """Wait while redis writes the AOF base after a bulk ingest (it refuses to shut down meanwhile)."""
+    import redis
+
+    deadline = time.monotonic() + max(wait_s, _AOF_REWRITE_WAIT_S)
+    while time.monotonic() < deadline:
+        try:
+            info = client.info("persistence")
+        except redis.RedisError:
+            return
+        if not (info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")):
+            return
+        time.sleep(0.1)

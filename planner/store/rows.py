@@ -71,6 +71,15 @@ EDGE_SETS = {
     "affects": ("AFFECTS", "Advisory", "Package"),
 }
 
+#: the two big relationship sets travel compactly, grouped by start node and source (most of the
+#: parameter text otherwise repeats the same keys): name -> (properties shared by the group,
+#: properties per row). ``load_sources.cypher`` reads them positionally:
+#: ``[src, source, *shared, [[dst, *per_row], ...]]``.
+COMPACT_EDGES = {
+    "resolves": (("file",), ("scope", "raw_scope", "depth", "chain", "line")),
+    "depends_on": ((), ("range", "resolved", "scope")),
+}
+
 #: relationship sets whose end nodes are merged by key (they may be defined by files loaded later)
 MERGED_TARGETS = frozenset({"uses_project"})
 
@@ -96,6 +105,9 @@ class GraphBatch:
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {n: {} for n in NODE_LABELS})
     version_of: set[tuple[str, str]] = field(default_factory=set)
     edges: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in EDGE_SETS})
+    #: purl as a record gives it -> normalised key, for purls already turned into node rows
+    _packages: dict[str, str] = field(default_factory=dict, repr=False)
+    _versions: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def edge_count(self) -> int:
@@ -137,7 +149,10 @@ class GraphBatch:
             out[f"{label.lower()}_rows"] = [{"key": k, "props": rows[k]} for k in sorted(rows)]
         out["version_of_rows"] = [{"src": v, "dst": p} for v, p in sorted(self.version_of)]
         for name, rows in self.edges.items():
-            out[f"{name}_rows"] = rows
+            if name in COMPACT_EDGES:
+                out[f"{name}_rows"] = _compact(rows, *COMPACT_EDGES[name])
+            else:
+                out[f"{name}_rows"] = rows
         return out
 
     # -- records -------------------------------------------------------------------------------
@@ -153,20 +168,30 @@ class GraphBatch:
         self.edges[name].append({"src": src, "dst": dst, "source": source.key, "props": clean})
 
     def _package(self, key: str) -> str:
+        known = self._packages.get(key)
+        if known is not None:
+            return known
         p = purls.parse(key)
-        self._node("Package", p.package, {"name": p.display_name, "type": p.type, "namespace": p.namespace})
-        return p.package
+        package = p.package
+        self._node("Package", package, {"name": p.display_name, "type": p.type, "namespace": p.namespace})
+        self._packages[key] = package
+        return package
 
     def _version(self, key: str) -> str:
+        known = self._versions.get(key)
+        if known is not None:
+            return known
         p = purls.parse(key)
         package = self._package(p.package)
+        version = p.key
         self._node(
             "Version",
-            p.key,
+            version,
             {"name": p.display_name, "type": p.type, "package": package, "version": p.version},
         )
-        self.version_of.add((p.key, package))
-        return p.key
+        self.version_of.add((version, package))
+        self._versions[key] = version
+        return version
 
     def _record(self, rec: Record, src: Source) -> None:
         match rec:
@@ -239,7 +264,6 @@ class GraphBatch:
                     ver,
                     src,
                     {
-                        "version": purls.parse(ver).version,
                         "scope": rec.scope,
                         "raw_scope": rec.raw_scope,
                         "depth": rec.depth,
@@ -343,6 +367,19 @@ class GraphBatch:
                     if key not in self.nodes[label]:
                         problems.append(f"{rel} {row['src']} -> {row['dst']}: no {label} {key!r}")
         return problems
+
+
+def _compact(rows: list[dict[str, Any]], shared: tuple[str, ...], per_row: tuple[str, ...]) -> list[list[Any]]:
+    """Rows of one relationship set as ``[src, source, *shared, [[dst, *per_row], ...]]`` groups, in row order."""
+    groups: dict[tuple[Any, ...], list[list[Any]]] = {}
+    for row in rows:
+        props = row["props"]
+        extra = set(props) - set(shared) - set(per_row)
+        if extra:  # a property the compact form has no place for: a programming error, not data
+            raise ValueError(f"unexpected properties {sorted(extra)} on a compact relationship row")
+        key = (row["src"], row["source"], *(props.get(k) for k in shared))
+        groups.setdefault(key, []).append([row["dst"], *(props.get(k) for k in per_row)])
+    return [[*key, members] for key, members in groups.items()]
 
 
 def _location(loc: Location | None, prefix: str) -> dict[str, Any]:

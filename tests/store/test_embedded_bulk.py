@@ -1,0 +1,73 @@
+"""The embedded store's bulk mode: a large ingest runs without the AOF and RDB save points, and
+everything it wrote still survives ``db stop`` and a restart; the settings come back afterwards."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import planner.ingest as ingest_mod
+from planner.dependents import find_dependents
+from planner.ingest import ingest
+from planner.store import embedded_server
+from planner.store.embedded import EmbeddedStore
+from tests.conftest import comp, sbom
+
+LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+
+
+def write_org(root: Path, n: int) -> None:
+    for i in range(n):
+        d = root / f"repo{i}"
+        d.mkdir(parents=True)
+        me = f"pkg:maven/com.acme/app{i}@1.0.0"
+        deps = [LOG4J, f"pkg:npm/tp{i}@1.0.0"]
+        doc = sbom(comp(me), [comp(c) for c in deps], [{"ref": me, "dependsOn": deps}])
+        (d / "bom.json").write_text(json.dumps(doc))
+
+
+def settings(store: EmbeddedStore) -> tuple[str, str]:
+    conn = store._db.connection
+    return conn.config_get("appendonly")["appendonly"], conn.config_get("save")["save"]
+
+
+def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads, one on the thread
+    write_org(tmp_path / "org", 10)
+    data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
+    try:
+        store = EmbeddedStore(data)
+        store.reset()
+        before = settings(store)
+        assert before[0] == "yes"
+        entered = []
+        original = EmbeddedStore.bulk
+
+        def spy(self):
+            entered.append(True)
+            return original(self)
+
+        monkeypatch.setattr(EmbeddedStore, "bulk", spy)
+        report = ingest(store, [tmp_path / "org"])
+        assert entered, "a multi-batch ingest runs in bulk mode"
+        assert report.loaded == 10 and not report.errors
+        assert settings(store) == before  # AOF and save points are back
+        stats = store.stats()
+        answer = find_dependents(store, LOG4J).as_dict()
+        store.close()
+        assert embedded_server.stop(data)
+        assert embedded_server.status(data) is None
+
+        again = EmbeddedStore(data)  # a fresh server process reading what was persisted
+        try:
+            assert again.server.pid != store.server.pid
+            assert again.stats() == stats
+            assert find_dependents(again, LOG4J).as_dict() == answer
+            assert answer["count"] == 10
+        finally:
+            again.close()
+    finally:
+        embedded_server.stop(data)
