@@ -154,14 +154,11 @@ def ingest(
             max_bytes=max_file_size * 1024 * 1024,
             progress=tick,
         )
-    from planner.link import link
-
-    linked = link(store, run=report.run)
     stats = store.stats()
     if fmt == "json":
         from planner.render import emit_json
 
-        emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "links": linked.as_dict(), "graph": stats})
+        emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "graph": stats})
     else:
         ingest_view.show(report, stats)
     if (report.errors and not allow_errors) or (strict and report.warnings):

@@ -62,6 +62,7 @@ class IngestReport:
     skipped: int = 0
     pruned: int = 0
     orphans_removed: int = 0
+    links: dict[str, object] = field(default_factory=dict)
     rows: int = 0
     edges: int = 0
     seconds: float = 0.0
@@ -87,6 +88,7 @@ class IngestReport:
             "skipped": self.skipped,
             "pruned": self.pruned,
             "orphans_removed": self.orphans_removed,
+            "links": self.links,
             "edges_written": self.edges,
             "seconds": round(self.seconds, 3),
             "by_loader": dict(sorted(self.by_loader.items())),
@@ -398,6 +400,10 @@ def ingest(
             removed = store.write("delete_orphans")
             if removed:
                 report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
+    if report.loaded or report.pruned:  # derive BUILT_FROM and OWNS from what the files said
+        from planner.link import link
+
+        report.links = link(store, run=report.run).as_dict()
     report.seconds = time.perf_counter() - started
     return report
 
