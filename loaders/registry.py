@@ -11,6 +11,8 @@ from loaders.compose import ComposeLoader
 from loaders.cyclonedx_json import CycloneDxJsonLoader
 from loaders.cyclonedx_xml import CycloneDxXmlLoader
 from loaders.dockerfile import DockerfileLoader
+from loaders.dotnet_packages_lock import NugetLockLoader
+from loaders.dotnet_project import DotnetProjectLoader
 from loaders.go_mod import GoModLoader, GoWorkLoader
 from loaders.go_sum import GoSumLoader
 from loaders.gradle_build import GradleBuildLoader
@@ -69,6 +71,8 @@ LOADERS: tuple[Loader, ...] = (
     GoSumLoader(),
     CargoTomlLoader(),
     CargoLockLoader(),
+    DotnetProjectLoader(),
+    NugetLockLoader(),
     # deployment and ownership; the Kubernetes manifest loader is the catch-all for YAML in deploy
     # directories, so every more specific YAML loader comes before it
     HelmTemplateLoader(),
