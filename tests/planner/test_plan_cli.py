@@ -103,3 +103,24 @@ def test_examples_expected_plan(run) -> None:
     # orders-service declares log4j-core itself: a direct bump of build.gradle:34
     orders = by[("edit", "com.acme.orders:orders-service", None)]
     assert orders["strategy"] == "direct" and orders["location"] == "build.gradle:34"
+
+
+def test_plan_bad_input(store, data_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, ["--data-dir", str(data_dir), *args])
+
+    # an empty store: a valid empty plan
+    empty = run(
+        "plan", "--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.17.1", "--format", "json"
+    )
+    assert empty.exit_code == 0 and json.loads(empty.output)["steps"] == []
+    # an invalid policy file: one sentence naming the file, the line and the key; exit 2
+    policy = tmp_path / "depwave.yaml"
+    policy.write_text("durations:\n  build: -1\n")
+    bad = run("plan", "--advisory", ADVISORY, "--policy", str(policy))
+    assert bad.exit_code == EXIT_USAGE
+    assert (
+        bad.output.startswith("depwave: ") and "durations" in bad.output and len(bad.output.strip().splitlines()) == 1
+    )
