@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import posixpath
 
+from loaders._jib import maven_images
 from loaders._maven_effective import Effective, Managed, Resolver, is_pom_path, management_key
 from loaders._maven_interpolate import Definition, Interpolator, Value
 from loaders._maven_model import (
@@ -28,6 +29,7 @@ from loaders._maven_model import (
     kind_of_packaging,
     read_raw,
 )
+from loaders._maven_xml import Element, parse_xml
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from planner import purl as purls
 from planner.errors import ParseError
@@ -63,7 +65,11 @@ class MavenPomLoader(Loader):
             raise ParseError(source.display, exc.line, exc.reason) from None
         if not raw.artifact:
             raise ParseError(source.display, raw.line, "not a usable POM: no <artifactId>")
-        return _PomReader(raw, source, context).read()
+        reader = _PomReader(raw, source, context)
+        result = reader.read()
+        if "<plugin" in text:
+            reader.images(parse_xml(text))
+        return result
 
 
 class _PomReader:
@@ -105,6 +111,17 @@ class _PomReader:
         records.extend(self._constraints(eff, project.key))
         self.result.extend(records)
         return self.result
+
+    def images(self, root: Element) -> None:
+        """Jib / Spring Boot images built from this module (no Dockerfile involved)."""
+        eff = self.resolver.effective((self.source.repo, self.source.path), self.raw)
+        artifact = eff.interpolate(self.raw.artifact).value or self.raw.artifact or ""
+        records, problems = maven_images(
+            root, self.source, lambda t: eff.interpolate(t).value, artifact, eff.version.value
+        )
+        self.result.extend(records)
+        for line, message in problems:
+            self.warn(line, message)
 
     # ---------------------------------------------------------------------------------- project
 

@@ -620,3 +620,18 @@ def test_shiro_hasher_is_a_published_bundle(shiro) -> None:
     assert project.kind == "library"
     assert of(shiro["tools/hasher/pom.xml"], Publishes)
     assert of(shiro["integration-tests/pom.xml"], Publishes) == []  # maven.deploy.skip=true
+
+
+def test_jib_and_spring_boot_images_are_built_in_the_module_directory() -> None:
+    from planner.model import Image, ImageBuild
+
+    path = FIXTURES / "maven" / "jib" / "pom.xml"
+    result = MavenPomLoader().parse(path.read_text(), Source("r", "svc/pom.xml", str(path)))
+    images = sorted(r.key for r in result.records if isinstance(r, Image))
+    assert images == ["docker.io/library/payments:3.1.0", "registry.example.com/team/payments:3.1.0"]
+    builds = sorted((b.image, b.repo, b.path, b.location.line) for b in result.records if isinstance(b, ImageBuild))
+    assert builds == [
+        ("docker.io/library/payments:3.1.0", "r", "svc", 22),  # the <plugin> (no <name>: the default)
+        ("registry.example.com/team/payments:3.1.0", "r", "svc", 18),  # <to><image>
+    ]
+    assert result.warnings == []
