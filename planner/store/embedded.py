@@ -158,8 +158,15 @@ def _literal(value: Any) -> str:
     return str(value)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """FalkorDB result values as plain Python: nodes/edges become maps, paths lists."""
+    if isinstance(value, _SCALARS):  # nearly every value: no graph objects to convert
+        return value
+    if isinstance(value, list) and all(isinstance(v, _SCALARS) for v in value):
+        return value
     from falkordb.edge import Edge
     from falkordb.node import Node
     from falkordb.path import Path as FPath
