@@ -9,8 +9,10 @@ under the root whose directories match the globs. Catalogs come from ``pnpm-work
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -113,11 +115,46 @@ def _yaml_doc(context: Any, repo: str, path: str) -> dict[str, Any] | None:
     text = context.read(repo, path)
     if text is None:
         return None
+    data = _yaml_text(text, repo, path)
+    return copy.deepcopy(data) if data is not None else None
+
+
+@lru_cache(maxsize=64)
+def _yaml_text(text: str, repo: str, path: str) -> dict[str, Any] | None:
+    """Parsed workspace YAML (pnpm-workspace.yaml, .yarnrc.yml), once per content."""
     try:
         data = load_yaml(text, Source(repo, path, path), [])
     except ParseError:
         return None
     return data if isinstance(data, dict) else None
+
+
+#: per ingest context: (repo, workspace root, patterns) -> member manifest paths
+_MEMBER_PATHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, tuple[str, ...]], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _member_paths(context: Any, repo: str, anc: str, patterns: tuple[str, ...]) -> list[str]:
+    """The package.json paths under a workspace root that its globs cover (computed once per context)."""
+    try:
+        per_context = _MEMBER_PATHS.setdefault(context, {})
+    except TypeError:  # a context that cannot be weakly referenced: no caching
+        per_context = {}
+    key = (repo, anc, patterns)
+    if key not in per_context:
+        paths = []
+        for src in context.sources():
+            if src.repo != repo or posixpath.basename(src.path) != "package.json":
+                continue
+            mdir = dir_of(src.path)
+            mrel = _rel(mdir, anc)
+            if mrel in (None, ".") or "node_modules" in mdir.split("/"):
+                continue
+            if glob_matches(mrel, patterns):
+                paths.append(src.path)
+        per_context[key] = paths
+    return per_context[key]
 
 
 def _catalogs(doc: dict[str, Any] | None) -> dict[str, dict[str, str]]:
@@ -164,16 +201,9 @@ def find_workspace(context: Any, repo: str, directory: str) -> Workspace | None:
         catalog_file = _join(anc, "pnpm-workspace.yaml") if pnpm is not None else _join(anc, ".yarnrc.yml")
         ws.catalogs = _catalogs(pnpm) or _catalogs(_yaml_doc(context, repo, catalog_file))
         ws.catalog_file = catalog_file if ws.catalogs else None
-        for src in context.sources():
-            if src.repo != repo or posixpath.basename(src.path) != "package.json":
-                continue
-            mdir = dir_of(src.path)
-            mrel = _rel(mdir, anc)
-            if mrel in (None, ".") or "node_modules" in mdir.split("/"):
-                continue
-            if not glob_matches(mrel, patterns):
-                continue
-            data = read_json(context, repo, src.path) or {}
+        for path in _member_paths(context, repo, anc, patterns):
+            mdir = dir_of(path)
+            data = read_json(context, repo, path) or {}  # read (not peeked): members are this file's inputs
             name = data.get("name") if valid_name(data.get("name")) else None
             version = data.get("version") if isinstance(data.get("version"), str) else None
             ws.members[mdir] = Member(mdir, name, version)
