@@ -370,21 +370,44 @@ def why(app: App, project: str, purl: str, fmt: str) -> None:
 # ----------------------------------------------------------------------------------------- plan
 
 
+def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """What to plan: advisories or a package and fixed version, the scope and the policy (plan, campaign)."""
+    for option in reversed(
+        (
+            click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable)."),
+            click.option("--package", "package", default=None, help="The vulnerable package (versionless purl)."),
+            click.option(
+                "--fixed", default=None, help="The version to move to (default: lowest that clears every advisory)."
+            ),
+            click.option(
+                "--same-branch",
+                is_flag=True,
+                help="Prefer a fix on each project's own release line (2.12.x -> 2.12.4).",
+            ),
+            click.option(
+                "--env", "environment", default=None, help="Only what production (or this environment) needs."
+            ),
+            click.option(
+                "--repo", "repos", multiple=True, help="Only these repositories (and the libraries they need)."
+            ),
+            click.option(
+                "--owner", "owners", multiple=True, help="Only projects of these owners (and what they need)."
+            ),
+            click.option(
+                "--policy",
+                "policy_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Policy file [default: ./depwave.yaml when present].",
+            ),
+        )
+    ):
+        f = option(f)
+    return f
+
+
 @cli.command()
-@click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable).")
-@click.option("--package", "package", default=None, help="The vulnerable package (versionless purl).")
-@click.option("--fixed", default=None, help="The version to move to (default: lowest that clears every advisory).")
-@click.option("--same-branch", is_flag=True, help="Prefer a fix on each project's own release line (2.12.x -> 2.12.4).")
-@click.option("--env", "environment", default=None, help="Only what production (or this environment) needs.")
-@click.option("--repo", "repos", multiple=True, help="Only these repositories (and the libraries they need).")
-@click.option("--owner", "owners", multiple=True, help="Only projects of these owners (and what they need).")
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Policy file [default: ./depwave.yaml when present].",
-)
+@plan_request_options
 @click.option(
     "--format",
     "fmt",
@@ -445,14 +468,7 @@ def campaign() -> None:
 
 @campaign.command("start")
 @click.option("--name", default=None, help="Campaign name [default: the advisories and today's date].")
-@click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable).")
-@click.option("--package", "package", default=None, help="The vulnerable package (versionless purl).")
-@click.option("--fixed", default=None, help="The version to move to.")
-@click.option("--same-branch", is_flag=True, help="Prefer a fix on each project's own release line.")
-@click.option("--env", "environment", default=None, help="Only what this environment needs.")
-@click.option("--repo", "repos", multiple=True, help="Only these repositories.")
-@click.option("--owner", "owners", multiple=True, help="Only projects of these owners.")
-@click.option("--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@plan_request_options
 @click.option("--by", default=None, help="Who starts it [env DEPWAVE_USER; default the login name].")
 @format_option
 @osv_options
