@@ -70,6 +70,15 @@ def test_examples_advisory_from_the_graph(store) -> None:
     assert [a.package for a in affected] == [LOG4J]
     report = exposure.assess(store, affected)
     assert [(p.name, p.verdict) for p in report.projects] == [(n, v) for n, v, _, _ in EXAMPLES_LOG4SHELL]
+    by = {p.name: p for p in report.projects}
+    assert by["com.acme.logging:logging-core"].owners == ["@acme/platform-logging"]  # its CODEOWNERS
+    billing = by["com.acme.billing:billing-service"]
+    assert sorted((s["name"], s["environment"]) for s in billing.services) == [
+        ("billing-service", "prod"),
+        ("billing-service", "staging"),
+    ]
+    assert "group:default/billing" in billing.owners  # its Backstage catalog entry
+    assert by["com.acme.qa:integration-tests"].services == []
 
 
 def test_declared_range_allows_unknown_and_inherited(store) -> None:
