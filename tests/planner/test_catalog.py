@@ -70,3 +70,9 @@ def test_unknown_query_is_a_usage_error() -> None:
     with pytest.raises(UsageError):
         catalog.text("drop_everything")
     assert Path(CYPHER_DIR / "__init__.py").exists()
+
+
+def test_every_catalog_query_is_documented_for_release_engineers() -> None:
+    docs = (ROOT / "docs" / "queries.md").read_text()
+    undocumented = [p.name for p in sorted(CYPHER_DIR.glob("*.cypher")) if f"`{p.name}`" not in docs]
+    assert undocumented == []
