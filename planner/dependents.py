@@ -130,12 +130,13 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
                     continue
             nxt.append(dep)
         frontier = sorted(set(nxt))
-    _link_details(store, order, links)
+    repos = _link_details(store, order, links)
     dependents = [_dependent(proj, key, links, resolved) for proj in order]
-    if dependents:
-        info = {r["key"]: r for r in store.query("get_projects", {"keys": [d.project for d in dependents]})}
-        for d in dependents:
-            d.repo = info.get(d.project, {}).get("repo")
+    missing = [d.project for d in dependents if d.project not in repos]
+    if missing:
+        repos.update({r["key"]: r.get("repo") for r in store.query("get_projects", {"keys": missing})})
+    for d in dependents:
+        d.repo = repos.get(d.project)
     dependents.sort(key=lambda d: (d.depth, d.project))
     return DependentsResult(key, True, dependents)
 
@@ -144,16 +145,19 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
 _DETAILS = ("scope", "file", "line", "range", "depth", "chain")
 
 
-def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) -> None:
-    """Fetch scope, location, range, depth and chain of each project's chosen link in one query.
+def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) -> dict[str, str | None]:
+    """Fetch scope, location, range, depth and chain of each project's chosen link in one query;
+    returns each project's repository, which comes along.
 
     When several sources state the same link, the shallowest (then the first source by key) wins.
     """
     wanted = [[p, links[p].rel, links[p].toward] for p in projects if links[p].rel in _DETAILED_RELS]
+    repos: dict[str, str | None] = {}
     if not wanted:
-        return
+        return repos
     best: dict[str, dict[str, Any]] = {}
     for row in store.query("list_dependent_links", {"links": wanted}):
+        repos[row["project"]] = row.get("repo")
         link = links.get(row["project"])
         if link is None or link.rel != row["rel"] or link.toward != row["target"]:
             continue
@@ -162,6 +166,7 @@ def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) ->
             best[row["project"]] = row
     for project, row in best.items():
         links[project].props = {k: row[k] for k in _DETAILS if row.get(k) is not None}
+    return repos
 
 
 _DETAILED_RELS = frozenset({"DECLARES", "RESOLVES", "USES_PROJECT"})
