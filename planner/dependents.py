@@ -109,6 +109,7 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
     resolved: dict[str, set[str]] = {}
     frontier = [key]
     order: list[str] = []
+    walked_repos: dict[str, str | None] = {}
     while frontier:
         rows = store.query("list_direct_dependents", {"keys": frontier, "targets": sorted(target_versions)})
         rows.sort(key=lambda r: _row_order(r, target_versions))
@@ -122,15 +123,18 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
             if dep in links or dep == key:
                 continue
             hops = projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
-            links[dep] = _Link(tgt, rel, {"depth": row.get("depth")}, row["label"], row.get("name"))
+            props = {k: row[k] for k in _DETAILS if row.get(k) is not None}  # RESOLVES rows carry them
+            links[dep] = _Link(tgt, rel, props, row["label"], row.get("name"))
             projects_on_chain[dep] = hops
             if row["label"] == "Project":
                 order.append(dep)
+                walked_repos[dep] = row.get("repo")
                 if max_projects is not None and hops >= max_projects:
                     continue
             nxt.append(dep)
         frontier = sorted(set(nxt))
     repos = _link_details(store, order, links)
+    repos.update({k: v for k, v in walked_repos.items() if k not in repos})
     dependents = [_dependent(proj, key, links, resolved) for proj in order]
     missing = [d.project for d in dependents if d.project not in repos]
     if missing:
@@ -169,7 +173,7 @@ def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) ->
     return repos
 
 
-_DETAILED_RELS = frozenset({"DECLARES", "RESOLVES", "USES_PROJECT"})
+_DETAILED_RELS = frozenset({"DECLARES", "USES_PROJECT"})  # RESOLVES rows of the walk carry their details
 
 
 def _detail_order(row: dict[str, Any]) -> tuple[int, str]:
