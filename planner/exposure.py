@@ -122,11 +122,6 @@ class ProjectExposure:
     owners: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
 
-    @property
-    def production(self) -> list[dict[str, Any]]:
-        """Deployments in an environment named like production."""
-        return [s for s in self.services if is_production(s.get("environment"))]
-
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
         return {
@@ -191,16 +186,6 @@ class ExposureReport:
             "projects": [p.as_dict() for p in self.projects],
             "problems": self.problems,
         }
-
-
-def is_production(environment: str | None) -> bool:
-    """``prod``, ``production``, ``prd``, ``live`` (case-insensitive, also as a prefix/suffix)."""
-    if not environment:
-        return False
-    env = environment.lower()
-    return any(
-        env == p or env.startswith(p + "-") or env.endswith("-" + p) for p in ("prod", "production", "prd", "live")
-    )
 
 
 # ------------------------------------------------------------------------------------ targets

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from planner import exposure, plan_input, versions
 from planner import purl as purls
@@ -89,8 +88,3 @@ def make_plan(
     graph = plan_input.plan_graph(store, report, request.environment, request.repos, request.owners)
     plan = build_plan(graph, target, policy, compare, completed)
     return PlanResult(plan, report, list(report.problems))
-
-
-def describe(request: PlanRequest) -> dict[str, Any]:
-    """The request as a JSON-able mapping."""
-    return asdict(request)

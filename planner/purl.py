@@ -78,10 +78,14 @@ def parse_user(text: str) -> Purl:
 @lru_cache(maxsize=_CACHE_SIZE)
 def build(type_: str, namespace: str | None, name: str, version: str | None = None) -> Purl:
     """Build a normalised purl from its parts (raises ``ValueError`` on an invalid name)."""
-    if not name:
+    if not name or not name.strip():
         raise ValueError("a package URL needs a name")
-    p = PackageURL(type=type_, namespace=namespace or None, name=name, version=version or None)
-    return parse(p.to_string())
+    try:
+        p = PackageURL(type=type_, namespace=namespace or None, name=name, version=version or None)
+        text = p.to_string()
+    except (ValueError, TypeError) as exc:  # packageurl normalises some names down to nothing
+        raise ValueError(f"cannot build a package URL from {type_}/{namespace}/{name}: {exc}") from None
+    return parse(text)
 
 
 def maven(group: str, artifact: str, version: str | None = None) -> Purl:

@@ -80,9 +80,6 @@ COMPACT_EDGES = {
     "depends_on": ((), ("range", "resolved", "scope")),
 }
 
-#: relationship sets whose end nodes are merged by key (they may be defined by files loaded later)
-MERGED_TARGETS = frozenset({"uses_project"})
-
 
 @dataclass(slots=True)
 class LoadedSource:
@@ -356,17 +353,6 @@ class GraphBatch:
                 self._edge("affects", rec.advisory, pkg, src, {"ranges": rec.ranges, "fixed": list(rec.fixed)})
             case _:
                 raise TypeError(f"unknown record {type(rec).__name__}")
-
-    def dangling(self) -> list[str]:
-        """Relationship endpoints that no node row in this batch provides (a loader bug)."""
-        problems = []
-        for name, (rel, a, b) in EDGE_SETS.items():
-            for row in self.edges[name]:
-                ends = () if name in MERGED_TARGETS else ((a, row["src"]), (b, row["dst"]))
-                for label, key in ends:
-                    if key not in self.nodes[label]:
-                        problems.append(f"{rel} {row['src']} -> {row['dst']}: no {label} {key!r}")
-        return problems
 
 
 def _compact(rows: list[dict[str, Any]], shared: tuple[str, ...], per_row: tuple[str, ...]) -> list[list[Any]]:
