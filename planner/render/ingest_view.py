@@ -46,6 +46,14 @@ def show(report: IngestReport, stats: dict[str, dict[str, int]]) -> None:
         f"{report.unchanged} unchanged, {report.skipped} skipped, {report.pruned} pruned; "
         f"{report.edges:,} relationships written in {report.seconds:.2f} s"
     )
+    links = report.links or {}
+    if links:
+        untraceable = links.get("untraceable_images") or []
+        out.print(
+            f"linked: {links.get('built_from', 0)} image(s) to the projects they are built from, "
+            f"{links.get('project_owners', 0)} project and {links.get('service_owners', 0)} service owner(s); "
+            f"{len(untraceable)} deployed image(s) no ingested repository builds"
+        )
     for title, items in (("warning", report.warnings), ("error", report.errors)):
         for line in items[:SHOWN]:
             out.print(f"{title}: {line}", markup=False)
