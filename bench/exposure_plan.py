@@ -88,6 +88,10 @@ try:
             p.baseline.makespan,
             "saved%",
             round(100 * (1 - p.makespan / p.baseline.makespan), 1) if p.baseline.makespan else None,
+            "services fixed",
+            p.services_fixed,
+            "baseline",
+            p.baseline.services_fixed,
             flush=True,
         )
     print("maxrss MiB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)

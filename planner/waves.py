@@ -43,8 +43,9 @@ edit/build/publish, durations summed) and reported as cycles. Each component get
 exposed provider's publish, then bump it) or ``override`` (pin the package with the ecosystem's
 mechanism, no wait) as the policy allows; ``decide`` steps stand for what cannot be planned. Steps
 are list-scheduled (priority = longest remaining path, ties by id) under org-wide and per-repo CI
-capacity and deploy freeze windows; the strategy mix that gives the shortest schedule wins, ties
-going to the one that propagates more. A lower bound (critical path, and per capacity pool the
+capacity and deploy freeze windows; the strategy mix that gives the shortest schedule wins; among
+equally short ones, the one that fixes every service soonest, then the one that propagates more. A
+lower bound (critical path, and per capacity pool the
 best ``head + work / capacity + tail`` over nested job sets, computed on the override-everywhere
 relaxation so it bounds every strategy mix) and the frontier baseline (propagate everywhere,
 barrier between chain-depth rounds) come with it.
@@ -169,6 +170,7 @@ class Baseline:
     makespan: float
     rounds: int
     round_finish: tuple[float, ...]
+    services_fixed: float | None = None  # when the last service/application is fixed (see Plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,9 @@ class Plan:
     excluded: tuple[str, ...]
     cleanup_finish: float | None
     critical_path: tuple[str, ...]
+    #: when the last exposed service or application is fixed (its production deploy, else its build):
+    #: what overrides shorten even when library republishing stays on the makespan's critical path
+    services_fixed: float | None = None
 
     def step(self, step_id: str) -> Step:
         """The step with this id (``KeyError`` when there is none)."""
@@ -889,19 +894,21 @@ class _Planner:
                 return -1  # its schedule cannot be shorter than its critical path: it cannot win or tie
             times = self.schedule(steps, 0)
             makespan = max(times[1], default=0)
-            tried.append((makespan, preference, decisions, steps, times))
+            services = self.services_fixed(steps, {s.id: f for s, f in zip(steps, times[1], strict=True)})
+            tried.append((makespan, services if services is not None else 0, preference, decisions, steps, times))
             return makespan
 
         m_over = run(override_all, 3)
         if any(len(u.candidates) > 1 for u in self.units.values()):
-            over_steps = tried[0][3]
+            over_steps = tried[0][4]
             cp_over = self.critical_path_length(over_steps)
             run(propagate_all, 0)
             run(self.hybrid(override_all, over_steps, m_over), 1)
             if cp_over < m_over:
                 run(self.hybrid(override_all, over_steps, cp_over), 2)
-        tried.sort(key=lambda t: (t[0], t[1]))
-        _, _, decisions, steps, times = tried[0]
+        # shortest makespan; then the services fixed soonest; then the mix that propagates more
+        tried.sort(key=lambda t: (t[0], t[1], t[2]))
+        _, _, _, decisions, steps, times = tried[0]
         self._current = decisions
         return decisions, steps, times
 
@@ -1090,11 +1097,36 @@ class _Planner:
             rounds[depth_of.get(s.unit, 0) if s.kind != "decide" else 0].append(s)
         t = 0
         finishes = []
+        by_id: dict[str, int] = {}
         for k in sorted(rounds):
             _, finish = self.schedule(rounds[k], t)
+            by_id.update((s.id, f) for s, f in zip(rounds[k], finish, strict=True))
             t = max([t, *finish])
             finishes.append(_hours(t))
-        return Baseline(makespan=_hours(t), rounds=len(finishes), round_finish=tuple(finishes))
+        done = self.services_fixed([s for k in sorted(rounds) for s in rounds[k]], by_id)
+        return Baseline(
+            makespan=_hours(t),
+            rounds=len(finishes),
+            round_finish=tuple(finishes),
+            services_fixed=_hours(done) if done is not None else None,
+        )
+
+    def services_fixed(self, steps: list[_Step], finish: Mapping[str, int]) -> int | None:
+        """When the last exposed service/application is fixed: its last production deploy, or, when it
+        has no deploy step, its build. None when the plan holds no service or application."""
+        production = set(self.policy.production_environments())
+        last: dict[str, int] = {}
+        deployed: set[str] = set()
+        for s in steps:
+            if s.kind == "deploy" and s.environment in production:
+                deployed.add(s.unit)
+                last[s.unit] = max(last.get(s.unit, 0), finish[s.id])
+        for s in steps:
+            if s.kind != "build" or s.unit in deployed or s.unit not in self.units:
+                continue
+            if any(m.kind in ("service", "application") for m in self.units[s.unit].members):
+                last[s.unit] = max(last.get(s.unit, 0), finish[s.id])
+        return max(last.values()) if last else None
 
 
 def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
@@ -1235,6 +1267,8 @@ def build_plan(
 
     cleanup: list[_Step] = planner.cleanup_steps(decisions, fix) if policy.cleanup else []
     cstart, cfinish = planner.schedule(cleanup, makespan) if cleanup else ([], [])
+    fix_finish = {s.id: f for s, f in zip(fix, ffinish, strict=True)}
+    services_done = planner.services_fixed(fix, fix_finish)
     baseline = planner.baseline()
     planner._current = decisions
 
@@ -1314,5 +1348,6 @@ def build_plan(
         strategies=dict(sorted(strategies.items())),
         excluded=tuple(sorted(planner.excluded)),
         cleanup_finish=_hours(max(cfinish)) if cleanup else None,
+        services_fixed=_hours(services_done) if services_done is not None else None,
         critical_path=_critical_path(fix, start, finish),
     )

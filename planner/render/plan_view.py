@@ -89,8 +89,10 @@ def as_dict(plan: Plan) -> dict[str, Any]:
             "makespan": _num(plan.baseline.makespan),
             "rounds": plan.baseline.rounds,
             "round_finish": [_num(x) for x in plan.baseline.round_finish],
+            "services_fixed": _num(plan.baseline.services_fixed) if plan.baseline.services_fixed is not None else None,
         },
         "saved_hours": _num(plan.saved_hours),
+        "services_fixed": _num(plan.services_fixed) if plan.services_fixed is not None else None,
         "cleanup_finish": None if plan.cleanup_finish is None else _num(plan.cleanup_finish),
         "critical_path": list(plan.critical_path),
         "strategies": dict(plan.strategies),
@@ -163,6 +165,11 @@ def text(plan: Plan) -> str:
         f"  frontier baseline {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds; "
         f"saved {_h(plan.saved_hours)}",
     ]
+    if plan.services_fixed is not None and plan.baseline.services_fixed is not None:
+        out.append(
+            f"  every exposed service fixed at {_h(plan.services_fixed)} "
+            f"(frontier baseline: {_h(plan.baseline.services_fixed)})"
+        )
     if plan.cleanup_finish is not None:
         out.append(f"  clean-up wave done at {_h(plan.cleanup_finish)}")
     counts: dict[str, int] = {}

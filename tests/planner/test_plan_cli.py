@@ -124,3 +124,11 @@ def test_plan_bad_input(store, data_dir: Path, tmp_path: Path) -> None:
     assert (
         bad.output.startswith("depwave: ") and "durations" in bad.output and len(bad.output.strip().splitlines()) == 1
     )
+
+
+def test_examples_services_fixed_long_before_the_libraries(run) -> None:
+    plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
+    # billing-service (override) and orders-service (direct) are in prod at 1.5 h; the frontier
+    # rounds make billing-service wait for platform-web's round
+    assert plan["services_fixed"] == 1.5
+    assert plan["baseline"]["services_fixed"] == plan["baseline"]["makespan"] == 6.75

@@ -32,6 +32,7 @@ def test_json_schema(plan):
         "ratio",
         "baseline",
         "saved_hours",
+        "services_fixed",
         "cleanup_finish",
         "critical_path",
         "strategies",
@@ -42,8 +43,14 @@ def test_json_schema(plan):
         "steps",
     ]
     assert doc["makespan"] == 3.75 and doc["lower_bound"] == 3.75 and doc["ratio"] == 1
-    assert doc["baseline"] == {"makespan": 6.5, "rounds": 4, "round_finish": [1.25, 3.75, 5, 6.5]}
+    assert doc["baseline"] == {
+        "makespan": 6.5,
+        "rounds": 4,
+        "round_finish": [1.25, 3.75, 5, 6.5],
+        "services_fixed": 6.5,  # svc waits for the last round
+    }
     assert doc["saved_hours"] == 2.75
+    assert doc["services_fixed"] == 1.5  # svc overrides: edit, build, staging, prod = 0.5 + 0.5 + 0.25 + 0.25
     assert doc["cleanup_finish"] == 5.25
     assert doc["cycles"] == [["cyc-a", "cyc-b"]]
     assert [d["step"] for d in doc["decisions"]] == ["decide:legacy:image", "decide:mystery:unresolved"]
