@@ -37,6 +37,7 @@ import re
 from loaders import _gradle_eval as ev
 from loaders import _gradle_lex as lex
 from loaders import _gradle_project as gp
+from loaders._jib import gradle_images
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from loaders.gradle_catalog import Catalog, CatalogLibrary, parse_catalog
 from planner.errors import ParseError
@@ -129,7 +130,17 @@ class _BuildParse:
         self.scope = self._scope(script, kotlin, project)
         self._dependency_blocks(script)
         self.result.extend(sorted(self.records, key=_sort_key))
+        if "jib" in text or "bootBuildImage" in text:
+            images, problems = gradle_images(text, source, self._interpolate)
+            self.result.extend(images)
+            for line, message in problems:
+                self.warn(line, message)
         return self.result
+
+    def _interpolate(self, written: str) -> str | None:
+        """A string literal with its ``$x`` / ``${...}`` parts filled in, or None when one is unknown."""
+        value = ev.evaluate_text(self.scope, '"' + written.replace('"', '\\"') + '"', 0)
+        return value.value if isinstance(value, ev.Text) and not value.unknown else None
 
     # ------------------------------------------------------------------------------------ context
 

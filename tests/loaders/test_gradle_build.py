@@ -262,3 +262,19 @@ def test_fuzz_never_crashes(words: list[str], kotlin: bool) -> None:
 def test_fuzz_arbitrary_text_never_crashes(text: str) -> None:
     with contextlib.suppress(ParseError):
         run(text)
+
+
+def test_jib_and_boot_build_image_are_built_in_the_project_directory() -> None:
+    from planner.model import Image, ImageBuild
+
+    path = DIR / "jib" / "build.gradle.kts"
+    result = LOADER.parse(path.read_text(), Source("r", "svc/build.gradle.kts", str(path)))
+    images = sorted(r.key for r in result.records if isinstance(r, Image))
+    # jib's from.image is a base image, not what the project builds
+    assert images == ["docker.io/example/ledger-buildpack:2.0.1", "registry.example.com/payments/ledger:2.0.1"]
+    builds = sorted((b.image, b.path, b.location.line) for b in result.records if isinstance(b, ImageBuild))
+    assert builds == [
+        ("docker.io/example/ledger-buildpack:2.0.1", "svc", 19),
+        ("registry.example.com/payments/ledger:2.0.1", "svc", 13),
+    ]
+    assert result.warnings == []
