@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
-from loaders._python_common import stronger_scope
+from loaders._python_common import pypi, stronger_scope
+from loaders._python_project import make_project, project_in_dir
+from loaders.base import SourceContext
 from planner import purl as purls
-from planner.model import Location, ParseResult, Resolved, Source, VersionDependency
+from planner.model import Location, ParseResult, ParseWarning, Project, Resolved, Source, VersionDependency
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +138,39 @@ def emit_locked(
                 )
             )
     result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "", e.scope)))
+
+
+def lock_project(
+    context: SourceContext, source: Source, has_packages: bool, warn: list[ParseWarning]
+) -> tuple[Project, list[tuple[str, str, str | None]] | None]:
+    """The project a lockfile belongs to (its directory's) and, when its pyproject.toml is beside it,
+    the direct dependencies ``(name, scope, version)``; None (with a warning) when they are unknown."""
+    info = project_in_dir(context, source.repo, source.directory)
+    project = make_project(source.repo, info, source.directory, source.path)
+    if info is not None and info.manifest and info.manifest.endswith("pyproject.toml"):
+        return project, [(name, scope, None) for name, scope in info.direct.items()]
+    if has_packages:
+        warn.append(
+            ParseWarning(
+                source.display, None, "no pyproject.toml beside the lock: direct dependencies and depth unknown"
+            )
+        )
+    return project, None
+
+
+def locked_identity(
+    item: Any, index: int, line: int | None, source: Source, warn: list[ParseWarning]
+) -> tuple[str, purls.Purl] | None:
+    """Name and versioned purl of one ``[[package]]`` table, or None (with a warning) when unusable."""
+    if not isinstance(item, dict):
+        warn.append(ParseWarning(source.display, line, f"package #{index + 1} is not a table; skipped"))
+        return None
+    name, version = item.get("name"), item.get("version")
+    if not isinstance(name, str) or not isinstance(version, str) or not version.strip():
+        warn.append(ParseWarning(source.display, line, f"package #{index + 1} has no name or version; skipped"))
+        return None
+    try:
+        return name, pypi(name, version)
+    except ValueError as exc:
+        warn.append(ParseWarning(source.display, line, str(exc)))
+        return None

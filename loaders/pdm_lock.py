@@ -21,7 +21,7 @@ from loaders._python_common import (
     stronger_scope,
     table_lines,
 )
-from loaders._python_lock import Edge, Locked, emit_locked
+from loaders._python_lock import Edge, Locked, emit_locked, lock_project, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
@@ -56,18 +56,8 @@ class PdmLockLoader(Loader):
         items = data.get("package", [])
         expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
 
-        info = project_in_dir(context, source.repo, source.directory)
-        project = make_project(source.repo, info, source.directory, source.path)
+        project, direct = lock_project(context, source, bool(items), warn)
         result.records.append(project)
-        direct = None
-        if info is not None and info.manifest and info.manifest.endswith("pyproject.toml"):
-            direct = [(name, scope, None) for name, scope in info.direct.items()]
-        elif items:
-            warn.append(
-                ParseWarning(
-                    source.display, None, "no pyproject.toml beside the lock: direct dependencies and depth unknown"
-                )
-            )
         header_lines = table_lines(text, "package")
         packages: list[Locked] = []
         for index, item in enumerate(items):
@@ -89,18 +79,10 @@ class PdmLockLoader(Loader):
         result: ParseResult,
     ) -> Locked | None:
         warn = result.warnings
-        if not isinstance(item, dict):
-            warn.append(ParseWarning(source.display, line, f"package #{index + 1} is not a table; skipped"))
+        identity = locked_identity(item, index, line, source, warn)
+        if identity is None:
             return None
-        name, version = item.get("name"), item.get("version")
-        if not isinstance(name, str) or not isinstance(version, str) or not version.strip():
-            warn.append(ParseWarning(source.display, line, f"package #{index + 1} has no name or version; skipped"))
-            return None
-        try:
-            purl = pypi(name, version)
-        except ValueError as exc:
-            warn.append(ParseWarning(source.display, line, str(exc)))
-            return None
+        name, purl = identity
         if isinstance(item.get("path"), str) and not item["path"].endswith((".whl", ".zip", ".tar.gz")):
             target_dir = posixpath.normpath(join(source.directory, item["path"]))
             if not target_dir.startswith(".."):

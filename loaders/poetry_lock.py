@@ -13,7 +13,7 @@ import posixpath
 from typing import Any
 
 from loaders._python_common import canonical, load_toml, pypi, scope_for_group, stronger_scope, table_lines
-from loaders._python_lock import Edge, Locked, emit_locked
+from loaders._python_lock import Edge, Locked, emit_locked, lock_project, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
@@ -50,18 +50,8 @@ class PoetryLockLoader(Loader):
         items = data.get("package", [])
         expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
 
-        info = project_in_dir(context, source.repo, source.directory)
-        project = make_project(source.repo, info, source.directory, source.path)
+        project, direct = lock_project(context, source, bool(items), warn)
         result.records.append(project)
-        direct: list[tuple[str, str, str | None]] | None = None
-        if info is not None and info.manifest and info.manifest.endswith("pyproject.toml"):
-            direct = [(name, scope, None) for name, scope in info.direct.items()]
-        elif items:
-            warn.append(
-                ParseWarning(
-                    source.display, None, "no pyproject.toml beside the lock: direct dependencies and depth unknown"
-                )
-            )
 
         header_lines = table_lines(text, "package")
         packages: list[Locked] = []
@@ -84,18 +74,10 @@ class PoetryLockLoader(Loader):
         result: ParseResult,
     ) -> Locked | None:
         warn = result.warnings
-        if not isinstance(item, dict):
-            warn.append(ParseWarning(source.display, line, f"package #{index + 1} is not a table; skipped"))
+        identity = locked_identity(item, index, line, source, warn)
+        if identity is None:
             return None
-        name, version = item.get("name"), item.get("version")
-        if not isinstance(name, str) or not isinstance(version, str) or not version.strip():
-            warn.append(ParseWarning(source.display, line, f"package #{index + 1} has no name or version; skipped"))
-            return None
-        try:
-            purl = pypi(name, version)
-        except ValueError as exc:
-            warn.append(ParseWarning(source.display, line, str(exc)))
-            return None
+        name, purl = identity
         src = item.get("source") if isinstance(item.get("source"), dict) else {}
         if src.get("type") == "directory" and isinstance(src.get("url"), str):
             target_dir = posixpath.normpath(join(source.directory, src["url"]))
