@@ -16,6 +16,7 @@ from typing import Any
 
 from planner import purl as purls
 from planner.errors import UsageError
+from planner.model import location_text
 from planner.store.base import Store
 
 SCHEMA = "depwave.dependents/1"
@@ -221,9 +222,7 @@ def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dic
         relation = "via-library"
     else:
         relation = "via-metadata"
-    location = None
-    if first.props.get("file"):
-        location = f"{first.props['file']}:{first.props['line']}" if first.props.get("line") else first.props["file"]
+    location = location_text(first.props.get("file"), first.props.get("line"))
     declared = first.props.get("range") if relation == "declares" else None
     return Dependent(
         project=project,

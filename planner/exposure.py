@@ -27,7 +27,7 @@ from planner import purl as purls
 from planner import versions
 from planner.dependents import DependentsResult, find_dependents
 from planner.errors import UsageError
-from planner.model import NON_RUNTIME_SCOPES
+from planner.model import NON_RUNTIME_SCOPES, location_text
 from planner.store.base import Store
 
 SCHEMA = "depwave.exposure/1"
@@ -321,7 +321,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 scope=row.get("scope"),
                 depth=row.get("depth"),
                 affected=target.affects(version),
-                location=_loc(row.get("file"), row.get("line")),
+                location=location_text(row.get("file"), row.get("line")),
                 chain=[str(c) for c in row.get("chain") or []],
             )
         )
@@ -336,8 +336,8 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 scope=row.get("scope"),
                 depth=1,
                 affected=target.affects(exact) if exact else None,
-                location=_loc(row.get("file"), row.get("line")),
-                version_location=_loc(row.get("version_file"), row.get("version_line")),
+                location=location_text(row.get("file"), row.get("line")),
+                version_location=location_text(row.get("version_file"), row.get("version_line")),
             )
         )
     links = store.query("list_project_links", {"keys": sorted(by_key)})
@@ -491,7 +491,7 @@ def _change_at(items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: dic
     )
     for _, _provider, data in links:
         if data.get("file"):
-            return _loc(data.get("file"), data.get("line"))
+            return location_text(data.get("file"), data.get("line"))
     return ordered[0].location if ordered else None
 
 
@@ -595,9 +595,3 @@ def _decorate(store: Store, projects: list[ProjectExposure]) -> None:
         p.services = services.get(p.project, [])
         by = owners.get(p.project, {})
         p.owners = sorted(set(by.get("project") or by.get("repo") or []))
-
-
-def _loc(file: str | None, line: int | None) -> str | None:
-    if not file:
-        return None
-    return f"{file}:{line}" if line else file

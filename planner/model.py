@@ -48,6 +48,11 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+def location_text(path: str | None, line: int | None) -> str | None:
+    """``path:line`` (``path`` when the line is unknown) as graph rows carry it; None without a path."""
+    return str(Location(str(path), line)) if path else None
+
+
 @dataclass(frozen=True, slots=True)
 class ParseWarning:
     """Something a loader could not use; rendered as ``path:line: message``."""

@@ -11,6 +11,7 @@ from planner import purl as purls
 from planner import versions
 from planner.errors import UsageError
 from planner.exposure import OSV_ECOSYSTEM
+from planner.model import location_text
 from planner.store.base import Store
 
 MAX_PATHS = 50
@@ -170,6 +171,4 @@ def why(store: Store, project_text: str, package: str) -> WhyResult:
 
 
 def _loc(row: dict[str, Any]) -> str | None:
-    if not row.get("file"):
-        return None
-    return f"{row['file']}:{row['line']}" if row.get("line") else str(row["file"])
+    return location_text(row.get("file"), row.get("line"))
