@@ -5,7 +5,7 @@
 
 Ingests the org (unless --reuse), then times `dependents` (21 runs), `exposure` for log4j-core < 2.15.0
 (7 runs) and the plan (`--package log4j-core --fixed 2.17.1`) under the default policy and with a CI
-capacity of 20 (5 runs each), printing p50s, the makespan, its lower bound and the frontier baseline.
+capacity of 20, each also with ``defer_libraries`` (5 runs each), printing p50s, the makespan, its lower bound and the frontier baseline.
 """
 
 import argparse
@@ -63,7 +63,13 @@ try:
         times.append(time.perf_counter() - t)
     print("exposure", [round(x, 3) for x in times], "p50", round(statistics.median(times), 3), rep.counts, flush=True)
     req = PlanRequest(package="pkg:maven/org.apache.logging.log4j/log4j-core", fixed="2.17.1")
-    for pol_name, pol in (("default", Policy()), ("capacity20", Policy(capacity=20))):
+    policies = (
+        ("default", Policy()),
+        ("capacity20", Policy(capacity=20)),
+        ("defer_libraries", Policy(defer_libraries=True)),
+        ("defer_libraries+capacity20", Policy(defer_libraries=True, capacity=20)),
+    )
+    for pol_name, pol in policies:
         ptimes = []
         for _ in range(5):
             t = time.perf_counter()
@@ -92,6 +98,8 @@ try:
             p.services_fixed,
             "baseline",
             p.baseline.services_fixed,
+            "clean-up done",
+            p.cleanup_finish,
             flush=True,
         )
     print("maxrss MiB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)

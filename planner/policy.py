@@ -67,6 +67,7 @@ _TOP_KEYS = (
     "freeze",
     "start",
     "cleanup",
+    "defer_libraries",
 )
 
 
@@ -107,6 +108,9 @@ class Policy:
     freeze: tuple[Freeze, ...] = ()
     start: datetime | None = None
     cleanup: bool = False
+    #: production first: a library fix that no fix-phase step waits for (every consumer overrides or is
+    #: deferred too) moves to the clean-up phase, after every production service is fixed
+    defer_libraries: bool = False
     source: str | None = None
 
     def allowed(self, kind: str, repo: str | None, owners: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -164,6 +168,7 @@ class Policy:
             "freeze": [{"environment": f.environment, "start": f.start, "end": f.end} for f in self.freeze],
             "start": self.start.isoformat() if self.start else None,
             "cleanup": self.cleanup,
+            "defer_libraries": self.defer_libraries,
         }
 
 
@@ -251,6 +256,7 @@ def parse_policy(data: Any, source: str | None = None, lines: Mapping[tuple[str,
         freeze=v.freezes(root.get("freeze", []), ("freeze",), start),
         start=start,
         cleanup=v.boolean(root.get("cleanup", False), ("cleanup",)),
+        defer_libraries=v.boolean(root.get("defer_libraries", False), ("defer_libraries",)),
         source=source,
     )
 

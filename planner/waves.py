@@ -579,6 +579,7 @@ class _Planner:
             for p in u.providers:
                 cond.add_edge(p, u.key)
         self.order = list(nx.lexicographical_topological_sort(cond))
+        self.consumers = {k: tuple(sorted(cond.successors(k))) for k in units}
         for k in self.order:
             u = units[k]
             u.depth = 1 + max((units[p].depth for p in u.providers), default=-1)
@@ -619,17 +620,42 @@ class _Planner:
             return "relock"
         return "edit"
 
-    def steps_for(self, decisions: Mapping[str, str], relaxed: bool = False) -> list[_Step]:
+    def deferred_units(self, decisions: Mapping[str, str]) -> frozenset[str]:
+        """Library units whose fix no fix-phase step waits for (policy ``defer_libraries``).
+
+        A unit of libraries only, none of them deployed, with a planned strategy and at least one consumer
+        in the plan, is deferred when every consumer takes the fix without it (override or direct) or is
+        deferred itself; its steps move to the clean-up phase. Libraries nobody in the plan consumes, and
+        units feeding a ``decide`` step, stay in the fix phase."""
+        if not self.policy.defer_libraries:
+            return frozenset()
+        deferred: set[str] = set()
+        for ukey in reversed(self.order):  # consumers before their providers
+            u = self.units[ukey]
+            consumers = self.consumers[ukey]
+            if decisions.get(ukey, "decide") == "decide" or not consumers:
+                continue
+            if any(m.kind != "library" or m.deployments for m in u.members):
+                continue  # only libraries that run nowhere
+            if all(c in deferred or decisions.get(c, "decide") in ("override", "direct") for c in consumers):
+                deferred.add(ukey)
+        return frozenset(deferred)
+
+    def steps_for(self, decisions: Mapping[str, str], relaxed: bool = False, defer: bool = True) -> list[_Step]:
         """The fix-phase steps of every unit under a choice of strategies (unit key → strategy).
 
         ``relaxed``: the lower-bound relaxation (the shorter change step of the two strategies).
+        ``defer``: leave out the library units :meth:`deferred_units` moves to the clean-up phase.
         """
         policy = self.policy
         self._current = decisions
+        self._deferred = self.deferred_units(decisions) if defer else frozenset()
         out: list[_Step] = []
         for p in self.unresolved:
             out.append(self._decide(p, "unresolved", f"which version of {self.pkg.display} does {p.name} resolve?"))
         for ukey in self.order:
+            if ukey in self._deferred:
+                continue
             u = self.units[ukey]
             strategy = decisions.get(ukey, "decide")
             if strategy == "decide":
@@ -677,26 +703,47 @@ class _Planner:
         u = self.units[ukey]
         if self._current is not None and self._current.get(ukey, "decide") == "decide":
             return None
+        prefix = "cleanup:" if ukey in self._deferred else ""
         if any(m.publishes for m in u.members):
-            return f"publish:{ukey}"
-        return f"build:{ukey}"
+            return f"{prefix}publish:{ukey}"
+        return f"{prefix}build:{ukey}"
 
     _current: Mapping[str, str] | None = None
+    _deferred: frozenset[str] = frozenset()
 
     def _unit_steps(
-        self, u: _Unit, strategy: str, kind: str, dur: int, deps: list[str], phase: str, ci_change: bool | None = None
+        self,
+        u: _Unit,
+        strategy: str,
+        kind: str,
+        dur: int,
+        deps: list[str],
+        phase: str,
+        ci_change: bool | None = None,
+        replaces_override: bool = False,
     ) -> list[_Step]:
         """The steps of one unit (memoised: candidate strategy mixes share most of them).
 
-        ``ci_change`` overrides whether the change step uses CI capacity (the lower-bound relaxation)."""
-        key = (u.key, strategy, kind, dur, tuple(deps), phase, ci_change)
+        ``ci_change`` overrides whether the change step uses CI capacity (the lower-bound relaxation);
+        ``replaces_override``: a clean-up that removes the unit's override pin while bumping its providers."""
+        key = (u.key, strategy, kind, dur, tuple(deps), phase, ci_change, replaces_override)
         steps = self._memo.get(key)
         if steps is None:
-            steps = self._memo[key] = self._make_unit_steps(u, strategy, kind, dur, deps, phase, ci_change)
+            steps = self._memo[key] = self._make_unit_steps(
+                u, strategy, kind, dur, deps, phase, ci_change, replaces_override
+            )
         return steps
 
     def _make_unit_steps(
-        self, u: _Unit, strategy: str, kind: str, dur: int, deps: list[str], phase: str, ci_change: bool | None
+        self,
+        u: _Unit,
+        strategy: str,
+        kind: str,
+        dur: int,
+        deps: list[str],
+        phase: str,
+        ci_change: bool | None,
+        replaces_override: bool,
     ) -> list[_Step]:
         policy = self.policy
         prefix = "cleanup:" if phase == "cleanup" else ""
@@ -715,11 +762,11 @@ class _Planner:
         ci = policy.ci_kinds
         changes, mechanisms = [], []
         for m in u.members:
-            mech, change = self._change(u, m, self.member_strategy(u, m, strategy), phase)
+            mech, change = self._change(u, m, self.member_strategy(u, m, strategy), replaces_override)
             mechanisms.append(mech)
             changes.append(change if len(u.members) == 1 else f"{m.name}: {change}")
         verify = sorted({v for m in u.members if (v := _verify(self.tools[m.key], self.pkg))})
-        strategy_out = "propagate" if phase == "cleanup" else strategy
+        strategy_out = strategy
         steps = [
             _Step(
                 id=f"{prefix}{kind}:{u.key}",
@@ -793,7 +840,7 @@ class _Planner:
                         prev = sid
         return steps
 
-    def _change(self, u: _Unit, m: _Project, strategy: str, phase: str) -> tuple[str, str]:
+    def _change(self, u: _Unit, m: _Project, strategy: str, replaces_override: bool) -> tuple[str, str]:
         v = self.target.fixed_for(m.key)
         pkg = self.pkg
         tool = self.tools[m.key]
@@ -812,7 +859,7 @@ class _Planner:
                     continue
                 parts.append(f"{names} → the release made by {step}")
             body = "; ".join(parts) if parts else f"the dependency that brings in {pkg.display} → a release with {v}"
-            if phase == "cleanup":
+            if replaces_override:
                 mech = _override(tool, pkg, v)
                 body = f"remove the {mech[0] if mech else 'override'} pin of {pkg.display}; bump {body}"
             elif u.providers and not u.pinned:
@@ -858,22 +905,31 @@ class _Planner:
         )
 
     def cleanup_steps(self, decisions: Mapping[str, str], fix: list[_Step]) -> list[_Step]:
-        """Steps replacing each override by the propagated bump, once the providers have published."""
+        """The clean-up phase, after the fix phase: the deferred library fixes (policy ``defer_libraries``),
+        and, with policy ``cleanup``, steps replacing each override by the propagated bump once the
+        providers have published."""
         sinks: dict[str, list[str]] = defaultdict(list)
         has_succ = {d for s in fix for d in s.deps}
         for s in fix:
             if s.kind != "decide" and s.id not in has_succ:
                 sinks[s.unit].append(s.id)
         self._current = decisions
+        self._deferred = self.deferred_units(decisions)
         out: list[_Step] = []
         for ukey in self.order:
             u = self.units[ukey]
-            if decisions.get(ukey) != "override" or "propagate" not in u.candidates:
+            strategy = decisions.get(ukey, "decide")
+            if ukey in self._deferred:
+                kind = self.change_kind(u, strategy)
+                deps = [r for p in u.providers if (r := self.release_step(p))] if strategy == "propagate" else []
+                out.extend(self._unit_steps(u, strategy, kind, self.udur(u, kind), deps, "cleanup"))
+                continue
+            if not self.policy.cleanup or strategy != "override" or "propagate" not in u.candidates:
                 continue
             kind = self.change_kind(u, "propagate")
             dur = self.udur(u, kind)
             deps = [r for p in u.providers if (r := self.release_step(p))] + sorted(sinks[ukey])
-            out.extend(self._unit_steps(u, "propagate", kind, dur, deps, "cleanup"))
+            out.extend(self._unit_steps(u, "propagate", kind, dur, deps, "cleanup", replaces_override=True))
         return out
 
     # -- strategy choice -------------------------------------------------------------------------------------------
@@ -925,8 +981,8 @@ class _Planner:
             if strategy == "decide":
                 continue
             kind = self.change_kind(u, strategy)
-            change_id = f"{kind}:{ukey}"
-            tail = bottom[index[change_id]] - steps[index[change_id]].dur
+            i = index.get(f"{kind}:{ukey}")  # None: a deferred library (no fix-phase step waits for it)
+            tail = bottom[i] - steps[i].dur if i is not None else 0
             wait = max((ready_at[p] for p in u.providers if p in ready_at), default=0)
             if len(u.candidates) > 1 and strategy == "override":
                 pkind = self.change_kind(u, "propagate")
@@ -1090,7 +1146,7 @@ class _Planner:
         """Frontier rounds: everything at chain depth k, propagating, after everything at depth k-1."""
         decisions = {k: ("direct" if u.candidates == ("direct",) else "propagate") for k, u in self.units.items()}
         self._current = decisions
-        steps = self.steps_for(decisions)
+        steps = self.steps_for(decisions, defer=False)
         depth_of = {k: u.depth for k, u in self.units.items()}
         rounds: dict[int, list[_Step]] = defaultdict(list)
         for s in steps:
@@ -1211,12 +1267,13 @@ def _target_package(target: Target) -> _Pkg:
     return _Pkg(purl=p.package, group=p.namespace, name=p.name, display=p.display_name)
 
 
-def _waves(steps: list[_Step]) -> dict[str, int]:
+def _waves(steps: list[_Step], after: int = 0) -> dict[str, int]:
+    """Topological levels (deps outside ``steps`` count as done), numbered from ``after + 1``."""
     index = {s.id: i for i, s in enumerate(steps)}
-    wave = [1] * len(steps)
+    wave = [after + 1] * len(steps)
     for i in _topo(steps, index):
         s = steps[i]
-        wave[i] = 1 + max((wave[index[d]] for d in s.deps if d in index), default=0)
+        wave[i] = 1 + max((wave[index[d]] for d in s.deps if d in index), default=after)
     return {s.id: w for s, w in zip(steps, wave, strict=True)}
 
 
@@ -1265,7 +1322,7 @@ def build_plan(
     lower = planner.lower_bound(planner.steps_for(relax, relaxed=True))
     planner._current = decisions
 
-    cleanup: list[_Step] = planner.cleanup_steps(decisions, fix) if policy.cleanup else []
+    cleanup: list[_Step] = planner.cleanup_steps(decisions, fix)
     cstart, cfinish = planner.schedule(cleanup, makespan) if cleanup else ([], [])
     fix_finish = {s.id: f for s, f in zip(fix, ffinish, strict=True)}
     services_done = planner.services_fixed(fix, fix_finish)
@@ -1275,7 +1332,8 @@ def build_plan(
     all_steps = fix + cleanup
     start = {s.id: t for s, t in zip(all_steps, fstart + cstart, strict=True)}
     finish = {s.id: t for s, t in zip(all_steps, ffinish + cfinish, strict=True)}
-    waves = _waves(all_steps)
+    waves = _waves(fix)  # the clean-up phase's waves come after every fix wave
+    waves.update(_waves(cleanup, max(waves.values(), default=0)))
     out_steps = tuple(
         sorted(
             (

@@ -171,7 +171,8 @@ def text(plan: Plan) -> str:
             f"(frontier baseline: {_h(plan.baseline.services_fixed)})"
         )
     if plan.cleanup_finish is not None:
-        out.append(f"  clean-up wave done at {_h(plan.cleanup_finish)}")
+        n = sum(1 for s in plan.steps if s.phase == "cleanup")
+        out.append(f"  clean-up phase: {n} steps after the fix, done at {_h(plan.cleanup_finish)}")
     counts: dict[str, int] = {}
     for strategy in plan.strategies.values():
         counts[strategy] = counts.get(strategy, 0) + 1
@@ -212,7 +213,8 @@ def markdown(plan: Plan) -> str:
     if plan.policy.start is not None:
         out.append(f"- Plan start: {plan.policy.start.isoformat()}")
     if plan.cleanup_finish is not None:
-        out.append(f"- Clean-up wave done at {_h(plan.cleanup_finish)}")
+        n = sum(1 for s in plan.steps if s.phase == "cleanup")
+        out.append(f"- Clean-up phase: {n} steps after the fix, done at {_h(plan.cleanup_finish)}")
     if plan.cycles:
         out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(c) for c in plan.cycles))
     if plan.excluded:

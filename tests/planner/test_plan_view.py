@@ -123,6 +123,22 @@ def test_text_summary(plan):
     assert "makespan 3.75 h (lower bound 3.75 h, ratio 1)" in out
     assert "frontier baseline 6.5 h in 4 rounds; saved 2.75 h" in out
     assert "cycle fixed together: cyc-a ↔ cyc-b" in out
+    assert "clean-up phase: 7 steps after the fix, done at 5.25 h" in out
+
+
+def test_deferred_libraries_render_as_the_clean_up_phase():
+    g, target = load_org()
+    plan = build_plan(g, target, parse_policy({"defer_libraries": True}))
+    out = plan_view.text(plan)
+    assert "makespan 1.5 h" in out and "clean-up phase: 12 steps after the fix, done at 5.25 h" in out
+    md = plan_view.markdown(plan)
+    assert "- Clean-up phase: 12 steps after the fix, done at 5.25 h" in md
+    assert "| [ ] | `cleanup:edit:lib0` clean-up: edit (property) |" in md
+    doc = json.loads(plan_view.render(plan, "json"))
+    assert doc["policy"]["defer_libraries"] is True
+    assert {s["id"] for s in doc["steps"] if s["phase"] == "cleanup"} == {
+        s.id for s in plan.steps if s.id.startswith("cleanup:")
+    }
 
 
 def test_deterministic_whatever_the_insertion_order():

@@ -20,7 +20,7 @@ def test_defaults():
     assert p.capacity is None and p.repo_capacity("x") is None
     assert p.ci_kinds == {"build", "publish"}
     assert p.production_environments() == ("prod",)
-    assert p.never_override_across_major and p.staging_before_prod and not p.cleanup
+    assert p.never_override_across_major and p.staging_before_prod and not p.cleanup and not p.defer_libraries
     assert parse_policy({}) == Policy(source=None)
     assert parse_policy_text("") == Policy(source="depwave.yaml")
 
@@ -36,7 +36,7 @@ def test_full_example():
     assert p.start == datetime(2024, 1, 8, 9, tzinfo=UTC)
     # 2024-01-12T17:00Z is 4 days 8 hours after the start; the window ends 2024-01-15T08:00Z
     assert [(f.environment, f.start, f.end) for f in p.freeze] == [("prod", 104.0, 167.0), ("staging", 30.0, 32.0)]
-    assert p.cleanup and p.test_only == "build"
+    assert p.cleanup and p.defer_libraries and p.test_only == "build"
     assert p.summary()["capacity"] == {"org": 20, "per_repo": 4, "kinds": ["build", "publish"]}
 
 
@@ -56,6 +56,7 @@ def test_full_example():
         ("strategies:\n  services: [overide]\n", r"depwave.yaml:2: strategies.services must be a list of strategies"),
         ("strategies: [override]\n", r"depwave.yaml:1: strategies must be a mapping"),
         ("cleanup: yes please\n", r"depwave.yaml:1: cleanup must be true or false"),
+        ("\n\ndefer_libraries: 2\n", r"depwave.yaml:3: defer_libraries must be true or false"),
         ("never_override_across_major: 1\n", r"never_override_across_major must be true or false"),
         ("environments: []\n", r"depwave.yaml:1: environments must not be empty"),
         ("environments: [prod, prod]\n", r"environments lists a name twice"),

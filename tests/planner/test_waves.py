@@ -189,13 +189,103 @@ def test_cleanup_wave_replaces_overrides_after_the_fix():
         "cleanup:build:svc": (4.25, 4.75, 11),
         "cleanup:deploy:svc:staging:svc": (4.75, 5.0, 12),
         "cleanup:deploy:svc:prod:svc": (5.0, 5.25, 13),
-        "cleanup:edit:svc2": (3.75, 4.25, 7),
-        "cleanup:build:svc2": (4.25, 4.75, 8),
-        "cleanup:deploy:svc2:prod:svc2": (4.75, 5.0, 9),
+        # clean-up waves are numbered after every fix wave (the last fix wave is 9: publish:lib2)
+        "cleanup:edit:svc2": (3.75, 4.25, 10),
+        "cleanup:build:svc2": (4.25, 4.75, 11),
+        "cleanup:deploy:svc2:prod:svc2": (4.75, 5.0, 12),
     }
     assert plan.makespan == 3.75
     assert plan.cleanup_finish == 5.25
     assert set(plan.step("cleanup:edit:svc").depends_on) == {"publish:lib2", "deploy:svc:prod:svc"}
+
+
+# --- defer_libraries: production first; library fixes nobody in the fix phase waits for come afterwards ------
+DEFERRED = {
+    # fix phase: every consumer of a library overrides, so no library fix is awaited
+    "edit:svc": (0.0, 0.5, 1),
+    "build:svc": (0.5, 1.0, 2),
+    "deploy:svc:staging:svc": (1.0, 1.25, 3),
+    "deploy:svc:prod:svc": (1.25, 1.5, 4),
+    "edit:svc2": (0.0, 0.5, 1),
+    "build:svc2": (0.5, 1.0, 2),
+    "deploy:svc2:prod:svc2": (1.0, 1.25, 3),
+    # test-only: with lib0 deferred, waiting for it would lengthen the fix phase, so it overrides
+    "edit:it-tests": (0.0, 0.5, 1),
+    "build:it-tests": (0.5, 1.0, 2),
+    "edit:legacy": (0.0, 0.5, 1),
+    "build:legacy": (0.5, 1.0, 2),
+    "decide:legacy:image": (0.0, 1.0, 1),
+    "decide:mystery:unresolved": (0.0, 1.0, 1),
+    # clean-up phase, from the fix makespan 1.5 h, waves after the last fix wave (4)
+    "cleanup:edit:lib0": (1.5, 2.0, 5),
+    "cleanup:build:lib0": (2.0, 2.5, 6),
+    "cleanup:publish:lib0": (2.5, 2.75, 7),
+    "cleanup:edit:lib1": (2.75, 3.25, 8),
+    "cleanup:build:lib1": (3.25, 3.75, 9),
+    "cleanup:publish:lib1": (3.75, 4.0, 10),
+    "cleanup:edit:lib2": (4.0, 4.5, 11),
+    "cleanup:build:lib2": (4.5, 5.0, 12),
+    "cleanup:publish:lib2": (5.0, 5.25, 13),
+    "cleanup:edit:cyc-a": (2.75, 3.75, 8),
+    "cleanup:build:cyc-a": (3.75, 4.75, 9),
+    "cleanup:publish:cyc-a": (4.75, 5.25, 10),
+}
+
+
+def test_defer_libraries_fixes_production_first():
+    g, target = load_org()
+    plan = build_plan(g, target, parse_policy({"defer_libraries": True}))
+    assert times(plan) == DEFERRED
+    assert plan.makespan == 1.5 and plan.lower_bound == 1.5 and plan.ratio == 1.0
+    assert plan.services_fixed == 1.5
+    assert plan.cleanup_finish == 5.25
+    assert plan.baseline.makespan == 6.5  # the frontier rounds never defer
+    assert plan.saved_hours == 5.0
+    by_id = {s.id: s for s in plan.steps}
+    assert {s.phase for s in plan.steps if s.id.startswith("cleanup:")} == {"cleanup"}
+    assert by_id["cleanup:edit:lib0"].strategy == "direct"
+    assert by_id["cleanup:edit:lib0"].change == "<log4j2.version>2.17.1</log4j2.version>"
+    assert by_id["cleanup:edit:lib1"].strategy == "propagate"
+    assert by_id["cleanup:edit:lib1"].depends_on == ("cleanup:publish:lib0",)
+    assert "the release made by cleanup:publish:lib0" in by_id["cleanup:edit:lib1"].change
+    assert "override" not in by_id["cleanup:edit:lib1"].change
+    assert plan.strategies["svc"] == plan.strategies["svc2"] == plan.strategies["it-tests"] == "override"
+
+
+def test_defer_libraries_keeps_awaited_libraries_in_the_fix_phase():
+    """A service that must propagate waits for its chain: that chain stays in the fix phase; the cycle,
+    whose only consumer must override, is deferred."""
+    g, target = load_org()
+    repos = {"r-svc": {"strategies": {"services": ["propagate"]}}, "r-svc2": {"strategies": {"services": ["override"]}}}
+    policy = parse_policy({"defer_libraries": True, "repos": repos})
+    plan = build_plan(g, target, policy)
+    phase = {s.id: s.phase for s in plan.steps}
+    for lib in ("lib0", "lib1", "lib2"):
+        assert phase[f"publish:{lib}"] == "fix"
+    assert phase["cleanup:publish:cyc-a"] == "cleanup"
+    assert "publish:cyc-a" not in phase
+    assert plan.step("edit:svc").depends_on == ("publish:lib2",)
+    assert plan.makespan == 5.25  # svc's prod deploy after the three-library chain
+    assert plan.step("cleanup:edit:cyc-a").start == 5.25
+    assert all(plan.step(d).finish <= s.start for s in plan.steps for d in s.depends_on)
+
+
+def test_defer_libraries_with_cleanup_replaces_overrides_after_the_deferred_releases():
+    g, target = load_org()
+    plan = build_plan(g, target, parse_policy({"defer_libraries": True, "cleanup": True}))
+    assert {k: v for k, v in times(plan).items() if k in DEFERRED} == DEFERRED
+    step = plan.step("cleanup:edit:svc")
+    assert set(step.depends_on) == {"cleanup:publish:lib2", "deploy:svc:prod:svc"}
+    assert step.change.startswith("remove the dependency-management pin")
+    assert "the release made by cleanup:publish:lib2" in step.change
+    assert plan.step("cleanup:deploy:svc:prod:svc").finish == plan.cleanup_finish == 6.75
+
+
+def test_library_nobody_consumes_is_not_deferred():
+    g, target = load_org(only={"lib0"})
+    plan = build_plan(g, target, parse_policy({"defer_libraries": True}))
+    assert [s.id for s in plan.steps] == ["edit:lib0", "build:lib0", "publish:lib0"]
+    assert plan.cleanup_finish is None
 
 
 def test_freeze_window_delays_prod_deploys():

@@ -100,6 +100,7 @@ def policies(draw):
         "staging_before_prod": draw(st.booleans()),
         "freeze": freeze,
         "cleanup": draw(st.booleans()),
+        "defer_libraries": draw(st.booleans()),
     }
     return parse_policy(data)
 
@@ -158,9 +159,23 @@ def test_plan_invariants(g, policy):
     assert plan.makespan == max((s.finish for s in fix), default=0)
     assert plan.makespan >= plan.lower_bound
     assert all(s.start >= plan.makespan for s in plan.steps if s.phase == "cleanup")
-    # waves are topological levels
+    # every exposed project is built exactly once per phase it is fixed in, or its owners decide
+    built = [m for s in plan.steps if s.kind == "build" and s.phase == "fix" for m in s.members]
+    deferred = [m for s in plan.steps if s.kind == "build" and s.id.startswith("cleanup:build:") for m in s.members]
+    assert len(built) == len(set(built)) and len(deferred) == len(set(deferred))
+    for key, a in g.nodes(data=True):
+        if a["exposure"] in ("direct", "transitive") and key not in decided:
+            assert key in built or key in deferred, key
+    if not policy.defer_libraries:
+        assert not (set(deferred) - set(built)), "only defer_libraries moves a fix to the clean-up phase"
+    # waves are topological levels, the clean-up phase's after every fix wave
+    last_fix = max((s.wave for s in fix), default=0)
     for s in plan.steps:
-        assert s.wave == 1 + max((by_id[d].wave for d in s.depends_on), default=0)
+        floor = last_fix if s.phase == "cleanup" else 0
+        same_phase = [by_id[d].wave for d in s.depends_on if by_id[d].phase == s.phase]
+        assert s.wave == 1 + max(same_phase, default=floor)
+        assert all(by_id[d].wave < s.wave for d in s.depends_on)
+        assert s.phase == "fix" or s.wave > last_fix
     # deterministic, byte for byte
     again = build_plan(g, target, policy, compare=lambda a, b: 1)
     for fmt in plan_view.FORMATS:
