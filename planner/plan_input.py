@@ -132,6 +132,7 @@ def _attrs(p: ProjectExposure, report: ExposureReport) -> dict[str, Any]:
         "deployments": deployments,
         "owners": list(p.owners),
         "image_traceable": True,
+        "direct": bool(p.direct),
     }
 
 

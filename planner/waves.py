@@ -24,6 +24,8 @@ that a project without ``exposure`` is not exposed and is ignored):
 ``deployments``        list of ``(service, environment)``; empty = not deployed
 ``owners``             list of owner names
 ``image_traceable``    ``False`` when the project's image cannot be traced to what runs (default ``True``)
+``direct``             with ``test-only``: the project declares or locks the package itself, so it is fixed
+                       directly even when it also gets the package through an internal library
 
 Edges point ``consumer → provider`` (the consumer depends on the internal library project
 ``provider``) with the attributes of :class:`EdgeAttrs`: ``package`` (the provider's purl),
@@ -93,6 +95,7 @@ class ProjectAttrs(TypedDict, total=False):
     deployments: list[tuple[str, str]]
     owners: list[str]
     image_traceable: bool
+    direct: bool
 
 
 class EdgeAttrs(TypedDict, total=False):
@@ -225,6 +228,7 @@ class _Project:
     deployments: tuple[tuple[str, str], ...]
     owners: tuple[str, ...]
     traceable: bool
+    direct: bool = False
 
 
 def _text(key: str, attrs: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
@@ -259,6 +263,9 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
     traceable = attrs.get("image_traceable", True)
     if not isinstance(traceable, bool):
         raise UsageError(f"project {key}: image_traceable must be true or false, got {traceable!r}")
+    direct = attrs.get("direct", False)
+    if not isinstance(direct, bool):
+        raise UsageError(f"project {key}: direct must be true or false, got {direct!r}")
     return _Project(
         key=key,
         name=_text(key, attrs, "name", key) or key,
@@ -275,6 +282,7 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
         deployments=tuple(sorted({(str(s), str(e)) for s, e in deployments})),
         owners=tuple(sorted(set(owners))),
         traceable=traceable,
+        direct=direct,
     )
 
 
@@ -562,7 +570,7 @@ class _Planner:
             transitive = frozenset(
                 m.key
                 for m in members
-                if m.exposure == "transitive" or (m.exposure == "test-only" and m.key in has_provider)
+                if m.exposure == "transitive" or (m.exposure == "test-only" and m.key in has_provider and not m.direct)
             )
             units[ukey] = _Unit(
                 key=ukey,

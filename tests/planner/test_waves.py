@@ -389,6 +389,18 @@ def test_test_only_excluded_by_policy():
     assert plan.excluded == ("it-tests",)
 
 
+def test_test_only_project_declaring_the_package_itself_is_fixed_directly():
+    """it-tests also declares log4j-core itself (test scope): it bumps its own declaration, no wait for lib0."""
+    g, target = load_org()
+    g.nodes["it-tests"]["direct"] = True
+    plan = build_plan(g, target, Policy())
+    assert plan.strategies["it-tests"] == "direct"
+    assert plan.step("edit:it-tests").depends_on == ()
+    assert plan.step("edit:it-tests").change == "log4j-core 2.14.1 → 2.17.1"
+    assert times(plan)["build:it-tests"] == (0.5, 1.0, 2)
+    assert not any(s.kind == "deploy" and s.project == "it-tests" for s in plan.steps)
+
+
 def test_empty_graph_and_unused_target_give_an_empty_plan():
     plan = build_plan(nx.DiGraph(), Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.17.1"), Policy())
     assert plan.steps == () and plan.makespan == 0 and plan.lower_bound == 0 and plan.ratio == 1.0
@@ -444,6 +456,8 @@ def test_cyclic_graph_of_only_a_cycle():
         ({"exposure": "sometimes"}, "exposure"),
         ({"deployments": "prod"}, "deployments"),
         ({"owners": "@me"}, "owners"),
+        ({"image_traceable": "no"}, "image_traceable"),
+        ({"direct": "yes"}, "direct must be true or false"),
     ],
 )
 def test_bad_node_attributes(attrs, message):
