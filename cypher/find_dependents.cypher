@@ -4,7 +4,7 @@
 // Answers: every project that reaches the package through its declarations, resolutions,
 // dependency metadata and internal libraries (a library's package -PUBLISHED_BY-> its project),
 // with the fewest relationships on the way. `depwave dependents` walks the same edges step by step
-// (list_direct_dependents.cypher) to also return the path.
+// (list_package_dependents.cypher and its siblings) to also return the path.
 MATCH (x:Package {key: $package})
 MATCH p = (c:Project)-[:DECLARES|RESOLVES|VERSION_OF|DEPENDS_ON|PUBLISHED_BY|USES_PROJECT*1..12]->(x)
 WHERE length(p) <= $max_hops

@@ -5,14 +5,16 @@ backwards: ``Project -DECLARES-> Package``, ``Project -RESOLVES-> Version -VERSI
 ``Version -DEPENDS_ON-> Package``, ``Package -PUBLISHED_BY-> Project`` (how a consumer of an
 internal library reaches what that library's project depends on) and ``Project -USES_PROJECT->
 Project`` (workspace and path links). One catalog
-query per step (``list_direct_dependents``); breadth-first order gives every project its
+query per kind of node per step (``list_package_dependents``, ``list_project_dependents``,
+``list_version_resolvers``/``list_version_resolutions``); breadth-first order gives every project its
 shortest path, and ties are broken by key so the answer is deterministic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner import purl as purls
 from planner.errors import UsageError
@@ -23,8 +25,7 @@ SCHEMA = "depwave.dependents/1"
 _REL_ORDER = {"DECLARES": 0, "RESOLVES": 1, "USES_PROJECT": 2, "DEPENDS_ON": 3, "VERSION_OF": 4, "PUBLISHED_BY": 5}
 
 
-@dataclass(frozen=True, slots=True)
-class Hop:
+class Hop(NamedTuple):
     """One node on a path from a dependent project to the target."""
 
     key: str
@@ -102,30 +103,29 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
     key = p.key
     if max_projects is not None and max_projects < 1:
         raise UsageError("--depth must be at least 1")
-    if not store.query("get_package", {"key": key}):
-        return DependentsResult(key, False, [])
     target_versions: set[str] = {key} if p.version else set()
     links: dict[str, _Link] = {}
     projects_on_chain: dict[str, int] = {key: 0}
     resolved: dict[str, set[str]] = {}
+    label_of: dict[str, str] = {key: "Version" if p.version else "Package"}
     frontier = [key]
     order: list[str] = []
     walked_repos: dict[str, str | None] = {}
+    prefetched: dict[str, list[dict[str, Any]]] = {}  # package → its dependents, fetched with its project
     while frontier:
-        rows = store.query("list_direct_dependents", {"keys": frontier, "targets": sorted(target_versions)})
+        rows = _step(store, key, frontier, label_of, prefetched, links, target_versions, resolved)
         rows.sort(key=lambda r: _row_order(r, target_versions))
         nxt: list[str] = []
         for row in rows:
             dep, tgt, rel = row["dependent"], row["target"], row["rel"]
             if rel == "VERSION_OF" and tgt == key:
                 target_versions.add(dep)
-            if rel == "RESOLVES" and row.get("hits"):
-                resolved.setdefault(dep, set()).update(purls.parse(h).version or "" for h in row["hits"])
             if dep in links or dep == key:
                 continue
             hops = projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
             props = {k: row[k] for k in _DETAILS if row.get(k) is not None}  # RESOLVES rows carry them
             links[dep] = _Link(tgt, rel, props, row["label"], row.get("name"))
+            label_of[dep] = row["label"]
             projects_on_chain[dep] = hops
             if row["label"] == "Project":
                 order.append(dep)
@@ -134,6 +134,8 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
                     continue
             nxt.append(dep)
         frontier = sorted(set(nxt))
+    if not links and not store.query("get_package", {"key": key}):
+        return DependentsResult(key, False, [])
     repos = _link_details(store, order, links)
     repos.update({k: v for k, v in walked_repos.items() if k not in repos})
     dependents = [_dependent(proj, key, links, resolved) for proj in order]
@@ -144,6 +146,129 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
         d.repo = repos.get(d.project)
     dependents.sort(key=lambda d: (d.depth, d.project))
     return DependentsResult(key, True, dependents)
+
+
+def _step(
+    store: Store,
+    target: str,
+    frontier: list[str],
+    label_of: dict[str, str],
+    prefetched: dict[str, list[dict[str, Any]]],
+    links: dict[str, _Link],
+    target_versions: set[str],
+    resolved: dict[str, set[str]],
+) -> list[dict[str, Any]]:
+    """One breadth-first step: what points at each node of the frontier, one query per kind of node.
+
+    A project's step goes through the packages it publishes at once: the packages are this step's
+    rows, what points at them is kept in ``prefetched`` and becomes the next step's rows, so the
+    breadth-first order (and every shortest path) is the same as one relationship per step."""
+    packages, versions, projects = [], [], []
+    rows: list[dict[str, Any]] = []
+    for k in frontier:
+        label = label_of.get(k)
+        if label == "Package":
+            if k in prefetched:
+                rows += prefetched.pop(k)
+            else:
+                packages.append(k)
+        elif label == "Version":
+            versions.append(k)
+        elif label == "Project":
+            projects.append(k)
+    if packages:
+        rows += store.query("list_package_dependents", {"keys": packages})
+    if projects:
+        for row in store.query("list_project_dependents", {"keys": projects}):
+            via = row.pop("via")
+            if via is None:
+                rows.append(row)
+                continue
+            publish = {"target": row["target"], "dependent": via, "label": "Package", "name": None, "repo": None}
+            rows.append({**publish, "rel": "PUBLISHED_BY"})
+            prefetched.setdefault(via, []).append({**row, "target": via})
+    if versions:
+        rows += _resolution_rows(store, target, versions, links, target_versions, resolved)
+    return rows
+
+
+#: up to this many projects, list_version_resolutions filters on the server (``IN`` costs a list scan per row there)
+_FILTER_MAX = 64
+
+
+def _resolution_rows(
+    store: Store,
+    target: str,
+    versions: list[str],
+    links: dict[str, _Link],
+    target_versions: set[str],
+    resolved: dict[str, set[str]],
+) -> list[dict[str, Any]]:
+    """One RESOLVES row per project not linked yet: its best resolution among ``versions`` (a version
+    of the target first, then the shallowest, then by key and source), and in ``resolved`` which target
+    versions each resolver resolves.
+
+    The target's own versions are asked first (for every resolver: their hits are wanted); the other
+    versions only for the resolvers still unlinked, so projects reached again — a service resolving
+    both the target and the internal library that brings it in — cost no detail rows."""
+    rows: list[dict[str, Any]] = []
+    first = [v for v in versions if v in target_versions]
+    rest = [v for v in versions if v not in target_versions]
+    if first:
+        rows += _best_resolutions(store, target, first, None, links, target_versions, resolved)
+    if not rest:
+        return rows
+    taken = {r["dependent"] for r in rows}
+    resolvers = store.query("list_version_resolvers", {"keys": rest})
+    new = sorted(d for r in resolvers if (d := r["project"]) not in links and d != target and d not in taken)
+    if new:
+        projects = new if len(new) <= _FILTER_MAX else None
+        skip = links | dict.fromkeys(taken)
+        rows += _best_resolutions(store, target, rest, projects, skip, target_versions, resolved)
+    return rows
+
+
+def _best_resolutions(
+    store: Store,
+    target: str,
+    versions: list[str],
+    projects: list[str] | None,
+    skip: Mapping[str, Any],
+    target_versions: set[str],
+    resolved: dict[str, set[str]],
+) -> list[dict[str, Any]]:
+    best: dict[str, dict[str, Any]] = {}
+    for row in store.query("list_version_resolutions", {"keys": versions, "projects": projects}):
+        dep, version = row["project"], row["version"]
+        if version in target_versions:
+            resolved.setdefault(dep, set()).add(purls.parse(version).version or "")
+        if dep in skip or dep == target:
+            continue
+        prev = best.get(dep)
+        if prev is None or _resolution_order(row, target_versions) < _resolution_order(prev, target_versions):
+            best[dep] = row
+    return [
+        {
+            "target": row["version"],
+            "dependent": dep,
+            "label": "Project",
+            "name": row.get("name"),
+            "repo": row.get("repo"),
+            "rel": "RESOLVES",
+            **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
+        }
+        for dep, row in best.items()
+    ]
+
+
+def _resolution_order(row: Mapping[str, Any], target_versions: set[str]) -> tuple[int, int, str, str]:
+    depth = row.get("depth")
+    return (
+        0 if row["version"] in target_versions else 1,
+        depth if isinstance(depth, int) else 10**6,
+        str(row["version"]),
+        str(row.get("source") or ""),
+    )
 
 
 #: the link properties a dependent's answer shows (only a project's own first link has any)
@@ -203,15 +328,19 @@ def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dic
     node = project
     while node != target:
         link = links[node]
-        relations.append(link.rel)
+        rel = link.rel
+        relations.append(rel)
         nxt = link.toward
-        if link.rel == "RESOLVES":
+        if rel == "RESOLVES":
             depth += int(link.props.get("depth") or 1)
-            path.extend(Hop(str(c), "version") for c in (link.props.get("chain") or [])[:-1])
-        elif link.rel in ("DECLARES", "DEPENDS_ON", "USES_PROJECT"):
+            chain = link.props.get("chain")
+            if chain:
+                path += [Hop(str(c), "version") for c in chain[:-1]]
+        elif rel in ("DECLARES", "DEPENDS_ON", "USES_PROJECT"):
             depth += 1
-        if link.rel != "VERSION_OF":  # a version already names its package
-            kind = kinds[links[nxt].label] if nxt in links else ("version" if "@" in nxt else "package")
+        if rel != "VERSION_OF":  # a version already names its package
+            toward = links.get(nxt)
+            kind = kinds[toward.label] if toward is not None else ("version" if "@" in nxt else "package")
             path.append(Hop(nxt, kind))
         node = nxt
     if first.rel == "DECLARES" and first.toward == target:

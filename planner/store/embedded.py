@@ -50,11 +50,12 @@ class EmbeddedStore(Store):
 
         timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
         text = params_header(params) + cypher if params else cypher
+        command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         try:
-            if write:
-                res = self._graph.query(text, None, timeout=timeout_ms)
-            else:
-                res = self._graph.ro_query(text, None, timeout=timeout_ms)
+            # the falkordb client's own command, minus its per-cell result parsing (see _rows)
+            reply = self._db.connection.execute_command(command, GRAPH_NAME, text, "--compact", "timeout", timeout_ms)
+            if isinstance(reply[-1], redis.ResponseError):  # a run-time error comes as the reply's last element
+                raise reply[-1]
         except redis.ConnectionError as exc:
             raise StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering: {exc}") from exc
         except redis.ResponseError as exc:
@@ -63,8 +64,7 @@ class EmbeddedStore(Store):
             raise QueryError(_clean(str(exc))) from exc
         except redis.RedisError as exc:
             raise QueryError(str(exc)) from exc
-        header = [h[1] if isinstance(h, list | tuple) else str(h) for h in (res.header or [])]
-        return [dict(zip(header, (_plain(v) for v in row), strict=False)) for row in res.result_set or []]
+        return _rows(reply, self._graph)
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
@@ -159,6 +159,49 @@ def _literal(value: Any) -> str:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+
+# compact result-set value types (FalkorDB's ResultSetScalarTypes)
+_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY = 1, 2, 3, 4, 5, 6
+
+
+def _rows(reply: list[Any], graph: Any) -> list[Row]:
+    """A compact ``GRAPH.QUERY`` reply as rows. Scalars and lists are converted here, in one tight loop
+    (the falkordb client's generic per-cell parsing was most of a large read's time); nodes, edges,
+    paths, maps and temporal values go through the client's parser (which resolves label and property
+    names through ``graph``) and then :func:`_plain`."""
+    if len(reply) < 3:  # statistics only: a write without RETURN
+        return []
+    header = [h[1] if isinstance(h, list | tuple) else str(h) for h in reply[0]]
+    out = []
+    for row in reply[1]:
+        values = []
+        for cell in row:
+            kind = cell[0]
+            if (kind == _STRING and isinstance(cell[1], str)) or kind == _INTEGER:  # nearly every cell
+                values.append(cell[1])
+            elif kind == _NULL:
+                values.append(None)
+            else:
+                values.append(_cell(cell, graph))
+        out.append(dict(zip(header, values, strict=False)))
+    return out
+
+
+def _cell(cell: list[Any], graph: Any) -> Any:
+    kind, value = cell[0], cell[1]
+    if kind in (_STRING, _INTEGER):  # the connection decodes strings; integers arrive as int
+        return value.decode() if isinstance(value, bytes) else value
+    if kind == _NULL:
+        return None
+    if kind == _ARRAY:
+        return [_cell(c, graph) for c in value]
+    if kind == _BOOLEAN:
+        return (value.decode() if isinstance(value, bytes) else value) == "true"
+    if kind == _DOUBLE:
+        return float(value)
+    from falkordb.query_result import parse_scalar
+
+    return _plain(parse_scalar(cell, graph))
 
 
 def _plain(value: Any) -> Any:
