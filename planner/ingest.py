@@ -228,6 +228,7 @@ class IngestContext(SourceContext):
             self._roots.setdefault(c.source.repo, c.repo_root)
         self._sources = [c.source for c in candidates]
         self._max_bytes = max_bytes
+        self.max_bytes = max_bytes  # what read_source may read of one file
         self._cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.reads: set[tuple[str, str]] = set()
 
@@ -340,58 +341,26 @@ def ingest(
                 _load(store, pending, loads, stamp, report.run)
         pending, pending_rows = [], 0
 
-    with stack:
-        for i, cand in enumerate(candidates, 1):
-            if progress:
-                progress(i, len(candidates), cand.source.display)
-            try:
-                text, digest = read_source(cand, max_bytes)
-                previous = known.get(cand.source.key)
-                if (
-                    previous
-                    and previous["sha256"] == digest
-                    and (
-                        not previous.get("inputs")
-                        or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"]
-                    )
-                ):
-                    report.unchanged += 1
-                    continue
-                context.reads = set()
-                result = cand.loader.parse(text, cand.source, context)
-                own = (cand.source.repo, posixpath.normpath(cand.source.path))
-                inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
-            except ParseError as exc:
-                report.skipped += 1
-                report.errors.append(str(exc))
-                continue
-            except RecursionError:
-                report.skipped += 1
-                report.errors.append(f"{cand.source.display}:0: nested too deeply to read; skipped")
-                continue
-            except Exception as exc:  # a loader bug must not stop the run
-                report.skipped += 1
-                report.errors.append(
-                    f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
-                    f"({type(exc).__name__}: {exc}); skipped"
-                )
-                continue
-            report.warnings.extend(str(w) for w in result.warnings)
-            report.by_loader[cand.loader.name] += 1
-            pending.append(
-                LoadedSource(
-                    cand.source,
-                    digest,
-                    cand.loader.name,
-                    result,
-                    str(cand.repo_root),
-                    inputs,
-                    context.inputs_digest(inputs) if inputs else None,
-                )
-            )
-            pending_rows += len(result.records)
+    def take(outcome: _Outcome) -> None:
+        nonlocal pending_rows
+        _note(report, outcome)
+        if outcome.item is not None:
+            pending.append(outcome.item)
+            pending_rows += len(outcome.item.result.records)
             if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
                 flush()
+
+    with stack:
+        start_at = 0
+        if _use_worker(store, candidates):
+            stack.enter_context(store.bulk())
+            bulk = True
+            start_at = _ingest_with_worker(store, candidates, known, context, stamp, report, loads, progress)
+        for i in range(start_at, len(candidates)):  # in this process (all of it, or what a dead worker left)
+            cand = candidates[i]
+            if progress:
+                progress(i + 1, len(candidates), cand.source.display)
+            take(_parse_one(cand, context, known))
         flush(final=True)
         loads.merge_into(report)
         if prune:
@@ -406,6 +375,196 @@ def ingest(
         report.links = link(store, run=report.run).as_dict()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What reading and parsing one candidate gave: a source to load (``item``, by ``loader``), or why not."""
+
+    item: LoadedSource | None = None
+    loader: str | None = None
+    unchanged: bool = False
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Outcome:
+    """Read one file, skip it when it and its inputs are unchanged, else parse it (never raises)."""
+    try:
+        text, digest = read_source(cand, context.max_bytes)
+        previous = known.get(cand.source.key)
+        if (
+            previous
+            and previous["sha256"] == digest
+            and (not previous.get("inputs") or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"])
+        ):
+            return _Outcome(unchanged=True)
+        context.reads = set()
+        result = cand.loader.parse(text, cand.source, context)
+        own = (cand.source.repo, posixpath.normpath(cand.source.path))
+        inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
+    except ParseError as exc:
+        return _Outcome(error=str(exc))
+    except RecursionError:
+        return _Outcome(error=f"{cand.source.display}:0: nested too deeply to read; skipped")
+    except Exception as exc:  # a loader bug must not stop the run
+        return _Outcome(
+            error=f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
+            f"({type(exc).__name__}: {exc}); skipped"
+        )
+    item = LoadedSource(
+        cand.source,
+        digest,
+        cand.loader.name,
+        result,
+        str(cand.repo_root),
+        inputs,
+        context.inputs_digest(inputs) if inputs else None,
+    )
+    return _Outcome(item=item, loader=cand.loader.name, warnings=[str(w) for w in result.warnings])
+
+
+def _note(report: IngestReport, outcome: _Outcome) -> None:
+    """Count a parse outcome in the report (loads are counted apart, in a LoadReport)."""
+    if outcome.unchanged:
+        report.unchanged += 1
+    elif outcome.error is not None:
+        report.skipped += 1
+        report.errors.append(outcome.error)
+    elif outcome.loader is not None:
+        report.warnings.extend(outcome.warnings)
+        report.by_loader[outcome.loader] += 1
+
+
+#: a worker process reads and parses when an ingest has at least this many files (and the machine
+#: more than one core); ``DEPWAVE_INGEST_WORKER=0`` turns it off
+WORKER_MIN_FILES = 2_000
+
+
+def _use_worker(store: Store, candidates: list[Candidate]) -> bool:
+    import multiprocessing
+
+    if os.environ.get("DEPWAVE_INGEST_WORKER", "1") == "0" or len(candidates) < WORKER_MIN_FILES:
+        return False
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ingest_with_worker(
+    store: Store,
+    candidates: list[Candidate],
+    known: dict[str, dict],
+    context: IngestContext,
+    stamp: str,
+    report: IngestReport,
+    loads: LoadReport,
+    progress: Progress | None,
+) -> int:
+    """Read, parse and render the loads in a forked worker process while this one feeds the store
+    (one load in flight on a thread), so that Python and the server each own a core.
+
+    The worker sends, in file order, progress and one message per batch: the prepared load, the
+    parse outcomes of the batch's files (counted here, in order) and the indices of the sources in
+    it. A batch the store rejects is loaded again source by source, parsed anew here. Returns how
+    many candidates were handled: all of them, or fewer when the worker died (the caller goes on
+    in this process from there)."""
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    receive, send = mp.Pipe(duplex=False)
+    worker = mp.Process(target=_worker, args=(send, store, candidates, known, context, stamp, report.run), daemon=True)
+    worker.start()
+    send.close()
+    handled = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="depwave-load") as pool:
+        in_flight: Future[None] | None = None
+        try:
+            while True:
+                try:
+                    message = receive.recv()
+                except EOFError:  # the worker is gone
+                    break
+                if message[0] == "progress":
+                    if progress:
+                        i = message[1]
+                        progress(i, len(candidates), candidates[i - 1].source.display)
+                    continue
+                if message[0] == "done":
+                    break
+                _, end, prepared, counts, outcomes, indices = message
+                for outcome in outcomes:
+                    _note(report, outcome)
+                if in_flight is not None:
+                    in_flight.result()
+                    in_flight = None
+                if indices:
+                    in_flight = pool.submit(
+                        _load_prepared, store, prepared, counts, [candidates[i] for i in indices], context, known,
+                        loads, stamp, report.run,
+                    )  # fmt: skip
+                handled = end
+        finally:
+            if in_flight is not None:
+                in_flight.result()
+            receive.close()
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+    return handled
+
+
+def _worker(send, store: Store, candidates, known, context, stamp: str, run: str) -> None:  # pragma: no cover - child
+    """The forked worker (see :func:`_ingest_with_worker`); it never touches the store's connection."""
+    items: list[LoadedSource] = []
+    indices: list[int] = []
+    outcomes: list[_Outcome] = []  # without the parsed records: those travel as the prepared load
+    rows = 0
+    try:
+        for i, cand in enumerate(candidates):
+            outcome = _parse_one(cand, context, known)
+            if outcome.item is not None:
+                items.append(outcome.item)
+                indices.append(i)
+                rows += len(outcome.item.result.records)
+                outcome = _Outcome(loader=outcome.loader, warnings=outcome.warnings)
+            outcomes.append(outcome)
+            if rows >= BATCH_ROWS or len(items) >= BATCH_SOURCES or i == len(candidates) - 1:
+                batch = GraphBatch()
+                for item in items:
+                    batch.add(item, stamp)
+                prepared = store.prepare_load(batch, run) if items else None
+                send.send(("batch", i + 1, prepared, (batch.edge_count, batch.row_count), outcomes, indices))
+                items, indices, outcomes, rows = [], [], [], 0
+            elif i % 50 == 0:
+                send.send(("progress", i + 1))
+        send.send(("done",))
+    finally:
+        send.close()
+
+
+def _load_prepared(
+    store: Store,
+    prepared: object,
+    counts: tuple[int, int],
+    cands: list[Candidate],
+    context: IngestContext,
+    known: dict[str, dict],
+    report: LoadReport,
+    stamp: str,
+    run: str,
+) -> None:
+    """Run a batch the worker prepared; if the store rejects it, parse its files again here and load
+    them one by one so one bad source costs only itself."""
+    try:
+        store.load_prepared(prepared)
+    except DepwaveError:
+        for cand in cands:
+            outcome = _parse_one(cand, context, known)
+            if outcome.item is not None:
+                _load(store, [outcome.item], report, stamp, run)
+        return
+    report.loaded += len(cands)
+    report.edges += counts[0]
+    report.rows += counts[1]
 
 
 def _digests(store: Store, keys: list[str]) -> dict[str, dict]:

@@ -52,7 +52,16 @@ class Store(ABC):
 
     def load(self, batch: GraphBatch, run: str) -> None:
         """Replace what the batch's sources said before with what they say now, atomically."""
-        self.run(catalog.text("load_sources"), batch.params(run), write=True)
+        self.load_prepared(self.prepare_load(batch, run))
+
+    def prepare_load(self, batch: GraphBatch, run: str) -> Any:
+        """Everything :meth:`load_prepared` needs, computed without touching the connection (so a
+        worker process may do it) and picklable: here the query parameters."""
+        return batch.params(run)
+
+    def load_prepared(self, prepared: Any) -> None:
+        """Run a load made by :meth:`prepare_load`."""
+        self.run(catalog.text("load_sources"), prepared, write=True)
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,7 @@ from planner import catalog
 from planner.errors import QueryError, StoreUnavailable
 from planner.store import embedded_server
 from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, Row, Store
+from planner.store.rows import GraphBatch, PlainParam
 
 GRAPH_NAME = "depwave"
 
@@ -46,10 +48,21 @@ class EmbeddedStore(Store):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:
         """Run one statement (read-only through GRAPH.RO_QUERY unless ``write``)."""
+        return self._execute(params_header(params) + cypher if params else cypher, write)
+
+    def prepare_load(self, batch: GraphBatch, run: str) -> str:
+        """The whole load statement as text (parameters rendered): pure, so a worker process can
+        render it while this process waits for the server."""
+        return params_header(batch.params(run)) + catalog.text("load_sources")
+
+    def load_prepared(self, prepared: str) -> None:
+        """Run a statement made by :meth:`prepare_load`."""
+        self._execute(prepared, write=True)
+
+    def _execute(self, text: str, write: bool) -> list[Row]:
         import redis
 
         timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
-        text = params_header(params) + cypher if params else cypher
         command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         try:
             # the falkordb client's own command, minus its per-cell result parsing (see _rows)
@@ -126,9 +139,27 @@ def params_header(params: dict[str, Any]) -> str:
     """
     parts = ["CYPHER"]
     for name, value in params.items():
+        if type(value) is PlainParam:
+            text = _json_literal(value)
+            if text is not None:
+                parts.append(f"`{name}`={text}")
+                continue
         parts.append(f"`{name}`={_literal(value)}")
     parts.append("")
     return " ".join(parts)
+
+
+def _json_literal(value: PlainParam) -> str | None:
+    """The Cypher literal of a :class:`PlainParam`, rendered by the json module's C encoder; None when
+    some string needs an escape (a quote, a backslash or a control character: JSON and Cypher escape
+    those differently) — then the caller renders it itself. Without escapes the two renderings are the
+    same text: strings in double quotes with their characters as they are (``ensure_ascii=False``),
+    numbers, ``true``/``false``/``null``, ``,`` between items."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return None if "\\" in text or '":' in text else text  # '":' — a map slipped in: render it ourselves
 
 
 @lru_cache(maxsize=1 << 17)

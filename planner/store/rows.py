@@ -141,13 +141,13 @@ class GraphBatch:
 
     def params(self, run: str) -> dict[str, Any]:
         """The query parameters."""
-        out: dict[str, Any] = {"sources": sorted(self.sources), "run": run}
+        out: dict[str, Any] = {"sources": PlainParam(sorted(self.sources)), "run": run}
         for label, rows in self.nodes.items():
             out[f"{label.lower()}_rows"] = [{"key": k, "props": rows[k]} for k in sorted(rows)]
         out["version_of_rows"] = [{"src": v, "dst": p} for v, p in sorted(self.version_of)]
         for name, rows in self.edges.items():
             if name in COMPACT_EDGES:
-                out[f"{name}_rows"] = _compact(rows, *COMPACT_EDGES[name])
+                out[f"{name}_rows"] = PlainParam(_compact(rows, *COMPACT_EDGES[name]))
             else:
                 out[f"{name}_rows"] = rows
         return out
@@ -353,6 +353,14 @@ class GraphBatch:
                 self._edge("affects", rec.advisory, pkg, src, {"ranges": rec.ranges, "fixed": list(rec.fixed)})
             case _:
                 raise TypeError(f"unknown record {type(rec).__name__}")
+
+
+class PlainParam(list):  # type: ignore[type-arg]
+    """A parameter made only of (nested) lists of strings, numbers, booleans and nulls — no maps. A
+    store may render it faster: the embedded store writes it with the json module's C encoder (see
+    ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer)."""
+
+    __slots__ = ()
 
 
 def _compact(rows: list[dict[str, Any]], shared: tuple[str, ...], per_row: tuple[str, ...]) -> list[list[Any]]:

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.errors import QueryError
-from planner.store.embedded import EmbeddedStore
+from planner.store.embedded import EmbeddedStore, _json_literal, _literal, params_header
+from planner.store.rows import PlainParam
+
+SCALARS = st.one_of(
+    st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False)
+)
+KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
+NESTED = st.lists(
+    st.recursive(
+        SCALARS,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+        max_leaves=12,
+    ),
+    max_size=6,
+)
 
 
 def test_scalars_lists_and_maps(store: EmbeddedStore) -> None:
@@ -51,3 +67,18 @@ def test_run_time_errors_are_query_errors(store: EmbeddedStore) -> None:
         store.run("RETURN 1 / 0 AS x, toInteger({}) AS y")
     with pytest.raises(QueryError, match="Cypher error"):
         store.run("MATCH (x RETURN x")
+
+
+@given(NESTED)
+def test_json_rendering_of_plain_params_is_the_cypher_literal(value: list) -> None:
+    text = _json_literal(PlainParam(value))
+    assert text is None or text == _literal(value)
+
+
+def test_plain_params_round_trip_through_the_store(store: EmbeddedStore) -> None:
+    rows = PlainParam([["pkg:npm/a@1.0.0", "repo:p/a b.json", ["x", "é"], 3, None, True], ['q"uote\\', "\n"]])
+    assert "`v`=[[" in params_header({"v": rows})
+    assert store.run("RETURN $v AS v", {"v": rows}) == [{"v": [list(r) for r in rows]}]
+    maps = PlainParam([{"key": "a:b", "props": {"name": "x: y", "n": 2}}])  # not plain after all: still rendered right
+    assert params_header({"m": maps}) == 'CYPHER `m`=[{`key`:"a:b",`props`:{`name`:"x: y",`n`:2}}] '
+    assert store.run("RETURN $m AS m", {"m": maps}) == [{"m": [dict(m) for m in maps]}]

@@ -1,0 +1,126 @@
+"""The worker-process ingest (large ingests) gives exactly what the in-process ingest gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import planner.ingest as ingest_mod
+from loaders.cyclonedx_json import CycloneDxJsonLoader
+from planner.dependents import find_dependents
+from planner.errors import QueryError
+from planner.ingest import ingest
+from planner.store.embedded import EmbeddedStore
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
+
+
+@pytest.fixture()
+def org(tmp_path: Path) -> Path:
+    """examples/ plus a broken SBOM and a repository whose SBOM the tests may have the store reject."""
+    root = tmp_path / "org"
+    shutil.copytree(EXAMPLES, root)
+    (root / "broken").mkdir()
+    (root / "broken" / "bom.json").write_text('{"bomFormat": "CycloneDX",\n "components": [\n')
+    (root / "zz-reject-me").mkdir()
+    (root / "zz-reject-me" / "bom.json").write_text(
+        json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.5",
+                "metadata": {"component": {"type": "application", "name": "r", "purl": "pkg:npm/reject-me@1.0.0"}},
+                "components": [{"type": "library", "name": "x", "version": "1.0.0", "purl": "pkg:npm/x@1.0.0"}],
+            }
+        )
+    )
+    return root
+
+
+def snapshot(store: EmbeddedStore) -> tuple:
+    answer = find_dependents(store, LOG4J).as_dict()
+    return store.stats(), json.dumps(answer, sort_keys=True)
+
+
+def report_view(r) -> dict:
+    d = r.as_dict()
+    for k in ("run", "seconds"):
+        d.pop(k)
+    return d
+
+
+def run_both(store: EmbeddedStore, org: Path, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 4)  # many batches, both ways
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKER", "0")
+    store.reset()
+    plain = ingest(store, [org])
+    plain_graph = snapshot(store)
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKER", "1")
+    monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
+    store.reset()
+    seen: list[int] = []
+    worker = ingest(store, [org], progress=lambda i, n, name: seen.append(i))
+    return plain, plain_graph, worker, snapshot(store), seen
+
+
+def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The repositories whose SBOMs this process parses (the worker's parses are not seen here)."""
+    parent, real, seen = os.getpid(), CycloneDxJsonLoader.parse, []
+
+    def spy(self, text, source, context=None):
+        if os.getpid() == parent:
+            seen.append(source.repo)
+        return real(self, text, source, context)
+
+    monkeypatch.setattr(CycloneDxJsonLoader, "parse", spy)
+    return seen
+
+
+def test_worker_ingest_equals_the_in_process_ingest(store: EmbeddedStore, org: Path, monkeypatch) -> None:
+    here = parsed_here(monkeypatch)
+    plain, plain_graph, worker, worker_graph, seen = run_both(store, org, monkeypatch)
+    # every SBOM was parsed here once — by the in-process ingest; the worker ingest parsed none here
+    assert len(here) == plain.by_loader["cyclonedx-json"] + 1 > 10  # + the broken one
+    assert report_view(worker) == report_view(plain)
+    assert worker_graph == plain_graph
+    assert plain.errors and plain.loaded > 20  # the broken SBOM is reported, the rest loads
+    assert seen and seen == sorted(seen) and seen[-1] <= worker.files
+    again = ingest(store, [org])  # worker path again: nothing changed
+    assert again.unchanged == again.files - again.skipped and again.loaded == 0
+
+
+def test_a_batch_the_store_rejects_is_loaded_source_by_source(store: EmbeddedStore, org: Path, monkeypatch) -> None:
+    real = EmbeddedStore.load_prepared
+
+    def picky(self, prepared):
+        if "reject-me" in str(prepared):
+            raise QueryError("simulated rejection")
+        return real(self, prepared)
+
+    monkeypatch.setattr(EmbeddedStore, "load_prepared", picky)
+    plain, plain_graph, worker, worker_graph, _ = run_both(store, org, monkeypatch)
+    assert any("zz-reject-me" in e and "the store rejected" in e for e in worker.errors)
+    assert report_view(worker) == report_view(plain)
+    assert worker_graph == plain_graph
+
+
+def test_a_dead_worker_leaves_the_rest_to_this_process(store: EmbeddedStore, org: Path, monkeypatch) -> None:
+    parent = os.getpid()
+    real = CycloneDxJsonLoader.parse
+
+    def dies_in_the_child(self, text, source, context=None):
+        if os.getpid() != parent and source.repo == "storefront":
+            os._exit(3)
+        return real(self, text, source, context)
+
+    monkeypatch.setattr(CycloneDxJsonLoader, "parse", dies_in_the_child)
+    here = parsed_here(monkeypatch)
+    plain, plain_graph, worker, worker_graph, _ = run_both(store, org, monkeypatch)
+    after_plain = here[here.index("zz-reject-me") + 1 :]  # the repos are walked in name order
+    assert after_plain and after_plain[0] == "storefront"  # the worker died there; this process went on
+    assert report_view(worker) == report_view(plain)
+    assert worker_graph == plain_graph
