@@ -9,6 +9,7 @@ the store keeps that file's previous state.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import posixpath
@@ -351,6 +352,7 @@ def ingest(
                 flush()
 
     with stack:
+        stack.enter_context(_young_gc_only())
         start_at = 0
         if _use_worker(store, candidates):
             stack.enter_context(store.bulk())
@@ -375,6 +377,22 @@ def ingest(
         report.links = link(store, run=report.run).as_dict()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _young_gc_only() -> Iterator[None]:
+    """Keep the garbage collector to its young generations while an ingest runs.
+
+    Parsing keeps millions of long-lived objects (records, purl caches); every full collection scans
+    them all and, on the 1M-edge synthetic org, 49 of them freed nothing and cost 28 % of the parse
+    time. Young collections still reclaim short-lived cycles; the usual thresholds come back at the
+    end (a forked worker inherits the setting)."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 @dataclass(slots=True)

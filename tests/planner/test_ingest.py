@@ -134,3 +134,23 @@ def test_context_serves_nothing_outside_the_repository(tmp_path: Path) -> None:
     assert ctx.read("r", "link.txt") is None
     assert ctx.read("other", "sub/bom.json") is None
     assert [s.path for s in ctx.sources()] == ["sub/bom.json"]
+
+
+def test_full_garbage_collections_wait_until_the_ingest_ends(store, tmp_path: Path, monkeypatch) -> None:
+    import gc
+
+    from loaders.cyclonedx_json import CycloneDxJsonLoader
+
+    good(tmp_path / "a" / "bom.json")
+    before = gc.get_threshold()
+    seen = []
+    real = CycloneDxJsonLoader.parse
+
+    def spy(self, text, source, context=None):
+        seen.append(gc.get_threshold())
+        return real(self, text, source, context)
+
+    monkeypatch.setattr(CycloneDxJsonLoader, "parse", spy)
+    ingest(store, [tmp_path])
+    assert seen and seen[0][:2] == before[:2] and seen[0][2] >= 1 << 30
+    assert gc.get_threshold() == before
