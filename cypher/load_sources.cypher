@@ -7,8 +7,9 @@
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
 //   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
 //   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line], ...]], ...]
-//   $depends_on_rows  [[version key, source, [[package key, range, resolved, scope], ...]], ...]
-//                  (the two big sets, grouped by start node and source; null properties are not stored)
+//   $depends_on_rows  [[version key, [[package key, [[source, range, resolved, scope], ...]], ...]], ...]
+//                  (the two big sets, grouped by start node — RESOLVES also by source, DEPENDS_ON by
+//                  package, since many sources state the same pair —; null properties are not stored)
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -140,9 +141,10 @@ CREATE (a26)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw
 WITH count(*) AS step26
 UNWIND $depends_on_rows AS g
 MATCH (a27:Version {key: g[0]})
-UNWIND g[2] AS row
-MATCH (b27:Package {key: row[0]})
-CREATE (a27)-[:DEPENDS_ON {source: g[1], run: $run, range: row[1], resolved: row[2], scope: row[3]}]->(b27)
+UNWIND g[1] AS pg
+MATCH (b27:Package {key: pg[0]})
+UNWIND pg[1] AS row
+CREATE (a27)-[:DEPENDS_ON {source: row[0], run: $run, range: row[1], resolved: row[2], scope: row[3]}]->(b27)
 WITH count(*) AS step27
 UNWIND $published_by_rows AS row
 MATCH (a28:Package {key: row.src})
