@@ -354,7 +354,7 @@ def ingest(
     with stack:
         stack.enter_context(_young_gc_only())
         start_at = 0
-        if _use_worker(store, candidates):
+        if _use_worker(candidates):
             stack.enter_context(store.bulk())
             bulk = True
             start_at = _ingest_with_worker(store, candidates, known, context, stamp, report, loads, progress)
@@ -459,7 +459,7 @@ def _note(report: IngestReport, outcome: _Outcome) -> None:
 WORKER_MIN_FILES = 2_000
 
 
-def _use_worker(store: Store, candidates: list[Candidate]) -> bool:
+def _use_worker(candidates: list[Candidate]) -> bool:
     import multiprocessing
 
     if os.environ.get("DEPWAVE_INGEST_WORKER", "1") == "0" or len(candidates) < WORKER_MIN_FILES:
@@ -511,6 +511,8 @@ def _ingest_with_worker(
                 _, end, prepared, counts, outcomes, indices = message
                 for outcome in outcomes:
                     _note(report, outcome)
+                if progress:
+                    progress(end, len(candidates), candidates[end - 1].source.display)
                 if in_flight is not None:
                     in_flight.result()
                     in_flight = None
