@@ -71,14 +71,12 @@ EDGE_SETS = {
     "affects": ("AFFECTS", "Advisory", "Package"),
 }
 
-#: the two big relationship sets travel compactly, grouped by start node and source (most of the
-#: parameter text otherwise repeats the same keys): name -> (properties shared by the group,
-#: properties per row). ``load_sources.cypher`` reads them positionally:
-#: ``[src, source, *shared, [[dst, *per_row], ...]]``.
-COMPACT_EDGES = {
-    "resolves": (("file",), ("scope", "raw_scope", "depth", "chain", "line")),
-    "depends_on": ((), ("range", "resolved", "scope")),
-}
+#: the two big relationship sets travel compactly (most of the parameter text would otherwise repeat
+#: the same keys) and are grouped while records are added; ``load_sources.cypher`` reads them by position:
+#: RESOLVES ``[project, source, file, [[version, scope, raw_scope, depth, chain, line], ...]]``, DEPENDS_ON
+#: ``[version, [[package, [[source, range, resolved, scope], ...]], ...]]`` — thousands of SBOMs state the
+#: same (version, package) pair, and grouped this way each pair's nodes are looked up once per batch
+COMPACT_EDGES = ("resolves", "depends_on")
 
 
 @dataclass(slots=True)
@@ -101,7 +99,12 @@ class GraphBatch:
     sources: list[str] = field(default_factory=list)
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {n: {} for n in NODE_LABELS})
     version_of: set[tuple[str, str]] = field(default_factory=set)
-    edges: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in EDGE_SETS})
+    edges: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {k: [] for k in EDGE_SETS if k not in COMPACT_EDGES}
+    )
+    resolves: dict[tuple[str, str, str | None], list[list[Any]]] = field(default_factory=dict)
+    depends_on: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
+    compact_edges: int = 0
     #: purl as a record gives it -> normalised key, for purls already turned into node rows
     _packages: dict[str, str] = field(default_factory=dict, repr=False)
     _versions: dict[str, str] = field(default_factory=dict, repr=False)
@@ -109,7 +112,7 @@ class GraphBatch:
     @property
     def edge_count(self) -> int:
         """Source-stamped relationships in the batch."""
-        return sum(len(v) for v in self.edges.values())
+        return sum(len(v) for v in self.edges.values()) + self.compact_edges
 
     @property
     def row_count(self) -> int:
@@ -146,12 +149,12 @@ class GraphBatch:
             out[f"{label.lower()}_rows"] = [{"key": k, "props": rows[k]} for k in sorted(rows)]
         out["version_of_rows"] = [{"src": v, "dst": p} for v, p in sorted(self.version_of)]
         for name, rows in self.edges.items():
-            if name == "depends_on":
-                out["depends_on_rows"] = PlainParam(_depends_groups(rows))
-            elif name in COMPACT_EDGES:
-                out[f"{name}_rows"] = PlainParam(_compact(rows, *COMPACT_EDGES[name]))
-            else:
-                out[f"{name}_rows"] = rows
+            out[f"{name}_rows"] = rows
+        out["resolves_rows"] = PlainParam([*key, members] for key, members in self.resolves.items())
+        out["depends_on_rows"] = PlainParam(
+            [version, [[package, stated] for package, stated in packages.items()]]
+            for version, packages in self.depends_on.items()
+        )
         return out
 
     # -- records -------------------------------------------------------------------------------
@@ -257,29 +260,25 @@ class GraphBatch:
                 )
             case Resolved():
                 ver = self._version(rec.version)
-                self._edge(
-                    "resolves",
-                    rec.project,
-                    ver,
-                    src,
-                    {
-                        "scope": rec.scope,
-                        "raw_scope": rec.raw_scope,
-                        "depth": rec.depth,
-                        "chain": list(rec.path) if rec.path else None,
-                        **_location(rec.location, ""),
-                    },
+                loc = rec.location
+                group = (rec.project, src.key, loc.path if loc is not None else None)
+                self.resolves.setdefault(group, []).append(
+                    [
+                        ver,
+                        rec.scope,
+                        rec.raw_scope,
+                        rec.depth,
+                        list(rec.path) if rec.path else None,
+                        loc.line if loc is not None else None,
+                    ]
                 )
+                self.compact_edges += 1
             case VersionDependency():
                 ver = self._version(rec.version)
                 pkg = self._package(rec.package)
-                self._edge(
-                    "depends_on",
-                    ver,
-                    pkg,
-                    src,
-                    {"range": rec.range, "resolved": rec.resolved, "scope": rec.scope},
-                )
+                stated = self.depends_on.setdefault(ver, {}).setdefault(pkg, [])
+                stated.append([src.key, rec.range, rec.resolved, rec.scope])
+                self.compact_edges += 1
             case Publishes():
                 pkg = self._package(rec.package)
                 self._edge("published_by", pkg, rec.project, src, {})
@@ -363,36 +362,6 @@ class PlainParam(list):  # type: ignore[type-arg]
     ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer)."""
 
     __slots__ = ()
-
-
-def _compact(rows: list[dict[str, Any]], shared: tuple[str, ...], per_row: tuple[str, ...]) -> list[list[Any]]:
-    """Rows of one relationship set as ``[src, source, *shared, [[dst, *per_row], ...]]`` groups, in row order."""
-    groups: dict[tuple[Any, ...], list[list[Any]]] = {}
-    for row in rows:
-        props = row["props"]
-        extra = set(props) - set(shared) - set(per_row)
-        if extra:  # a property the compact form has no place for: a programming error, not data
-            raise ValueError(f"unexpected properties {sorted(extra)} on a compact relationship row")
-        key = (row["src"], row["source"], *(props.get(k) for k in shared))
-        groups.setdefault(key, []).append([row["dst"], *(props.get(k) for k in per_row)])
-    return [[*key, members] for key, members in groups.items()]
-
-
-def _depends_groups(rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """DEPENDS_ON rows as ``[version, [[package, [[source, range, resolved, scope], ...]], ...]]``, in row
-    order: thousands of SBOMs state the same (version, package) pair, and grouped this way each pair's
-    two nodes are looked up once per batch instead of once per stating source."""
-    groups: dict[str, dict[str, list[list[Any]]]] = {}
-    for row in rows:
-        props = row["props"]
-        extra = set(props) - {"range", "resolved", "scope"}
-        if extra:  # a property the compact form has no place for: a programming error, not data
-            raise ValueError(f"unexpected properties {sorted(extra)} on a DEPENDS_ON row")
-        by_package = groups.setdefault(row["src"], {})
-        by_package.setdefault(row["dst"], []).append(
-            [row["source"], props.get("range"), props.get("resolved"), props.get("scope")]
-        )
-    return [[version, [[package, stated] for package, stated in pkgs.items()]] for version, pkgs in groups.items()]
 
 
 def _location(loc: Location | None, prefix: str) -> dict[str, Any]:
