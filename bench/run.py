@@ -102,6 +102,7 @@ class Phases:
 
         own_header = embedded_mod.params_header
         own_rows = embedded_mod._rows
+        own_typed_rows = embedded_mod._typed_rows
         orig_execute = embedded_mod.EmbeddedStore._execute
 
         def fast_header(params: Any) -> str:  # depwave renders the header itself (planner.store.embedded)
@@ -110,11 +111,18 @@ class Phases:
             phases._stack.append((time.perf_counter() - t, len(text)))
             return text
 
-        def rows(reply: Any, graph: Any) -> Any:  # the reply's statistics carry the server's execution time
+        def server_time(reply: Any) -> None:  # the reply's statistics carry the server's execution time
             for line in reply[-1] if reply and isinstance(reply[-1], list) else []:
                 if "execution time" in str(line):
                     phases._server.append(float(str(line).split(": ")[1].split(" ")[0]))
+
+        def rows(reply: Any, graph: Any) -> Any:
+            server_time(reply)
             return own_rows(reply, graph)
+
+        def typed_rows(reply: Any, types: Any) -> Any:
+            server_time(reply)
+            return own_typed_rows(reply, types)
 
         def name_of(q: str) -> str:
             if q in names:
@@ -124,12 +132,12 @@ class Phases:
                     return n
             return "other query"
 
-        def execute(store: Any, cypher: str, write: bool) -> Any:  # every statement, params rendered
+        def execute(store: Any, cypher: str, write: bool, *args: Any) -> Any:  # every statement, params rendered
             name = name_of(cypher)
             before = len(phases._stack)
             server_before = len(phases._server)
             t = time.perf_counter()
-            res = orig_execute(store, cypher, write)
+            res = orig_execute(store, cypher, write, *args)
             total = time.perf_counter() - t
             nested = sum(dt for dt, _ in phases._stack[before:])
             sent = sum(n for _, n in phases._stack[before:])
@@ -145,6 +153,7 @@ class Phases:
 
         self._patch(embedded_mod, "params_header", fast_header)
         self._patch(embedded_mod, "_rows", rows)
+        self._patch(embedded_mod, "_typed_rows", typed_rows)
         self._patch(embedded_mod.EmbeddedStore, "_execute", execute)
 
     def uninstall(self) -> None:

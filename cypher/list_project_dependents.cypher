@@ -8,6 +8,7 @@
 //   Project <-USES_PROJECT- Project (a workspace or path link; via is null).
 // A published package nothing points at gives no row: it leads to no project. Both kinds come from one
 // pass over $keys (a UNION would look every project up twice).
+// Result types: target=text, via=text, dependent=text, label=text, name=text, repo=text, rel=text
 UNWIND $keys AS k
 MATCH (x:Project {key: k})<-[l:PUBLISHED_BY|USES_PROJECT]-(p)
 OPTIONAL MATCH (p)<-[r:DECLARES|DEPENDS_ON|VERSION_OF]-(d)

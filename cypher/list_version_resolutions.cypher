@@ -4,6 +4,7 @@
 // (several sources may pin the same version). The caller picks each project's best (`depwave dependents`:
 // a version of the target first, then the shallowest, then by key and source): sorting and collecting
 // per project here costs FalkorDB more than sending the rows.
+// Result types: project=text, name=text, repo=text, version=text, depth=int, scope=text, file=text, line=int, chain=keys, source=text
 UNWIND $keys AS k
 MATCH (x:Version {key: k})<-[r:RESOLVES]-(d:Project)
 WITH x, r, d

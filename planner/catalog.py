@@ -34,3 +34,26 @@ def summary(name: str) -> str:
     """The first header line of a catalog file without its name prefix."""
     first = next((line for line in text(name).splitlines() if line.startswith("//") and "—" in line), "")
     return first.split("—", 1)[1].strip() if first else ""
+
+
+#: value types a catalog file may declare for its columns (``// Result types: col=type, ...``)
+RESULT_TYPES = frozenset({"text", "int", "keys"})
+
+
+@cache
+def result_types(name: str) -> dict[str, str] | None:
+    """The column types a catalog file declares on a ``// Result types:`` header line, or None.
+
+    ``text`` (a string or null), ``int`` (an integer or null), ``keys`` (a list of canonical purl or
+    node keys, or null). A store may use them to ask for a cheaper result format (the embedded store
+    then reads FalkorDB's plain reply instead of the typed compact one)."""
+    for line in text(name).splitlines():
+        if line.startswith("// Result types:"):
+            out: dict[str, str] = {}
+            for part in line.removeprefix("// Result types:").split(","):
+                column, _, kind = part.strip().partition("=")
+                if kind not in RESULT_TYPES or not column:
+                    raise ValueError(f"{name}.cypher: bad result type {part.strip()!r}")
+                out[column] = kind
+            return out
+    return None

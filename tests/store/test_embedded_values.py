@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -82,3 +84,62 @@ def test_plain_params_round_trip_through_the_store(store: EmbeddedStore) -> None
     maps = PlainParam([{"key": "a:b", "props": {"name": "x: y", "n": 2}}])  # not plain after all: still rendered right
     assert params_header({"m": maps}) == 'CYPHER `m`=[{`key`:"a:b",`props`:{`name`:"x: y",`n`:2}}] '
     assert store.run("RETURN $m AS m", {"m": maps}) == [{"m": [dict(m) for m in maps]}]
+
+
+TYPED = ("list_package_dependents", "list_project_dependents", "list_version_resolvers", "list_version_resolutions")
+
+
+def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(store: EmbeddedStore) -> None:
+    from pathlib import Path
+
+    from planner import catalog
+    from planner.ingest import ingest
+
+    ingest(store, [Path(__file__).resolve().parents[2] / "examples"])
+    packages = [r["k"] for r in store.run("MATCH (p:Package) RETURN p.key AS k")]
+    versions = [r["k"] for r in store.run("MATCH (v:Version) RETURN v.key AS k")]
+    projects = [r["k"] for r in store.run("MATCH (p:Project) RETURN p.key AS k")]
+    cases = {
+        "list_package_dependents": [{"keys": packages}],
+        "list_project_dependents": [{"keys": projects}],
+        "list_version_resolvers": [{"keys": versions}],
+        "list_version_resolutions": [
+            {"keys": versions, "projects": None},
+            {"keys": versions, "projects": projects[:3]},
+        ],
+    }
+    assert set(cases) == set(TYPED) == {n for n in catalog.names() if catalog.result_types(n)}
+    for name, param_sets in cases.items():
+        for params in param_sets:
+            typed = store.query(name, params)
+            compact = store.run(catalog.text(name), params)
+            assert typed, name
+            key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+            assert sorted(typed, key=key) == sorted(compact, key=key), name
+    chains = [r["chain"] for r in store.query("list_version_resolutions", cases["list_version_resolutions"][0])]
+    assert any(c and len(c) > 1 for c in chains) and all(c is None or isinstance(c, list) for c in chains)
+
+
+def test_result_types_are_declared_well() -> None:
+    from planner import catalog
+
+    assert catalog.result_types("list_version_resolvers") == {"project": "text"}
+    assert catalog.result_types("get_package") is None
+    for name in catalog.names():
+        catalog.result_types(name)  # raises on a bad declaration
+
+
+def test_typed_rows_read_lists_nulls_and_refuse_undeclared_columns() -> None:
+    from planner.store.embedded import _typed_rows
+
+    stats = ["Query internal execution time: 1 milliseconds"]
+    reply = [["k", "n", "c"], [["a", 1, "[pkg:npm/x@1, pkg:npm/y@2]"], [None, None, None], ["b", 2, "[]"]], stats]
+    types = {"k": "text", "n": "int", "c": "keys"}
+    assert _typed_rows(reply, types) == [
+        {"k": "a", "n": 1, "c": ["pkg:npm/x@1", "pkg:npm/y@2"]},
+        {"k": None, "n": None, "c": None},
+        {"k": "b", "n": 2, "c": []},
+    ]
+    assert _typed_rows([stats], types) == []
+    with pytest.raises(QueryError, match="without a declared type: c"):
+        _typed_rows(reply, {"k": "text", "n": "int"})
