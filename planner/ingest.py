@@ -38,7 +38,10 @@ SKIP_DIRS = frozenset(
     }
 )  # fmt: skip
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-BATCH_ROWS = 25_000
+#: rows per load statement: each statement re-merges the Version/Package nodes its sources name, so
+#: fewer, larger statements save FalkorDB most of that work (1M-edge org: 47.7 s of load statements
+#: at 25,000 rows, 32.2 s at 100,000; a statement is then ~20 MB of text)
+BATCH_ROWS = 100_000
 BATCH_SOURCES = 1_000
 
 
