@@ -38,10 +38,10 @@ SKIP_DIRS = frozenset(
     }
 )  # fmt: skip
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-#: rows per load statement: each statement re-merges the Version/Package nodes its sources name, so
-#: fewer, larger statements save FalkorDB most of that work (1M-edge org: 47.7 s of load statements
-#: at 25,000 rows, 32.2 s at 100,000; a statement is then ~20 MB of text)
-BATCH_ROWS = 100_000
+#: rows per load statement. Larger statements cost FalkorDB less per row but hold more memory while
+#: they run (1M-edge org, one worker: 47.7 s of load statements and 1.34 GB peak redis RSS at 25,000
+#: rows; 40.5 s / 1.40 GB at 50,000; 32.2 s / 1.61 GB at 100,000, over the 1.5 GB budget)
+BATCH_ROWS = 50_000
 BATCH_SOURCES = 1_000
 
 
@@ -357,10 +357,11 @@ def ingest(
     with stack:
         stack.enter_context(_young_gc_only())
         start_at = 0
-        if _use_worker(candidates):
+        workers = _workers(candidates)
+        if workers:
             stack.enter_context(store.bulk())
             bulk = True
-            start_at = _ingest_with_worker(store, candidates, known, context, stamp, report, loads, progress)
+            start_at = _ingest_with_workers(store, candidates, known, context, stamp, report, loads, progress, workers)
         for i in range(start_at, len(candidates)):  # in this process (all of it, or what a dead worker left)
             cand = candidates[i]
             if progress:
@@ -457,20 +458,52 @@ def _note(report: IngestReport, outcome: _Outcome) -> None:
         report.by_loader[outcome.loader] += 1
 
 
-#: a worker process reads and parses when an ingest has at least this many files (and the machine
-#: more than one core); ``DEPWAVE_INGEST_WORKER=0`` turns it off
+#: worker processes read and parse when an ingest has at least this many files (and the machine more
+#: than one core); ``DEPWAVE_INGEST_WORKERS=N`` sets how many (0: none, all in this process)
 WORKER_MIN_FILES = 2_000
+#: files per chunk: worker k of n takes chunks k, k+n, ...; this process loads them in file order
+CHUNK_FILES = 1_000
 
 
-def _use_worker(candidates: list[Candidate]) -> bool:
+def _chunks(total: int) -> list[tuple[int, int]]:
+    """The ``[lo, hi)`` file ranges the workers take turns on: the first and the last few are smaller,
+    so that the store starts loading sooner and finishes sooner after the last parse."""
+    ramp = [max(1, CHUNK_FILES // 4), max(1, CHUNK_FILES // 2)]
+    sizes: list[int] = []
+    left = total
+    for size in ramp:
+        if left > 0:
+            sizes.append(min(size, left))
+            left -= sizes[-1]
+    tail: list[int] = []
+    for size in ramp:
+        if left > CHUNK_FILES + size:
+            tail.insert(0, size)
+            left -= size
+    while left > 0:
+        sizes.append(min(CHUNK_FILES, left))
+        left -= sizes[-1]
+    sizes += tail
+    out, lo = [], 0
+    for size in sizes:
+        out.append((lo, lo + size))
+        lo += size
+    return out
+
+
+def _workers(candidates: list[Candidate]) -> int:
+    """How many worker processes to use: one per core, at most 4, none for a small ingest or without fork."""
     import multiprocessing
 
-    if os.environ.get("DEPWAVE_INGEST_WORKER", "1") == "0" or len(candidates) < WORKER_MIN_FILES:
-        return False
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    wanted = os.environ.get("DEPWAVE_INGEST_WORKERS", "").strip()
+    cores = os.cpu_count() or 1
+    count = int(wanted) if wanted.isdigit() else (min(4, cores) if cores > 1 else 0)
+    if count < 1 or len(candidates) < WORKER_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return count
 
 
-def _ingest_with_worker(
+def _ingest_with_workers(
     store: Store,
     candidates: list[Candidate],
     known: dict[str, dict],
@@ -479,87 +512,106 @@ def _ingest_with_worker(
     report: IngestReport,
     loads: LoadReport,
     progress: Progress | None,
+    workers: int,
 ) -> int:
-    """Read, parse and render the loads in a forked worker process while this one feeds the store
-    (one load in flight on a thread), so that Python and the server each own a core.
+    """Read, parse and render the loads in forked worker processes while this one feeds the store
+    (one load in flight on a thread), so that Python and the server use every core.
 
-    The worker sends, in file order, progress and one message per batch: the prepared load, the
-    parse outcomes of the batch's files (counted here, in order) and the indices of the sources in
-    it. A batch the store rejects is loaded again source by source, parsed anew here. Returns how
-    many candidates were handled: all of them, or fewer when the worker died (the caller goes on
-    in this process from there)."""
+    The files are cut into chunks (:func:`_chunks`); worker k of n takes chunks k, k+n, ... and sends,
+    per chunk and in file order, progress and one message per batch: the prepared load, the parse
+    outcomes of the batch's files and the indices of the sources in it; a chunk's last batch ends at
+    the chunk's end. This process takes the chunks in order, so outcomes are counted and sources
+    loaded in file order whatever the number of workers. A batch the store rejects is loaded again
+    source by source, parsed anew here. Returns how many candidates were handled: all of them, or
+    fewer when a worker died (the caller goes on in this process from there)."""
     import multiprocessing
 
     mp = multiprocessing.get_context("fork")
-    receive, send = mp.Pipe(duplex=False)
-    worker = mp.Process(target=_worker, args=(send, store, candidates, known, context, stamp, report.run), daemon=True)
-    worker.start()
-    send.close()
+    chunks = _chunks(len(candidates))
+    receivers, processes = [], []
+    for k in range(workers):
+        receive, send = mp.Pipe(duplex=False)
+        args = (send, store, candidates, known, context, stamp, report.run, chunks[k::workers])
+        process = mp.Process(target=_worker, args=args, daemon=True)
+        process.start()
+        send.close()
+        receivers.append(receive)
+        processes.append(process)
     handled = 0
     with ThreadPoolExecutor(1, thread_name_prefix="depwave-load") as pool:
-        in_flight: Future[None] | None = None
+        in_flight: Future[bool] | None = None
         try:
-            while True:
-                try:
-                    message = receive.recv()
-                except EOFError:  # the worker is gone
-                    break
-                if message[0] == "progress":
+            for c, (lo, hi) in enumerate(chunks):
+                receive = receivers[c % workers]
+                end = lo
+                while end < hi:
+                    try:
+                        message = receive.recv()
+                    except EOFError:  # the worker is gone
+                        return handled
+                    if message[0] == "progress":
+                        if progress:
+                            i = message[1]
+                            progress(i, len(candidates), candidates[i - 1].source.display)
+                        continue
+                    _, end, prepared, counts, outcomes, indices = message
+                    if in_flight is not None:
+                        whole = in_flight.result()
+                        in_flight = None
+                        if not whole:  # later batches may rely on nodes the rejected one was to write:
+                            return handled  # this process takes over from there, with whole batches
+                    for outcome in outcomes:
+                        _note(report, outcome)
                     if progress:
-                        i = message[1]
-                        progress(i, len(candidates), candidates[i - 1].source.display)
-                    continue
-                if message[0] == "done":
-                    break
-                _, end, prepared, counts, outcomes, indices = message
-                for outcome in outcomes:
-                    _note(report, outcome)
-                if progress:
-                    progress(end, len(candidates), candidates[end - 1].source.display)
-                if in_flight is not None:
-                    in_flight.result()
-                    in_flight = None
-                if indices:
-                    in_flight = pool.submit(
-                        _load_prepared, store, prepared, counts, [candidates[i] for i in indices], context, known,
-                        loads, stamp, report.run,
-                    )  # fmt: skip
-                handled = end
+                        progress(end, len(candidates), candidates[end - 1].source.display)
+                    if indices:
+                        in_flight = pool.submit(
+                            _load_prepared, store, prepared, counts, [candidates[i] for i in indices], context,
+                            known, loads, stamp, report.run,
+                        )  # fmt: skip
+                    handled = end
         finally:
             if in_flight is not None:
                 in_flight.result()
-            receive.close()
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.kill()
+            for receive in receivers:
+                receive.close()
+            for process in processes:
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.kill()
     return handled
 
 
-def _worker(send, store: Store, candidates, known, context, stamp: str, run: str) -> None:  # pragma: no cover - child
-    """The forked worker (see :func:`_ingest_with_worker`); it never touches the store's connection."""
-    items: list[LoadedSource] = []
-    indices: list[int] = []
-    outcomes: list[_Outcome] = []  # without the parsed records: those travel as the prepared load
-    rows = 0
+def _worker(  # pragma: no cover - runs in the child
+    send, store: Store, candidates, known, context, stamp: str, run: str, chunks: list[tuple[int, int]]
+) -> None:
+    """A worker (see :func:`_ingest_with_workers`) on its share of the chunks; it never touches the
+    store's connection. Its batches leave out the Package/Version nodes its earlier batches carried."""
+    written: set[tuple[str, str]] = set()
     try:
-        for i, cand in enumerate(candidates):
-            outcome = _parse_one(cand, context, known)
-            if outcome.item is not None:
-                items.append(outcome.item)
-                indices.append(i)
-                rows += len(outcome.item.result.records)
-                outcome = _Outcome(loader=outcome.loader, warnings=outcome.warnings)
-            outcomes.append(outcome)
-            if rows >= BATCH_ROWS or len(items) >= BATCH_SOURCES or i == len(candidates) - 1:
-                batch = GraphBatch()
-                for item in items:
-                    batch.add(item, stamp)
-                prepared = store.prepare_load(batch, run) if items else None
-                send.send(("batch", i + 1, prepared, (batch.edge_count, batch.row_count), outcomes, indices))
-                items, indices, outcomes, rows = [], [], [], 0
-            elif i % 50 == 0:
-                send.send(("progress", i + 1))
-        send.send(("done",))
+        for lo, hi in chunks:
+            items: list[LoadedSource] = []
+            indices: list[int] = []
+            outcomes: list[_Outcome] = []  # without the parsed records: those travel as the prepared load
+            rows = 0
+            for i in range(lo, hi):
+                outcome = _parse_one(candidates[i], context, known)
+                if outcome.item is not None:
+                    items.append(outcome.item)
+                    indices.append(i)
+                    rows += len(outcome.item.result.records)
+                    outcome = _Outcome(loader=outcome.loader, warnings=outcome.warnings)
+                outcomes.append(outcome)
+                if rows >= BATCH_ROWS or len(items) >= BATCH_SOURCES or i == hi - 1:
+                    batch = GraphBatch()
+                    for item in items:
+                        batch.add(item, stamp)
+                    batch.skip_written(written)
+                    prepared = store.prepare_load(batch, run) if items else None
+                    send.send(("batch", i + 1, prepared, (batch.edge_count, batch.row_count), outcomes, indices))
+                    items, indices, outcomes, rows = [], [], [], 0
+                elif i % 50 == 0:
+                    send.send(("progress", i + 1))
     finally:
         send.close()
 
@@ -574,9 +626,9 @@ def _load_prepared(
     report: LoadReport,
     stamp: str,
     run: str,
-) -> None:
-    """Run a batch the worker prepared; if the store rejects it, parse its files again here and load
-    them one by one so one bad source costs only itself."""
+) -> bool:
+    """Run a batch a worker prepared; if the store rejects it, parse its files again here and load
+    them one by one so one bad source costs only itself. Returns whether the batch loaded whole."""
     try:
         store.load_prepared(prepared)
     except DepwaveError:
@@ -584,10 +636,11 @@ def _load_prepared(
             outcome = _parse_one(cand, context, known)
             if outcome.item is not None:
                 _load(store, [outcome.item], report, stamp, run)
-        return
+        return False
     report.loaded += len(cands)
     report.edges += counts[0]
     report.rows += counts[1]
+    return True
 
 
 def _digests(store: Store, keys: list[str]) -> dict[str, dict]:

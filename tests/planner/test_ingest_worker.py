@@ -53,13 +53,14 @@ def report_view(r) -> dict:
     return d
 
 
-def run_both(store: EmbeddedStore, org: Path, monkeypatch: pytest.MonkeyPatch) -> tuple:
+def run_both(store: EmbeddedStore, org: Path, monkeypatch: pytest.MonkeyPatch, workers: int = 2) -> tuple:
     monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 4)  # many batches, both ways
-    monkeypatch.setenv("DEPWAVE_INGEST_WORKER", "0")
+    monkeypatch.setattr(ingest_mod, "CHUNK_FILES", 7)  # chunks end inside and between batches
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "0")
     store.reset()
     plain = ingest(store, [org])
     plain_graph = snapshot(store)
-    monkeypatch.setenv("DEPWAVE_INGEST_WORKER", "1")
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", str(workers))
     monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
     store.reset()
     seen: list[int] = []
@@ -80,9 +81,10 @@ def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_worker_ingest_equals_the_in_process_ingest(store: EmbeddedStore, org: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_worker_ingest_equals_the_in_process_ingest(store: EmbeddedStore, org: Path, monkeypatch, workers) -> None:
     here = parsed_here(monkeypatch)
-    plain, plain_graph, worker, worker_graph, seen = run_both(store, org, monkeypatch)
+    plain, plain_graph, worker, worker_graph, seen = run_both(store, org, monkeypatch, workers)
     # every SBOM was parsed here once — by the in-process ingest; the worker ingest parsed none here
     assert len(here) == plain.by_loader["cyclonedx-json"] + 1 > 10  # + the broken one
     assert report_view(worker) == report_view(plain)
@@ -124,3 +126,41 @@ def test_a_dead_worker_leaves_the_rest_to_this_process(store: EmbeddedStore, org
     assert after_plain and after_plain[0] == "storefront"  # the worker died there; this process went on
     assert report_view(worker) == report_view(plain)
     assert worker_graph == plain_graph
+
+
+@pytest.mark.parametrize("total", [0, 1, 5, 249, 1000, 1500, 2600, 10000, 10350])
+def test_chunks_cover_every_file_once_smaller_at_both_ends(total: int) -> None:
+    chunks = ingest_mod._chunks(total)
+    assert [lo for lo, _ in chunks] == ([0] + [hi for _, hi in chunks[:-1]] if chunks else [])
+    assert sum(hi - lo for lo, hi in chunks) == total and all(hi > lo for lo, hi in chunks)
+    assert all(hi - lo <= ingest_mod.CHUNK_FILES for lo, hi in chunks)
+    if total >= 10 * ingest_mod.CHUNK_FILES:
+        sizes = [hi - lo for lo, hi in chunks]
+        assert sizes[0] < sizes[2] and sizes[-1] < sizes[2]
+
+
+def test_a_worker_batch_leaves_out_the_nodes_its_earlier_batches_wrote(tmp_path: Path) -> None:
+    from planner.ingest import IngestContext, _parse_one, discover
+    from planner.store.rows import GraphBatch
+
+    for name, deps in (("a", ["pkg:npm/x@1.0.0", "pkg:npm/y@1.0.0"]), ("b", ["pkg:npm/x@1.0.0", "pkg:npm/z@2.0.0"])):
+        (tmp_path / name).mkdir()
+        components = [{"type": "library", "name": d.split("/")[1].split("@")[0], "purl": d} for d in deps]
+        app = {"type": "application", "name": name, "purl": f"pkg:npm/{name}@1.0.0"}
+        bom = {"bomFormat": "CycloneDX", "specVersion": "1.5", "metadata": {"component": app}, "components": components}
+        (tmp_path / name / "bom.json").write_text(json.dumps(bom))
+    cands = discover([tmp_path])
+    context = IngestContext(cands, 1 << 20)
+    written: set = set()
+    batches = []
+    for cand in cands:
+        batch = GraphBatch()
+        batch.add(_parse_one(cand, context, {}).item, "now")
+        batch.skip_written(written)
+        batches.append(batch)
+    first, second = (set(b.nodes["Version"]) for b in batches)
+    assert first == {"pkg:npm/x@1.0.0", "pkg:npm/y@1.0.0"}
+    assert second == {"pkg:npm/z@2.0.0"}  # x@1.0.0 was written by the first batch
+    assert {v for v, _ in batches[1].version_of} == second
+    assert "pkg:npm/x" not in batches[1].nodes["Package"]
+    assert any(m[0] == "pkg:npm/x@1.0.0" for g in batches[1].resolves.values() for m in g)  # the edge stays
