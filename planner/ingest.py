@@ -173,19 +173,25 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
         rel_to_walk = {
             f: (f.relative_to(walk_root).as_posix() if f.is_relative_to(walk_root) else f.name) for f in files
         }
+        real_walk_root = walk_root.resolve()
+        real_roots: dict[Path, Path] = {}
         for f in files:
             loader = loader_for(rel_to_walk[f])
             if loader is None:
                 continue
-            resolved = f.resolve()
+            # os.walk does not enter symlinked directories: only a symlinked file needs resolving
+            resolved = f.resolve() if f.is_symlink() else real_walk_root / rel_to_walk[f]
             if resolved in seen:
                 continue
             seen.add(resolved)
             repo_root = finder.repo_root(walk_root, f, org_layout)
-            name = repo or repo_root.resolve().name
+            real_root = real_roots.get(repo_root)
+            if real_root is None:
+                real_root = real_roots[repo_root] = repo_root.resolve()
+            name = repo or real_root.name
             rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
             display = str(shown / f.relative_to(root)) if f != root else str(shown)
-            out.append(Candidate(f, Source(name, rel, display), loader, repo_root.resolve()))
+            out.append(Candidate(f, Source(name, rel, display), loader, real_root))
     return out
 
 
@@ -314,7 +320,8 @@ def ingest(
     store.ensure_schema()
     candidates = discover(paths, repo)
     report.files = len(candidates)
-    known = {} if force else _digests(store, [c.source.key for c in candidates])
+    digests = _digests(store, [c.source.key for c in candidates])
+    known = {} if force else digests
     context = IngestContext(candidates, max_bytes)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     pending: list[LoadedSource] = []
@@ -371,7 +378,8 @@ def ingest(
         loads.merge_into(report)
         if prune:
             report.pruned = _prune(store, paths, candidates)
-        if report.loaded or report.pruned:
+        # orphans come only from edges a load or a prune removed: none when no file was in the store
+        if (report.loaded and digests) or report.pruned:
             removed = store.write("delete_orphans")
             if removed:
                 report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
