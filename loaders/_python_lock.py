@@ -10,12 +10,13 @@ scope of the direct dependencies that reach it.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders._python_common import pypi, stronger_scope
+from loaders._python_common import pypi, stronger_scope, table_lines
 from loaders._python_project import make_project, project_in_dir
-from loaders.base import SourceContext
+from loaders.base import LineIndex, SourceContext, expect
 from planner import purl as purls
 from planner.model import Location, ParseResult, ParseWarning, Project, Resolved, Source, VersionDependency
 
@@ -138,6 +139,32 @@ def emit_locked(
                 )
             )
     result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "", e.scope)))
+
+
+def emit_package_tables(
+    text: str,
+    data: dict[str, Any],
+    lines: LineIndex,
+    source: Source,
+    context: SourceContext,
+    result: ParseResult,
+    read_package: Callable[[Any, int, int | None, str], Locked | None],
+) -> None:
+    """The shared body of a ``[[package]]``-table lockfile (poetry.lock, pdm.lock): the project and its
+    direct dependencies, each table read by ``read_package(item, index, line, project key)``, then
+    :func:`emit_locked`."""
+    items = data.get("package", [])
+    expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
+    project, direct = lock_project(context, source, bool(items), result.warnings)
+    result.records.append(project)
+    header_lines = table_lines(text, "package")
+    packages: list[Locked] = []
+    for index, item in enumerate(items):
+        line = header_lines[index] if len(header_lines) == len(items) else None
+        locked = read_package(item, index, line, project.key)
+        if locked is not None:
+            packages.append(locked)
+    emit_locked(result, project.key, source, packages, direct)
 
 
 def lock_project(

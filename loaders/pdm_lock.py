@@ -19,11 +19,10 @@ from loaders._python_common import (
     pypi,
     scope_for_group,
     stronger_scope,
-    table_lines,
 )
-from loaders._python_lock import Edge, Locked, emit_locked, lock_project, locked_identity
+from loaders._python_lock import Edge, Locked, emit_package_tables, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect
+from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
 
 KNOWN_MAJOR_VERSIONS = ("3", "4")
@@ -53,19 +52,15 @@ class PdmLockLoader(Loader):
             warn.append(
                 ParseWarning(source.display, lines.line_of("lock_version"), f"unknown lock_version {lock_version!r}")
             )
-        items = data.get("package", [])
-        expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
-
-        project, direct = lock_project(context, source, bool(items), warn)
-        result.records.append(project)
-        header_lines = table_lines(text, "package")
-        packages: list[Locked] = []
-        for index, item in enumerate(items):
-            line = header_lines[index] if len(header_lines) == len(items) else None
-            locked = self._package(item, index, line, source, context, project.key, result)
-            if locked is not None:
-                packages.append(locked)
-        emit_locked(result, project.key, source, packages, direct)
+        emit_package_tables(
+            text,
+            data,
+            lines,
+            source,
+            context,
+            result,
+            lambda item, index, line, project: self._package(item, index, line, source, context, project, result),
+        )
         return result
 
     def _package(

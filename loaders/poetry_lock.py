@@ -12,10 +12,10 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from loaders._python_common import canonical, load_toml, pypi, scope_for_group, stronger_scope, table_lines
-from loaders._python_lock import Edge, Locked, emit_locked, lock_project, locked_identity
+from loaders._python_common import canonical, load_toml, pypi, scope_for_group, stronger_scope
+from loaders._python_lock import Edge, Locked, emit_package_tables, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect
+from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
 
 KNOWN_LOCK_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1")
@@ -47,20 +47,15 @@ class PoetryLockLoader(Loader):
                 )
         elif data:
             warn.append(ParseWarning(source.display, None, "no [metadata] table: not a complete poetry.lock"))
-        items = data.get("package", [])
-        expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
-
-        project, direct = lock_project(context, source, bool(items), warn)
-        result.records.append(project)
-
-        header_lines = table_lines(text, "package")
-        packages: list[Locked] = []
-        for index, item in enumerate(items):
-            line = header_lines[index] if len(header_lines) == len(items) else None
-            locked = self._package(item, index, line, source, context, project.key, result)
-            if locked is not None:
-                packages.append(locked)
-        emit_locked(result, project.key, source, packages, direct)
+        emit_package_tables(
+            text,
+            data,
+            lines,
+            source,
+            context,
+            result,
+            lambda item, index, line, project: self._package(item, index, line, source, context, project, result),
+        )
         return result
 
     def _package(
