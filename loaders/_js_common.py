@@ -30,6 +30,12 @@ _SHORTHAND_GIT = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?$")
 _NAME = re.compile(r"^(@[^/@\s]+/)?[^/@\s][^/@\s]*$")
 
 
+def is_own_file(path: str, *names: str) -> bool:
+    """Whether ``path`` is one of ``names`` and not a copy inside an installed ``node_modules`` tree."""
+    parts = path.split("/")
+    return parts[-1] in names and "node_modules" not in parts[:-1]
+
+
 def split_name(name: str) -> tuple[str | None, str]:
     """``@scope/name`` -> ``("@scope", "name")``; ``name`` -> ``(None, "name")``."""
     if name.startswith("@") and "/" in name:

@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders._js_common import SECTIONS, classify, join_dir, make_project, npm_purl, package_key, read_json
+from loaders._js_common import SECTIONS, classify, is_own_file, join_dir, make_project, npm_purl, package_key, read_json
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
 from planner.model import (
     Location,
@@ -75,8 +75,7 @@ class NpmLockLoader(Loader):
 
     def matches(self, path: str) -> bool:
         """``package-lock.json`` / ``npm-shrinkwrap.json`` outside ``node_modules`` (not ``.package-lock.json``)."""
-        parts = path.split("/")
-        return parts[-1] in ("package-lock.json", "npm-shrinkwrap.json") and "node_modules" not in parts[:-1]
+        return is_own_file(path, "package-lock.json", "npm-shrinkwrap.json")
 
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         """Read one npm lockfile (package.json beside it read through ``context`` when present)."""

@@ -26,6 +26,7 @@ from loaders._js_common import (
     SECTIONS,
     Spec,
     classify,
+    is_own_file,
     join_dir,
     loosely_satisfies,
     make_project,
@@ -81,8 +82,7 @@ class NpmPackageJsonLoader(Loader):
 
     def matches(self, path: str) -> bool:
         """``package.json`` outside ``node_modules``."""
-        parts = path.split("/")
-        return parts[-1] == "package.json" and "node_modules" not in parts[:-1]
+        return is_own_file(path, "package.json")
 
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         """Read one package.json; workspaces, catalogs and path targets through ``context``."""

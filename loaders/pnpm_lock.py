@@ -25,6 +25,7 @@ from typing import Any
 
 from loaders._js_common import (
     classify,
+    is_own_file,
     join_dir,
     make_project,
     npm_purl,
@@ -118,8 +119,7 @@ class PnpmLockLoader(Loader):
 
     def matches(self, path: str) -> bool:
         """``pnpm-lock.yaml`` outside ``node_modules``."""
-        parts = path.split("/")
-        return parts[-1] == "pnpm-lock.yaml" and "node_modules" not in parts[:-1]
+        return is_own_file(path, "pnpm-lock.yaml")
 
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         """Read one pnpm lockfile; importers' package.json names through ``context``."""

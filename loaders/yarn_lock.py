@@ -27,6 +27,7 @@ from urllib.parse import unquote
 from loaders._js_common import (
     SECTIONS,
     classify,
+    is_own_file,
     join_dir,
     loosely_satisfies,
     make_project,
@@ -83,8 +84,7 @@ class YarnLockLoader(Loader):
 
     def matches(self, path: str) -> bool:
         """``yarn.lock`` outside ``node_modules``."""
-        parts = path.split("/")
-        return parts[-1] == "yarn.lock" and "node_modules" not in parts[:-1]
+        return is_own_file(path, "yarn.lock")
 
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         """Read one yarn.lock; package.json files, ``.yarnrc.yml`` catalogs through ``context``."""
