@@ -237,7 +237,6 @@ class IngestContext(SourceContext):
         for c in candidates:
             self._roots.setdefault(c.source.repo, c.repo_root)
         self._sources = [c.source for c in candidates]
-        self._max_bytes = max_bytes
         self.max_bytes = max_bytes  # what read_source may read of one file
         self._cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.reads: set[tuple[str, str]] = set()
@@ -273,7 +272,7 @@ class IngestContext(SourceContext):
             if file.is_relative_to(root) and file.is_file():
                 try:
                     cand = Candidate(file, Source(repo, norm, str(file)), _NO_LOADER, root)
-                    result = read_source(cand, self._max_bytes)
+                    result = read_source(cand, self.max_bytes)
                 except ParseError:
                     result = (None, None)
         self._cache[key] = result

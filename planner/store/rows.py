@@ -149,13 +149,12 @@ class GraphBatch:
         Their properties come from the key alone, so merging them again would change nothing; each
         batch of SBOMs otherwise re-merges thousands of them. Only safe while every earlier batch was
         loaded whole: the relationships here find those nodes by key."""
-        seen_versions = {key for label, key in written if label == "Version"}
+        self.version_of = {(v, p) for v, p in self.version_of if ("Version", v) not in written}
         for label in ("Package", "Version"):
             rows = self.nodes[label]
             for key in [k for k in rows if (label, k) in written]:
                 del rows[key]
             written.update((label, k) for k in rows)
-        self.version_of = {(v, p) for v, p in self.version_of if v not in seen_versions}
 
     def params(self, run: str) -> dict[str, Any]:
         """The query parameters."""
