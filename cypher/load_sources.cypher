@@ -6,7 +6,7 @@
 //                  image, service, environment, owner, advisory)
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
 //   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
-//   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line], ...]], ...]
+//   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line, hashes], ...]], ...]
 //   $depends_on_rows  [[version key, [[package key, [[source, range, resolved, scope], ...]], ...]], ...]
 //                  (the two big sets, grouped by start node — RESOLVES also by source, DEPENDS_ON by
 //                  package, since many sources state the same pair —; null properties are not stored)
@@ -137,7 +137,7 @@ MATCH (a26:Project {key: g[0]})
 UNWIND g[3] AS row
 MATCH (b26:Version {key: row[0]})
 CREATE (a26)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw_scope: row[2], depth: row[3],
-                         chain: row[4], line: row[5]}]->(b26)
+                         chain: row[4], line: row[5], hashes: row[6]}]->(b26)
 WITH count(*) AS step26
 UNWIND $depends_on_rows AS g
 MATCH (a27:Version {key: g[0]})

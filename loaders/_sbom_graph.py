@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from planner import hashes
 from planner import purl as purls
 from planner.model import (
     Location,
@@ -38,6 +39,19 @@ class Component:
     scope: str = "runtime"
     raw_scope: str | None = None
     line: int | None = None
+    hashes: tuple[str, ...] = ()  # ``alg:hex`` (planner.hashes)
+
+
+def stated_hashes(pairs: Iterable[tuple[object, object]]) -> tuple[str, ...]:
+    """``(algorithm, hex digest)`` pairs as an SBOM states them (CycloneDX ``SHA-256``, SPDX ``SHA256``)
+    in the graph's normal form; algorithms depwave does not keep are left out."""
+    out: list[str] = []
+    for alg, digest in pairs:
+        if isinstance(alg, str) and isinstance(digest, str):
+            normal = hashes.from_hex(alg, digest)
+            if normal is not None and normal not in out:
+                out.append(normal)
+    return tuple(out)
 
 
 def parse_purl(
@@ -156,6 +170,7 @@ def graph_records(
             depth=len(chain) if chain else None,
             path=path,
             location=Location(source.path, comp.line),
+            hashes=comp.hashes,
         )
         prev = resolved.get(rec.version)
         if prev is None or (rec.depth or 10**9) < (prev.depth or 10**9):

@@ -20,6 +20,7 @@ from loaders._sbom_graph import (
     parse_purl,
     project_records,
     sbom_project,
+    stated_hashes,
 )
 from planner import purl as purls
 from planner.model import ParseResult, ParseWarning, Source
@@ -59,6 +60,7 @@ class Package:
     version: str | None = None
     purls: list[str] = field(default_factory=list)
     line: int | None = None
+    checksums: list[tuple[str, str]] = field(default_factory=list)  # (algorithm, hex) as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,7 @@ def document_records(doc: Document, source: Source, result: ParseResult) -> None
             if not pkg.purls:
                 no_purl.append(pkg.name or pkg.spdxid)
             continue
-        components[pkg.spdxid] = Component(pkg.spdxid, p, "runtime", None, pkg.line)
+        components[pkg.spdxid] = Component(pkg.spdxid, p, "runtime", None, pkg.line, stated_hashes(pkg.checksums))
     if no_purl:
         warn.append(
             ParseWarning(
@@ -206,7 +208,7 @@ def _assign_scopes(
             continue
         (scope,) = scopes
         raw = sorted({t for _, t in edges})[0]
-        components[ref] = Component(comp.ref, comp.purl, scope, raw, comp.line)
+        components[ref] = Component(comp.ref, comp.purl, scope, raw, comp.line, comp.hashes)
 
 
 def _package_purl(pkg: Package, source: Source, warn: list[ParseWarning]) -> purls.Purl | None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from loaders.cargo_toml import find_workspace_root, load_toml, manifest_project, read_manifest
+from planner import hashes
 from planner import purl as purls
 from planner.errors import ParseError
 from planner.model import (
@@ -48,6 +49,7 @@ class _Pkg:
     source: str | None
     deps: tuple[str, ...]
     line: int | None
+    checksum: str | None = None  # sha256 of the .crate (``checksum``, or v1's ``[metadata]`` entry)
 
 
 def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseWarning]) -> list[_Pkg]:
@@ -60,6 +62,8 @@ def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseW
     ]
     if isinstance(data.get("root"), dict):  # format v1
         entries.append((data["root"], None))
+    metadata = data.get("metadata")
+    v1_checksums = metadata if isinstance(metadata, dict) else {}
     out: list[_Pkg] = []
     for entry, line in entries:
         if (
@@ -72,7 +76,11 @@ def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseW
         deps = entry.get("dependencies", [])
         deps = tuple(d for d in deps if isinstance(d, str)) if isinstance(deps, list) else ()
         src = entry.get("source") if isinstance(entry.get("source"), str) else None
-        out.append(_Pkg(len(out), entry["name"], entry["version"], src, deps, line))
+        checksum = entry.get("checksum")
+        if not isinstance(checksum, str) and src is not None:  # format v1: "checksum name version (source)" = "hex"
+            checksum = v1_checksums.get(f"checksum {entry['name']} {entry['version']} ({src})")
+        digest = hashes.from_hex("sha256", checksum) if isinstance(checksum, str) else None
+        out.append(_Pkg(len(out), entry["name"], entry["version"], src, deps, line, digest))
     return out
 
 
@@ -225,6 +233,7 @@ class CargoLockLoader(Loader):
                     len(chain) if chain else None,
                     path,
                     Location(source.path, p.line),
+                    (p.checksum,) if p.checksum else (),
                 )
             )
         best: dict[str, Resolved] = {}

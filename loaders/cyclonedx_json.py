@@ -19,6 +19,7 @@ from loaders._sbom_graph import (
     parse_purl,
     project_records,
     sbom_project,
+    stated_hashes,
 )
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
 from planner.model import ParseResult, ParseWarning, Project, Source
@@ -129,7 +130,10 @@ class CycloneDxJsonLoader(Loader):
             scope = _SCOPES.get(raw_scope or "required", "unknown")
             if _is_npm_dev(comp):
                 scope, raw_scope = "dev", raw_scope or "development"
-            out.setdefault(ref, Component(ref, p, scope, raw_scope, line))
+            digests = stated_hashes(
+                (h.get("alg"), h.get("content")) for h in comp.get("hashes") or () if isinstance(h, dict)
+            )
+            out.setdefault(ref, Component(ref, p, scope, raw_scope, line, digests))
         if no_purl:
             warn.append(
                 ParseWarning(

@@ -20,6 +20,7 @@ from loaders._sbom_graph import (
     parse_purl,
     project_records,
     sbom_project,
+    stated_hashes,
 )
 from loaders._sbom_xml import Element, parse_xml
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext, expect
@@ -118,7 +119,9 @@ class CycloneDxXmlLoader(Loader):
             if _is_npm_dev(comp):
                 scope, raw_scope = "dev", raw_scope or "development"
             if ref not in out:
-                out[ref] = Component(ref, p, scope, raw_scope, comp.line)
+                listed = comp.find("hashes")
+                pairs = ((h.attrs.get("alg"), h.text) for h in listed.findall("hash")) if listed is not None else ()
+                out[ref] = Component(ref, p, scope, raw_scope, comp.line, stated_hashes(pairs))
         if no_purl:
             warn.append(
                 ParseWarning(

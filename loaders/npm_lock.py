@@ -25,6 +25,7 @@ from typing import Any
 
 from loaders._js_common import SECTIONS, classify, is_own_file, join_dir, make_project, npm_purl, package_key, read_json
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
+from planner import hashes
 from planner.model import (
     Location,
     ParseResult,
@@ -52,6 +53,7 @@ class _Entry:
     link: str | None = None  # link target location (None when it leaves the repository)
     is_link: bool = False
     line: int | None = None
+    hashes: tuple[str, ...] = ()  # from ``integrity`` (planner.hashes normal form)
 
     @property
     def installed(self) -> bool:
@@ -131,6 +133,11 @@ def _deps_of(entry: dict[str, Any], sections: tuple[str, ...]) -> dict[str, tupl
     return out
 
 
+def _integrity(entry: dict[str, Any]) -> tuple[str, ...]:
+    value = entry.get("integrity")
+    return hashes.from_sri(value) if isinstance(value, str) else ()
+
+
 def _raw_scope(entry: dict[str, Any]) -> str | None:
     for flag, _ in _FLAG_SCOPES:
         if entry.get(flag) is True:
@@ -163,6 +170,7 @@ def _flat_entries(
             raw_scope=_raw_scope(raw),
             deps=_deps_of(raw, sections),
             line=key_lines.get(location),
+            hashes=_integrity(raw),
         )
         if raw.get("link") is True:
             entry.is_link = True
@@ -203,6 +211,7 @@ def _v1_entries(
             version = raw.get("version") if isinstance(raw.get("version"), str) else None
             real = name
             entry = _Entry(location, real, version, _raw_scope(raw), line=lines.line_of_offset(pos) if m else None)
+            entry.hashes = _integrity(raw)
             requires = raw.get("requires")
             if isinstance(requires, dict):
                 entry.deps = {d: (r, "dependencies") for d, r in requires.items() if isinstance(r, str)}
@@ -315,6 +324,7 @@ class _Graph:
                 depth=len(chain) if chain else None,
                 path=chain or (),
                 location=Location(self.source.path, e.line),
+                hashes=e.hashes,
             )
             prev = resolved.get(p)
             if prev is None or _better(rec, prev):

@@ -82,6 +82,9 @@ def _document(data: dict[str, Any], version: str, text: str, lines: LineIndex) -
                 version=str(version_info) if isinstance(version_info, (str, int, float)) else None,
                 purls=refs,
                 line=id_lines.get(spdxid),
+                checksums=[
+                    (str(c.get("algorithm")), str(c.get("checksumValue"))) for c in _dicts(item.get("checksums"))
+                ],
             )
         )
     describes = data.get("documentDescribes")

@@ -106,6 +106,9 @@ class SpdxTagValueLoader(Loader):
                     warn.append(ParseWarning(source.display, number, f"document SPDXID is {value!r}"))
             elif tag == "PackageVersion" and current is not None:
                 current.version = value
+            elif tag == "PackageChecksum" and current is not None:
+                alg, _, digest = value.partition(":")
+                current.checksums.append((alg.strip(), digest.strip()))
             elif tag == "ExternalRef" and current is not None:
                 parts = value.split()
                 if len(parts) >= 3 and parts[0].upper() in _PURL_CATEGORIES:

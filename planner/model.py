@@ -149,6 +149,7 @@ class Resolved:
     depth: int | None = None  # 1 = direct, None = unknown
     path: tuple[str, ...] = ()  # versioned purls from the direct dependency down to this one
     location: Location | None = None
+    hashes: tuple[str, ...] = ()  # the artifact's digests as the lockfile gives them, ``alg:hex`` (planner.hashes)
 
 
 @dataclass(frozen=True, slots=True)

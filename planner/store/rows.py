@@ -73,7 +73,7 @@ EDGE_SETS = {
 
 #: the two big relationship sets travel compactly (most of the parameter text would otherwise repeat
 #: the same keys) and are grouped while records are added; ``load_sources.cypher`` reads them by position:
-#: RESOLVES ``[project, source, file, [[version, scope, raw_scope, depth, chain, line], ...]]``, DEPENDS_ON
+#: RESOLVES ``[project, source, file, [[version, scope, raw_scope, depth, chain, line, hashes], ...]]``, DEPENDS_ON
 #: ``[version, [[package, [[source, range, resolved, scope], ...]], ...]]`` — thousands of SBOMs state the
 #: same (version, package) pair, and grouped this way each pair's nodes are looked up once per batch
 COMPACT_EDGES = ("resolves", "depends_on")
@@ -284,6 +284,7 @@ class GraphBatch:
                         rec.depth,
                         list(rec.path) if rec.path else None,
                         loc.line if loc is not None else None,
+                        list(rec.hashes) or None,
                     ]
                 )
                 self.compact_edges += 1

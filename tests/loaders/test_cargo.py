@@ -316,3 +316,11 @@ def test_ripgrep_locks_counted_independently(corpus: Path, rel: str) -> None:
         len(re.findall(r'^ "', b.split("dependencies = [")[1], re.M)) for b in blocks if "dependencies = [" in b
     )
     assert len(of(result, VersionDependency)) == edges
+
+
+def test_checksums_become_sha256_hashes_in_v1_metadata_and_per_package() -> None:
+    (per_package,) = of(parse(LOCK, "one-package/Cargo.lock"), Resolved)
+    assert per_package.hashes == ("sha256:91d3c334ca1ee894a2c6f6ad698fe8c435b76d504b13d436f0685d648d6d96f7",)
+    (from_metadata,) = of(parse(LOCK, "v1/Cargo.lock"), Resolved)
+    assert from_metadata.version == "pkg:cargo/libc@0.2.40"
+    assert from_metadata.hashes == ("sha256:6fd41f331ac7c5b8ac259b8bf82c75c0fb2e469bbf37d2becbba9a6a2221965b",)

@@ -14,7 +14,7 @@ from loaders.base import StaticContext
 from loaders.npm_lock import NpmLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES
 
 LOADER = NpmLockLoader()
 DIR = FIXTURES / "npm"
@@ -286,3 +286,17 @@ def test_microservices_demo_direct_pins(corpus: Path, rel: str, pins: set[str]) 
     _, result, _, _ = load_corpus(corpus, rel)
     direct = {r.version.removeprefix("pkg:npm/") for r in of(result, Resolved) if r.depth == 1}
     assert pins <= direct
+
+
+def test_integrity_becomes_a_hex_hash() -> None:
+    """The storefront example's lock: @jest/core 27.4.3 has a sha512 SRI ``integrity`` (base64 decoded by hand
+    with ``base64 -d | xxd -p``); an entry without ``integrity`` has no hashes."""
+    text = (EXAMPLES / "storefront" / "package-lock.json").read_text()
+    result = LOADER.parse(text, Source("storefront", "package-lock.json", "package-lock.json"), StaticContext({}))
+    by_version = {r.version: r for r in of(result, Resolved)}
+    assert by_version["pkg:npm/%40jest/core@27.4.3"].hashes == (
+        "sha512:58c45062d3db4fc09366ab4fb010e3875e99209c30eee0ab4a7d2abeed6c3a63"
+        "c8cd98b7f10519a01883d3eaa04f39badd33549a5b12bafa5eaf66c041d62989",
+    )
+    v1 = parse("v1.package-lock.json")
+    assert all(r.hashes == () for r in of(v1, Resolved))
