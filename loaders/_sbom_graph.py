@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from planner import hashes
 from planner import purl as purls
 from planner.model import (
+    SCOPES,
     Location,
     ParseWarning,
     Project,
@@ -52,6 +53,18 @@ def stated_hashes(pairs: Iterable[tuple[object, object]]) -> tuple[str, ...]:
             if normal is not None and normal not in out:
                 out.append(normal)
     return tuple(out)
+
+
+def property_scope(properties: Mapping[str, str], scope: str, raw_scope: str | None) -> tuple[str, str | None]:
+    """A component's scope refined by its CycloneDX properties: ``depwave:scope`` (what ``depwave sbom``
+    writes, so that a re-ingest keeps ``dev``/``build``/``provided`` ...) or cdxgen's
+    ``cdx:npm:package:development``."""
+    own = properties.get("depwave:scope")
+    if own in SCOPES:
+        return own, raw_scope
+    if properties.get("cdx:npm:package:development", "").lower() == "true":
+        return "dev", raw_scope or "development"
+    return scope, raw_scope
 
 
 def parse_purl(

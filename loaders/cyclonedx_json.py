@@ -18,6 +18,7 @@ from loaders._sbom_graph import (
     missing_refs_warning,
     parse_purl,
     project_records,
+    property_scope,
     sbom_project,
     stated_hashes,
 )
@@ -128,8 +129,7 @@ class CycloneDxJsonLoader(Loader):
                 continue
             raw_scope = comp.get("scope") if isinstance(comp.get("scope"), str) else None
             scope = _SCOPES.get(raw_scope or "required", "unknown")
-            if _is_npm_dev(comp):
-                scope, raw_scope = "dev", raw_scope or "development"
+            scope, raw_scope = property_scope(_properties(comp), scope, raw_scope)
             digests = stated_hashes(
                 (h.get("alg"), h.get("content")) for h in comp.get("hashes") or () if isinstance(h, dict)
             )
@@ -166,11 +166,10 @@ def _ref_of(comp: Any) -> str | None:
     return None
 
 
-def _is_npm_dev(comp: dict[str, Any]) -> bool:
+def _properties(comp: dict[str, Any]) -> dict[str, str]:
     props = comp.get("properties")
     if not isinstance(props, list):
-        return False
-    return any(
-        isinstance(p, dict) and p.get("name") == "cdx:npm:package:development" and str(p.get("value")).lower() == "true"
-        for p in props
-    )
+        return {}
+    return {
+        str(p["name"]): str(p.get("value")) for p in props if isinstance(p, dict) and isinstance(p.get("name"), str)
+    }

@@ -19,6 +19,7 @@ from loaders._sbom_graph import (
     missing_refs_warning,
     parse_purl,
     project_records,
+    property_scope,
     sbom_project,
     stated_hashes,
 )
@@ -116,8 +117,7 @@ class CycloneDxXmlLoader(Loader):
                 continue
             raw_scope = comp.child_text("scope") or None
             scope = _SCOPES.get(raw_scope or "required", "unknown")
-            if _is_npm_dev(comp):
-                scope, raw_scope = "dev", raw_scope or "development"
+            scope, raw_scope = property_scope(_properties(comp), scope, raw_scope)
             if ref not in out:
                 listed = comp.find("hashes")
                 pairs = ((h.attrs.get("alg"), h.text) for h in listed.findall("hash")) if listed is not None else ()
@@ -153,11 +153,8 @@ def _graph(deps: Element | None) -> dict[str, list[str]]:
     return graph
 
 
-def _is_npm_dev(comp: Element) -> bool:
+def _properties(comp: Element) -> dict[str, str]:
     props = comp.find("properties")
     if props is None:
-        return False
-    return any(
-        p.attrs.get("name") == "cdx:npm:package:development" and p.text.lower() == "true"
-        for p in props.findall("property")
-    )
+        return {}
+    return {p.attrs["name"]: p.text for p in props.findall("property") if p.attrs.get("name")}
