@@ -7,6 +7,7 @@ from cyclonedx.model import HashAlgorithm, HashType, Property, XsUri
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentScope, ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
+from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.tool import ToolRepository
 from cyclonedx.model.vulnerability import (
     BomTarget,
@@ -53,12 +54,13 @@ def build(graph: SbomGraph, info: DocumentInfo) -> Bom:
     for component in graph.components:
         by_ref[component.ref] = _component(component, component.ref in graph.dependencies)
     bom = Bom(serial_number=info.serial, metadata=_metadata(graph, info, root))
-    for component in by_ref.values():
-        if component is not root:
-            bom.components.add(component)
-    for ref, targets in graph.dependencies.items():
-        if ref in by_ref:
-            bom.register_dependency(by_ref[ref], [by_ref[t] for t in targets if t in by_ref])
+    bom.components = [c for c in by_ref.values() if c is not root]  # sorted once, not per insertion
+    # Dependency objects built directly: Bom.register_dependency searches the graph linearly per call
+    bom.dependencies = [
+        Dependency(by_ref[ref].bom_ref, [Dependency(by_ref[t].bom_ref) for t in targets if t in by_ref])
+        for ref, targets in graph.dependencies.items()
+        if ref in by_ref
+    ]
     for statement in graph.vex:
         bom.vulnerabilities.add(_vulnerability(statement, by_ref))
     return bom
