@@ -272,3 +272,33 @@ def test_single_project_vex_points_at_the_affected_component(examples) -> None:
 def test_a_project_that_does_not_reach_the_package_gets_no_statement(examples) -> None:
     graph = graph_of(examples, "project", "storefront", (LOG4SHELL,))
     assert graph.vex == []
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("files", "name", "hashed"),
+    [
+        (("BurntSushi__ripgrep/Cargo.toml", "BurntSushi__ripgrep/Cargo.lock"), "ripgrep", True),  # crate checksums
+        (("pallets__flask/pyproject.toml", "pallets__flask/uv.lock"), "flask", False),
+        (("GoogleCloudPlatform__microservices-demo/src/paymentservice/package-lock.json",), "paymentservice", True),
+    ],
+)
+def test_corpus_lockfiles_validate_and_round_trip(store, corpus: Path, files, name, hashed, tmp_path: Path) -> None:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    for f in files:
+        (repo / Path(f).name).write_bytes((corpus / f).read_bytes())
+    ingest(store, [repo])
+    graph = graph_of(store, "project", name)
+    assert len(graph.components) > 40
+    assert all(c.hashes for c in graph.components) is hashed
+    for fmt in FILE_NAMES:
+        text = sbom.render(graph, INFO, fmt, None)
+        assert_valid(text, fmt, None, tmp_path)
+        again = tmp_path / f"again-{fmt}"
+        again.mkdir()
+        (again / FILE_NAMES[fmt]).write_text(text, encoding="utf-8")
+        ingest(store, [again])
+        (row,) = store.query("find_projects", {"q": again.name})
+        got = {r["version"] for r in store.query("list_sbom_resolutions", {"projects": [row["key"]]})}
+        assert got == {c.ref for c in graph.components}, fmt
