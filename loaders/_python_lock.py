@@ -17,6 +17,7 @@ from typing import Any
 from loaders._python_common import pypi, stronger_scope, table_lines
 from loaders._python_project import make_project, project_in_dir
 from loaders.base import LineIndex, SourceContext, expect
+from planner import hashes
 from planner import purl as purls
 from planner.model import Location, ParseResult, ParseWarning, Project, Resolved, Source, VersionDependency
 
@@ -42,6 +43,21 @@ class Locked:
     raw_scope: str | None = None
     deps: list[Edge] = field(default_factory=list)
     emit: bool = True  # False for workspace members: graph nodes that are projects, not packages
+    hashes: tuple[str, ...] = ()  # the sdist and wheel digests the lock lists (:func:`file_hashes`)
+
+
+def file_hashes(item: Any) -> tuple[str, ...]:
+    """The artifact digests of one locked package, ``alg:hex``: Poetry and PDM ``files = [{file, hash}]``,
+    uv ``sdist = {hash}`` and ``wheels = [{hash}]`` (each ``sha256:<hex>``); sorted, duplicates dropped."""
+    if not isinstance(item, dict):
+        return ()
+    entries = [item.get("sdist"), *(item.get("files") or ()), *(item.get("wheels") or ())]
+    found = {
+        h
+        for e in entries
+        if isinstance(e, dict) and isinstance(e.get("hash"), str) and (h := hashes.from_prefixed(e["hash"]))
+    }
+    return tuple(sorted(found))
 
 
 def emit_locked(
@@ -115,6 +131,7 @@ def emit_locked(
             depth=len(chain) if chain else None,
             path=tuple(packages[k].purl.key for k in chain if packages[k].emit) if chain else (),
             location=Location(source.path, p.line),
+            hashes=p.hashes,
         )
         prev = resolved.get(rec.version)
         if prev is None or (rec.depth or 10**9, rec.scope) < (prev.depth or 10**9, prev.scope):

@@ -20,7 +20,7 @@ from loaders._python_common import (
     scope_for_group,
     stronger_scope,
 )
-from loaders._python_lock import Edge, Locked, emit_package_tables, locked_identity
+from loaders._python_lock import Edge, Locked, emit_package_tables, file_hashes, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
@@ -108,4 +108,4 @@ class PdmLockLoader(Loader):
                 warn.append(ParseWarning(source.display, line, str(exc)))
                 continue
             edges.append(Edge(canonical(req.name), req.specifier, None, "runtime"))
-        return Locked(canonical(name), purl, line, scope, raw_scope, edges)
+        return Locked(canonical(name), purl, line, scope, raw_scope, edges, hashes=file_hashes(item))

@@ -28,6 +28,7 @@ from loaders._python_common import (
 )
 from loaders._python_project import join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
+from planner import hashes
 from planner.errors import ParseError
 from planner.model import (
     Declared,
@@ -289,4 +290,7 @@ class PipfileLockLoader(Loader):
             depth=1 if is_direct else None,
             path=(purl.key,) if is_direct else (),
             location=Location(source.path, line),
+            hashes=tuple(
+                sorted({h for x in entry.get("hashes") or () if isinstance(x, str) and (h := hashes.from_prefixed(x))})
+            ),
         )

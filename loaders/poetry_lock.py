@@ -13,7 +13,7 @@ import posixpath
 from typing import Any
 
 from loaders._python_common import canonical, load_toml, pypi, scope_for_group, stronger_scope
-from loaders._python_lock import Edge, Locked, emit_package_tables, locked_identity
+from loaders._python_lock import Edge, Locked, emit_package_tables, file_hashes, locked_identity
 from loaders._python_project import join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
@@ -107,7 +107,7 @@ class PoetryLockLoader(Loader):
                 warn.append(ParseWarning(source.display, line, str(exc)))
                 continue
             edges.append(Edge(canonical(str(dep_name)), *_range_and_scope(spec)))
-        return Locked(canonical(name), purl, line, scope, raw_scope, edges)
+        return Locked(canonical(name), purl, line, scope, raw_scope, edges, hashes=file_hashes(item))
 
 
 def _strongest(scopes: Any) -> str:

@@ -15,7 +15,7 @@ import posixpath
 from typing import Any
 
 from loaders._python_common import canonical, group_scope, load_toml, pypi, table_lines
-from loaders._python_lock import Edge, Locked, emit_locked
+from loaders._python_lock import Edge, Locked, emit_locked, file_hashes
 from loaders._python_project import ProjectInfo, join, make_project, project_in_dir
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect
 from planner.model import Location, ParseResult, ParseWarning, ProjectDependency, Source
@@ -111,7 +111,9 @@ class UvLockLoader(Loader):
                 warn.append(ParseWarning(source.display, line, str(exc)))
                 continue
             edges = self._edges(item, source, line, warn, include_dev=False)
-            packages.append(Locked(canonical(name), purl, line, None, None, edges, emit=not is_member))
+            packages.append(
+                Locked(canonical(name), purl, line, None, None, edges, emit=not is_member, hashes=file_hashes(item))
+            )
         emit_locked(result, project.key, source, packages, direct)
         return result
 

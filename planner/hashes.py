@@ -62,3 +62,15 @@ def split(normal: str) -> tuple[str, str]:
     """``("sha256", "<hex>")`` from the normal form."""
     alg, _, digest = normal.partition(":")
     return alg, digest
+
+
+def one_artifact(normals: tuple[str, ...] | list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Split a component's digests into ``(alg, hex)`` pairs that describe one artifact (at most one digest per
+    algorithm: an npm tarball, a .crate) and the rest (several artifacts of one version: a Python sdist and its
+    wheels), which an SBOM's component hash field cannot carry."""
+    pairs = [split(h) for h in normals]
+    counts: dict[str, int] = {}
+    for alg, _ in pairs:
+        counts[alg] = counts.get(alg, 0) + 1
+    single = [(alg, d) for alg, d in pairs if counts[alg] == 1]
+    return single, [f"{alg}:{d}" for alg, d in pairs if counts[alg] > 1]

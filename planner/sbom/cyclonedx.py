@@ -115,11 +115,8 @@ def _component(component: SbomComponent, graph_known: bool) -> Component:
     if not graph_known:  # cyclonedx-python-lib lists every component in the graph; its empty list means "none"
         props.append(Property(name="depwave:dependencies", value="unknown"))
     props += [Property(name="depwave:source", value=s) for s in component.sources]
-    digests = [hashes.split(h) for h in component.hashes]
-    single = [(alg, d) for alg, d in digests if sum(1 for a, _ in digests if a == alg) == 1]
-    props += [
-        Property(name="depwave:artifact-hash", value=h) for h in component.hashes if hashes.split(h) not in single
-    ]
+    single, several = hashes.one_artifact(component.hashes)
+    props += [Property(name="depwave:artifact-hash", value=h) for h in several]
     return Component(
         type=ComponentType.LIBRARY,
         name=p.name,

@@ -139,12 +139,10 @@ def _project_package(
 
 def _component_package(component: SbomComponent, statements: list[VexStatement]) -> Package:
     p = component.purl
-    checksums = []
-    for normal in component.hashes:
-        alg, digest = hashes.split(normal)
-        spec = hashes.ALGORITHMS.get(alg)
-        if spec is not None:
-            checksums.append(Checksum(ChecksumAlgorithm[spec[1]], digest))
+    single, several = hashes.one_artifact(component.hashes)
+    checksums = [Checksum(ChecksumAlgorithm[hashes.ALGORITHMS[alg][1]], d) for alg, d in single]
+    where = ", ".join(component.sources) or "the graph"
+    artifacts = f"; {len(several)} artifact hashes in the lockfile: {', '.join(several)}" if several else ""
     return Package(
         spdx_id=spdx_id(component.ref),
         name=p.display_name,
@@ -155,7 +153,7 @@ def _component_package(component: SbomComponent, statements: list[VexStatement])
         checksums=checksums,
         external_references=[_purl_ref(component.ref), *_security_refs(statements, own=False)],
         primary_package_purpose=PackagePurpose.LIBRARY,
-        comment=f"depwave scope {component.scope}; resolved in {', '.join(component.sources) or 'the graph'}",
+        comment=f"depwave scope {component.scope}; resolved in {where}{artifacts}",
     )
 
 

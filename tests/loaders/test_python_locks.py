@@ -370,3 +370,18 @@ def test_flask_uv_lock(corpus: Path) -> None:
     runtime = {f"pkg:pypi/{d['name']}" for d in root["dependencies"]}
     assert {v.split("@")[0] for v, r in res.items() if r.depth == 1 and r.scope == "runtime"} == runtime
     assert of(result, Project)[0].key == "pallets__flask/.#pkg:pypi/flask"
+
+
+@pytest.mark.corpus
+def test_corpus_sdist_and_wheel_hashes(corpus: Path) -> None:
+    """Copied by hand from the files: uv's ``sdist``/``wheels`` hashes and Poetry's ``files`` hashes."""
+    uv, _ = _parse_corpus(corpus, UV, "pallets__flask", "uv.lock")
+    assert resolved(uv)["pkg:pypi/blinker@1.9.0"].hashes == (
+        "sha256:b4ce2265a7abece45e7cc896e98dbebe6cead56bcf805a3d23136d145f5445bf",
+        "sha256:ba0efaa9080b619ff2f3459d1d500c57bddea4a6b424b60a91141db6fd2f08bc",
+    )
+    poetry, _ = _parse_corpus(corpus, POETRY, "python-poetry__poetry", "poetry.lock")
+    assert resolved(poetry)["pkg:pypi/cachecontrol@0.14.4"].hashes == (
+        "sha256:b7ac014ff72ee199b5f8af1de29d60239954f223e948196fa3d84adaffc71d2b",
+        "sha256:e6220afafa4c22a47dd0badb319f84475d79108100d04e26e8542ef7d3ab05a1",
+    )

@@ -247,3 +247,18 @@ def test_pipenv_corpus_pipfiles(corpus: Path, rel: str) -> None:
         by = {d.package: d for d in of(result, Declared)}
         assert by["pkg:pypi/stdeb"].profile == 'sys_platform == "linux"'
         assert by["pkg:pypi/pytz"].scope == "runtime"
+
+
+@pytest.mark.corpus
+def test_corpus_lock_hashes(corpus: Path) -> None:
+    """pypa/pipenv's Pipfile.lock, copied by hand: exceptiongroup 1.3.1 lists two sha256 hashes."""
+    root = corpus / "pypa__pipenv"
+    files = {("pipenv", p.name): p.read_text() for p in root.iterdir() if p.is_file()}
+    result = LOCK.parse(
+        files[("pipenv", "Pipfile.lock")], Source("pipenv", "Pipfile.lock", "Pipfile.lock"), StaticContext(files)
+    )
+    got = {r.version: r.hashes for r in of(result, Resolved)}
+    assert got["pkg:pypi/exceptiongroup@1.3.1"] == (
+        "sha256:8b412432c6055b0b7d14c310000ae93352ed6754f70fa8f7c34141f91c4e3219",
+        "sha256:a7a39a3bd276781e98394987d3a5701d0c4edffb633bb7a5144577f82c773598",
+    )

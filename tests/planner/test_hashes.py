@@ -49,3 +49,10 @@ def test_sbom_spellings_of_algorithms() -> None:
     assert hashes.from_hex("SHA-256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     assert hashes.from_hex("SHA256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     assert hashes.from_hex("SHA3-256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") is None
+
+
+def test_one_artifact_per_algorithm() -> None:
+    crate = ("sha256:" + "1" * 64,)
+    assert hashes.one_artifact(crate) == ([("sha256", "1" * 64)], [])
+    wheels = ("sha256:" + "1" * 64, "sha256:" + "2" * 64, "sha512:" + "3" * 128)
+    assert hashes.one_artifact(wheels) == ([("sha512", "3" * 128)], ["sha256:" + "1" * 64, "sha256:" + "2" * 64])

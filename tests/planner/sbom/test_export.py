@@ -279,7 +279,7 @@ def test_a_project_that_does_not_reach_the_package_gets_no_statement(examples) -
     ("files", "name", "hashed"),
     [
         (("BurntSushi__ripgrep/Cargo.toml", "BurntSushi__ripgrep/Cargo.lock"), "ripgrep", True),  # crate checksums
-        (("pallets__flask/pyproject.toml", "pallets__flask/uv.lock"), "flask", False),
+        (("pallets__flask/pyproject.toml", "pallets__flask/uv.lock"), "flask", True),  # sdist + wheel hashes
         (("GoogleCloudPlatform__microservices-demo/src/paymentservice/package-lock.json",), "paymentservice", True),
     ],
 )
