@@ -73,3 +73,27 @@ def comp(purl: str, scope: str | None = None, **extra) -> dict:
         c["scope"] = scope
     c.update(extra)
     return c
+
+
+SOURCES = Path(os.environ.get("DEPWAVE_SOURCES", ROOT.parent / "shared" / "sources"))
+SOURCE_FIXTURES = FIXTURES / "source"
+
+
+@pytest.fixture(scope="session")
+def sources() -> Path:
+    """../shared/sources (real source code for reachability), or skip when absent."""
+    if not (SOURCES / "README.md").exists():
+        pytest.skip(f"the shared sources are not at {SOURCES}")
+    return SOURCES
+
+
+def scan_fixture(relative: str):
+    """The scan of one file under tests/fixtures/source, its path shown repo-relative."""
+    from loaders.source import scan_source
+
+    return scan_source((SOURCE_FIXTURES / relative).read_bytes(), relative)
+
+
+def calls_of(scan) -> list[tuple[str, int, int, str, str]]:
+    """``(symbol, line, column, arguments, via)`` of each call site of a scan, in file order."""
+    return [(c.symbol, c.line, c.column, c.arguments, c.via) for c in scan.calls]
