@@ -78,11 +78,13 @@ class Ref:
 
     def member(self, name: str) -> Ref:
         """The member ``name`` of this thing (a method, a field, a nested type)."""
-        return Ref(self.module, f"{self.path}.{name}", self.via, tuple(f"{a}.{name}" for a in self.alternatives))
+        alternatives = tuple(f"{a}.{name}" for a in self.alternatives) if self.alternatives else ()
+        return Ref(self.module, f"{self.path}.{name}", self.via, alternatives)
 
     def called(self) -> Ref:
         """The result of calling this thing (its type is not known: ``path()``)."""
-        return Ref(self.module, f"{self.path}()", self.via, tuple(f"{a}()" for a in self.alternatives))
+        alternatives = tuple(f"{a}()" for a in self.alternatives) if self.alternatives else ()
+        return Ref(self.module, f"{self.path}()", self.via, alternatives)
 
     def seen_as(self, via: str) -> Ref:
         """The same thing reached through a declared name (keeps ``wildcard`` when it is inferred)."""

@@ -223,6 +223,7 @@ class _JavaFile:
         self.static_wildcards: list[str] = []
         self.methods = {text(n) for n in caps.get("method_name", ())}
         self.names = Names(self._resolve_declaration)
+        self._callees: dict[int, Ref | None] = {}
         for node in caps.get("package", ()):
             name = next((c for c in node.named_children if c.type in ("scoped_identifier", "identifier")), None)
             self.facts.namespace = dotted(name) if name is not None else None
@@ -452,7 +453,16 @@ class _JavaFile:
         return base.member(text(fld)) if base is not None else None
 
     def callee(self, inv: tree_sitter.Node, depth: int = 0) -> Ref | None:
-        """The qualified method a ``method_invocation`` calls, when it resolves."""
+        """The qualified method a ``method_invocation`` calls, when it resolves (each call once:
+        the inner calls of a chain are asked for again by the outer ones)."""
+        key = inv.id
+        if key in self._callees:
+            return self._callees[key]
+        ref = self._callee(inv, depth)
+        self._callees[key] = ref
+        return ref
+
+    def _callee(self, inv: tree_sitter.Node, depth: int) -> Ref | None:
         name_node, obj = inv.child_by_field_name("name"), inv.child_by_field_name("object")
         if name_node is None:
             return None

@@ -6,11 +6,14 @@ the module off a symbol written by a person or an advisory, so that imports of i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: purl type -> what may follow a module name inside a longer name (npm names may hold dots)
 SEPARATORS = {"golang": "./", "npm": "/", "maven": ".", "pypi": ".", "cargo": ":"}
 ANY_SEPARATOR = "./:"
 
 
+@lru_cache(maxsize=1 << 16)
 def jvm_package(qualified: str) -> str:
     """The package part of a qualified JVM name: the segments before the first capitalised one
     (``org.apache.logging.log4j.Logger`` -> ``org.apache.logging.log4j``); for a name without a
