@@ -180,6 +180,15 @@ KINDS = [
 ]
 
 
+def _pick(share: float) -> tuple[float, str, str, str]:
+    """The kind of file a draw in [0, 1) falls on."""
+    for kind in KINDS:
+        if share < kind[0]:
+            return kind
+        share -= kind[0]
+    return KINDS[-1]
+
+
 def write_tree(root: Path, count: int, seed: int = 42) -> int:
     """Write ``count`` synthetic source files under ``root`` (skipped when already there)."""
     marker = root / f".complete-{count}-{seed}"
@@ -187,11 +196,7 @@ def write_tree(root: Path, count: int, seed: int = 42) -> int:
         return count
     rng = random.Random(seed)
     for n in range(count):
-        share = rng.random()
-        for weight, path_t, file_t, method_t in KINDS:
-            if share < weight:
-                break
-            share -= weight
+        _, path_t, file_t, method_t = _pick(rng.random())
         svc, pkg = n % 200, (n // 200) % 25
         name = f"Handler{n}"
         fields = {"svc": f"svc{svc}", "pkg": f"p{pkg}", "Name": name, "name": f"handler{n}", "Type": f"Item{n % 50}"}

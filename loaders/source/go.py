@@ -49,48 +49,21 @@ _QUERY = tree_sitter.Query(
     (call_expression) @call
     """,
 )
-_BUILTINS = frozenset(
-    [
-        "append",
-        "cap",
-        "clear",
-        "close",
-        "complex",
-        "copy",
-        "delete",
-        "imag",
-        "len",
-        "make",
-        "max",
-        "min",
-        "new",
-        "panic",
-        "print",
-        "println",
-        "real",
-        "recover",
-    ]
-)
+_BUILTINS = frozenset({
+    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new",
+    "panic", "print", "println", "real", "recover",
+})  # fmt: skip
 _SCOPES = frozenset(
     {"block", "function_declaration", "method_declaration", "func_literal", "if_statement", "for_statement",
      "expression_switch_statement", "type_switch_statement", "select_statement", "source_file",
      "expression_case", "default_case", "communication_case", "type_case"}
 )  # fmt: skip
+_LITERALS = frozenset({
+    "interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal", "imaginary_literal",
+    "rune_literal", "true", "false", "nil", "iota",
+})  # fmt: skip
 _CONSTANTS = ConstantRules(
-    literals=frozenset(
-        [
-            "interpreted_string_literal",
-            "raw_string_literal",
-            "int_literal",
-            "float_literal",
-            "imaginary_literal",
-            "rune_literal",
-            "true",
-            "false",
-            "nil",
-            "iota",
-        ]
-    ),
+    literals=_LITERALS,
     operators=frozenset({"binary_expression", "parenthesized_expression", "unary_expression"}),
 )
 _MAJOR = re.compile(r"^v\d+$")

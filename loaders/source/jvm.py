@@ -7,6 +7,30 @@ import re
 from loaders.source.core import Ref
 from planner.reachability.naming import jvm_package as package_of
 
+#: public types of java.lang (imported implicitly in Java and Kotlin, so never taken from a wildcard)
+JAVA_LANG = frozenset({
+    "AbstractMethodError", "Appendable", "ArithmeticException", "ArrayIndexOutOfBoundsException",
+    "ArrayStoreException", "AssertionError", "AutoCloseable", "Boolean", "BootstrapMethodError", "Byte",
+    "Character", "CharSequence", "Class", "ClassCastException", "ClassCircularityError", "ClassFormatError",
+    "ClassLoader", "ClassNotFoundException", "ClassValue", "CloneNotSupportedException", "Cloneable",
+    "Comparable", "Deprecated", "Double", "Enum", "EnumConstantNotPresentException", "Error", "Exception",
+    "ExceptionInInitializerError", "Float", "FunctionalInterface", "IllegalAccessError",
+    "IllegalAccessException", "IllegalArgumentException", "IllegalCallerException",
+    "IllegalMonitorStateException", "IllegalStateException", "IllegalThreadStateException",
+    "IncompatibleClassChangeError", "IndexOutOfBoundsException", "InheritableThreadLocal",
+    "InstantiationError", "InstantiationException", "Integer", "InternalError", "InterruptedException",
+    "Iterable", "LayerInstantiationException", "LinkageError", "Long", "MatchException", "Math", "Module",
+    "ModuleLayer", "NegativeArraySizeException", "NoClassDefFoundError", "NoSuchFieldError",
+    "NoSuchFieldException", "NoSuchMethodError", "NoSuchMethodException", "NullPointerException", "Number",
+    "NumberFormatException", "Object", "OutOfMemoryError", "Override", "Package", "Process", "ProcessBuilder",
+    "ProcessHandle", "Readable", "Record", "ReflectiveOperationException", "Runnable", "Runtime",
+    "RuntimeException", "SafeVarargs", "ScopedValue", "SecurityException", "Short", "StackOverflowError",
+    "StackTraceElement", "StackWalker", "StrictMath", "String", "StringBuffer", "StringBuilder",
+    "StringIndexOutOfBoundsException", "SuppressWarnings", "System", "Thread", "ThreadDeath", "ThreadGroup",
+    "ThreadLocal", "Throwable", "TypeNotPresentException", "UnknownError", "UnsatisfiedLinkError",
+    "UnsupportedClassVersionError", "UnsupportedOperationException", "VerifyError", "VirtualMachineError",
+    "Void", "WrongThreadException",
+})  # fmt: skip
 #: a name that reads like a field or variable (``log``, ``m_log``, ``LOG``), not like a Type
 FIELD_NAME = re.compile(r"^(?:[a-z_$][\w$]*|[A-Z][A-Z0-9_$]*)$")
 

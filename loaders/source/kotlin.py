@@ -31,7 +31,7 @@ from loaders.source.core import (
     open_ref,
     text,
 )
-from loaders.source.jvm import FIELD_NAME, ImportTable
+from loaders.source.jvm import FIELD_NAME, JAVA_LANG, ImportTable
 from planner.reachability.records import Import, TypeDeclaration
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_kotlin.language())
@@ -53,78 +53,17 @@ _QUERY = tree_sitter.Query(
     """,
 )
 #: names Kotlin files see without an import (kotlin.*, kotlin.collections.*, java.lang.* …)
-KOTLIN_IMPLICIT = frozenset(
-    [
-        "Any",
-        "Array",
-        "Boolean",
-        "Byte",
-        "Char",
-        "CharSequence",
-        "Comparable",
-        "Double",
-        "Enum",
-        "Error",
-        "Exception",
-        "Float",
-        "Int",
-        "Iterable",
-        "Iterator",
-        "List",
-        "Long",
-        "Map",
-        "MutableList",
-        "MutableMap",
-        "MutableSet",
-        "Nothing",
-        "Number",
-        "Pair",
-        "Result",
-        "Sequence",
-        "Set",
-        "Short",
-        "String",
-        "StringBuilder",
-        "Throwable",
-        "Triple",
-        "UByte",
-        "UInt",
-        "ULong",
-        "UShort",
-        "Unit",
-        "Lazy",
-        "Regex",
-        "Collection",
-        "MutableCollection",
-        "HashMap",
-        "ArrayList",
-        "HashSet",
-        "LinkedHashMap",
-        "LinkedHashSet",
-        "IllegalArgumentException",
-        "IllegalStateException",
-        "RuntimeException",
-        "UnsupportedOperationException",
-        "NullPointerException",
-        "IndexOutOfBoundsException",
-        "NoSuchElementException",
-        "System",
-        "Thread",
-        "Class",
-        "Object",
-        "Math",
-        "Runnable",
-        "Deprecated",
-        "Suppress",
-        "JvmStatic",
-        "JvmField",
-        "JvmOverloads",
-        "Volatile",
-        "Synchronized",
-        "Transient",
-        "Throws",
-    ]
-)
+KOTLIN_IMPLICIT = frozenset({
+    "Any", "Array", "Boolean", "Byte", "Char", "CharSequence", "Comparable", "Double", "Enum", "Error",
+    "Exception", "Float", "Int", "Iterable", "Iterator", "List", "Long", "Map", "MutableList", "MutableMap",
+    "MutableSet", "Nothing", "Number", "Pair", "Result", "Sequence", "Set", "Short", "String", "StringBuilder",
+    "Throwable", "Triple", "UByte", "UInt", "ULong", "UShort", "Unit", "Lazy", "Regex", "Collection",
+    "MutableCollection", "HashMap", "ArrayList", "HashSet", "LinkedHashMap", "LinkedHashSet",
+    "IllegalArgumentException", "IllegalStateException", "RuntimeException", "UnsupportedOperationException",
+    "NullPointerException", "IndexOutOfBoundsException", "NoSuchElementException", "System", "Thread", "Class",
+    "Object", "Math", "Runnable", "Deprecated", "Suppress", "JvmStatic", "JvmField", "JvmOverloads",
+    "Volatile", "Synchronized", "Transient", "Throws",
+})  # fmt: skip
 _CLASS_TYPES = frozenset({"class_declaration", "object_declaration"})
 _INTERPOLATION = re.compile(r"\$[A-Za-z_{]")
 _CONSTANTS = ConstantRules(
@@ -163,7 +102,7 @@ class _KotlinFile:
     def __init__(self, root: tree_sitter.Node) -> None:
         caps = tree_sitter.QueryCursor(_QUERY).captures(root)
         self.facts = FileFacts()
-        self.imports = ImportTable(KOTLIN_IMPLICIT)
+        self.imports = ImportTable(KOTLIN_IMPLICIT | JAVA_LANG)
         self.imports.local_types.update(text(n) for n in caps.get("type_name", ()))
         self.names = Names(self._resolve_declaration)
         self.class_names: dict[int, str] = {}

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from planner import purl as purls
+from planner.reachability.records import SourceFileScan
 
 #: import name -> PyPI distribution, where they differ (the distribution's own documentation says
 #: which name it installs). Callers add what lockfiles and their own projects reveal.
@@ -135,6 +136,18 @@ def _normalise(name: str) -> str:
 
 def _pypi(name: str) -> str:
     return purls.build("pypi", None, _normalise(name)).package
+
+
+def declared_namespaces(projects: Mapping[str, Iterable[SourceFileScan]]) -> dict[str, str]:
+    """Java/Kotlin package -> the internal artifact (versionless purl) whose sources declare it,
+    for :func:`jvm_artifact`'s ``internal``; ``projects`` maps artifacts to their scanned files.
+    A package two artifacts declare (a split package) goes to the first in sorted order."""
+    out: dict[str, str] = {}
+    for artifact in sorted(projects):
+        for scan in projects[artifact]:
+            if scan.namespace and scan.language in ("java", "kotlin"):
+                out.setdefault(scan.namespace, artifact)
+    return out
 
 
 def jvm_artifact(

@@ -196,3 +196,22 @@ def parse(data, path):
         ("lxml.etree.fromstring", 15, 5, "data", "wildcard"),
         ("os.path.join", 17, 13, "data", "import"),
     ]
+
+
+def test_kotlin_property_inherited_from_another_file() -> None:
+    from planner.reachability.inherit import resolve_inherited
+
+    base = scan_source(
+        b"package com.acme.a\nimport org.slf4j.Logger\nimport org.slf4j.LoggerFactory\n"
+        b"abstract class Base {\n    protected val log: Logger = LoggerFactory.getLogger(javaClass)\n}\n",
+        "a/src/main/kotlin/com/acme/a/Base.kt",
+    )
+    child = scan_source(
+        b'package com.acme.a\nclass Child : Base() {\n    fun go(x: String) { log.info("child {}", x) }\n}\n',
+        "a/src/main/kotlin/com/acme/a/Child.kt",
+    )
+    assert [(t.name, t.fields) for t in base.types] == [
+        ("com.acme.a.Base", (("log", "org.slf4j.Logger", "org.slf4j"),))
+    ]
+    assert [(t.name, t.supertypes) for t in child.types] == [("com.acme.a.Child", ("com.acme.a.Base",))]
+    assert calls_of(resolve_inherited([base, child])[1]) == [("org.slf4j.Logger.info", 3, 29, "data", "inherited")]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from planner.reachability.attribution import go_package, jvm_artifact, npm_package, python_distribution
+from planner.reachability.attribution import (
+    declared_namespaces,
+    go_package,
+    jvm_artifact,
+    npm_package,
+    python_distribution,
+)
 from planner.reachability.curated import rules_for
 from planner.reachability.usage import usage
 from tests.conftest import scan_fixture
@@ -125,3 +131,11 @@ def test_jvm_internal_exact_and_ambiguous() -> None:
         None, "ambiguous", ("pkg:maven/org.example/a", "pkg:maven/org.example/b"),
     )  # fmt: skip
     assert jvm_artifact("org.unrelated.x", resolved=LOG4J) is None
+
+
+def test_internal_namespaces_from_package_declarations() -> None:
+    core = "pkg:maven/com.acme.logging/logging-core"
+    internal = declared_namespaces({core: [scan_fixture(AUDIT), scan_fixture(SECURITY)]})
+    assert internal == {"com.acme.logging": core}
+    found = jvm_artifact("com.acme.logging", internal, LOG4J)
+    assert (found.package, found.attribution) == (core, "exact")
