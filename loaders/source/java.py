@@ -59,6 +59,7 @@ _QUERY = tree_sitter.Query(
     (lambda_expression parameters: (inferred_parameters (identifier) @lambda_param))
     (method_invocation) @call
     (object_creation_expression) @new
+    (method_reference) @method_ref
     (class_declaration) @class
     (interface_declaration) @class
     (enum_declaration) @class
@@ -118,6 +119,8 @@ class _JavaFile:
             self._call(node)
         for node in caps.get("new", ()):
             self._new(node)
+        for node in caps.get("method_ref", ()):
+            self._method_reference(node)
 
     # ------------------------------------------------------------------ imports and declarations
 
@@ -375,6 +378,19 @@ class _JavaFile:
             return
         self.facts.calls.append(call_site(ref, where, kind))
 
+    def _method_reference(self, node: tree_sitter.Node) -> None:
+        """``LOG::info`` passed to ``forEach`` is a call of ``Logger.info`` with values from elsewhere."""
+        receiver, method = _reference_parts(node)
+        if receiver is None or method is None:
+            return
+        base = self.expr_ref(receiver, 0) if receiver.type in ("identifier", "field_access") else None
+        if base is None and receiver.type in ("type_identifier", "scoped_type_identifier", "generic_type"):
+            base = self.type_ref(receiver)
+        if base is None or base.via == OPEN:
+            return
+        name = "<init>" if method.type == "new" else text(method)
+        self.facts.calls.append(call_site(base.member(name), method, "data"))
+
     def _new(self, node: tree_sitter.Node) -> None:
         type_node = node.child_by_field_name("type")
         ref = self.type_ref(type_node) if type_node is not None else None
@@ -383,6 +399,13 @@ class _JavaFile:
         args = node.child_by_field_name("arguments")
         kind = argument_kind(args.named_children if args else (), _CONSTANTS)
         self.facts.calls.append(call_site(ref.member("<init>"), node, kind))
+
+
+def _reference_parts(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
+    """The receiver (an expression or a type) and the method of ``x::m`` / ``T::new``."""
+    named = node.named_children
+    method = node.children[-1] if node.children else None
+    return (named[0] if named else None), method
 
 
 def _is_private(declaration: tree_sitter.Node) -> bool:

@@ -113,3 +113,16 @@ class A {
         ("java.util.List.of", 10, 36, "data", "qualified"),
         ("org.slf4j.Logger.error", 10, 49, "constant", "local"),
     ]
+
+
+def test_a_method_reference_is_a_call_with_values_from_elsewhere() -> None:
+    src = b"""package a;
+import org.apache.logging.log4j.Logger;
+class A {
+  Logger log;
+  void f(Iterable<String> xs) {
+    xs.forEach(log::warn);
+  }
+}
+"""
+    assert calls_of(scan_source(src, "a/A.java")) == [(f"{LOGGER}.warn", 6, 21, "data", "field")]
