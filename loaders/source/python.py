@@ -96,7 +96,8 @@ class _PythonFile:
 
     def _bind(self, local: str, ref: Ref, node: tree_sitter.Node, kind: str, target: str) -> None:
         scope = _scope(node)
-        self.names.declare(local, Declaration(node.start_byte, scope.end_byte, "import", ref=ref, state=2))
+        decl = Declaration(_visible_from(node, scope), scope.end_byte, "import", ref=ref, state=2)
+        self.names.declare(local, decl)
         self.facts.imports.append(Import(target, local, kind, node.start_point[0] + 1, ref.module))
 
     def _import(self, node: tree_sitter.Node) -> None:
@@ -143,7 +144,7 @@ class _PythonFile:
         for node in caps.get("assign", ()):
             left = node.child_by_field_name("left")
             scope = _scope(node)
-            decl = Declaration(node.start_byte, scope.end_byte, "local", node.child_by_field_name("type"))
+            decl = Declaration(_visible_from(node, scope), scope.end_byte, "local", node.child_by_field_name("type"))
             decl.value_node = node.child_by_field_name("right")
             declare(text(left), decl)
         for node in caps.get("self_assign", ()):
@@ -249,6 +250,12 @@ def _scope(node: tree_sitter.Node) -> tree_sitter.Node:
     while n is not None and n.type not in _SCOPES:
         n = n.parent
     return n if n is not None else node
+
+
+def _visible_from(node: tree_sitter.Node, scope: tree_sitter.Node) -> int:
+    """Where a name bound at ``node`` is visible from: a module-level name from the top (functions
+    defined above it run later, when it is bound), a function-local one from where it is bound."""
+    return 0 if scope.type == "module" else node.start_byte
 
 
 def _ancestor(node: tree_sitter.Node, kinds) -> tree_sitter.Node | None:

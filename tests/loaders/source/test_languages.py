@@ -215,3 +215,13 @@ def test_kotlin_property_inherited_from_another_file() -> None:
     ]
     assert [(t.name, t.supertypes) for t in child.types] == [("com.acme.a.Child", ("com.acme.a.Base",))]
     assert calls_of(resolve_inherited([base, child])[1]) == [("org.slf4j.Logger.info", 3, 29, "data", "inherited")]
+
+
+def test_python_module_names_are_seen_by_functions_defined_above_them() -> None:
+    src = b"""def load(text):
+    return yaml.load(text)
+
+
+import yaml
+"""
+    assert calls_of(scan_source(src, "svc/late.py")) == [("yaml.load", 2, 17, "data", "import")]
