@@ -31,13 +31,14 @@ class XmlError(Exception):
 
 @dataclass(slots=True, eq=False)
 class Element:
-    """An XML element: local tag name, stripped text, the line of its start tag, its children."""
+    """An XML element: local tag name, stripped text, the lines of its start and end tags, its children."""
 
     tag: str
     line: int
     text: str = ""
     children: list[Element] = field(default_factory=list)
     namespace: str | None = None  # the default namespace declared on this element, if any
+    end_line: int = 0  # the line of its end tag (of the start tag for an empty element <x/>)
 
     def child(self, tag: str) -> Element | None:
         """The first child with this tag."""
@@ -91,6 +92,7 @@ class _Builder(ContentHandler):
     def endElement(self, name: str) -> None:
         el = self.stack.pop()
         el.text = "".join(self.texts.pop()).strip()
+        el.end_line = self.line()
 
     def characters(self, content: str) -> None:
         if self.texts:
