@@ -69,6 +69,7 @@ from typing import Any, TypedDict
 import networkx as nx
 
 from planner import purl as purls
+from planner.buildtools import relock_command
 from planner.errors import UsageError
 from planner.policy import Policy
 
@@ -152,6 +153,9 @@ class Step:
     start: float
     finish: float
     wave: int
+    #: the change step's edit per member: project, strategy, mechanism, location, from, to, property,
+    #: tool, and for propagate the packages of the providers it bumps (what ``depwave fix`` patches)
+    edits: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,16 +391,7 @@ def _verify(tool: str | None, pkg: _Pkg) -> str | None:
 
 
 def _relock_command(tool: str | None, pkg: _Pkg, v: str) -> str:
-    return {
-        "npm": f"npm update {pkg.display}",
-        "yarn": f"yarn up -R {pkg.display}",
-        "pnpm": f"pnpm update {pkg.display}",
-        "pip": f"pip-compile --upgrade-package {pkg.display}=={v}",
-        "poetry": f"poetry update {pkg.display}",
-        "cargo": f"cargo update -p {pkg.display} --precise {v}",
-        "go": f"go get {pkg.display}@{_go_version(v)} && go mod tidy",
-        "gradle": f"./gradlew dependencies --update-locks {pkg.display}",
-    }.get(tool or "", f"regenerate the lockfile so that it resolves {pkg.display} {v}")
+    return relock_command(tool, pkg.display, v)
 
 
 _MAJOR = re.compile(r"^\D*(\d+)")
@@ -463,6 +458,7 @@ class _Step:
     owners: tuple[str, ...] = ()
     verify: str | None = None
     reason: str | None = None
+    edits: tuple[Mapping[str, Any], ...] = ()
 
 
 def _ticks(hours: float) -> int:
@@ -768,11 +764,13 @@ class _Planner:
             "owners": u.owners,
         }
         ci = policy.ci_kinds
-        changes, mechanisms = [], []
+        changes, mechanisms, edits = [], [], []
         for m in u.members:
-            mech, change = self._change(u, m, self.member_strategy(u, m, strategy), replaces_override)
+            member_strategy = self.member_strategy(u, m, strategy)
+            mech, change = self._change(u, m, member_strategy, replaces_override)
             mechanisms.append(mech)
             changes.append(change if len(u.members) == 1 else f"{m.name}: {change}")
+            edits.append(self._edit(u, m, member_strategy, mech))
         verify = sorted({v for m in u.members if (v := _verify(self.tools[m.key], self.pkg))})
         strategy_out = strategy
         steps = [
@@ -786,6 +784,7 @@ class _Planner:
                 mechanism=", ".join(dict.fromkeys(mechanisms)),
                 change="; ".join(changes),
                 location=", ".join(m.location for m in u.members if m.location) or None,
+                edits=tuple(edits),
                 **common,
             )
         ]
@@ -847,6 +846,23 @@ class _Planner:
                     if policy.staging_before_prod:
                         prev = sid
         return steps
+
+    def _edit(self, u: _Unit, m: _Project, strategy: str, mechanism: str) -> dict[str, Any]:
+        """One member's edit, as ``depwave fix`` needs it (the plan JSON's ``steps[].edits``)."""
+        providers = []
+        if strategy == "propagate":
+            providers = sorted({x.publishes for p in u.providers for x in self.units[p].members if x.publishes})
+        return {
+            "project": m.key,
+            "strategy": strategy,
+            "mechanism": mechanism,
+            "location": m.location,
+            "from": m.vulnerable,
+            "to": self.target.fixed_for(m.key),
+            "property": m.prop,
+            "tool": self.tools[m.key],
+            "providers": providers,
+        }
 
     def _change(self, u: _Unit, m: _Project, strategy: str, replaces_override: bool) -> tuple[str, str]:
         v = self.target.fixed_for(m.key)
@@ -1370,6 +1386,7 @@ def build_plan(
                     start=_hours(start[s.id]),
                     finish=_hours(finish[s.id]),
                     wave=waves[s.id],
+                    edits=s.edits,
                 )
                 for s in all_steps
             ),

@@ -63,6 +63,7 @@ def step_dict(plan: Plan, s: Step) -> dict[str, Any]:
         "start": _num(s.start),
         "finish": _num(s.finish),
         "depends_on": list(s.depends_on),
+        "edits": [dict(e) for e in s.edits],
     }
     if plan.policy.start is not None:
         d["start_at"] = _at(plan, s.start)

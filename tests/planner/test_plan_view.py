@@ -80,6 +80,19 @@ def test_json_schema(plan):
         "start": 0,
         "finish": 0.5,
         "depends_on": [],
+        "edits": [
+            {
+                "project": "lib0",
+                "strategy": "direct",
+                "mechanism": "property",
+                "location": "pom.xml:14",
+                "from": "2.14.1",
+                "to": "2.17.1",
+                "property": "log4j2.version",
+                "tool": "maven",
+                "providers": [],
+            }
+        ],
     }
     assert doc["waves"][0]["wave"] == 1
     assert sum(len(w["steps"]) for w in doc["waves"]) == len(doc["steps"])
