@@ -97,3 +97,25 @@ def scan_fixture(relative: str):
 def calls_of(scan) -> list[tuple[str, int, int, str, str]]:
     """``(symbol, line, column, arguments, via)`` of each call site of a scan, in file order."""
     return [(c.symbol, c.line, c.column, c.arguments, c.via) for c in scan.calls]
+
+
+def check_patch(root: Path, path: str, before: str | None, diff: str, after: str) -> None:
+    """``diff`` applies to a repository holding ``before`` at ``path`` (None: the file does not exist)
+    with ``git apply --check`` and ``patch -p1 --dry-run``, and ``git apply`` turns it into ``after``
+    byte for byte."""
+    import subprocess
+
+    repo = root / "repo"
+    if repo.exists():
+        shutil.rmtree(repo)
+    (repo / path).parent.mkdir(parents=True, exist_ok=True)
+    if before is not None:
+        (repo / path).write_bytes(before.encode("utf-8"))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    patch = root / "change.patch"
+    patch.write_bytes(diff.encode("utf-8"))
+    for cmd in (["git", "apply", "--check", str(patch)], ["patch", "-p1", "--dry-run", "-s", "-i", str(patch)]):
+        done = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(cmd[:2])} refused the patch: {done.stdout}{done.stderr}"
+    subprocess.run(["git", "apply", str(patch)], cwd=repo, check=True)
+    assert (repo / path).read_bytes() == after.encode("utf-8")
