@@ -70,3 +70,14 @@ def refresh_command(lockfile: str, name: str, version: str) -> str | None:
     """The command that brings ``lockfile`` (a file name) in line after its manifest moved ``name``."""
     lock = LOCKFILES.get(lockfile)
     return lock.refresh.format(name=name, version=version) if lock else None
+
+
+def compiled_from(path: str) -> str | None:
+    """The file pip-compile (or ``uv pip compile``) writes from a ``.in`` requirements file, if any:
+    ``requirements.in`` -> ``requirements.txt``."""
+    return path[: -len(".in")] + ".txt" if path.endswith(".in") else None
+
+
+def compile_command(path: str) -> str:
+    """The command that regenerates the compiled requirements of ``path`` (a ``.in`` file)."""
+    return f"pip-compile {path.rsplit('/', 1)[-1]}"

@@ -551,6 +551,103 @@ def _resolver(app: App, offline: bool, osv_url: str | None, cache_dir: Path | No
     return resolve
 
 
+# ------------------------------------------------------------------------------------------ fix
+
+
+def _release(value: str) -> tuple[str, str]:
+    purl, sep, version = value.rpartition("=")
+    if not sep or not purl or not version:
+        raise UsageError(f"--release {value!r}: expected PURL=VERSION")
+    from planner import purl as purls
+
+    return purls.parse_user(purl).package, version
+
+
+def _read_plan(path: Path) -> dict[str, Any]:
+    from planner.waves import SCHEMA
+
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a plan: {exc}") from None
+    if not isinstance(plan, dict) or plan.get("schema") != SCHEMA:
+        raise UsageError(f"{path}: not a plan (expected schema {SCHEMA}, from depwave plan --format json)")
+    return plan
+
+
+@cli.command()
+@plan_request_options
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Patch this plan (depwave plan --format json) instead of planning now.",
+)
+@click.option("--release", "releases", multiple=True, help="PURL=VERSION an internal library was released as.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the patches here: <repo>/<wave>-<kind>-<name>.patch, and fix.json.",
+)
+@click.option(
+    "--apply",
+    "apply_root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Apply them to the checkouts under ROOT (ROOT/<repo>/...).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@osv_options
+@pass_app
+def fix(
+    app: App,
+    advisories: tuple[str, ...],
+    package: str | None,
+    fixed: str | None,
+    same_branch: bool,
+    environment: str | None,
+    repos: tuple[str, ...],
+    owners: tuple[str, ...],
+    policy_path: Path | None,
+    plan_file: Path | None,
+    releases: tuple[str, ...],
+    out_dir: Path | None,
+    apply_root: Path | None,
+    fmt: str,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """One ready-to-apply patch per edit step of a plan (exit 3 when some step could not be patched)."""
+    from planner.fix import run as fix_run
+    from planner.render import fix_view, plan_view
+
+    if plan_file is not None:
+        if advisories or package:
+            raise UsageError("give either --plan FILE or --advisory/--package, not both")
+        plan = _read_plan(plan_file)
+    else:
+        from planner.planning import PlanRequest, make_plan
+
+        request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
+        result = make_plan(app.store(), request, _policy(policy_path), _resolver(app, offline, osv_url, cache_dir))
+        plan = plan_view.as_dict(result.plan)
+    store = app.store()
+    ctx = fix_run.context(store, plan)
+    checkouts = fix_run.Checkouts(ctx.files, apply_root)
+    outcome = fix_run.make_fix(plan, ctx, checkouts, dict(_release(r) for r in releases))
+    if apply_root is not None:
+        fix_run.apply_patches(outcome, checkouts)
+    if out_dir is not None:
+        fix_run.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
+    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None)
+    if outcome.errors:
+        sys.exit(EXIT_COMPLETED_WITH_ERRORS)
+
+
 # ------------------------------------------------------------------------------------- campaign
 
 

@@ -1,0 +1,79 @@
+"""Which POM of the parent chain sets a version, across repositories.
+
+A plan's location is ``path:line`` inside *some* repository: for a version a parent POM of another
+repository sets, the path names that parent's file, which the consumer's repository does not hold.
+The chain is found the way the Maven loader finds it (its own :class:`~loaders._maven_effective.Resolver`,
+over the ingested POMs), so the answer is the loader's: ``(repo, path, property)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from loaders._maven_effective import Resolver, management_key
+from loaders.base import SourceContext
+from planner.model import Source
+
+Reader = Callable[[str, str], str | None]
+
+
+class _IngestedPoms(SourceContext):
+    """The ingested POMs, read through ``reader`` (which checks each file against its ingested hash)."""
+
+    def __init__(self, poms: Sequence[tuple[str, str]], reader: Reader) -> None:
+        self._poms = list(poms)
+        self._reader = reader
+
+    def read(self, repo: str, path: str) -> str | None:
+        """The POM's text, or None when it cannot be read as ingested."""
+        return self._reader(repo, path)
+
+    def sources(self) -> Sequence[Source]:
+        """Every ingested POM."""
+        return [Source(repo, path, f"{repo}/{path}") for repo, path in self._poms]
+
+
+def property_source(
+    repo: str, manifest: str, path: str, line: int, poms: Sequence[tuple[str, str]], reader: Reader
+) -> tuple[str, str, str] | None:
+    """``(repo, path, property name)`` of the POM in ``manifest``'s parent chain that defines a
+    property at ``path:line``, or None."""
+    resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
+    raw = resolver.read(repo, manifest)
+    if raw is None:
+        return None
+    for ref in resolver.effective((repo, manifest), raw).chain:
+        if ref[1] != path:
+            continue
+        parent = resolver.read(*ref)
+        for name, _value, at in parent.properties if parent is not None else ():
+            if at == line:
+                return ref[0], ref[1], name
+    return None
+
+
+def same_reactor(
+    repo: str, manifest: str, group: str, artifact: str, poms: Sequence[tuple[str, str]], reader: Reader
+) -> bool:
+    """Whether the POM in ``manifest`` depends on ``group:artifact`` at its own version, and a POM of
+    the same repository builds that artifact: a module of the same reactor, built from source with
+    it, so moving it needs no edit."""
+    resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
+    raw = resolver.read(repo, manifest)
+    if raw is None:
+        return False
+    eff = resolver.effective((repo, manifest), raw)
+    own = eff.version.value
+    for dep in raw.dependencies:
+        interp = eff.interpolate
+        if (interp(dep.group).value, interp(dep.artifact).value) != (group, artifact):
+            continue
+        if dep.version:
+            version = interp(dep.version).value
+        else:
+            key = management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value)
+            managed = eff.management.get(key)
+            version = managed.version.value if managed is not None else None
+        found = resolver.find(group, artifact, version, repo) if version else None
+        return version == own and found is not None and found[0][0] == repo
+    return False
