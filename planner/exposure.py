@@ -437,11 +437,12 @@ def _inherit(graph: nx.DiGraph, own: dict[str, tuple[str, str]], by_key: dict[st
     condensed = nx.condensation(graph)
     for comp in reversed(list(nx.topological_sort(condensed))):
         members = condensed.nodes[comp]["members"]
-        for key in sorted(members):
-            if key in own:
-                continue
+        inherit = sorted(k for k in members if k not in own)
+        for key in inherit:
             best: tuple[str, str] | None = None
             for provider in sorted(graph.successors(key)):
+                if provider in members and provider not in own:
+                    continue  # the same cycle: it gets the verdict the cycle inherits (below)
                 verdict, _ = own.get(provider) or out.get(provider) or ("unknown", "")
                 scope = graph.edges[key, provider].get("scope")
                 if verdict == "exposed" and scope in NON_RUNTIME_SCOPES:
@@ -452,6 +453,10 @@ def _inherit(graph: nx.DiGraph, own: dict[str, tuple[str, str]], by_key: dict[st
                     best = candidate
             if best is not None:
                 out[key] = best
+        cycle = [out[k] for k in inherit if k in out]
+        if len(members) > 1 and cycle:  # members of a cycle share what any of them inherits
+            worst = min(cycle, key=lambda v: _RANK[v[0]])
+            out.update(dict.fromkeys(inherit, worst))
     return out
 
 

@@ -114,6 +114,36 @@ def test_declared_range_allows_unknown_and_inherited(store) -> None:
     assert verdicts == {"lib": "exposed", "web": "exposed", "qa": "exposed-test-only", "app": "declared-range-allows"}
 
 
+def test_a_cycle_of_libraries_without_evidence_of_their_own_shares_what_it_inherits(store) -> None:
+    """examples/ after the fix, read from the POMs only (no SBOMs): commons-util <-> auth-client is a
+    cycle, and commons-util depends on logging-core, which resolves the fixed version. Both members
+    are not exposed (not "unknown" because each waits for the other's verdict)."""
+    from planner.model import Publishes
+
+    core = Project("l/core#pkg:maven/acme/core", "acme:core", "maven", "l", "core", "core/pom.xml")
+    util = Project("c/.#pkg:maven/acme/util", "acme:util", "maven", "c", ".", "pom.xml")
+    auth = Project("a/.#pkg:maven/acme/auth", "acme:auth", "maven", "a", ".", "pom.xml")
+    load(
+        store,
+        core,
+        Publishes(core.key, "pkg:maven/acme/core"),
+        Declared(core.key, LOG4J, "2.15.0"),
+        util,
+        Publishes(util.key, "pkg:maven/acme/util"),
+        Declared(util.key, "pkg:maven/acme/core", "1.4.1"),
+        Declared(util.key, "pkg:maven/acme/auth", "1.2.1"),
+        auth,
+        Publishes(auth.key, "pkg:maven/acme/auth"),
+        Declared(auth.key, "pkg:maven/acme/util", "2.1.1"),
+    )
+    affected = exposure.affected_from_spec(f"{LOG4J}@<2.15.0")
+    verdicts = {p.name: p.verdict for p in exposure.assess(store, affected).projects}
+    assert verdicts == {"acme:core": "not-exposed", "acme:util": "not-exposed", "acme:auth": "not-exposed"}
+    load(store, core, Publishes(core.key, "pkg:maven/acme/core"), Declared(core.key, LOG4J, "2.14.1"), path="c.json")
+    verdicts = {p.name: p.verdict for p in exposure.assess(store, affected).projects}
+    assert verdicts == {"acme:core": "exposed", "acme:util": "exposed", "acme:auth": "exposed"}
+
+
 def test_range_that_excludes_every_affected_version_is_not_exposed(store) -> None:
     app = Project("r/app#pkg:npm/app", "app", "npm", "r", "app", "app/package.json")
     load(store, app, Declared(app.key, "pkg:npm/lodash", "^4.17.21"))
