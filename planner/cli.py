@@ -622,6 +622,8 @@ def fix(
     cache_dir: Path | None,
 ) -> None:
     """One ready-to-apply patch per edit step of a plan (exit 3 when some step could not be patched)."""
+    from planner.fix import checkouts as fix_checkouts
+    from planner.fix import result as fix_result
     from planner.fix import run as fix_run
     from planner.render import fix_view, plan_view
 
@@ -636,13 +638,13 @@ def fix(
         result = make_plan(app.store(), request, _policy(policy_path), _resolver(app, offline, osv_url, cache_dir))
         plan = plan_view.as_dict(result.plan)
     store = app.store()
-    ctx = fix_run.context(store, plan)
-    checkouts = fix_run.Checkouts(ctx.files, apply_root)
+    ctx = fix_checkouts.context(store, plan)
+    checkouts = fix_checkouts.Checkouts(ctx.files, apply_root)
     outcome = fix_run.make_fix(plan, ctx, checkouts, dict(_release(r) for r in releases))
     if apply_root is not None:
-        fix_run.apply_patches(outcome, checkouts)
+        fix_result.apply_patches(outcome, checkouts)
     if out_dir is not None:
-        fix_run.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
+        fix_result.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
     fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None)
     if outcome.errors:
         sys.exit(EXIT_COMPLETED_WITH_ERRORS)

@@ -1,8 +1,8 @@
-"""``depwave fix``: read the ingested files, make every step's patches, write them or apply them.
+"""``depwave fix``: every step's changes, made against the ingested files.
 
-Read from the store (:func:`context`), then decide (:func:`make_fix`: pure but for reading the
-checked-out files, each checked against the ``sha256`` it had when ingested), then write
-(:func:`write_patches`, :func:`apply_patches`: temp file + rename, nothing half-written).
+Read from the store (:func:`planner.fix.checkouts.context`), then decide (:func:`make_fix`: pure but
+for reading the checked-out files, each checked against the ``sha256`` it had when ingested), then
+write (:mod:`planner.fix.result`: temp file + rename, nothing half-written).
 
 A step is all or nothing: if one of its changes cannot be made, none of them is kept and the step
 is reported as an error. Steps are taken in wave order; when a later step changes a file an earlier
@@ -11,226 +11,22 @@ step changed, its patch is made against the earlier step's result and says so (`
 
 from __future__ import annotations
 
-import hashlib
-import os
 import posixpath
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from loaders._maven_effective import is_pom_path
 from planner import purl as purls
 from planner.buildtools import relock_command
 from planner.fix import editors, parents
-from planner.fix.diff import unified
+from planner.fix.checkouts import Checkouts, Context
 from planner.fix.model import BUMP, OVERRIDE_PROPERTY, Change, Edit, FixError, NeedsCommand
+from planner.fix.result import ChangeRecord, FixResult, Patch
 from planner.fix.steps import Command, FileChange, Pending, StepWork, followups, work
-from planner.store.base import Store
 
-SCHEMA = "depwave.fix/1"
-MAX_BYTES = 64 * 1024 * 1024
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
-    """An ingested file: where it was read from and its content hash then."""
-
-    repo: str
-    path: str
-    root: str
-    sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What ``fix`` needs from the store: the plan's projects and the ingested files."""
-
-    projects: Mapping[str, Mapping[str, Any]]
-    files: Mapping[tuple[str, str], SourceInfo]
-    poms: tuple[tuple[str, str], ...]
-
-
-def context(store: Store, plan: Mapping[str, Any]) -> Context:
-    """The projects of the plan's steps and every ingested file of their repositories (and every POM,
-    for parents in other repositories)."""
-    keys = sorted({str(m) for s in plan.get("steps") or [] for m in s.get("members") or []})
-    projects = {row["key"]: row for row in store.query("get_projects", {"keys": keys})} if keys else {}
-    repos = sorted({str(p["repo"]) for p in projects.values()})
-    rows = store.query("list_source_files", {"repos": repos, "loaders": []}) if repos else []
-    rows += store.query("list_source_files", {"repos": [], "loaders": ["maven-pom"]})
-    files = {(r["repo"], r["path"]): SourceInfo(r["repo"], r["path"], r["root"] or "", r["sha256"] or "") for r in rows}
-    poms = tuple(sorted((r["repo"], r["path"]) for r in rows if is_pom_path(r["path"])))
-    return Context(projects, files, poms)
-
-
-class Checkouts:
-    """Reads ingested files from their checkouts (``ROOT/<repo>/`` when given, else where they were
-    ingested), refusing any whose sha256 differs from the ingested one."""
-
-    def __init__(self, files: Mapping[tuple[str, str], SourceInfo], root: Path | None = None) -> None:
-        self.files = files
-        self.root = root
-        self._texts: dict[tuple[str, str], str] = {}
-
-    def location(self, repo: str, path: str) -> Path:
-        """Where the file is (or would be) on this machine."""
-        info = self.files.get((repo, path))
-        base = self.root / repo if self.root is not None else Path(info.root if info else "")
-        return base / path
-
-    def read(self, repo: str, path: str) -> str:
-        """The file's text as ingested; a :class:`FixError` when it is not."""
-        key = (repo, path)
-        if key in self._texts:
-            return self._texts[key]
-        where = f"{repo}/{path}"
-        info = self.files.get(key)
-        if info is None:
-            raise FixError(where, None, "this file was never ingested: depwave only edits files it has read")
-        file = self.location(repo, path)
-        if not file.is_file():
-            raise FixError(where, None, f"missing checkout: {file} does not exist")
-        if file.stat().st_size > MAX_BYTES:
-            raise FixError(where, None, f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-        data = file.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != info.sha256:
-            raise FixError(
-                where,
-                None,
-                f"{file} changed since it was ingested (sha256 {digest[:12]}…, ingested {info.sha256[:12]}…): "
-                "re-ingest and plan again, or check out the ingested revision",
-            )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FixError(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        self._texts[key] = text
-        return text
-
-    def try_read(self, repo: str, path: str) -> str | None:
-        """Like :meth:`read`, None instead of an error (for following parents)."""
-        try:
-            return self.read(repo, path)
-        except FixError:
-            return None
-
-
-@dataclass(slots=True)
-class ChangeRecord:
-    """One change made (or found made) in one file, for the JSON and the text output."""
-
-    step: str
-    wave: int
-    repo: str
-    project: str
-    file: str
-    line: int
-    mechanism: str
-    package: str
-    before: str | None  # the version the plan says is there
-    after: str
-    written_before: str | None  # the text replaced (a version, a range, a requirement)
-    written_after: str
-    status: str  # changed | covered (an earlier change already wrote it) | unchanged (already there)
-    notes: tuple[str, ...] = ()
-    patch: str | None = None  # file name of the patch it is in, relative to --out
-
-
-@dataclass(slots=True)
-class Patch:
-    """The diff of one step in one repository."""
-
-    step: str
-    wave: int
-    kind: str
-    name: str
-    repo: str
-    files: dict[str, tuple[str, str]]  # path -> (text before this step, text after)
-    after: tuple[str, ...] = ()  # earlier steps whose patches must be applied first
-    file_name: str = ""
-    written: str | None = None
-    applied: bool = False
-
-    @property
-    def diff(self) -> str:
-        """The unified diff of every file, in path order."""
-        return "".join(unified(p, old, new) for p, (old, new) in sorted(self.files.items()))
-
-
-@dataclass(slots=True)
-class FixResult:
-    """Every patch, command, pending step and error of one ``fix`` run."""
-
-    target: Mapping[str, Any]
-    records: list[ChangeRecord] = field(default_factory=list)
-    patches: list[Patch] = field(default_factory=list)
-    commands: list[Command] = field(default_factory=list)
-    pending: list[Pending] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    waves: dict[str, int] = field(default_factory=dict)  # step id -> wave
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form (schema ``depwave.fix/1``)."""
-        return {
-            "schema": SCHEMA,
-            "status": "completed-with-errors" if self.errors else "ok",
-            "target": dict(self.target),
-            "patches": [_record_dict(r) for r in self.records],
-            "files": [
-                {
-                    "step": p.step,
-                    "repo": p.repo,
-                    "patch": p.file_name,
-                    "written": p.written,
-                    "applied": p.applied,
-                    "after": list(p.after),
-                    "diff": p.diff,
-                }
-                for p in self.patches
-            ],
-            "commands": [
-                {
-                    "step": c.step,
-                    "repo": c.repo,
-                    "directory": c.directory,
-                    "command": c.command,
-                    "rewrites": list(c.rewrites),
-                    "why": c.why,
-                }
-                for c in self.commands
-            ],
-            "pending": [{"step": p.step, "repo": p.repo, "reason": p.reason} for p in self.pending],
-            "errors": list(self.errors),
-        }
-
-
-def _record_dict(r: ChangeRecord) -> dict[str, Any]:
-    return {
-        "step": r.step,
-        "wave": r.wave,
-        "repo": r.repo,
-        "project": r.project,
-        "file": r.file,
-        "line": r.line,
-        "mechanism": r.mechanism,
-        "package": r.package,
-        "before": r.before,
-        "after": r.after,
-        "written_before": r.written_before,
-        "written_after": r.written_after,
-        "status": r.status,
-        "notes": list(r.notes),
-        "patch": r.patch,
-    }
-
-
-# ------------------------------------------------------------------------------------------ making
 
 
 def make_fix(
@@ -272,68 +68,77 @@ class _State:
         return self.texts[key] if key in self.texts else self.checkouts.read(repo, path)
 
 
+@dataclass(slots=True)
+class _Draft:
+    """One step's changes before they are kept: the texts staged per file, records, commands, errors."""
+
+    staged: dict[tuple[str, str], str] = field(default_factory=dict)
+    moved: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # file -> (package, version)
+    records: list[ChangeRecord] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    absent: dict[str, list[str]] = field(default_factory=dict)  # member -> optional packages it does not declare
+
+
 def _make_step(w: StepWork, state: _State, result: FixResult) -> None:
-    step = w.step
-    staged: dict[tuple[str, str], str] = {}
-    moved: dict[tuple[str, str], tuple[str, str]] = {}  # file -> (package, version) it now sets
-    records: list[ChangeRecord] = []
-    commands: list[Command] = []
-    errors: list[str] = []
-    absent: dict[str, list[str]] = {}  # member -> optional packages it does not declare
+    draft = _Draft()
     for fc in w.changes:
-        try:
-            fc, edit, note = _edit(fc, state, staged)
-        except NeedsCommand as exc:
-            name = _display(fc.change.package)
-            command = relock_command(fc.tool, name, fc.change.target)
-            commands.append(
-                Command(
-                    w.id, fc.repo, posixpath.dirname(fc.change.path) or ".", command, (fc.change.path,), str(exc.reason)
-                )
-            )
-            continue
-        except FixError as exc:
-            if fc.optional:
-                absent.setdefault(fc.project, []).append(_display(fc.change.package))
-                continue
-            errors.append(f"{fc.repo}/{exc}" if not str(exc).startswith(f"{fc.repo}/") else str(exc))
-            continue
-        key = (fc.repo, fc.change.path)
-        by = w.id if key in staged else (state.changed_by.get(key) or [None])[-1]
-        status = "changed" if edit.changed else ("covered" if by else "unchanged")
-        if edit.changed:
-            staged[key] = edit.text
-            moved[key] = (fc.change.package, fc.change.target)
-        notes = tuple(n for n in (fc.note, note) if n) + edit.notes
-        if status == "covered":
-            notes = (f"already written by {by}", *notes)
-        records.append(_record(step, fc, edit, status, notes))
-    for project, names in absent.items():
-        if not any(r.project == project for r in records):
+        _make_change(w, fc, state, draft)
+    for project, names in draft.absent.items():
+        if not any(r.project == project for r in draft.records):
             fc = next(c for c in w.changes if c.project == project)
-            errors.append(
+            draft.errors.append(
                 f"{fc.repo}/{fc.change.path}:0: {project} declares none of {', '.join(names)} with a version "
                 "of its own: edit it by hand"
             )
-    if errors:
-        result.errors.extend(errors)
+    if draft.errors:
+        result.errors.extend(draft.errors)
         return
+    _keep(w, state, draft, result)
+
+
+def _make_change(w: StepWork, fc: FileChange, state: _State, draft: _Draft) -> None:
+    try:
+        fc, edit, note = _edit(fc, state, draft.staged)
+    except NeedsCommand as exc:
+        command = relock_command(fc.tool, _display(fc.change.package), fc.change.target)
+        directory = posixpath.dirname(fc.change.path) or "."
+        draft.commands.append(Command(w.id, fc.repo, directory, command, (fc.change.path,), str(exc.reason)))
+        return
+    except FixError as exc:
+        if fc.optional:
+            draft.absent.setdefault(fc.project, []).append(_display(fc.change.package))
+            return
+        draft.errors.append(f"{fc.repo}/{exc}" if not str(exc).startswith(f"{fc.repo}/") else str(exc))
+        return
+    key = (fc.repo, fc.change.path)
+    by = w.id if key in draft.staged else (state.changed_by.get(key) or [None])[-1]
+    status = "changed" if edit.changed else ("covered" if by else "unchanged")
+    if edit.changed:
+        draft.staged[key] = edit.text
+        draft.moved[key] = (fc.change.package, fc.change.target)
+    notes = tuple(n for n in (fc.note, note) if n) + edit.notes
+    if status == "covered":
+        notes = (f"already written by {by}", *notes)
+    draft.records.append(_record(w.step, fc, edit, status, notes))
+
+
+def _keep(w: StepWork, state: _State, draft: _Draft, result: FixResult) -> None:
+    """The step's patches per repository (after the earlier steps' changes to the same files)."""
     by_repo: dict[str, Patch] = {}
-    for (repo, path), new in staged.items():
-        old = state.text(repo, path)
-        patch = by_repo.setdefault(
-            repo, Patch(w.id, int(step.get("wave") or 0), str(step.get("kind")), str(step.get("name") or ""), repo, {})
-        )
-        patch.files[path] = (old, new)
+    wave, kind, name = int(w.step.get("wave") or 0), str(w.step.get("kind")), str(w.step.get("name") or "")
+    for (repo, path), new in draft.staged.items():
+        patch = by_repo.setdefault(repo, Patch(w.id, wave, kind, name, repo, {}))
+        patch.files[path] = (state.text(repo, path), new)
         earlier = state.changed_by.setdefault((repo, path), [])
         patch.after = tuple(dict.fromkeys([*patch.after, *earlier]))
         earlier.append(w.id)
         state.texts[(repo, path)] = new
-        for c in followups(repo, path, *moved[(repo, path)], set(state.ctx.files)):
-            commands.append(Command(w.id, c.repo, c.directory, c.command, c.rewrites, c.why))
-    result.records.extend(records)
+        for c in followups(repo, path, *draft.moved[(repo, path)], set(state.ctx.files)):
+            draft.commands.append(Command(w.id, c.repo, c.directory, c.command, c.rewrites, c.why))
+    result.records.extend(draft.records)
     result.patches.extend(by_repo[r] for r in sorted(by_repo))
-    result.commands.extend(dict.fromkeys(commands))
+    result.commands.extend(dict.fromkeys(draft.commands))
 
 
 def _edit(fc: FileChange, state: _State, staged: dict[tuple[str, str], str]) -> tuple[FileChange, Edit, str | None]:
@@ -433,40 +238,3 @@ def _name_patches(patches: list[Patch]) -> None:
             name, n = f"{base}-{n}.patch", n + 1
         taken.add(name)
         p.file_name = name
-
-
-# ----------------------------------------------------------------------------------------- writing
-
-
-def write_patches(result: FixResult, out: Path, document: Callable[[], str]) -> None:
-    """One patch file per step and repository under ``out`` (``<repo>/<wave>-<kind>-<name>.patch``)
-    and ``fix.json`` (``document()``, rendered once the patches are written); each written to a temp
-    file and renamed."""
-    for p in result.patches:
-        target = out / p.file_name
-        _atomic_write(target, p.diff.encode("utf-8"))
-        p.written = str(target)
-    _atomic_write(out / "fix.json", document().encode("utf-8"))
-
-
-def apply_patches(result: FixResult, checkouts: Checkouts) -> None:
-    """Write each changed file into its checkout, step by step; a step's files are all checked
-    (against their ingested hashes, when first read) before any is written."""
-    for p in result.patches:
-        for path, (_old, new) in sorted(p.files.items()):
-            _atomic_write(checkouts.location(p.repo, path), new.encode("utf-8"))
-        p.applied = True
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import click
 
-from planner.fix.run import FixResult
+from planner.fix.result import FixResult
 
 
 def to_json(result: FixResult) -> str:

@@ -1,0 +1,161 @@
+"""What ``depwave fix`` made: change records, patches per step and repository, commands, pending
+steps and errors (JSON schema ``depwave.fix/1``); writing the patches and applying them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.fix.checkouts import Checkouts
+from planner.fix.diff import unified
+from planner.fix.steps import Command, Pending
+
+SCHEMA = "depwave.fix/1"
+
+
+@dataclass(slots=True)
+class ChangeRecord:
+    """One change made (or found made) in one file, for the JSON and the text output."""
+
+    step: str
+    wave: int
+    repo: str
+    project: str
+    file: str
+    line: int
+    mechanism: str
+    package: str
+    before: str | None  # the version the plan says is there
+    after: str
+    written_before: str | None  # the text replaced (a version, a range, a requirement)
+    written_after: str
+    status: str  # changed | covered (an earlier change already wrote it) | unchanged (already there)
+    notes: tuple[str, ...] = ()
+    patch: str | None = None  # file name of the patch it is in, relative to --out
+
+
+@dataclass(slots=True)
+class Patch:
+    """The diff of one step in one repository."""
+
+    step: str
+    wave: int
+    kind: str
+    name: str
+    repo: str
+    files: dict[str, tuple[str, str]]  # path -> (text before this step, text after)
+    after: tuple[str, ...] = ()  # earlier steps whose patches must be applied first
+    file_name: str = ""
+    written: str | None = None
+    applied: bool = False
+
+    @property
+    def diff(self) -> str:
+        """The unified diff of every file, in path order."""
+        return "".join(unified(p, old, new) for p, (old, new) in sorted(self.files.items()))
+
+
+@dataclass(slots=True)
+class FixResult:
+    """Every patch, command, pending step and error of one ``fix`` run."""
+
+    target: Mapping[str, Any]
+    records: list[ChangeRecord] = field(default_factory=list)
+    patches: list[Patch] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    waves: dict[str, int] = field(default_factory=dict)  # step id -> wave
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form (schema ``depwave.fix/1``)."""
+        return {
+            "schema": SCHEMA,
+            "status": "completed-with-errors" if self.errors else "ok",
+            "target": dict(self.target),
+            "patches": [_record_dict(r) for r in self.records],
+            "files": [
+                {
+                    "step": p.step,
+                    "repo": p.repo,
+                    "patch": p.file_name,
+                    "written": p.written,
+                    "applied": p.applied,
+                    "after": list(p.after),
+                    "diff": p.diff,
+                }
+                for p in self.patches
+            ],
+            "commands": [
+                {
+                    "step": c.step,
+                    "repo": c.repo,
+                    "directory": c.directory,
+                    "command": c.command,
+                    "rewrites": list(c.rewrites),
+                    "why": c.why,
+                }
+                for c in self.commands
+            ],
+            "pending": [{"step": p.step, "repo": p.repo, "reason": p.reason} for p in self.pending],
+            "errors": list(self.errors),
+        }
+
+
+def _record_dict(r: ChangeRecord) -> dict[str, Any]:
+    return {
+        "step": r.step,
+        "wave": r.wave,
+        "repo": r.repo,
+        "project": r.project,
+        "file": r.file,
+        "line": r.line,
+        "mechanism": r.mechanism,
+        "package": r.package,
+        "before": r.before,
+        "after": r.after,
+        "written_before": r.written_before,
+        "written_after": r.written_after,
+        "status": r.status,
+        "notes": list(r.notes),
+        "patch": r.patch,
+    }
+
+
+def write_patches(result: FixResult, out: Path, document: Callable[[], str]) -> None:
+    """One patch file per step and repository under ``out`` (``<repo>/<wave>-<kind>-<name>.patch``)
+    and ``fix.json`` (``document()``, rendered once the patches are written); each written to a temp
+    file and renamed."""
+    for p in result.patches:
+        target = out / p.file_name
+        _atomic_write(target, p.diff.encode("utf-8"))
+        p.written = str(target)
+    _atomic_write(out / "fix.json", document().encode("utf-8"))
+
+
+def apply_patches(result: FixResult, checkouts: Checkouts) -> None:
+    """Write each changed file into its checkout, step by step; a step's files are all checked
+    (against their ingested hashes, when first read) before any is written."""
+    for p in result.patches:
+        for path, (_old, new) in sorted(p.files.items()):
+            _atomic_write(checkouts.location(p.repo, path), new.encode("utf-8"))
+        p.applied = True
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
