@@ -3,7 +3,7 @@
 A plan's location is ``path:line`` inside *some* repository: for a version a parent POM of another
 repository sets, the path names that parent's file, which the consumer's repository does not hold.
 The chain is found the way the Maven loader finds it (its own :class:`~loaders._maven_effective.Resolver`,
-over the ingested POMs), so the answer is the loader's: ``(repo, path, property)``.
+over the ingested POMs), so the answer is the loader's.
 """
 
 from __future__ import annotations
@@ -33,47 +33,48 @@ class _IngestedPoms(SourceContext):
         return [Source(repo, path, f"{repo}/{path}") for repo, path in self._poms]
 
 
-def property_source(
-    repo: str, manifest: str, path: str, line: int, poms: Sequence[tuple[str, str]], reader: Reader
-) -> tuple[str, str, str] | None:
-    """``(repo, path, property name)`` of the POM in ``manifest``'s parent chain that defines a
-    property at ``path:line``, or None."""
-    resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
-    raw = resolver.read(repo, manifest)
-    if raw is None:
+class ParentChains:
+    """Effective POMs of the ingested files, built once per ``fix`` run (the coordinates index and the
+    effective models are shared by every question)."""
+
+    def __init__(self, poms: Sequence[tuple[str, str]], reader: Reader) -> None:
+        self._resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
+
+    def property_source(self, repo: str, manifest: str, path: str, line: int) -> tuple[str, str, str] | None:
+        """``(repo, path, property name)`` of the POM in ``manifest``'s parent chain that defines a
+        property at ``path:line``, or None."""
+        resolver = self._resolver
+        raw = resolver.read(repo, manifest)
+        if raw is None:
+            return None
+        for ref in resolver.effective((repo, manifest), raw).chain:
+            if ref[1] != path:
+                continue
+            parent = resolver.read(*ref)
+            for name, _value, at in parent.properties if parent is not None else ():
+                if at == line:
+                    return ref[0], ref[1], name
         return None
-    for ref in resolver.effective((repo, manifest), raw).chain:
-        if ref[1] != path:
-            continue
-        parent = resolver.read(*ref)
-        for name, _value, at in parent.properties if parent is not None else ():
-            if at == line:
-                return ref[0], ref[1], name
-    return None
 
-
-def same_reactor(
-    repo: str, manifest: str, group: str, artifact: str, poms: Sequence[tuple[str, str]], reader: Reader
-) -> bool:
-    """Whether the POM in ``manifest`` depends on ``group:artifact`` at its own version, and a POM of
-    the same repository builds that artifact: a module of the same reactor, built from source with
-    it, so moving it needs no edit."""
-    resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
-    raw = resolver.read(repo, manifest)
-    if raw is None:
-        return False
-    eff = resolver.effective((repo, manifest), raw)
-    own = eff.version.value
-    for dep in raw.dependencies:
+    def same_reactor(self, repo: str, manifest: str, group: str, artifact: str) -> bool:
+        """Whether the POM in ``manifest`` depends on ``group:artifact`` at its own version, and a POM of
+        the same repository builds that artifact: a module of the same reactor, built from source with
+        it, so moving it needs no edit."""
+        resolver = self._resolver
+        raw = resolver.read(repo, manifest)
+        if raw is None:
+            return False
+        eff = resolver.effective((repo, manifest), raw)
         interp = eff.interpolate
-        if (interp(dep.group).value, interp(dep.artifact).value) != (group, artifact):
-            continue
-        if dep.version:
-            version = interp(dep.version).value
-        else:
-            key = management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value)
-            managed = eff.management.get(key)
-            version = managed.version.value if managed is not None else None
-        found = resolver.find(group, artifact, version, repo) if version else None
-        return version == own and found is not None and found[0][0] == repo
-    return False
+        for dep in raw.dependencies:
+            if (interp(dep.group).value, interp(dep.artifact).value) != (group, artifact):
+                continue
+            if dep.version:
+                version = interp(dep.version).value
+            else:
+                key = management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value)
+                managed = eff.management.get(key)
+                version = managed.version.value if managed is not None else None
+            found = resolver.find(group, artifact, version, repo) if version else None
+            return version == eff.version.value and found is not None and found[0][0] == repo
+        return False

@@ -62,6 +62,7 @@ class _State:
         self.ctx = ctx
         self.texts: dict[tuple[str, str], str] = {}
         self.changed_by: dict[tuple[str, str], list[str]] = {}
+        self.parents = parents.ParentChains(ctx.poms, checkouts.try_read)  # reads POMs only when asked
 
     def text(self, repo: str, path: str) -> str:
         key = (repo, path)
@@ -154,9 +155,7 @@ def _edit(fc: FileChange, state: _State, staged: dict[tuple[str, str], str]) -> 
             raise
         project = state.ctx.projects.get(fc.project) or {}
         manifest = str(project.get("manifest") or "")
-        found = parents.property_source(
-            fc.repo, manifest, change.path, change.line, state.ctx.poms, state.checkouts.try_read
-        )
+        found = state.parents.property_source(fc.repo, manifest, change.path, change.line)
         if found is None or found[0] == fc.repo or not manifest:
             raise first from None
         parent_repo, parent_path, prop = found
@@ -182,8 +181,8 @@ def _moves_with_its_reactor(p: Pending, w: StepWork, state: _State) -> ChangeRec
         return None
     for package in p.packages:
         purl = purls.parse(package)
-        if purl.type != "maven" or not parents.same_reactor(
-            str(project["repo"]), manifest, purl.namespace or "", purl.name, state.ctx.poms, state.checkouts.try_read
+        if purl.type != "maven" or not state.parents.same_reactor(
+            str(project["repo"]), manifest, purl.namespace or "", purl.name
         ):
             return None
     names = ", ".join(purls.parse(x).display_name for x in p.packages)
