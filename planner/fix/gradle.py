@@ -49,7 +49,7 @@ def bump(text: str, change: Change) -> Edit:
         if site is None:
             raise FixError(change.path, change.line, f"{change.property} is not set in this script")
     else:
-        site = _find(script, group, name, change.line)
+        site = _find(script, change.path, group, name, change.line)
     if site.variable is not None:
         var = _variable(script, site.variable)
         if var is None:
@@ -114,7 +114,7 @@ def override(text: str, change: Change) -> Edit:
 # ----------------------------------------------------------------------------------------- finding
 
 
-def _find(script: lex.Script, group: str, name: str, line: int | None) -> _Site:
+def _find(script: lex.Script, path: str, group: str, name: str, line: int | None) -> _Site:
     sites = list(_string_sites(script, group, name)) + list(_map_sites(script, group, name))
     if line:
         at_line = [s for s in sites if script.line(s[1].start) == line]
@@ -126,7 +126,7 @@ def _find(script: lex.Script, group: str, name: str, line: int | None) -> _Site:
     outside = [s for s in sites if "constraints" not in lex.enclosing_labels(script, s[0])]
     sites = outside or sites
     if not sites:
-        raise FixError("", line, f"{group}:{name} is not declared with a version in this script")
+        raise FixError(path, line, f"{group}:{name} is not declared with a version in this script")
     return sites[0][1]
 
 

@@ -202,6 +202,32 @@ def test_gradle_properties(tmp_path: Path) -> None:
     )
 
 
+def test_an_ext_property_of_the_root_script_at_the_plan_s_line(tmp_path: Path) -> None:
+    """app/build.gradle uses ${guavaVersion}; the plan points at the root script's line that sets it."""
+    text = (FIXTURES / "gradle" / "groovy" / "build.gradle").read_text()
+    change = Change("build.gradle", "pkg:maven/com.google.guava/guava", "33.0.0-jre", current="31.1-jre", line=7)
+    edit = gradle.bump(text, change)
+    assert (edit.mechanism, edit.line, edit.before) == ("property", 7, "31.1-jre")
+    _patched(
+        tmp_path,
+        "build.gradle",
+        text,
+        edit.text,
+        """diff --git a/build.gradle b/build.gradle
+--- a/build.gradle
++++ b/build.gradle
+@@ -4,4 +4,4 @@
+ ext {
+     log4jVersion = '2.14.1'
+ }
+-ext.guavaVersion = "31.1-jre"
++ext.guavaVersion = "33.0.0-jre"
+""",
+    )
+    with pytest.raises(FixError, match=r"^build\.gradle:0: org\.example:absent is not declared with a version"):
+        gradle.bump(text, Change("build.gradle", "pkg:maven/org.example/absent", "1.0"))
+
+
 def test_a_variable_set_in_another_script_is_an_error_naming_it() -> None:
     path = "app/build.gradle"
     text = (FIXTURES / "gradle" / "groovy" / path).read_text()
