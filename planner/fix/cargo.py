@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from planner import purl as purls
 from planner.fix import toml_lines
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.spec import move
 
 _SECTIONS = ("dependencies", "dev-dependencies", "build-dependencies", "dev_dependencies", "build_dependencies")
@@ -19,6 +19,7 @@ _SECTIONS = ("dependencies", "dev-dependencies", "build-dependencies", "dev_depe
 class _Found:
     string: toml_lines.Str
     mechanism: str
+    header: int | None = None  # the [dependencies.name] line of the table form (where loaders point)
 
 
 def crate_name(change: Change) -> str:
@@ -34,8 +35,7 @@ def bump(text: str, change: Change) -> Edit:
     name = crate_name(change)
     lines = toml_lines.read(text, change.path)
     found = _candidates(lines, name)
-    if change.line:
-        found = [f for f in found if f.string.line == change.line] or found
+    found = on_line(found, change.line, lambda f: (f.header or f.string.line, f.string.line), change.path, name)
     if not found:
         inherited = _inherits(lines, name)
         if inherited:
@@ -54,6 +54,9 @@ def bump(text: str, change: Change) -> Edit:
 
 def _candidates(lines: list[toml_lines.Line], name: str) -> list[_Found]:
     out = []
+    headers: dict[tuple[str, ...], int] = {}
+    for ln in lines:
+        headers.setdefault(ln.table, ln.number)
     for ln in lines:
         table, key = ln.table, ln.key()
         if not table or key is None:
@@ -66,7 +69,7 @@ def _candidates(lines: list[toml_lines.Line], name: str) -> list[_Found]:
         else:
             s = None
         if s is not None:
-            out.append(_Found(s, mechanism))
+            out.append(_Found(s, mechanism, headers[table] if key == ("version",) else None))
     return out
 
 

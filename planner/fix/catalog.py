@@ -11,7 +11,7 @@ from loaders.gradle_catalog import parse_catalog
 from planner.errors import ParseError
 from planner.fix import toml_lines
 from planner.fix.gradle import coordinates
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 
 _RICH = ("require", "prefer", "strictly")
 
@@ -24,8 +24,10 @@ def bump(text: str, change: Change) -> Edit:
         raise FixError(change.path, exc.line, exc.reason) from None
     group, name = coordinates(change)
     libs = [lib for lib in cat.libraries.values() if (lib.group, lib.name) == (group, name) and lib.version_line]
-    if change.line:
-        libs = [lib for lib in libs if change.line in (lib.line, lib.version_line)] or libs
+    if change.line and any(change.line == lib.line for lib in libs):
+        libs = [lib for lib in libs if lib.line == change.line]
+    else:
+        libs = on_line(libs, change.line, lambda lib: lib.version_line or 0, change.path, f"{group}:{name}")
     if not libs:
         raise FixError(change.path, change.line, f"{group}:{name} has no version in this catalog")
     lib = libs[0]

@@ -12,7 +12,7 @@ import re
 from loaders._go_modfile import GO_MOD_VERBS, go_purl, parse_directives
 from planner import purl as purls
 from planner.errors import ParseError
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, insert_before_line
 from planner.model import Source
 
@@ -65,8 +65,7 @@ def _move(text: str, change: Change) -> Edit | None:
     except ParseError as exc:
         raise FixError(change.path, exc.line, exc.reason) from None
     found = [d for d in directives if d.verb == "require" and len(d.args) >= 2 and _same(d.args[0], wanted)]
-    if change.line:
-        found = [d for d in found if d.line == change.line] or found
+    found = on_line(found, change.line, lambda d: d.line, change.path, module_of(change))
     if not found:
         return None
     d = found[0]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from loaders import _gradle_lex as lex
 from planner import purl as purls
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, indent_unit, insert_before_line, splice
 
 _PROPERTY_LINE = re.compile(r"^(\s*)([^\s=:#!][^=:]*?)(\s*[=:]\s*|\s+)(.*?)(\s*)$")
@@ -117,12 +117,10 @@ def override(text: str, change: Change) -> Edit:
 def _find(script: lex.Script, path: str, group: str, name: str, line: int | None) -> _Site:
     sites = list(_string_sites(script, group, name)) + list(_map_sites(script, group, name))
     if line:
-        at_line = [s for s in sites if script.line(s[1].start) == line]
-        if not at_line:
-            var = _variable_at(script, line)
-            if var is not None:
-                return var
-        sites = at_line or sites
+        var = _variable_at(script, line)
+        if var is not None and not any(script.line(s[1].start) == line for s in sites):
+            return var
+        sites = on_line(sites, line, lambda s: script.line(s[1].start), path, f"{group}:{name}")
     outside = [s for s in sites if "constraints" not in lex.enclosing_labels(script, s[0])]
     sites = outside or sites
     if not sites:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from loaders._maven_xml import Element, XmlError, parse_xml
 from planner import purl as purls
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, indent_unit, insert_before_line, splice
 
 _EXPRESSION = re.compile(r"^\$\{([^${}]+)\}$")
@@ -197,6 +197,14 @@ def _find_site(root: Element, change: Change, group: str, artifact: str) -> _Sit
             raise FixError(change.path, change.line, f"no property {change.property} in this POM")
         return _Site(prop, "property", prop.tag)
     deps = _dependencies(root)
+    own = [e for e in (root.child("parent"), root.child("version")) if e is not None]
+    if change.line and any(e.line <= change.line <= e.end_line for e in own):
+        raise FixError(
+            change.path,
+            change.line,
+            f"{group}:{artifact} is at this project's own version (${{project.version}}): it moves with the "
+            "project's version, not with an edit of the dependency",
+        )
     if change.line:
         prop = next((p for p in _properties(root) if p.line == change.line), None)
         if prop is not None:
@@ -205,6 +213,8 @@ def _find_site(root: Element, change: Change, group: str, artifact: str) -> _Sit
             inside = dep.element.line <= change.line <= dep.element.end_line and dep.version is not None
             if inside and (dep.bom or (dep.group, dep.artifact) == (group, artifact)):
                 return _site_of(dep)
+        versions = [d.version for d in deps if (d.group, d.artifact) == (group, artifact) and d.version is not None]
+        on_line(versions, change.line, lambda v: v.line, change.path, f"{group}:{artifact}")  # raises: none here
     for dep in deps:  # no usable line: the declaration of the package, then its managed entry
         if (dep.group, dep.artifact) == (group, artifact) and dep.version is not None and not dep.managed:
             return _site_of(dep)

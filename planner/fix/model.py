@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from planner.errors import DepwaveError
 
+T = TypeVar("T")
 BUMP = "bump"  # move the version where the file sets it (property, <version>, range, catalog entry ...)
 OVERRIDE = "override"  # pin the package for the whole build (dependencyManagement, constraints, overrides ...)
 OVERRIDE_PROPERTY = "override-property"  # set a parent POM's property in the child POM (Maven only)
@@ -64,6 +67,27 @@ class FixError(DepwaveError):
         self.line = line
         self.reason = reason
         super().__init__(f"{path}:{line if line is not None else 0}: {reason}")
+
+
+def on_line(
+    found: list[T], line: int | None, line_of: Callable[[T], int | tuple[int, ...]], path: str, what: str
+) -> list[T]:
+    """The candidates written on ``line`` (all of them when no line is given); ``line_of`` gives a
+    candidate's line, or the lines a loader may name for it (a ``[dependencies.x]`` header and its
+    ``version =``). The plan's line comes from the ingest of this very file (its sha256 is checked), so
+    when nothing there matches, no other declaration is guessed at: the message says where ``what`` is."""
+    if line is None:
+        return found
+
+    def lines(f: T) -> tuple[int, ...]:
+        at = line_of(f)
+        return at if isinstance(at, tuple) else (at,)
+
+    here = [f for f in found if line in lines(f)]
+    if here or not found:
+        return here
+    elsewhere = ", ".join(str(n) for n in sorted({lines(f)[-1] for f in found}))
+    raise FixError(path, line, f"nothing on this line sets {what} (line {elsewhere} does: the plan's location is off)")
 
 
 class NeedsCommand(FixError):

@@ -7,7 +7,7 @@ import json
 
 from planner import purl as purls
 from planner.fix import jsontext
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.spec import move
 from planner.fix.text import indent_unit
 
@@ -32,25 +32,28 @@ def package_name(change: Change) -> str:
 def bump(text: str, change: Change) -> Edit:
     """Move the range of the dependency on the package (the one at ``change.line`` when given;
     else the first of dependencies, devDependencies, optionalDependencies; never a peer range
-    unless the plan points at it)."""
+    unless the plan points at it). An alias (``"vue34": "npm:vue@~3.4.38"``) keeps its alias."""
     root = jsontext.parse(text, change.path)
     name = package_name(change)
+    alias = f"npm:{name}@".lower()
     found = []
     for section in SECTIONS:
         deps = root.get(section)
         if deps is None or deps.kind != "object":
             continue
         for key, value in deps.members:
-            if key.lower() == name.lower() and value.kind == "string":
-                found.append((section, value))
-    if change.line:
-        at_line = [f for f in found if jsontext.line_of(text, f[1]) == change.line]
-        found = at_line or found
+            if value.kind != "string":
+                continue
+            if key.lower() == name.lower() and not str(value.value).startswith("npm:"):
+                found.append((section, value, ""))
+            elif str(value.value).lower().startswith(alias):
+                found.append((section, value, str(value.value)[: len(alias)]))
+    found = on_line(found, change.line, lambda f: jsontext.line_of(text, f[1]), change.path, name)
     found = [f for f in found if f[0] != "peerDependencies" or change.line] or found
     if not found:
         raise FixError(change.path, change.line, f"{name} is not a dependency in this package.json")
-    section, node = found[0]
-    spec = str(node.value)
+    section, node, prefix = found[0]
+    spec = str(node.value)[len(prefix) :]
     if spec.startswith(_NOT_A_RANGE):
         raise FixError(change.path, jsontext.line_of(text, node), f"{name} is {spec!r}, not a registry range")
     moved = move(spec, change.target, "npm")
@@ -58,7 +61,8 @@ def bump(text: str, change: Change) -> Edit:
     if moved.text == spec:
         return Edit(text, "direct-dependency", line, spec, spec)
     notes = (f"{section}: the range {spec} became {moved.text}",) if moved.rewritten else ()
-    return Edit(jsontext.replace_string(text, node, moved.text), "direct-dependency", line, spec, moved.text, notes)
+    new = jsontext.replace_string(text, node, prefix + moved.text)
+    return Edit(new, "direct-dependency", line, spec, moved.text, notes)
 
 
 def override(text: str, change: Change, tool: str | None) -> Edit:

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from loaders._python_common import canonical
 from planner.fix import toml_lines
-from planner.fix.model import Change, Edit, FixError
+from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.requirements import move_specifier, python_name, specifier
 from planner.fix.spec import move
 
-_PEP621_LISTS = (("project", "optional-dependencies"), ("dependency-groups",))
 _POETRY_SECTIONS = ("dependencies", "dev-dependencies")
 
 
@@ -24,8 +23,7 @@ def bump(text: str, change: Change) -> Edit:
     """Move the requirement of the package (the one on ``change.line`` when given)."""
     name = python_name(change)
     found = _candidates(toml_lines.read(text, change.path), name)
-    if change.line:
-        found = [f for f in found if f.string.line == change.line] or found
+    found = on_line(found, change.line, lambda f: f.string.line, change.path, name)
     if not found:
         raise FixError(change.path, change.line, f"{name} is not a dependency in this pyproject.toml")
     f = found[0]
@@ -48,46 +46,46 @@ def bump(text: str, change: Change) -> Edit:
 
 def _candidates(lines: list[toml_lines.Line], name: str) -> list[_Found]:
     out: list[_Found] = []
-    array_key: str | None = None
+    array: tuple[str, ...] = ()  # full dotted key of the array a line is in (or assigns)
     depth = 0
     for ln in lines:
         key = ln.key()
+        full = ln.table + key if key else ln.table
         if depth == 0:
-            array_key = key[-1] if key else None
+            array = full
         depth = max(0, depth + _brackets(ln))
-        table = ln.table
-        if (table == ("project",) and array_key == "dependencies") or table in _PEP621_LISTS:
+        if _requirement_list(array):
             for s in ln.strings:
                 spec = specifier(s.value)
                 if spec is not None and canonical(spec.name) == name:
                     out.append(_Found(s, "pep508"))
-        elif table[:2] == ("tool", "poetry") and table[-1] in _POETRY_SECTIONS and key and canonical(key[0]) == name:
-            s = _poetry_version(ln, len(key))
-            if s is not None:
-                out.append(_Found(s, "poetry"))
-        elif _poetry_table_form(table, name) and key == ("version",) and ln.strings:
-            out.append(_Found(ln.strings[0], "poetry"))
+        elif key and (s := _poetry_version(ln, full, name)) is not None:
+            out.append(_Found(s, "poetry"))
     return out
 
 
-def _poetry_table_form(table: tuple[str, ...], name: str) -> bool:
-    """``[tool.poetry.dependencies.<name>]`` (or a group's or dev-dependencies')."""
+def _requirement_list(full: tuple[str, ...]) -> bool:
+    """Arrays of PEP 508 strings: ``project.dependencies``, ``project.optional-dependencies.<extra>``,
+    ``dependency-groups.<group>`` (PEP 735), ``build-system.requires``."""
     return (
-        table[:2] == ("tool", "poetry")
-        and len(table) >= 4
-        and table[-2] in _POETRY_SECTIONS
-        and (canonical(table[-1]) == name)
+        full in (("project", "dependencies"), ("build-system", "requires"))
+        or (len(full) == 3 and full[:2] == ("project", "optional-dependencies"))
+        or (len(full) == 2 and full[0] == "dependency-groups")
     )
 
 
-def _poetry_version(ln: toml_lines.Line, key_parts: int) -> toml_lines.Str | None:
-    """``name = "^1.2"`` (the first string after the key) or ``name = { version = "^1.2", ... }``."""
-    if key_parts == 2 and ln.key() and ln.key()[-1] == "version":  # type: ignore[index]
-        return ln.strings[0] if ln.strings else None
-    rest = ln.text.split("=", 1)[1].lstrip()
-    if rest.startswith(("'", '"')):
-        return ln.strings[0] if ln.strings else None
-    return toml_lines.after_key(ln, "version")
+def _poetry_version(ln: toml_lines.Line, full: tuple[str, ...], name: str) -> toml_lines.Str | None:
+    """The version constraint of ``name`` in a Poetry dependency table, whichever way it is written:
+    ``name = "^1.2"``, ``name = { version = "^1.2", ... }``, ``name.version = "^1.2"`` or ``version =``
+    under ``[tool.poetry.dependencies.name]`` (groups and dev-dependencies alike)."""
+    if full[:2] != ("tool", "poetry") or not ln.strings:
+        return None
+    if len(full) >= 5 and full[-1] == "version" and full[-3] in _POETRY_SECTIONS and canonical(full[-2]) == name:
+        return ln.strings[0]
+    if len(full) >= 4 and full[-2] in _POETRY_SECTIONS and canonical(full[-1]) == name:
+        rest = ln.text.split("=", 1)[1].lstrip()
+        return ln.strings[0] if rest.startswith(("'", '"')) else toml_lines.after_key(ln, "version")
+    return None
 
 
 def _brackets(ln: toml_lines.Line) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from loaders._python_common import canonical
 from planner import purl as purls
-from planner.fix.model import Change, Edit, FixError, NeedsCommand
+from planner.fix.model import Change, Edit, FixError, NeedsCommand, on_line
 from planner.fix.spec import move
 from planner.fix.text import Lines, insert_before_line
 
@@ -72,7 +72,7 @@ def move_specifier(old: str, target: str) -> tuple[str, str | None]:
 def bump(text: str, change: Change) -> Edit:
     """Move the requirement of the package (the one on ``change.line`` when given)."""
     name = python_name(change)
-    found = _find(text, name, change.line)
+    found = _find(text, change.path, name, change.line)
     if found is None:
         raise FixError(change.path, change.line, f"{name} is not required in this file")
     line, logical, spec = found
@@ -92,7 +92,7 @@ def bump(text: str, change: Change) -> Edit:
 def override(text: str, change: Change) -> Edit:
     """Pin the package in this requirements or constraints file: move its line, or add one."""
     name = python_name(change)
-    if _find(text, name, None) is not None:
+    if _find(text, change.path, name, None) is not None:
         edit = bump(text, change)
         return Edit(edit.text, "pip-constraint", edit.line, edit.before, edit.after, edit.notes)
     because = f"  # {', '.join(change.because)}: pinned by depwave fix" if change.because else ""
@@ -107,7 +107,7 @@ def override(text: str, change: Change) -> Edit:
     )
 
 
-def _find(text: str, name: str, line: int | None) -> tuple[int, str, Specifier] | None:
+def _find(text: str, path: str, name: str, line: int | None) -> tuple[int, str, Specifier] | None:
     """(first physical line, logical line, specifier) of the requirement of ``name``."""
     lines = Lines(text)
     found = []
@@ -125,9 +125,7 @@ def _find(text: str, name: str, line: int | None) -> tuple[int, str, Specifier] 
         spec = specifier(code.rstrip("\\"))
         if spec is not None and canonical(spec.name) == name:
             found.append((first, logical, spec))
-    if line is not None:
-        at = [f for f in found if f[0] == line]
-        found = at or found
+    found = on_line(found, line, lambda f: f[0], path, name)
     return found[0] if found else None
 
 
