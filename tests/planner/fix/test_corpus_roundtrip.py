@@ -19,8 +19,8 @@ from loaders.base import StaticContext
 from loaders.registry import loader_for
 from planner.errors import ParseError
 from planner.fix import editors
-from planner.fix.model import Change, FixError, NeedsCommand
-from planner.model import Declared, Source
+from planner.fix.model import OVERRIDE, Change, FixError, NeedsCommand
+from planner.model import Constrains, Declared, Resolved, Source
 
 TARGET = "999.0.1"
 #: why an editor may refuse a corpus declaration
@@ -94,3 +94,46 @@ def test_every_edit_is_what_the_loader_reads_back(corpus: Path) -> None:
         "cargo-toml",
         "go-mod",
     }
+
+
+#: a package no corpus file mentions, per editor that can override
+PROBES = {
+    "maven-pom": "pkg:maven/org.example/probe",
+    "gradle-build": "pkg:maven/org.example/probe",
+    "npm-package-json": "pkg:npm/probe-pkg",
+    "go-mod": "pkg:golang/example.com/probe",
+    "pip-requirements": "pkg:pypi/probe-pkg",
+}
+
+
+@pytest.mark.corpus
+def test_every_override_is_read_back_as_a_pin(corpus: Path) -> None:
+    """An override added to every corpus manifest that has a place for one (Maven dependencyManagement,
+    Gradle constraints, npm overrides / Yarn resolutions / pnpm.overrides, go.mod require, a pip pin)
+    is read back by the file's loader as a constraint, declaration or resolution of the probe at 9.9.9."""
+    unseen, checked = [], 0
+    for group in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        files = _manifests(group)
+        for (repo, path), text in files.items():
+            loader, editor = loader_for(path), editors.editor_for(path)
+            if loader is None or editor is None or editor.format not in PROBES:
+                continue
+            source = Source(repo, path, path)
+            try:
+                loader.parse(text, source, StaticContext(files))
+            except ParseError:
+                continue
+            probe = PROBES[editor.format]
+            for tool in ("npm", "yarn", "pnpm") if editor.format == "npm-package-json" else (None,):
+                edit = editors.edit(text, Change(path, probe, "9.9.9", OVERRIDE, because=("GHSA-test",)), tool)
+                records = loader.parse(edit.text, source, StaticContext({**files, (repo, path): edit.text})).records
+                seen = [
+                    r
+                    for r in records
+                    if (isinstance(r, Constrains | Declared) and r.package == probe and r.range in ("9.9.9", "==9.9.9"))
+                    or (isinstance(r, Resolved) and r.version in (f"{probe}@9.9.9", f"{probe}@v9.9.9"))
+                ]
+                checked += 1
+                if not seen:
+                    unseen.append(f"{repo}/{path} ({tool or editor.format})")
+    assert unseen == [] and checked > 0
