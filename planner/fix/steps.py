@@ -118,17 +118,15 @@ def _edits(step: Mapping[str, Any], plan: Mapping[str, Any]) -> list[Mapping[str
         return list(step["edits"])
     members = step.get("members") or [step.get("project")]
     target = plan.get("target") or {}
-    if len(members) != 1:
-        return [{"project": m, "strategy": step.get("strategy"), "location": None} for m in members]
-    member = members[0]
     return [
         {
             "project": member,
             "strategy": step.get("strategy"),
             "mechanism": step.get("mechanism"),
-            "location": step.get("location"),
+            "location": step.get("location") if len(members) == 1 else None,  # joined: whose is whose?
             "to": (target.get("per_project") or {}).get(member, target.get("fixed_version")),
         }
+        for member in members
     ]
 
 

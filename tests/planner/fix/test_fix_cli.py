@@ -170,6 +170,21 @@ def test_a_plan_step_with_no_location_is_one_message(run, tmp_path: Path) -> Non
     ]
 
 
+def test_a_plan_saved_before_steps_had_edits_still_gives_the_single_member_patches(run, tmp_path: Path) -> None:
+    plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
+    for step in plan["steps"]:
+        del step["edits"]
+    path = tmp_path / "old-plan.json"
+    path.write_text(json.dumps(plan))
+    doc = json.loads(run("fix", "--plan", str(path), "--format", "json").output)
+    assert sorted((p["repo"], p["file"], p["mechanism"]) for p in doc["patches"]) == [
+        ("acme-logging", "pom.xml", "property"),
+        ("billing-service", "pom.xml", "dependency-management"),
+        ("integration-tests", "pom.xml", "direct-dependency"),
+        ("orders-service", "build.gradle", "direct-dependency"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
