@@ -35,7 +35,7 @@ def make_fix(
     """Every step's changes made against the ingested files (in wave order, composed per file)."""
     result = FixResult({k: (plan.get("target") or {}).get(k) for k in ("package", "fixed_version", "advisories")})
     state = _State(checkouts, ctx)
-    for w in work(plan, ctx.projects, releases):
+    for w in work(plan, ctx.projects, releases, ctx.files.keys()):
         result.waves[w.id] = int(w.step.get("wave") or 0)
         for p in w.pending:
             moved = _moves_with_its_reactor(p, w, state)

@@ -8,7 +8,7 @@ versions of internal releases (``--release``); nothing here reads a file or the 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,11 +78,13 @@ def work(
     plan: Mapping[str, Any],
     projects: Mapping[str, Mapping[str, Any]],
     releases: Mapping[str, str] | None = None,
+    files: Collection[tuple[str, str]] = (),
 ) -> list[StepWork]:
     """What to do for each edit, relock and decide step of the plan, in wave order.
 
     ``projects`` maps project keys to ``{"repo", "manifest", ...}`` (``get_projects`` rows);
-    ``releases`` maps internal packages (versionless purls) to the version their release got.
+    ``releases`` maps internal packages (versionless purls) to the version their release got;
+    ``files`` are the ingested ``(repo, path)`` (where a relock finds the lockfile it rewrites).
     """
     target = plan.get("target") or {}
     package = str(target.get("package") or "")
@@ -106,7 +108,7 @@ def work(
             )
         else:
             for edit in _edits(step, plan):
-                _member(w, edit, package, because, projects, releases or {})
+                _member(w, edit, package, because, projects, releases or {}, frozenset(files))
         out.append(w)
     return out
 
@@ -137,6 +139,7 @@ def _member(
     because: tuple[str, ...],
     projects: Mapping[str, Mapping[str, Any]],
     releases: Mapping[str, str],
+    files: frozenset[tuple[str, str]] = frozenset(),
 ) -> None:
     key = str(edit.get("project"))
     project = projects.get(key)
@@ -165,7 +168,7 @@ def _member(
     if strategy == "override":
         if tool in _OVERRIDE_BY_COMMAND:
             name = purls.parse(package).display_name
-            w.commands.append(_relock(w.id, repo, project, location, tool, name, target, "override"))
+            w.commands.append(_relock(w.id, repo, project, location, tool, name, target, "override", files))
             return
         path = _override_file(project, location)
         w.changes.append(FileChange(w.id, repo, key, Change(path, package, target, OVERRIDE, because=because), tool))
@@ -176,7 +179,7 @@ def _member(
     path, line = location
     if strategy == "relock" or (editor_for(path) is None and posixpath.basename(path) in LOCKFILES):
         name = purls.parse(package).display_name
-        w.commands.append(_relock(w.id, repo, project, location, tool, name, target, "relock"))
+        w.commands.append(_relock(w.id, repo, project, location, tool, name, target, "relock", files))
         return
     change = Change(path, package, target, BUMP, edit.get("from"), line, edit.get("property"), because)
     w.changes.append(FileChange(w.id, repo, key, change, tool))
@@ -234,13 +237,41 @@ def _relock(
     name: str,
     version: str,
     why: str,
+    files: frozenset[tuple[str, str]],
 ) -> Command:
-    lockfile = location[0] if location and posixpath.basename(location[0]) in LOCKFILES else None
-    if lockfile is not None:
+    lockfile = _lockfile(repo, project, location, tool, files)
+    if lockfile is not None and posixpath.basename(lockfile) in LOCKFILES:
         tool = LOCKFILES[posixpath.basename(lockfile)].tool
     directory = posixpath.dirname(lockfile or str(project.get("manifest") or "")) or "."
     rewrites = (lockfile,) if lockfile else ()
     return Command(step, repo, directory, relock_command(tool, name, version), rewrites, why)
+
+
+def _lockfile(
+    repo: str,
+    project: Mapping[str, Any],
+    location: tuple[str, int | None] | None,
+    tool: str | None,
+    files: frozenset[tuple[str, str]],
+) -> str | None:
+    """The file a relock rewrites: the plan's location when it is a lockfile (or compiled pip
+    requirements), else the tool's lockfile beside the project's manifest or above it (a workspace)."""
+    if location is not None:
+        editor = editor_for(location[0])
+        if posixpath.basename(location[0]) in LOCKFILES or (editor and editor.format == "pip-requirements"):
+            return location[0]
+    directory = posixpath.dirname(str(project.get("manifest") or ""))
+    names = [lock.name for lock in LOCKFILES.values() if lock.tool == tool]
+    if tool == "pip":  # pip-compile writes requirements.txt by default
+        names.append("requirements.txt")
+    while True:
+        for name in names:
+            path = posixpath.join(directory, name) if directory else name
+            if (repo, path) in files:
+                return path
+        if not directory:
+            return None
+        directory = posixpath.dirname(directory)
 
 
 def _override_file(project: Mapping[str, Any], location: tuple[str, int | None] | None) -> str:

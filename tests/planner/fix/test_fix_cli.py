@@ -170,6 +170,22 @@ def test_a_plan_step_with_no_location_is_one_message(run, tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("package", "fixed", "command", "rewrites"),
+    [
+        # storefront declares ^4.17.15 and locks 4.17.15: the range admits the fix, only the lockfile moves
+        ("pkg:npm/lodash", "4.17.21", "npm install lodash@4.17.21 --package-lock-only", "package-lock.json"),
+        # recommendations declares requests>=2.25 and pins 2.25.1 in its pip-compile output
+        ("pkg:pypi/requests", "2.31.0", "pip-compile --upgrade-package requests==2.31.0", "requirements.txt"),
+    ],
+)
+def test_a_lockfile_only_fix_is_the_exact_command(run, package: str, fixed: str, command: str, rewrites: str) -> None:
+    doc = json.loads(run("fix", "--package", package, "--fixed", fixed, "--format", "json").output)
+    assert doc["patches"] == [] and doc["errors"] == []
+    [row] = doc["commands"]
+    assert (row["command"], row["rewrites"], row["directory"], row["why"]) == (command, [rewrites], ".", "relock")
+
+
 def test_a_plan_saved_before_steps_had_edits_still_gives_the_single_member_patches(run, tmp_path: Path) -> None:
     plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
     for step in plan["steps"]:
