@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from planner.errors import UsageError
+from planner.exposure import ExposureReport
 from planner.planning import PlanRequest, PlanResult, Resolver, make_plan
 from planner.policy import Policy, parse_policy_text
 from planner.store.base import Store
@@ -89,6 +90,7 @@ class CampaignStatus:
     plan: Plan
     obsolete: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    report: ExposureReport | None = None  # the exposure the re-plan was made from
 
     @property
     def counts(self) -> dict[str, int]:
@@ -144,7 +146,7 @@ def status(store: Store, campaign: str | None, resolve: Resolver) -> CampaignSta
         if k not in current
     ]
     events = store.query("list_campaign_events", {"key": record["key"]})
-    return CampaignStatus(record, steps, result.plan, obsolete, events)
+    return CampaignStatus(record, steps, result.plan, obsolete, events, result.report)
 
 
 def _campaign_key(store: Store, campaign: str | None) -> str:

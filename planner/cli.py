@@ -536,6 +536,56 @@ def plan(
     click.echo(plan_view.render(result.plan, fmt), nl=False)
 
 
+@cli.command()
+@plan_request_options
+@click.option("--campaign", "campaign_name", default=None, help="Report on this campaign: states, now line, re-plan.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the HTML here."
+)
+@osv_options
+@pass_app
+def report(
+    app: App,
+    advisories: tuple[str, ...],
+    package: str | None,
+    fixed: str | None,
+    same_branch: bool,
+    environment: str | None,
+    repos: tuple[str, ...],
+    owners: tuple[str, ...],
+    policy_path: Path | None,
+    campaign_name: str | None,
+    output: Path | None,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """One self-contained HTML incident report: headline, exposure, Gantt chart, paths, owners (docs/report.md)."""
+    from planner import reporting
+    from planner.planning import PlanRequest
+    from planner.render.report import render_html
+    from planner.sbom import document_timestamp, write_atomically
+
+    if not campaign_name and not advisories and not (package and fixed):
+        raise UsageError(
+            "give --advisory ID|FILE (repeatable), --package PURL with --fixed VERSION, or --campaign NAME"
+        )
+    request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
+    docs = reporting.collect(
+        app.store(),
+        request,
+        _policy(policy_path),
+        _resolver(app, offline, osv_url, cache_dir),
+        document_timestamp(None),
+        campaign_name,
+    )
+    text = render_html(docs, environment)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+
+
 def _policy(path: Path | None):
     from planner.policy import Policy, load_policy
 
