@@ -119,3 +119,107 @@ def check_patch(root: Path, path: str, before: str | None, diff: str, after: str
         assert done.returncode == 0, f"{' '.join(cmd[:2])} refused the patch: {done.stdout}{done.stderr}"
     subprocess.run(["git", "apply", str(patch)], cwd=repo, check=True)
     assert (repo / path).read_bytes() == after.encode("utf-8")
+
+
+# ------------------------------------------------------------------------- headless Chromium (report)
+
+CHROMIUM = Path(os.environ.get("DEPWAVE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A Playwright browser context on Debian's Chromium (new empty profile), or skip when no Chromium is
+    installed (CI installs it: .ci/run)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"CI must run the browser tests, but no Chromium is installed at {CHROMIUM} (.ci/run installs it)"
+            )
+        pytest.skip(f"no Chromium installed at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="depwave-chromium-")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile,
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900},
+            )
+            try:
+                yield context
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def synthetic_report_docs(graph, plan, generated_at):
+    """The report documents of a planner-shaped synthetic organisation (tests/planner/test_waves_large.py):
+    an exposure report with one project per exposed node (path down the library chain to log4j-core,
+    evidence chain, services per deployment, owners) and the plan's JSON."""
+    import networkx as nx
+
+    from planner.exposure import AffectedPackage, Evidence, ExposureReport, ProjectExposure
+    from planner.render import plan_view
+    from planner.render.report import ReportDocuments
+
+    package = plan.target.package
+    projects = []
+    for key, a in sorted(graph.nodes(data=True)):
+        if not a.get("exposure"):
+            continue
+        chain = list(nx.dfs_preorder_nodes(graph, key))[1:]  # each synthetic project has one provider
+        versions = [f"pkg:maven/com.synth/{k}@1.0.0" for k in chain] + [f"{package}@2.14.1"]
+        services = [
+            {
+                "service": f"{env}/{svc}",
+                "name": svc,
+                "environment": env,
+                "image": f"synth/{svc}:1",
+                "origin": "manifest",
+            }
+            for svc, env in a.get("deployments") or []
+        ]
+        projects.append(
+            ProjectExposure(
+                project=key,
+                name=a["name"],
+                repo=a["repo"],
+                kind=a["kind"],
+                ecosystem="maven",
+                verdict="exposed",
+                reason="resolves affected 2.14.1",
+                direct=a["exposure"] == "direct",
+                depth=len(versions),
+                scope="runtime",
+                versions=["2.14.1"],
+                path=[key, *versions],
+                paths=[[key, *chain, package]],
+                change_at=a.get("edit_location"),
+                fixed=["2.17.1"],
+                recommended="2.17.1",
+                via=chain[:1],
+                services=services,
+                owners=list(a.get("owners") or []),
+                evidence=[
+                    Evidence("resolves", "2.14.1", None, "runtime", len(versions), True, "bom.json:1", None, versions)
+                ],
+            )
+        )
+    affected = [AffectedPackage("GHSA-jfh8-c2jp-5v3q", package, "Maven", {}, ("2.15.0", "2.17.1"), "Log4Shell")]
+    report = ExposureReport(["GHSA-jfh8-c2jp-5v3q"], affected, projects, [])
+    spread = {"schema": "depwave.versions/1", "package": package, "versions": [], "declared_only": []}
+    return ReportDocuments(report.as_dict(), plan_view.as_dict(plan), generated_at, [spread])

@@ -16,6 +16,7 @@ from typing import Any
 from planner import __version__
 from planner.render import short
 from planner.render.report import model, page
+from planner.render.report.filters import FilterIndex
 from planner.render.report.svg import defs, esc
 
 
@@ -34,55 +35,21 @@ def _asset(name: str) -> str:
     return resources.files("planner.render.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def filter_values(item: Mapping[str, Any], verdicts: Mapping[str, str]) -> dict[str, list[str]]:
-    """The owner, repository, environment and verdict values a project or a step is filtered by."""
-    owners = list(item.get("owners") or []) or [model.NO_OWNER]
-    if "kind" in item and "phase" in item:  # a plan step
-        env = item.get("environment")
-        return {
-            "owner": owners,
-            "repo": list(item.get("repos") or []) or [item.get("repo") or "(no repository)"],
-            "env": [env] if env else [],
-            "verdict": [model.step_verdict(item, verdicts)],
-        }
-    return {
-        "owner": owners,
-        "repo": [item.get("repo") or "(no repository)"],
-        "env": list(model.environments(item)),
-        "verdict": [item["verdict"]],
-    }
-
-
 def render_html(docs: ReportDocuments, environment: str | None = None) -> str:
     """The whole report as one HTML document (``environment`` preselects the environment filter)."""
     exposure, plan, campaign = docs.exposure, docs.plan, docs.campaign
-    verdicts = model.project_verdicts(exposure)
-
-    def ff(item: Mapping[str, Any]) -> dict[str, list[str]]:
-        return filter_values(item, verdicts)
-
-    values: dict[str, set[str]] = {"owner": set(), "repo": set(), "env": set(), "verdict": set()}
-    for item in list(exposure["projects"]) + list(plan["steps"]):
-        for k, v in ff(item).items():
-            values[k].update(v)
+    index = FilterIndex(list(exposure["projects"]) + list(plan["steps"]), model.project_verdicts(exposure))
+    ff = index.attrs
     when = model.timeline(plan, campaign, docs.generated_at)
     title = _title(exposure, plan, campaign)
     body = [
         f"<header><h1>{esc(title)}</h1>{_subtitle(exposure, plan, campaign, docs.generated_at)}</header>",
         _nav(),
-        page.filters_bar(
-            {
-                "owner": values["owner"],
-                "repository": values["repo"],
-                "environment": values["env"],
-                "verdict": values["verdict"],
-            },
-            {"environment": environment},
-        ),
+        page.filters_bar(index, environment),
         "<main>",
         page.headline(model.headline(exposure, plan), when, campaign),
         page.exposure_section(exposure, ff),
-        page.gantt_section(plan, campaign, when, ff),
+        page.gantt_section(plan, campaign, when),
         page.paths_section(exposure, ff),
         page.versions_section(list(docs.versions), exposure),
         page.owners_section(plan, campaign, ff),

@@ -7,6 +7,7 @@ disagree.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ MAX_REPO_ROWS = 40
 MAX_LANES = 8
 #: chains drawn per dependency-path graph
 MAX_CHAINS = 4
+#: projects drawn as nodes of one shared dependency-path graph (the others are listed under it)
+MAX_HEADS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,12 @@ def gantt_rows(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, when
         state = recorded.get(s["id"], {}).get("state", "todo") if campaign else None
         row.bars.append(Bar(s, start, finish, lane, s["id"] in critical, state))
         row.lanes = len(ends)
-    return kind, sorted(rows.values(), key=lambda r: (min(b.start for b in r.bars), r.label))
+    return kind, sorted(rows.values(), key=lambda r: (min(b.start for b in r.bars), _natural(r.label)))
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting ``team2`` before ``team10``."""
+    return tuple((0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t)
 
 
 def _done_at(record: Mapping[str, Any], when: Timeline) -> float | None:
@@ -244,41 +252,65 @@ def _done_at(record: Mapping[str, Any], when: Timeline) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class PathGraph:
-    """The small graph from one exposed project (and the services it runs as) down to the package."""
+    """The small graph from exposed projects (and the services they run as) down to the package: the
+    projects that reach it by the same route below them share one graph."""
 
-    project: Mapping[str, Any]
+    projects: tuple[Mapping[str, Any], ...]
     nodes: tuple[tuple[str, int, int, str], ...]  # key, layer, row, role (project | package | vulnerable)
     edges: tuple[tuple[str, str], ...]
-    chains: tuple[tuple[str, ...], ...]
-    more: int  # chains not drawn
+    routes: tuple[tuple[str, ...], ...]  # what lies below the projects, one route per drawn chain
+    more_routes: int  # routes not drawn
+    more_projects: int  # projects sharing the graph but not drawn as a node
 
 
-def path_graph(project: Mapping[str, Any], packages: Iterable[str]) -> PathGraph:
-    """The shortest path and each evidence chain of a project, merged: a node sits in the deepest layer
-    any chain puts it (longest-path layering), rows in order of first appearance."""
+def project_chains(project: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """The shortest path and each evidence chain of a project (the project first in each)."""
     head = project["project"]
     chains: list[tuple[str, ...]] = []
     for chain in [project.get("path") or []] + [[head, *(e.get("chain") or [])] for e in project.get("evidence") or []]:
         t = tuple(chain)
         if len(t) > 1 and t not in chains:
             chains.append(t)
-    chains = _with_versions(chains)
-    drawn, more = chains[:MAX_CHAINS], max(0, len(chains) - MAX_CHAINS)
+    return _with_versions(chains)
+
+
+def path_graphs(exposure: Mapping[str, Any]) -> list[PathGraph]:
+    """One graph per route shared by exposed deployed projects, worst verdict and most projects first."""
+    packages = [p["package"] for p in exposure.get("packages") or []]
+    groups: dict[tuple[tuple[str, ...], ...], list[Mapping[str, Any]]] = {}
+    for p in exposure["projects"]:
+        if p["verdict"] in NEEDS_WORK and p.get("services"):
+            routes = tuple(c[1:] for c in project_chains(p))
+            groups.setdefault(routes, []).append(p)
+    graphs = [path_graph(sorted(ps, key=lambda p: p["name"]), routes, packages) for routes, ps in groups.items()]
+    return sorted(graphs, key=lambda g: (min(NEEDS_WORK.index(p["verdict"]) for p in g.projects), -len(g.projects)))
+
+
+def path_graph(
+    projects: list[Mapping[str, Any]], routes: tuple[tuple[str, ...], ...], packages: list[str]
+) -> PathGraph:
+    """Layered layout: a node sits in the deepest layer any chain puts it (longest-path layering), rows in
+    order of first appearance; at most :data:`MAX_CHAINS` routes and :data:`MAX_HEADS` projects drawn."""
+    drawn = routes[:MAX_CHAINS]
+    heads = [p["project"] for p in projects[:MAX_HEADS]]
+    chains = [(h, *r) for h in heads for r in drawn]
     layer: dict[str, int] = {}
-    for chain in drawn:
+    for chain in chains:
         for i, key in enumerate(chain):
             layer[key] = max(layer.get(key, 0), i)
     rows: dict[int, int] = defaultdict(int)
     nodes = []
     vulnerable = {p.split("@", 1)[0] for p in packages}
     for key in layer:
-        role = "project" if key == head or not key.startswith("pkg:") else "package"
+        role = "project" if key in heads or not key.startswith("pkg:") else "package"
         if key.split("@", 1)[0] in vulnerable:
             role = "vulnerable"
         nodes.append((key, layer[key], rows[layer[key]], role))
         rows[layer[key]] += 1
-    edges = sorted({(c[i], c[i + 1]) for c in drawn for i in range(len(c) - 1)})
-    return PathGraph(project, tuple(nodes), tuple(edges), tuple(drawn), more)
+    edges = sorted({(c[i], c[i + 1]) for c in chains for i in range(len(c) - 1)})
+    return PathGraph(
+        tuple(projects), tuple(nodes), tuple(edges), drawn, len(routes) - len(drawn), len(projects) - len(heads)
+    )
 
 
 def _with_versions(chains: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

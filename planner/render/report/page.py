@@ -7,14 +7,15 @@ page's script only reads text (``textContent``) and data attributes, never write
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from planner.render import short
 from planner.render.report import model
 from planner.render.report import svg as charts
-from planner.render.report.svg import data_attrs, esc
+from planner.render.report.filters import DIMENSIONS, FilterIndex
+from planner.render.report.svg import esc
 
 VERDICT_ORDER = ("exposed", "exposed-test-only", "unknown", "declared-range-allows", "not-exposed")
 #: at most this many groups of a section start open; the rest open on demand
@@ -83,21 +84,13 @@ def headline(h: model.Headline, when: model.Timeline, campaign: Mapping[str, Any
     return f'<section id="headline" aria-label="headline"><div class="figs">{cells}</div>{listing}{unknown}</section>'
 
 
-def filters_bar(values: Mapping[str, Iterable[str]], chosen: Mapping[str, str | None]) -> str:
-    """Search and the four filters (native controls: keyboard-usable, labelled); ``chosen`` preselects."""
-    selects = "".join(
-        f'<label>{esc(name)} <select data-filter="{esc(name)}"><option value="">all</option>'
-        + "".join(
-            f'<option value="{esc(v)}"{" selected" if chosen.get(name) == v else ""}>{esc(v)}</option>'
-            for v in sorted(set(vals))
-        )
-        + "</select></label>"
-        for name, vals in values.items()
-    )
+def filters_bar(index: FilterIndex, environment: str | None) -> str:
+    """Search and the four filters (native controls: keyboard-usable, labelled); ``--env`` preselects one."""
+    menus = "".join(index.menu(d, environment if d == "environment" else None) for d in DIMENSIONS)
     return (
         '<form id="filters" role="search" aria-label="filter the report" onsubmit="return false">'
         '<label>search <input type="search" id="q" placeholder="project, repo, file…" autocomplete="off"></label>'
-        f'{selects}<button type="reset" id="reset">clear</button>'
+        f'{menus}<button type="reset" id="reset">clear</button>'
         '<button type="button" id="expand">expand all</button><button type="button" id="collapse">collapse all</button>'
         '<output id="shown" aria-live="polite"></output></form>'
     )
@@ -131,7 +124,7 @@ def exposure_section(exposure: Mapping[str, Any], filters_for: Any) -> str:
         _group(
             f"<b>{esc(owner)}</b>",
             len(items),
-            _project_table(items, filters_for),
+            _project_table(items, lambda p, o=owner: filters_for(p, owner=o)),
             i < OPEN_GROUPS,
         )
         for i, (owner, items) in enumerate(groups.items())
@@ -160,7 +153,7 @@ def _project_table(items: list[Mapping[str, Any]], filters_for: Any) -> str:
         where = f"{p.get('repo') or ''}: {p['change_at']}" if p.get("change_at") else "—"
         reach = p.get("reachability") or "not assessed"
         rows.append(
-            f'<tr class="fi"{data_attrs(filters_for(p))}><td><span class="v v-{esc(p["verdict"])}">'
+            f'<tr class="fi"{filters_for(p)}><td><span class="v v-{esc(p["verdict"])}">'
             f"{esc(p['verdict'])}</span></td><td>{esc(p['name'])}</td><td>{esc(p.get('repo') or '')}</td>"
             f"<td>{esc(runs)}</td><td><code>{esc(where)}</code></td><td>{esc(p.get('recommended') or '')}</td>"
             f"<td>{esc(', '.join(p.get('versions') or []))}</td><td>{esc(how)}</td>"
@@ -173,13 +166,13 @@ def _project_table(items: list[Mapping[str, Any]], filters_for: Any) -> str:
     )
 
 
-def gantt_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, when: model.Timeline, ff: Any) -> str:
+def gantt_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, when: model.Timeline) -> str:
     """The Gantt chart with its legend and a text summary."""
     if not plan["steps"]:
         return '<section id="gantt"><h2>Plan</h2><p>The plan has no steps.</p></section>'
     row_kind, rows = model.gantt_rows(plan, campaign, when)
     fix_end = plan["makespan"] if any(s.get("phase") == "cleanup" for s in plan["steps"]) else None
-    chart = charts.gantt(rows, row_kind, when, plan["policy"].get("freeze") or [], fix_end, ff)
+    chart = charts.gantt(rows, row_kind, when, plan["policy"].get("freeze") or [], fix_end)
     kinds = sorted({s["kind"] for s in plan["steps"]}, key=lambda k: model_kinds().index(k))
     legend = "".join(
         f'<li><svg width="14" height="10"><rect class="k-{k}" width="14" height="10"/></svg>{k}</li>' for k in kinds
@@ -212,30 +205,31 @@ def model_kinds() -> tuple[str, ...]:
 
 
 def paths_section(exposure: Mapping[str, Any], filters_for: Any) -> str:
-    """Per exposed deployed project: the services it runs as and a small graph down to the package."""
-    packages = [p["package"] for p in exposure.get("packages") or []]
-    deployed = [
-        p
-        for p in sorted(exposure["projects"], key=_project_order)
-        if p["verdict"] in model.NEEDS_WORK and p["services"]
-    ]
+    """Per route down to the package: the exposed services that take it and a small graph of it."""
+    graphs = model.path_graphs(exposure)
     parts = []
-    for i, p in enumerate(deployed):
-        g = model.path_graph(p, packages)
-        services = ", ".join(sorted({f"{s.get('name')}@{s.get('environment')}" for s in p["services"]}))
-        words = "".join(f"<li>{esc(model.path_text(c))}</li>" for c in g.chains)
-        more = f"<p>{g.more} more path(s): <code>depwave why</code> lists them.</p>" if g.more else ""
+    for i, g in enumerate(graphs):
+        services = sorted({f"{s.get('name')}@{s.get('environment')}" for p in g.projects for s in p["services"]})
+        shown = ", ".join(services[:8]) + (f" and {len(services) - 8} more" if len(services) > 8 else "")
+        verdict = next(v for v in model.NEEDS_WORK if any(p["verdict"] == v for p in g.projects))
+        words = "".join(f"<li>{esc(model.path_text((g.projects[0]['project'], *r)))}</li>" for r in g.routes)
+        notes = [f"{g.more_routes} more route(s): <code>depwave why</code> lists them." if g.more_routes else ""]
+        if len(g.projects) > 1:
+            names = ", ".join(p["name"] for p in g.projects)
+            notes.append(f"The same route below each of {len(g.projects)} projects: {esc(names)}.")
         parts.append(
-            f'<details class="grp fi"{data_attrs(filters_for(p))}{" open" if i < OPEN_PATHS else ""}>'
-            f'<summary><span class="v v-{esc(p["verdict"])}">{esc(p["verdict"])}</span> <b>{esc(services)}</b> '
-            f"({esc(p['name'])})</summary><figure>{charts.path_graph(g)}"
-            f"<figcaption><ol>{words}</ol>{more}</figcaption></figure></details>"
+            f'<details class="grp fi"{filters_for(*g.projects)}{" open" if i < OPEN_PATHS else ""}>'
+            f'<summary><span class="v v-{esc(verdict)}">{esc(verdict)}</span> <b>{esc(shown)}</b> '
+            f'<span class="n" data-total="{len(services)}">{len(services)}</span></summary>'
+            f"<figure>{charts.path_graph(g)}<figcaption><ol>{words}</ol>"
+            f"{''.join(f'<p>{n}</p>' for n in notes if n)}</figcaption></figure></details>"
         )
     body = "".join(parts) or "<p>No exposed project is deployed as a service.</p>"
+    count = sum(len(g.projects) for g in graphs)
     return (
-        f'<section id="paths"><h2>Dependency paths</h2><p>{len(deployed)} exposed deployed project(s): from '
-        f"the service's project down to the vulnerable package (red); internal projects blue, packages grey."
-        f"</p>{body}</section>"
+        f'<section id="paths"><h2>Dependency paths</h2><p>{count} exposed deployed project(s) in {len(graphs)} '
+        "route(s): from the service's project down to the vulnerable package (red); projects blue, packages grey; "
+        f"projects that share a route below them share a graph.</p>{body}</section>"
     )
 
 
@@ -273,7 +267,10 @@ def owners_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, 
     groups = model.by_owner(plan["steps"])
     parts = []
     for i, (owner, steps) in enumerate(groups.items()):
-        rows = "".join(_step_row(s, states.get(s["id"]) if campaign else None, filters_for) for s in steps)
+        rows = "".join(
+            _step_row(s, states.get(s["id"]) if campaign else None, lambda x, o=owner: filters_for(x, owner=o))
+            for s in steps
+        )
         table = (
             '<table class="rows"><thead><tr><th>wave</th><th>step</th><th>project</th><th>repository</th>'
             f"<th>where</th><th>change</th><th>hours</th>{'<th>state</th>' if campaign else ''}</tr></thead>"
@@ -290,7 +287,7 @@ def _step_row(s: Mapping[str, Any], state: str | None, filters_for: Any) -> str:
     change = s.get("change") or s.get("verify") or ""
     cell = f'<td><span class="st st-{esc(state)}">{esc(state)}</span></td>' if state else ""
     return (
-        f'<tr class="fi"{data_attrs(filters_for(s))}><td class="r">{s["wave"]}</td>'
+        f'<tr class="fi" data-step="{esc(s["id"])}"{filters_for(s)}><td class="r">{s["wave"]}</td>'
         f'<td title="{esc(s["id"])}"><span class="k k-{esc(s["kind"])}"></span>{esc(what)}</td>'
         f"<td>{esc(s['name'])}</td><td>{esc(s.get('repo') or '')}</td><td><code>{esc(s.get('location') or '')}"
         f"</code></td><td>{esc(change)}</td><td>{s['start']:g} → {s['finish']:g}</td>{cell}</tr>"

@@ -7,9 +7,8 @@ units; the charts scale to the page width through their ``viewBox``.
 from __future__ import annotations
 
 import html
-import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -28,11 +27,6 @@ NODE_W, NODE_H, COL_GAP, ROW_H = 200, 32, 42, 42
 def esc(value: Any) -> str:
     """Text or attribute value, HTML/SVG-escaped (``&``, ``<``, ``>``, both quotes)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def data_attrs(filters: Mapping[str, Iterable[str]]) -> str:
-    """``data-f-<name>`` attributes (JSON lists) that the page's filters read."""
-    return "".join(f' data-f-{k}="{esc(json.dumps(sorted(set(v)), ensure_ascii=False))}"' for k, v in filters.items())
 
 
 def truncate(text: str, chars: int) -> str:
@@ -66,16 +60,14 @@ def gantt(
     when: Timeline,
     freezes: list[Mapping[str, Any]],
     fix_end: float | None,
-    filters_for: Any,
 ) -> str:
     """The Gantt chart: a row per repository or team, bars per step coloured by kind, the critical path
-    outlined, clean-up hatched, freeze windows shaded, campaign states and the "now" line.
-
-    ``filters_for(step)`` gives the filter values of a step (owner, repo, env, verdict)."""
+    outlined, clean-up hatched, freeze windows shaded, campaign states and the "now" line. Bars carry
+    only their step id: the filters find a step's owners, repositories and verdict on its table rows."""
     bars = [b for r in rows for b in r.bars]
     span = max([b.finish for b in bars] + [when.now or 0] + [f["end"] + when.offset for f in freezes] + [0.25])
-    scale = (WIDTH - LABEL_W - 10) / span
-    height = AXIS_H + sum(r.lanes * LANE_H + ROW_GAP for r in rows) + 8
+    scale = (WIDTH - LABEL_W - 60) / span  # room on the right for the last tick's label
+    height = AXIS_H + sum(r.lanes * LANE_H + ROW_GAP for r in rows) + 14  # the bottom line holds labels
     x = lambda h: LABEL_W + h * scale  # noqa: E731 - one formula, used everywhere below
     out = [
         f'<svg class="gantt" viewBox="0 0 {WIDTH} {height:g}" role="img" aria-labelledby="gantt-t gantt-d" '
@@ -104,22 +96,20 @@ def gantt(
             f"<title>{esc(r.label)}{f' ({r.overflow} bars overlap)' if r.overflow else ''}</title></text>"
         )
         for b in r.bars:
-            out.append(
-                _bar(b, x(b.start), y + b.lane * LANE_H + 1, max((b.finish - b.start) * scale, 2.5), filters_for)
-            )
+            out.append(_bar(b, x(b.start), y + b.lane * LANE_H + 1, max((b.finish - b.start) * scale, 2.5)))
         out.append("</g>")
         y += h + ROW_GAP
     if fix_end is not None:
         xf = x(fix_end + when.offset)
         out.append(
             f'<line class="phase" x1="{xf:.1f}" x2="{xf:.1f}" y1="{AXIS_H - 8}" y2="{height:.1f}"/>'
-            f'<text class="phase-l" x="{xf + 3:.1f}" y="{AXIS_H - 8}">clean-up →</text>'
+            f'<text class="phase-l" x="{xf + 3:.1f}" y="{height - 2:.1f}">clean-up →</text>'
         )
     if when.now is not None:
         xn = x(when.now)
         out.append(
             f'<line class="now" x1="{xn:.1f}" x2="{xn:.1f}" y1="{AXIS_H - 14}" y2="{height:.1f}"/>'
-            f'<text class="now-l" x="{xn + 3:.1f}" y="{AXIS_H - 16}">now</text>'
+            f'<text class="now-l" x="{xn + 3:.1f}" y="{height - 2:.1f}">now</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -138,18 +128,19 @@ def _axis(span: float, scale: float, height: float, when: Timeline) -> list[str]
     t = 0.0
     while t <= span + 1e-9:
         xt = LABEL_W + t * scale
-        label = f"{t:g} h"
+        clock = ""
         if when.origin is not None:
-            label += " · " + (when.origin + timedelta(hours=t)).strftime("%a %H:%M")
+            clock = (when.origin + timedelta(hours=t)).strftime("%a %H:%M")
+            clock = f'<text class="tick" x="{xt + 2:.1f}" y="23">{esc(clock)}</text>'
         out.append(
             f'<line class="grid" x1="{xt:.1f}" x2="{xt:.1f}" y1="{AXIS_H - 4}" y2="{height:.1f}"/>'
-            f'<text class="tick" x="{xt:.1f}" y="12">{esc(label)}</text>'
+            f'<text class="tick" x="{xt + 2:.1f}" y="11">{t:g} h</text>{clock}'
         )
         t += step
     return out
 
 
-def _bar(b: Any, x0: float, y0: float, w: float, filters_for: Any) -> str:
+def _bar(b: Any, x0: float, y0: float, w: float) -> str:
     s = b.step
     classes = [f"k-{s['kind']}"]
     if s.get("phase") == "cleanup":
@@ -164,7 +155,7 @@ def _bar(b: Any, x0: float, y0: float, w: float, filters_for: Any) -> str:
     tip = f"{what} {s['name']}{where}: {b.start:g} → {b.finish:g} h{state}{' (critical path)' if b.critical else ''}"
     return (
         f'<rect class="{" ".join(classes)}" x="{x0:.1f}" y="{y0:g}" width="{w:.1f}" height="{LANE_H - 2}" '
-        f'data-step="{esc(s["id"])}"{data_attrs(filters_for(s))}><title>{esc(tip)}</title></rect>'
+        f'data-step="{esc(s["id"])}"><title>{esc(tip)}</title></rect>'
     )
 
 
@@ -185,10 +176,12 @@ def path_graph(g: PathGraph) -> str:
     rows = max((row for _, _, row, _ in g.nodes), default=0) + 1
     width, height = cols * (NODE_W + COL_GAP) - COL_GAP + 8, rows * ROW_H + 4
     pos = {key: (4 + layer * (NODE_W + COL_GAP), 2 + row * ROW_H) for key, layer, row, _ in g.nodes}
-    words = "; ".join(" → ".join(short(k) for k in c) for c in g.chains)
+    words = "; ".join(" → ".join(short(k) for k in r) for r in g.routes)
+    more = f" and {g.more_projects} more projects" if g.more_projects else ""
+    heads = ", ".join(short(p["project"]) for p in g.projects[: len(g.projects) - g.more_projects]) + more
     out = [
         f'<svg class="paths" viewBox="0 0 {width} {height}" width="{width}" role="img" '
-        f'aria-label="{esc("dependency paths: " + words)}" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label="{esc(f"dependency paths from {heads}: {words}")}" xmlns="http://www.w3.org/2000/svg">',
     ]
     for a, b in g.edges:
         (xa, ya), (xb, yb) = pos[a], pos[b]

@@ -3,7 +3,7 @@
   "use strict";
   var form = document.getElementById("filters");
   if (!form) { return; }
-  var KEYS = { owner: "fOwner", repository: "fRepo", environment: "fEnv", verdict: "fVerdict" };
+  var DIMENSIONS = ["owner", "repository", "environment", "verdict"];  // the fields of data-f, in order
   var search = document.getElementById("q");
   var shown = document.getElementById("shown");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
@@ -12,11 +12,29 @@
   var groups = Array.prototype.slice.call(document.querySelectorAll("details.grp:not(.fi)"));
   var cache = new WeakMap();
 
+  function parse(el) {
+    var fields = (el.dataset.f || "|||").split("|"), f = { text: null };
+    DIMENSIONS.forEach(function (name, i) { f[name] = fields[i] ? fields[i].split(" ") : []; });
+    return f;
+  }
+
+  // Gantt bars carry only their step id: their facts are the union of the step's rows (one per owner)
+  var byStep = {};
+  rows.forEach(function (el) {
+    var id = el.dataset.step;
+    if (!id) { return; }
+    var f = parse(el), all = byStep[id];
+    if (!all) { byStep[id] = f; return; }
+    DIMENSIONS.forEach(function (name) {
+      f[name].forEach(function (v) { if (all[name].indexOf(v) < 0) { all[name].push(v); } });
+    });
+  });
+
   function facts(el) {
     var f = cache.get(el);
     if (!f) {
-      f = { text: null };
-      Object.keys(KEYS).forEach(function (name) { f[name] = JSON.parse(el.dataset[KEYS[name]] || "[]"); });
+      f = el.dataset.f === undefined && el.dataset.step ? byStep[el.dataset.step] || parse(el) : parse(el);
+      f = { owner: f.owner, repository: f.repository, environment: f.environment, verdict: f.verdict, text: null };
       cache.set(el, f);
     }
     return f;
