@@ -125,6 +125,19 @@ def test_examples_report_in_chromium(run, chromium, tmp_path: Path) -> None:
     assert page.page.is_hidden("#filters")
     page.close()
 
+    # --env prod scopes the plan (integration-tests' edit and build are not needed for prod: 18 steps; staging
+    # deploys stay, staging comes before prod) and preselects the environment filter, which hides them
+    res = run("report", "--advisory", ADVISORY, "--env", "prod", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    page = Page(chromium, out)
+    chosen = page.page.eval_on_selector('select[data-filter="environment"]', "s => s.selectedOptions[0].text")
+    assert chosen == "prod"
+    assert page.text('[data-json="plan.steps.length"]') == "18"
+    assert page.page.locator("#owners tr.fi", has_text="deploy staging").count() == 2 * 2  # two services, 2 owners
+    assert page.page.locator("#owners tr.fi.hidden").count() == 4  # exactly those: the rest is prod or every env
+    assert page.visible("#exposure tr.fi") == 10  # exposure keeps every project: libraries belong to every env
+    page.close()
+
 
 def test_campaign_report_shows_states_and_now(run, chromium, tmp_path: Path, monkeypatch) -> None:
     assert run("ingest", str(EXAMPLES)).exit_code == 0
