@@ -30,9 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from planner import reporting  # noqa: E402
+from planner import reporting, spread  # noqa: E402
 from planner.ingest import ingest  # noqa: E402
-from planner import spread  # noqa: E402
 from planner.planning import PlanRequest, make_plan  # noqa: E402
 from planner.policy import Policy  # noqa: E402
 from planner.render.report import render_html  # noqa: E402
