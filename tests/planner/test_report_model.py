@@ -284,3 +284,17 @@ def test_hostile_names_never_become_markup() -> None:
     assert parser.handlers == []
     assert parser.scripts == 1  # the report's own filter script, nothing else
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img" in text
+
+
+def test_a_step_editing_files_of_two_repositories_names_each() -> None:
+    """examples/' cycle: auth-client (acme-auth, pom.xml:34) and commons-util (acme-commons, pom.xml:32) are
+    edited in one step filed under acme-auth."""
+    from planner.render.report.page import where
+
+    cycle = step("edit:cycle", "edit", 0, 1, repo="acme-auth", location="pom.xml:34, pom.xml:32")
+    cycle["edits"] = [{"project": "auth", "location": "pom.xml:34"}, {"project": "commons", "location": "pom.xml:32"}]
+    repos = {"auth": "acme-auth", "commons": "acme-commons"}
+    assert where(cycle, repos) == "acme-auth: pom.xml:34; acme-commons: pom.xml:32"
+    single = step("edit:one", "edit", 0, 1, location="pom.xml:32")
+    single["edits"] = [{"project": "auth", "location": "pom.xml:32"}]
+    assert where(single, repos) == "pom.xml:32"

@@ -261,14 +261,22 @@ def _affected_cell(value: bool | None) -> str:
     return '<span class="v v-exposed">affected</span>' if value else '<span class="v v-not-exposed">fixed</span>'
 
 
-def owners_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, filters_for: Any) -> str:
-    """A table per owner with their steps, in plan order: what to change where, and when."""
+def owners_section(
+    plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, repos: Mapping[str, str | None], filters_for: Any
+) -> str:
+    """A table per owner with their steps, in plan order: what to change where, and when. ``repos``: project
+    key -> repository, so that a step editing files of several repositories names each file's."""
     states = {s["id"]: s.get("state") or "todo" for s in (campaign or {}).get("steps") or []}
     groups = model.by_owner(plan["steps"])
     parts = []
     for i, (owner, steps) in enumerate(groups.items()):
         rows = "".join(
-            _step_row(s, states.get(s["id"]) if campaign else None, lambda x, o=owner: filters_for(x, owner=o))
+            _step_row(
+                s,
+                states.get(s["id"]) if campaign else None,
+                where(s, repos),
+                lambda x, o=owner: filters_for(x, owner=o),
+            )
             for s in steps
         )
         table = (
@@ -280,7 +288,17 @@ def owners_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, 
     return f'<section id="owners"><h2>Steps per owner</h2>{"".join(parts) or "<p>No steps.</p>"}</section>'
 
 
-def _step_row(s: Mapping[str, Any], state: str | None, filters_for: Any) -> str:
+def where(step: Mapping[str, Any], repos: Mapping[str, str | None]) -> str:
+    """The files a step changes: ``file:line``, or ``repository: file:line`` for each of its ``edits`` when
+    they are in more than one repository (a cycle of libraries fixed together)."""
+    edits = [e for e in step.get("edits") or [] if e.get("location")]
+    in_repos = {repos.get(e.get("project") or "") or step.get("repo") for e in edits}
+    if len(in_repos) > 1:
+        return "; ".join(f"{repos.get(e.get('project') or '') or step.get('repo')}: {e['location']}" for e in edits)
+    return step.get("location") or ""
+
+
+def _step_row(s: Mapping[str, Any], state: str | None, place: str, filters_for: Any) -> str:
     what = s["kind"] if s["kind"] != "deploy" else f"deploy {s.get('environment')}"
     if s.get("phase") == "cleanup":
         what = f"clean-up {what}"
@@ -289,7 +307,7 @@ def _step_row(s: Mapping[str, Any], state: str | None, filters_for: Any) -> str:
     return (
         f'<tr class="fi" data-step="{esc(s["id"])}"{filters_for(s)}><td class="r">{s["wave"]}</td>'
         f'<td title="{esc(s["id"])}"><span class="k k-{esc(s["kind"])}"></span>{esc(what)}</td>'
-        f"<td>{esc(s['name'])}</td><td>{esc(s.get('repo') or '')}</td><td><code>{esc(s.get('location') or '')}"
+        f"<td>{esc(s['name'])}</td><td>{esc(s.get('repo') or '')}</td><td><code>{esc(place)}"
         f"</code></td><td>{esc(change)}</td><td>{s['start']:g} → {s['finish']:g}</td>{cell}</tr>"
     )
 
