@@ -306,9 +306,9 @@ def _step_row(s: Mapping[str, Any], state: str | None, place: str, filters_for: 
     cell = f'<td><span class="st st-{esc(state)}">{esc(state)}</span></td>' if state else ""
     return (
         f'<tr class="fi" data-step="{esc(s["id"])}"{filters_for(s)}><td class="r">{s["wave"]}</td>'
-        f'<td title="{esc(s["id"])}"><span class="k k-{esc(s["kind"])}"></span>{esc(what)}</td>'
+        f'<td class="nw" title="{esc(s["id"])}"><span class="k k-{esc(s["kind"])}"></span>{esc(what)}</td>'
         f"<td>{esc(s['name'])}</td><td>{esc(s.get('repo') or '')}</td><td><code>{esc(place)}"
-        f"</code></td><td>{esc(change)}</td><td>{s['start']:g} → {s['finish']:g}</td>{cell}</tr>"
+        f"</code></td><td>{esc(change)}</td><td class=nw>{s['start']:g} → {s['finish']:g}</td>{cell}</tr>"
     )
 
 
