@@ -214,6 +214,7 @@ class _PomReader:
             profile=profile,
             unresolved=unresolved,
             exclusions=tuple(sorted({interp(x).value or x for x in dep.exclusions})),
+            version_property=version.property,
         )
         out.setdefault((package, profile, scope, rec.range, unresolved, optional), rec)
 
@@ -236,7 +237,8 @@ class _PomReader:
         if len(same) == 1 and same[0].version.value:
             # A project BOM (log4j-bom, jackson-bom, netty-bom ...) manages the artifacts of its own
             # group at its own version: infer it, and say it is inferred.
-            return Value(same[0].version.value, origin), f"inferred: {hint} (its own group at its version)"
+            inferred = Value(same[0].version.value, origin, None, same[0].version.property)
+            return inferred, f"inferred: {hint} (its own group at its version)"
         return Value(None, origin, hint), hint
 
     # ------------------------------------------------------------------------------ constraints

@@ -81,6 +81,7 @@ class Evidence:
     location: str | None
     version_location: str | None = None
     chain: list[str] = field(default_factory=list)
+    version_property: str | None = None  # the property defined at version_location (``log4j2.version``)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -93,6 +94,7 @@ class Evidence:
             "affected": self.affected,
             "location": self.location,
             "version_location": self.version_location,
+            "version_property": self.version_property,
             "chain": self.chain,
         }
 
@@ -338,6 +340,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 affected=target.affects(exact) if exact else None,
                 location=location_text(row.get("file"), row.get("line")),
                 version_location=location_text(row.get("version_file"), row.get("version_line")),
+                version_property=row.get("version_property"),
             )
         )
     links = store.query("list_project_links", {"keys": sorted(by_key)})

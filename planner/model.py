@@ -105,6 +105,7 @@ class Declared:
     profile: str | None = None  # the condition it is only active under: a Maven profile id, a PEP 508 marker
     unresolved: str | None = None  # the expression that could not be resolved statically (``${x}``, code)
     exclusions: tuple[str, ...] = ()  # transitive dependencies cut off below this one (``group:artifact``)
+    version_property: str | None = None  # the property defined at ``version_location`` (``log4j2.version``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from typing import Any
 
 import networkx as nx
 
-from planner import versions
+from planner import build_units, versions
+from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
 from planner.services import list_services
@@ -63,10 +64,11 @@ def plan_graph(
     """The planner's input graph, optionally scoped to an environment, repositories or owners
     (a scoped project keeps every internal library it needs)."""
     g = nx.DiGraph()
+    units = _build_units(store, report)
     for p in report.projects:
         if p.verdict not in _EXPOSURE:
             continue
-        g.add_node(p.project, **_attrs(p, report))
+        g.add_node(p.project, **_attrs(p, report, units))
     for link in report.links:
         c, prov = link["consumer"], link["provider"]
         if c in g and prov in g and c != prov:
@@ -106,12 +108,41 @@ def plan_graph(
     return g.subgraph(keep).copy() if keep is not None else g
 
 
-def _attrs(p: ProjectExposure, report: ExposureReport) -> dict[str, Any]:
+def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, Any]]:
+    """Each project's directory and build unit (:mod:`planner.build_units`), from the links the exposure
+    found: node attributes ``path``, ``build_unit``, ``build_root``."""
+    keys = sorted({p.project for p in report.projects})
+    if not keys:
+        return {}
+    info = {
+        r["key"]: ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), r.get("version"))
+        for r in store.query("get_projects", {"keys": keys})
+    }
+    repos = sorted({i.repo for i in info.values() if i.repo})
+    homes = [
+        ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), None)
+        for r in store.query("list_repo_projects", {"repos": repos})
+    ]
+    units: dict[str, BuildUnit] = build_units.assign(report.links, info, homes)
+    return {k: {"path": info[k].path, "build_unit": u.key, "build_root": u.root} for k, u in units.items() if k in info}
+
+
+def _attrs(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
     exposure = _EXPOSURE[p.verdict]
     if p.verdict == "exposed" and p.direct:
         exposure = "direct"
+    build = units.get(p.project, {})
+    unit = build.get("build_unit")
+    # a package is published when someone outside the build consumes it (siblings take it from the build)
     publishes = next(
-        (link.get("package") for link in report.links if link["provider"] == p.project and link.get("package")), None
+        (
+            link.get("package")
+            for link in report.links
+            if link["provider"] == p.project
+            and link.get("package")
+            and (unit is None or units.get(link["consumer"], {}).get("build_unit") != unit)
+        ),
+        None,
     )
     deployments = sorted({(s.get("name") or "", s.get("environment") or "") for s in p.services})
     kind = p.kind or "unknown"
@@ -128,11 +159,13 @@ def _attrs(p: ProjectExposure, report: ExposureReport) -> dict[str, Any]:
         "vulnerable_version": next(iter(_vulnerable_versions(p)), None),
         "edit_location": p.change_at,
         "edit_kind": _edit_kind(p),
+        "property": _version_property(p),
         "publishes": publishes,
         "deployments": deployments,
         "owners": list(p.owners),
         "image_traceable": True,
         "direct": bool(p.direct),
+        **build,
     }
 
 
@@ -149,6 +182,14 @@ def _edit_kind(p: ProjectExposure) -> str | None:
         return "lockfile-only"
     if any(e.kind == "declares" for e in p.evidence):
         return "direct-dependency"
+    return None
+
+
+def _version_property(p: ProjectExposure) -> str | None:
+    """The property to change when the edit is a property definition (the line ``change_at`` names)."""
+    for e in p.evidence:
+        if e.kind == "declares" and e.version_property and e.version_location == p.change_at:
+            return e.version_property
     return None
 
 

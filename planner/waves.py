@@ -26,6 +26,10 @@ that a project without ``exposure`` is not exposed and is ignored):
 ``image_traceable``    ``False`` when the project's image cannot be traced to what runs (default ``True``)
 ``direct``             with ``test-only``: the project declares or locks the package itself, so it is fixed
                        directly even when it also gets the package through an internal library
+``path``               the project's repo-relative directory
+``build_unit``         projects with the same value are built together by one build (a Maven reactor, a
+                       Gradle multi-project build, a workspace: :mod:`planner.build_units`); ``None``: alone
+``build_root``         repo-relative directory the unit's build runs in (the reactor's aggregator POM)
 
 Edges point ``consumer → provider`` (the consumer depends on the internal library project
 ``provider``) with the attributes of :class:`EdgeAttrs`: ``package`` (the provider's purl),
@@ -39,8 +43,11 @@ vulnerable one; the default uses :mod:`packaging`.
 
 What the planner does
 ---------------------
-Strongly connected components of exposed projects are fixed together (one combined
-edit/build/publish, durations summed) and reported as cycles. Each component gets a strategy:
+Projects built together (same ``build_unit``) or editing the same ``file:line`` of a repository are one
+unit: one edit step changing each line once, one build per build unit, one publish for the members
+that others consume, and no wait between members built together. Strongly connected components of
+the units are fixed together too (one combined edit/build/publish, durations summed over the builds)
+and reported as cycles. Each component gets a strategy:
 ``direct`` / ``relock`` when it itself resolves the package, else ``propagate`` (wait for each
 exposed provider's publish, then bump it) or ``override`` (pin the package with the ecosystem's
 mechanism, no wait) as the policy allows; ``decide`` steps stand for what cannot be planned. Steps
@@ -68,6 +75,7 @@ from typing import Any, TypedDict
 
 import networkx as nx
 
+from planner import build_units
 from planner import purl as purls
 from planner.buildtools import relock_command
 from planner.errors import UsageError
@@ -97,6 +105,9 @@ class ProjectAttrs(TypedDict, total=False):
     owners: list[str]
     image_traceable: bool
     direct: bool
+    path: str | None
+    build_unit: str | None
+    build_root: str | None
 
 
 class EdgeAttrs(TypedDict, total=False):
@@ -233,6 +244,9 @@ class _Project:
     owners: tuple[str, ...]
     traceable: bool
     direct: bool = False
+    path: str | None = None
+    build_unit: str | None = None
+    build_root: str | None = None
 
 
 def _text(key: str, attrs: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
@@ -287,6 +301,9 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
         owners=tuple(sorted(set(owners))),
         traceable=traceable,
         direct=direct,
+        path=_text(key, attrs, "path"),
+        build_unit=_text(key, attrs, "build_unit"),
+        build_root=_text(key, attrs, "build_root"),
     )
 
 
@@ -390,6 +407,30 @@ def _verify(tool: str | None, pkg: _Pkg) -> str | None:
     }.get(tool or "")
 
 
+def _maven_module(p: _Project) -> str:
+    """The ``-pl`` selector of a Maven project: ``:artifactId`` (from its key's purl, else its name)."""
+    text = p.key.split("#", 1)[1] if "#" in p.key else ""
+    try:
+        return ":" + purls.parse(text).name
+    except ValueError:
+        return ":" + p.name.rsplit(":", 1)[-1]
+
+
+def _build_verify(tool: str | None, pkg: _Pkg, members: tuple[_Project, ...]) -> str | None:
+    """How to check one build's result, runnable from the repository root as written.
+
+    A Maven module of a reactor cannot be built alone while its siblings are unreleased snapshots:
+    ``mvn -pl :module -am verify`` from the reactor root builds it with what it needs."""
+    root = members[0].build_root
+    if tool != "maven" or root is None:
+        return _verify(tool, pkg)
+    prefix = "mvn" if root in (".", "") else f"mvn -f {root}/pom.xml"
+    modules = sorted({_maven_module(m) for m in members if m.path not in (None, root)})
+    if not modules:
+        return f"{prefix} dependency:tree -Dincludes={pkg.display}"
+    return f"{prefix} -pl {','.join(modules)} -am verify dependency:tree -Dincludes={pkg.display}"
+
+
 def _relock_command(tool: str | None, pkg: _Pkg, v: str) -> str:
     return relock_command(tool, pkg.display, v)
 
@@ -424,6 +465,8 @@ class _Unit:
     pinned: bool  # some edge to an outside provider is pinned (propagating is an edit, not a relock)
     candidates: tuple[str, ...]  # propagate/override in preference order; ("direct",) or () (no strategy)
     transitive: frozenset[str]  # member keys that take the fix from a provider or an override
+    builds: tuple[tuple[_Project, ...], ...] = ()  # members built by one build (a reactor, a workspace)
+    carried: frozenset[str] = frozenset()  # members that get the fix from a sibling built with them
     depth: int = 0
 
     @property
@@ -459,6 +502,13 @@ class _Step:
     verify: str | None = None
     reason: str | None = None
     edits: tuple[Mapping[str, Any], ...] = ()
+
+
+def _unit_name(u: _Unit) -> str:
+    """Its members' names (the first and how many more, for a unit of more than three)."""
+    if len(u.members) <= 3:
+        return " + ".join(m.name for m in u.members)
+    return f"{u.members[0].name} + {len(u.members) - 1} more"
 
 
 def _ticks(hours: float) -> int:
@@ -515,8 +565,15 @@ class _Planner:
         return d
 
     def udur(self, u: _Unit, kind: str) -> int:
-        """Ticks of a unit's combined step of this kind: the members' durations summed."""
-        return sum(self.dur(kind, m.repo) for m in u.members)
+        """Ticks of a unit's combined step of this kind, summed over what it does: one build (and one
+        publish, when it publishes) per build, one edit per line changed (members built with a sibling
+        that takes the fix change nothing)."""
+        if kind == "build":
+            return sum(self.dur(kind, b[0].repo) for b in u.builds)
+        if kind == "publish":
+            return sum(self.dur(kind, b[0].repo) for b in u.builds if any(m.publishes for m in b))
+        edits = {(m.repo, m.location or m.key) for m in u.members if m.key not in u.carried}
+        return sum(self.dur(kind, repo) for repo, _ in sorted(edits))
 
     # -- validation --------------------------------------------------------------------------------------------
     def _check_versions(self, compare: Comparator) -> None:
@@ -546,10 +603,11 @@ class _Planner:
                 sub.add_edge(c, p)
                 pinned = attrs.get("pinned", True)
                 pinned_edge[(c, p)] = bool(pinned) if pinned is not None else True
-        comps = sorted((tuple(sorted(c)) for c in nx.strongly_connected_components(sub)), key=lambda c: c[0])
+        self.sub = sub
+        comps, cycles = build_units.condense(sub.nodes, sub.edges, self._together())
         unit_of = {k: comp[0] for comp in comps for k in comp}
         self.unit_of = unit_of
-        self.cycles = tuple(c for c in comps if len(c) > 1)
+        self.cycles = tuple(cycles)
         units: dict[str, _Unit] = {}
         for comp in comps:
             ukey = comp[0]
@@ -563,11 +621,18 @@ class _Planner:
                         has_provider.add(k)
                         pinned = pinned or pinned_edge[(k, prov)]
             members = tuple(self.projects[k] for k in comp)
+            carried = self._carried(members, sub)
             transitive = frozenset(
                 m.key
                 for m in members
-                if m.exposure == "transitive" or (m.exposure == "test-only" and m.key in has_provider and not m.direct)
+                if m.key not in carried
+                and (
+                    m.exposure == "transitive" or (m.exposure == "test-only" and m.key in has_provider and not m.direct)
+                )
             )
+            builds: dict[str, list[_Project]] = {}
+            for m in members:
+                builds.setdefault(m.build_unit or f"project:{m.key}", []).append(m)
             units[ukey] = _Unit(
                 key=ukey,
                 members=members,
@@ -575,6 +640,8 @@ class _Planner:
                 pinned=pinned,
                 candidates=self._candidates(members, transitive),
                 transitive=transitive,
+                builds=tuple(tuple(b) for _, b in sorted(builds.items())),
+                carried=carried,
             )
         # topological order of units, providers first, ties by key
         cond = nx.DiGraph()
@@ -588,6 +655,30 @@ class _Planner:
             u = units[k]
             u.depth = 1 + max((units[p].depth for p in u.providers), default=-1)
         self.units = units
+
+    def _together(self) -> list[list[str]]:
+        """Projects that must be one unit: those built together, and those editing the same line of a repository."""
+        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for key, p in self.projects.items():
+            if p.build_unit:
+                groups[("build", p.build_unit)].append(key)
+            if p.location:
+                groups[("line", p.repo, p.location)].append(key)
+        return [g for _, g in sorted(groups.items()) if len(g) > 1]
+
+    def _carried(self, members: tuple[_Project, ...], sub: nx.DiGraph) -> frozenset[str]:
+        """Members exposed only through siblings built with them: the sibling's fix is theirs, with no release
+        in between (a reactor module at ``${project.version}`` of the module that declares the package)."""
+        out = set()
+        for m in members:
+            if m.build_unit is None or m.exposure not in ("transitive", "test-only") or m.direct:
+                continue
+            providers = [p for p in sub.successors(m.key) if p != m.key]
+            if providers and all(self.projects[p].build_unit == m.build_unit for p in providers):
+                out.add(m.key)
+        if len(out) == len(members):  # somebody must carry the fix: nothing to take it from
+            return frozenset()
+        return frozenset(out)
 
     def _candidates(self, members: tuple[_Project, ...], transitive: frozenset[str]) -> tuple[str, ...]:
         if not transitive:
@@ -612,12 +703,20 @@ class _Planner:
 
     # -- steps ---------------------------------------------------------------------------------------------------
     def member_strategy(self, u: _Unit, m: _Project, strategy: str) -> str:
+        """How one member takes the fix; a member carried by its build is fixed the way its siblings are."""
+        if m.key in u.carried:
+            if strategy in ("propagate", "override"):
+                return strategy
+            return "relock" if self._change_kinds(u, strategy) == {"relock"} else "direct"
         if m.key in u.transitive:
             return strategy
         return "relock" if m.edit_kind == "lockfile-only" else "direct"
 
+    def _change_kinds(self, u: _Unit, strategy: str) -> set[str]:
+        return {self.member_strategy(u, m, strategy) for m in u.members if m.key not in u.carried}
+
     def change_kind(self, u: _Unit, strategy: str) -> str:
-        kinds = {self.member_strategy(u, m, strategy) for m in u.members}
+        kinds = self._change_kinds(u, strategy)
         if kinds == {"relock"}:
             return "relock"
         if kinds == {"propagate"} and u.providers and not u.pinned:
@@ -757,21 +856,28 @@ class _Planner:
             "phase": phase,
             "unit": u.key,
             "members": members,
-            "name": " + ".join(m.name for m in u.members),
+            "name": _unit_name(u),
             "repo": first.repo,
             "repos": u.repos,
             "ecosystem": first.ecosystem,
             "owners": u.owners,
         }
         ci = policy.ci_kinds
-        changes, mechanisms, edits = [], [], []
+        lines: dict[tuple[str, str | None, str], tuple[str, _Project, str]] = {}  # one change per line, once
         for m in u.members:
+            if m.key in u.carried:  # built with the sibling that takes the fix: nothing of its own to change
+                continue
             member_strategy = self.member_strategy(u, m, strategy)
             mech, change = self._change(u, m, member_strategy, replaces_override)
-            mechanisms.append(mech)
-            changes.append(change if len(u.members) == 1 else f"{m.name}: {change}")
-            edits.append(self._edit(u, m, member_strategy, mech))
-        verify = sorted({v for m in u.members if (v := _verify(self.tools[m.key], self.pkg))})
+            lines.setdefault((m.repo, m.location, change), (mech, m, member_strategy))
+        mechanisms = [mech for mech, _, _ in lines.values()]
+        if len(lines) == 1:
+            changes = [change for _, _, change in lines]
+        else:
+            changes = [f"{m.name}: {change}" for (_, _, change), (_, m, _) in lines.items()]
+        edits = [self._edit(u, m, member_strategy, mech) for mech, m, member_strategy in lines.values()]
+        locations = dict.fromkeys(loc for _, loc, _ in lines if loc)
+        verify = sorted({v for b in u.builds if (v := _build_verify(self.tools[b[0].key], self.pkg, b))})
         strategy_out = strategy
         steps = [
             _Step(
@@ -783,7 +889,7 @@ class _Planner:
                 deps=list(deps),
                 mechanism=", ".join(dict.fromkeys(mechanisms)),
                 change="; ".join(changes),
-                location=", ".join(m.location for m in u.members if m.location) or None,
+                location=", ".join(locations) or None,
                 edits=tuple(edits),
                 **common,
             )
@@ -877,7 +983,8 @@ class _Planner:
             parts = []
             for ukey in u.providers:
                 pu = self.units[ukey]
-                names = " + ".join(x.name for x in pu.members)
+                used = [x.name for x in pu.members if self.sub.has_edge(m.key, x.key)]
+                names = " + ".join(used) if used else _unit_name(pu)
                 step = self.release_step(ukey)
                 if step is None:
                     continue

@@ -246,6 +246,7 @@ class GraphBatch:
                         "profile": rec.profile,
                         "unresolved": rec.unresolved,
                         "exclusions": list(rec.exclusions) or None,
+                        "version_property": rec.version_property,
                     },
                 )
             case Constrains():

@@ -146,6 +146,19 @@ def test_in_tree_bom_import_and_nested_property(multi) -> None:
     assert lib.version_location == Location("pom.xml", 21)
 
 
+def test_version_property_names_the_definition_to_edit(multi) -> None:
+    """The property written at version_location: the end of a chain (log4j2.version -> log4j.version), none for
+    a literal version and none for ${project.version} (the <version> element, not a property)."""
+    (lib,) = declared(multi["lib/pom.xml"], LOG4J_API)
+    assert lib.version_property == "log4j.version"
+    (core,) = declared(multi["app/pom.xml"], LOG4J_CORE)
+    assert core.version_property == "core.version"  # defined inside the imported in-tree BOM
+    (sibling,) = declared(multi["app/pom.xml"], "pkg:maven/com.acme/acme-lib")
+    assert sibling.version_property is None
+    (slf4j,) = declared(multi["lib/pom.xml"], "pkg:maven/org.slf4j/slf4j-api")
+    assert slf4j.version_property is None  # <version>2.0.9</version> written in the managing POM
+
+
 def test_managed_scope_applies_when_the_dependency_has_none(multi) -> None:
     (slf4j,) = declared(multi["lib/pom.xml"], "pkg:maven/org.slf4j/slf4j-api")
     assert (slf4j.range, slf4j.scope, slf4j.raw_scope) == ("2.0.9", "provided", "provided")

@@ -311,7 +311,7 @@ def test_per_repo_capacity_gives_the_stronger_lower_bound():
             ecosystem="npm",
             exposure="direct",
             vulnerable_version="4.17.15",
-            edit_location="package.json:7",
+            edit_location=f"s{i}/package.json:7",  # four packages of a monorepo, one package.json each
             edit_kind="direct-dependency",
             deployments=[(f"s{i}", "staging"), (f"s{i}", "prod")],
         )

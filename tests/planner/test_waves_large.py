@@ -44,7 +44,7 @@ def synthetic_org(
             ecosystem="maven",
             exposure=exposure,
             vulnerable_version="2.14.1" if exposure else None,
-            edit_location="pom.xml:42" if exposure else None,
+            edit_location=f"{key}/pom.xml:42" if exposure else None,  # each project its own POM
             owners=[f"@synth/team{int(repo[1:]) % 50}"],
             **{"edit_kind": "direct-dependency", **extra},
         )

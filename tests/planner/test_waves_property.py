@@ -32,6 +32,8 @@ def orgs(draw):
     for i in range(n):
         kind = draw(st.sampled_from(["library", "service", "application", "test", "unknown"]))
         eco, loc = draw(st.sampled_from(ECOSYSTEMS))
+        if loc and draw(st.booleans()):
+            loc = f"p{i}/{loc}"  # its own manifest; otherwise a line at the root of the repository, maybe shared
         exposure = draw(st.sampled_from(["direct", "transitive", "transitive", "test-only", "unknown", None]))
         deployments = draw(
             st.lists(st.tuples(st.sampled_from(SERVICES), st.sampled_from(["dev", "staging", "prod"])), max_size=4)
@@ -51,6 +53,9 @@ def orgs(draw):
             deployments=deployments,
             owners=draw(st.lists(st.sampled_from(["@a", "@b", "@c"]), max_size=2)),
             image_traceable=draw(st.booleans()),
+            path=f"p{i}",
+            build_unit=draw(st.sampled_from([None, None, "u1", "u2"])),
+            build_root=".",
         )
     for i in range(n):
         for j in draw(st.lists(st.integers(0, max(0, i - 1)), max_size=3)) if i else []:
@@ -176,6 +181,25 @@ def test_plan_invariants(g, policy):
         assert s.wave == 1 + max(same_phase, default=floor)
         assert all(by_id[d].wave < s.wave for d in s.depends_on)
         assert s.phase == "fix" or s.wave > last_fix
+    # never two steps of a phase editing the same file:line of a repository; one build per build unit
+    for phase in ("fix", "cleanup"):
+        editing: dict[tuple[str, str], str] = {}
+        building: dict[str, str] = {}
+        for s in plan.steps:
+            if s.phase != phase or (s.id.startswith("cleanup:") and phase == "fix"):
+                continue
+            for m in s.members:
+                a = g.nodes[m]
+                if s.kind in ("edit", "relock") and a.get("edit_location"):
+                    line = (a["repo"], a["edit_location"])
+                    assert editing.setdefault(line, s.id) == s.id, (line, s.id, editing[line])
+                if s.kind == "build" and a.get("build_unit"):
+                    assert building.setdefault(a["build_unit"], s.id) == s.id, (a["build_unit"], s.id)
+    # members built together never wait for each other's release
+    for s in plan.steps:
+        for d in s.depends_on:
+            if by_id[d].kind in ("publish", "build") and s.kind in ("edit", "relock") and by_id[d].phase == s.phase:
+                assert by_id[d].project != s.project, (s.id, d)
     # deterministic, byte for byte
     again = build_plan(g, target, policy, compare=lambda a, b: 1)
     for fmt in plan_view.FORMATS:
