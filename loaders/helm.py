@@ -8,7 +8,8 @@ pipelines over ``.Values``/``.Chart``/``.Release`` with ``default``, ``quote``, 
 ``upper``, ``trim``, ``toString``; block helpers (``include``, ``toYaml``, ``nindent``…) render as
 nothing. A condition it cannot evaluate counts as true (the default install is assumed to deploy
 it). ``Chart.yaml`` (``appVersion``) and ``values.yaml`` are read through the context. Values of
-``.Release.*`` are unknown, so Helm services have no environment (``default/<name>``).
+``.Release.*`` are unknown, so a Helm service's environment is the namespace its template writes, else
+``default`` (``default/<name>``: an environment not known).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ Recognised by path (a ``.yaml``/``.yml`` file under a deployment directory such 
 
 Each workload becomes one ``Service`` keyed ``<environment or namespace or "default">/<name>``,
 with the name from the labels ``app.kubernetes.io/name``, then ``app``, then ``metadata.name``;
-the environment is the namespace. A file that a Kustomization of the same repository renders
+the environment is the namespace, and ``default`` (:data:`~planner.model.DEFAULT_ENVIRONMENT`) when
+the manifest names none. A file that a Kustomization of the same repository renders
 (a resource, component or patch, directly or through directories) emits nothing here: the
 Kustomize loader emits those services, with the overlay's environment and rewritten images.
 """
@@ -21,6 +22,7 @@ from loaders import _image_ref
 from loaders._deploy_yaml import YList, YMap, line_of, read_documents, text_at
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from planner.model import (
+    DEFAULT_ENVIRONMENT,
     DeployedIn,
     Environment,
     Location,
@@ -148,7 +150,7 @@ def workloads_in(
 
 def service_key(name: str, environment: str | None, namespace: str | None) -> str:
     """``<environment or namespace or default>/<name>``."""
-    return f"{environment or namespace or 'default'}/{name}"
+    return f"{environment or namespace or DEFAULT_ENVIRONMENT}/{name}"
 
 
 def emit_workload(
@@ -162,16 +164,17 @@ def emit_workload(
     name: str | None = None,
     namespace: str | None = None,
 ) -> list[Record]:
-    """Service, Environment, IN and one Image + RUNS per container of a workload."""
+    """Service, Environment, IN and one Image + RUNS per container of a workload. Without an environment
+    the namespace is the environment, and without a namespace ``default``: never none."""
     svc_name = name or workload.service
     ns = namespace if namespace is not None else workload.namespace
     key = service_key(svc_name, environment, ns)
-    out: list[Record] = [Service(key, svc_name, ns, environment, workload.kind)]
-    if environment:
-        out += [
-            Environment(environment, environment),
-            DeployedIn(key, environment, Location(workload.path, workload.line)),
-        ]
+    env = environment or ns or DEFAULT_ENVIRONMENT
+    out: list[Record] = [
+        Service(key, svc_name, ns, env, workload.kind),
+        Environment(env, env),
+        DeployedIn(key, env, Location(workload.path, workload.line)),
+    ]
     for c in workload.containers:
         written = rewrite(c.image) if rewrite else c.image
         ref = _image_ref.parse(written)

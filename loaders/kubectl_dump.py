@@ -11,7 +11,8 @@ pod template images.
 1. a ``# depwave: environment=<name>`` comment in the first lines (YAML dumps);
 2. the annotation ``depwave.io/environment`` on the top-level ``List`` object;
 3. the directory after an ``inventory/`` component of the path (``inventory/prod/pods.json``);
-4. the object's namespace.
+4. the object's namespace;
+5. ``default`` (an environment not known).
 
 Recognised by path: a ``.json``/``.yaml``/``.yml`` file under an ``inventory/`` directory, or named
 ``kubectl-*.json``/``*.kubectl.json`` (or ``.yaml``). A 100,000-object JSON dump is read with one
@@ -30,7 +31,18 @@ from loaders._deploy_yaml import read_documents
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
 from loaders.k8s_manifest import Workload, emit_workload, service_key, service_name, workloads_in
 from planner.errors import ParseError
-from planner.model import DeployedIn, Environment, Location, ParseResult, ParseWarning, Record, Runs, Service, Source
+from planner.model import (
+    DEFAULT_ENVIRONMENT,
+    DeployedIn,
+    Environment,
+    Location,
+    ParseResult,
+    ParseWarning,
+    Record,
+    Runs,
+    Service,
+    Source,
+)
 
 _COMMENT = re.compile(r"^#\s*depwave:\s*environment\s*=\s*([\w.-]+)\s*$", re.M)
 _NAME = re.compile(r"^(?:kubectl-.+|.+\.kubectl)\.(?:json|ya?ml)$")
@@ -150,11 +162,13 @@ class KubectlDumpLoader(Loader):
                 fallback = _POD_HASH.sub("", fallback)
         svc = service_name(pod, fallback)
         ns = meta.get("namespace") if isinstance(meta.get("namespace"), str) else None
-        environment = env or ns
-        key = service_key(svc, environment, ns)
-        out: list[Record] = [Service(key, svc, ns, environment, "Pod")]
-        if environment:
-            out += [Environment(environment, environment), DeployedIn(key, environment, Location(source.path))]
+        environment = env or ns or DEFAULT_ENVIRONMENT
+        key = service_key(svc, env, ns)
+        out: list[Record] = [
+            Service(key, svc, ns, environment, "Pod"),
+            Environment(environment, environment),
+            DeployedIn(key, environment, Location(source.path)),
+        ]
         status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
         running: dict[str, str] = {}
         for field in ("initContainerStatuses", "containerStatuses"):

@@ -9,7 +9,7 @@ what depwave needs (which images run where), without running kustomize.
 * Only **root** kustomizations emit services: one that no other kustomization of the same
   repository uses as a resource, base or component. A base rendered by overlays therefore yields
   no extra "default" services. The environment is the overlay's directory name when it lives under
-  ``overlays/``, ``envs/``, ``environments/`` or ``clusters/``, else the namespace, else none.
+  ``overlays/``, ``envs/``, ``environments/`` or ``clusters/``, else the namespace, else ``default``.
 """
 
 from __future__ import annotations

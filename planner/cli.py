@@ -237,7 +237,12 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--env", "environment", default=None, help="Only this environment (e.g. prod).")
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    help="Only this environment (e.g. prod), and services whose environment is not known (marked).",
+)
 @format_option
 @pass_app
 def services(app: App, environment: str | None, fmt: str) -> None:
@@ -304,7 +309,12 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command()
 @click.argument("target")
-@click.option("--env", "environment", default=None, help="Only projects deployed in this environment (e.g. prod).")
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    help="Only what runs in this environment (e.g. prod), and what runs where no environment is known (marked).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -334,9 +344,9 @@ def exposure(
     report = exposure_mod.assess(app.store(), affected)
     report.problems = problems + report.problems
     if environment:
-        report.projects = [
-            p for p in report.projects if any((s.get("environment") or "") == environment for s in p.services)
-        ]
+        from planner.environments import keep_environment
+
+        keep_environment(report, environment)
     exposure_view.show(report, fmt)
     if report.any_exposed:
         sys.exit(EXIT_FINDINGS)

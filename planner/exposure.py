@@ -23,8 +23,8 @@ from typing import Any
 
 import networkx as nx
 
+from planner import environments, versions
 from planner import purl as purls
-from planner import versions
 from planner.dependents import DependentsResult, find_dependents
 from planner.errors import UsageError
 from planner.model import NON_RUNTIME_SCOPES, location_text
@@ -123,6 +123,7 @@ class ProjectExposure:
     services: list[dict[str, Any]] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    environment_unknown: bool = False  # kept by an --env filter although where it runs is not known
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -146,6 +147,7 @@ class ProjectExposure:
             "services": self.services,
             "owners": self.owners,
             "evidence": [e.as_dict() for e in self.evidence],
+            "environment_unknown": self.environment_unknown,
         }
 
 
@@ -158,6 +160,7 @@ class ExposureReport:
     projects: list[ProjectExposure]
     links: list[dict[str, Any]]  # consumer -> provider edges among the projects (for the planner)
     problems: list[str] = field(default_factory=list)
+    environment: str | None = None  # the --env filter applied (planner.environments.keep_environment)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -177,6 +180,7 @@ class ExposureReport:
         return {
             "schema": SCHEMA,
             "advisories": self.advisories,
+            "environment": self.environment,
             "summary": next((a.summary for a in self.affected if a.summary), None),
             "aliases": sorted({x for a in self.affected for x in a.aliases}),
             "packages": [
@@ -589,9 +593,9 @@ def _decorate(store: Store, projects: list[ProjectExposure]) -> None:
     info = {r["key"]: r for r in store.query("get_projects", {"keys": keys})}
     services: dict[str, list[dict[str, Any]]] = {}
     for row in store.query("list_project_deployments", {"keys": keys}):
-        services.setdefault(row["project"], []).append(
-            {k: row.get(k) for k in ("service", "name", "environment", "image", "origin")}
-        )
+        service = {k: row.get(k) for k in ("service", "name", "environment", "image", "origin")}
+        service["environment"] = environments.normalise(service["environment"])
+        services.setdefault(row["project"], []).append(service)
     owners: dict[str, dict[str, list[str]]] = {}
     for row in store.query("list_project_owners", {"keys": keys}):
         owners.setdefault(row["project"], {}).setdefault(row["via"], []).append(row["owner"])

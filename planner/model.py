@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 # (``compile``, ``devDependencies``, ``required`` ...) is kept beside it as ``raw_scope``.
 SCOPES = ("runtime", "provided", "optional", "peer", "test", "dev", "build", "unknown")
 NON_RUNTIME_SCOPES = frozenset({"test", "dev", "build"})
+#: The environment of a service whose deployment names none (plain manifests without namespace or
+#: overlay, a Helm chart, an unlabelled kubectl dump): the namespace ``kubectl apply`` would use. It is
+#: not a known environment: an ``--env`` filter keeps such services, marked (:mod:`planner.environments`).
+DEFAULT_ENVIRONMENT = "default"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import build_units, versions
+from planner import build_units, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
@@ -89,7 +89,7 @@ def plan_graph(
         for image in svc.images or [None]:
             key = f"image:{image.key if image else svc.key}"
             node = untraced.setdefault(key, {"name": svc.name, "deployments": set(), "owners": set()})
-            node["deployments"].add((svc.name, svc.environment or ""))
+            node["deployments"].add((svc.name, environments.normalise(svc.environment)))
             node["owners"].update(svc.owners)
     for key, node in sorted(untraced.items()):
         g.add_node(
@@ -144,7 +144,7 @@ def _attrs(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str
         ),
         None,
     )
-    deployments = sorted({(s.get("name") or "", s.get("environment") or "") for s in p.services})
+    deployments = sorted({(s.get("name") or "", environments.normalise(s.get("environment"))) for s in p.services})
     kind = p.kind or "unknown"
     if deployments:
         kind = "service"  # whatever it builds as, what is deployed is a service
@@ -194,11 +194,14 @@ def _version_property(p: ProjectExposure) -> str | None:
 
 
 def _scope(g: nx.DiGraph, environment: str | None, repos: set[str], owners: set[str]) -> set[str] | None:
+    """What a scoped plan keeps: the projects in scope and every internal library they need. An environment
+    keeps what runs there and what runs where no environment is known (:mod:`planner.environments`)."""
     if not (environment or repos or owners):
         return None
     seeds = set()
     for key, data in g.nodes(data=True):
-        if environment and not any(env == environment for _, env in data.get("deployments") or []):
+        envs = [env for _, env in data.get("deployments") or []]
+        if environment and environments.project_match(data.get("kind"), envs, environment) is None:
             continue
         if repos and data.get("repo") not in repos:
             continue

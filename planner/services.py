@@ -4,6 +4,9 @@ Services whose images no project builds are **untraceable**: they are listed (wi
 the manifest that deploys them, when known), never dropped. When a service has RUNS edges from a
 running inventory (a kubectl dump), only those count: what runs outranks what manifests say.
 
+With ``--env X`` the services of X are listed and so are those whose environment is not known
+(``default``: no namespace, overlay or inventory label says where they run), marked: they may run in X.
+
 Owners of a service, first that exists: its catalog entry (Backstage, ``basis = "catalog"``), the
 owners of the projects its images are built from, the owners of the manifest that declares it.
 """
@@ -14,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner import environments
 from planner.store.base import Store
 
 SCHEMA = "depwave.services/1"
@@ -71,6 +75,7 @@ class ServiceView:
             "service": self.key,
             "name": self.name,
             "environment": self.environment,
+            "environment_known": environments.is_known(self.environment),
             "namespace": self.namespace,
             "workload": self.workload,
             "origin": self.origin,
@@ -117,14 +122,18 @@ class ServicesResult:
 
 
 def list_services(store: Store, env: str | None = None) -> ServicesResult:
-    """Every service (of ``env`` when given) with images, projects and owners."""
-    rows = store.query("list_services", {"environment": env})
+    """Every service (of ``env`` when given, and those whose environment is not known) with images, projects
+    and owners."""
+    rows = store.query("list_services", {"environment": None})
     services: dict[str, ServiceView] = {}
     images: dict[str, dict[tuple[str, str | None], RunningImage]] = defaultdict(dict)
     for r in rows:
+        environment = environments.normalise(r.get("environment"))
+        if env and environments.match([environment], env) is None:
+            continue
         svc = services.setdefault(
             r["service"],
-            ServiceView(r["service"], r["name"], r.get("environment"), r.get("namespace"), r.get("workload"), None),
+            ServiceView(r["service"], r["name"], environment, r.get("namespace"), r.get("workload"), None),
         )
         if r.get("image") is None:
             continue
@@ -170,13 +179,23 @@ def _owners(store: Store, services: dict[str, ServiceView]) -> None:
 
 
 def render_text(result: ServicesResult) -> str:
-    """A plain table for people."""
+    """A plain table for people (newline-terminated)."""
+    if not result.services:
+        where = f" in {result.environment}" if result.environment else ""
+        return (
+            f"no deployed services{where} in the graph (ingest Kubernetes, Kustomize, Helm, Skaffold or Compose "
+            "files, or a kubectl dump)\n"
+        )
     lines = [f"{'SERVICE':<40} {'IMAGE':<60} {'PROJECT':<50} OWNERS"]
     for s in result.services:
         for i in s.images or [RunningImage("-", None, "-", None)]:
             projects = ", ".join(p.key for p in i.projects) or "UNTRACEABLE"
             lines.append(f"{s.key:<40} {i.key:<60} {projects:<50} {', '.join(s.owners) or '-'}")
+    unknown = [s.key for s in result.services if not environments.is_known(s.environment)]
+    if result.environment and unknown:
+        lines.append("")
+        lines.append(f"environment unknown (they may run in {result.environment}): " + ", ".join(unknown))
     if result.untraceable:
         lines.append("")
         lines.append("untraceable (no project builds their images): " + ", ".join(s.key for s in result.untraceable))
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"

@@ -26,8 +26,26 @@ def show(report: ExposureReport, fmt: str) -> None:
 
 
 def _where(p: ProjectExposure) -> str:
-    envs = sorted({f"{s.get('name')}@{s.get('environment')}" for s in p.services})
-    return ", ".join(envs)
+    envs = ", ".join(sorted({f"{s.get('name')}@{s.get('environment')}" for s in p.services}))
+    if p.environment_unknown:
+        return f"{envs} (environment unknown)" if envs else "no known deployment (environment unknown)"
+    return envs
+
+
+def _how(p: ProjectExposure) -> str:
+    if p.direct:
+        return "direct"
+    return "transitive via " + ", ".join(short(v) for v in p.via) if p.via else "transitive"
+
+
+def _scope_note(report: ExposureReport) -> str | None:
+    if not report.environment:
+        return None
+    unknown = sum(1 for p in report.projects if p.environment_unknown)
+    note = f"--env {report.environment}: what runs in {report.environment}"
+    if unknown:
+        note += f", and {unknown} project(s) whose environment is unknown (kept: they may run there)"
+    return note
 
 
 def _table(report: ExposureReport) -> None:
@@ -36,6 +54,9 @@ def _table(report: ExposureReport) -> None:
     out.print(
         f"{', '.join(report.advisories)}: {len(report.projects)} project(s) reach it ({counts or 'none'})", markup=False
     )
+    note = _scope_note(report)
+    if note:
+        out.print(note, markup=False)
     if not report.projects:
         return
     rows = [
@@ -43,7 +64,7 @@ def _table(report: ExposureReport) -> None:
             p.verdict,
             p.name,
             p.repo,
-            "direct" if p.direct else "transitive",
+            _how(p),
             p.scope,
             p.depth,
             ", ".join(p.versions),
@@ -85,6 +106,9 @@ def markdown(report: ExposureReport) -> str:
     summary = next((a.summary for a in report.affected if a.summary), None)
     if summary:
         lines += [summary, ""]
+    note = _scope_note(report)
+    if note:
+        lines += [note, ""]
     for a in report.affected:
         lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
     lines += [
@@ -93,8 +117,7 @@ def markdown(report: ExposureReport) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in report.projects:
-        how = "direct" if p.direct else "transitive via " + ", ".join(short(v) for v in p.via)
-        cells = [p.verdict, p.name, p.repo or "", how, ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells = [p.verdict, p.name, p.repo or "", _how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
         cells += [p.recommended or "", _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")

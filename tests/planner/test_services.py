@@ -85,3 +85,16 @@ def test_inventory_outranks_manifests(store, deploy_registry, tmp_path: Path) ->
 
 def test_fixture_directory_is_self_contained() -> None:
     assert (FIXTURES / "deploy" / "inventory" / "prod" / "pods.json").is_file()
+
+
+def test_no_services_is_a_sentence_with_a_newline(store, data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+    from planner.services import ServicesResult
+
+    assert render_text(ServicesResult(None)).endswith(")\n")  # before: a bare header without a newline
+    assert render_text(ServicesResult("prod")).startswith("no deployed services in prod in the graph")
+    out = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "services"])
+    assert out.exit_code == 0 and out.output.startswith("no deployed services in the graph")
+    assert out.output.endswith("\n") and "SERVICE" not in out.output
