@@ -67,3 +67,4 @@ def keep_environment(report: ExposureReport, environment: str) -> None:
         kept.append(p)
     report.projects = kept
     report.environment = environment
+    report.untraced = report.untraced.in_environment(environment)

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import environments, versions
+from planner import environments, inventory, versions
 from planner import purl as purls
 from planner.dependents import DependentsResult, find_dependents
 from planner.errors import UsageError
@@ -161,6 +161,8 @@ class ExposureReport:
     links: list[dict[str, Any]]  # consumer -> provider edges among the projects (for the planner)
     problems: list[str] = field(default_factory=list)
     environment: str | None = None  # the --env filter applied (planner.environments.keep_environment)
+    #: services whose images no repository builds: first-party unknowns and third-party inventory gaps
+    untraced: inventory.Untraced = field(default_factory=inventory.Untraced)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -190,6 +192,8 @@ class ExposureReport:
             "counts": self.counts,
             "exposed": self.any_exposed,
             "projects": [p.as_dict() for p in self.projects],
+            "unknown_services": self.untraced.unknown_dicts(),
+            "inventory_gaps": [g.as_dict() for g in self.untraced.gaps],
             "problems": self.problems,
         }
 
@@ -306,6 +310,7 @@ def assess(store: Store, affected: Iterable[AffectedPackage]) -> ExposureReport:
         projects=projects,
         links=[json.loads(x) for x in links],
         problems=problems,
+        untraced=inventory.untraced(store, in_use=bool(projects)),
     )
 
 

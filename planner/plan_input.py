@@ -1,8 +1,10 @@
 """From an exposure report to the planner's input graph (:mod:`planner.waves` contract).
 
 Nodes are the projects that need work (exposed, test-only or unknown) plus, as ``decide`` nodes,
-deployed services whose image no ingested project builds; edges run consumer -> provider along
-the first-party links the exposure found.
+deployed services running first-party images that no ingested project builds (their exposure is
+unknown); edges run consumer -> provider along the first-party links the exposure found. Third-party
+images nobody traces are not decisions: the graph attribute ``inventory_gaps`` lists them once, as the
+exposure report does (:mod:`planner.inventory`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from planner import build_units, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
-from planner.services import list_services
 from planner.store.base import Store
 from planner.waves import Target
 
@@ -82,10 +83,11 @@ def plan_graph(
                 depth=1,
             )
     untraced: dict[str, dict[str, Any]] = {}
-    # services nobody can trace may carry the package too: a decision for their owners, unless the
-    # package is used nowhere in the graph (then there is no incident to plan)
-    untraceable = list_services(store, environment).untraceable if report.projects else []
-    for svc in untraceable:
+    # first-party services nobody can trace may carry the package too: a decision for their owners (the
+    # report holds none when the package is used nowhere in the graph: then there is no incident to plan)
+    scoped = report.untraced.in_environment(environment)
+    g.graph["inventory_gaps"] = [(gap.image, gap.services) for gap in scoped.gaps]
+    for svc in scoped.unknown:
         for image in svc.images or [None]:
             key = f"image:{image.key if image else svc.key}"
             node = untraced.setdefault(key, {"name": svc.name, "deployments": set(), "owners": set()})

@@ -36,6 +36,9 @@ Edges point ``consumer → provider`` (the consumer depends on the internal libr
 ``scope``, ``pinned`` (default ``True``: the consumer pins an exact version of the provider, so
 taking the fix is an edit; ``False``: a relock picks it up) and ``depth``.
 
+The graph attribute ``inventory_gaps`` (optional) lists ``(image, [service, …])`` pairs: third-party images that
+run but that nothing traces to a source or SBOM. They are not decisions; the plan carries them as they are.
+
 The :class:`Target` names the vulnerable package (versionless purl), the fixed version chosen by
 the caller and per-project overrides of it. ``compare(a, b)`` (negative, zero, positive; may
 raise ``ValueError`` when it cannot compare) checks that each fixed version is higher than the
@@ -213,6 +216,8 @@ class Plan:
     #: when the last exposed service or application is fixed (its production deploy, else its build):
     #: what overrides shorten even when library republishing stays on the makespan's critical path
     services_fixed: float | None = None
+    #: third-party images nothing traces (image, services): an inventory gap listed once, not decisions
+    inventory_gaps: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def step(self, step_id: str) -> Step:
         """The step with this id (``KeyError`` when there is none)."""
@@ -1540,4 +1545,14 @@ def build_plan(
         cleanup_finish=_hours(max(cfinish)) if cleanup else None,
         services_fixed=_hours(services_done) if services_done is not None else None,
         critical_path=_critical_path(fix, start, finish),
+        inventory_gaps=_inventory_gaps(graph),
     )
+
+
+def _inventory_gaps(graph: nx.DiGraph) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    gaps = graph.graph.get("inventory_gaps") or ()
+    if not isinstance(gaps, list | tuple) or any(
+        not isinstance(g, list | tuple) or len(g) != 2 or not isinstance(g[0], str) for g in gaps
+    ):
+        raise UsageError("inventory_gaps must be a list of (image, services) pairs")
+    return tuple(sorted((str(image), tuple(sorted(str(s) for s in services))) for image, services in gaps))

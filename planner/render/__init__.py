@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
@@ -34,6 +35,18 @@ def short(key: str) -> str:
     except ValueError:
         return key
     return f"{p.display_name}@{p.version}" if p.version else p.display_name
+
+
+def inventory_gap_sentence(gaps: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """One line for the third-party images nothing traces (``exposure`` and ``plan`` say it alike)."""
+    items = [(image, sorted(services)) for image, services in gaps]
+    if not items:
+        return None
+    listed = "; ".join(f"{image} ({', '.join(services)})" for image, services in items)
+    return (
+        f"inventory gap: {len(items)} third-party image(s) run that no repository or SBOM describes, so what they "
+        f"contain is not known (scan them or add their SBOMs; not a decision per image): {listed}"
+    )
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:

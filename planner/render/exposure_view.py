@@ -7,7 +7,7 @@ from typing import Any
 
 from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
-from planner.render import console, emit_json, short, table
+from planner.render import console, emit_json, inventory_gap_sentence, short, table
 
 FORMATS = ("table", "json", "sarif", "markdown")
 _LEVEL = {"exposed": "error", "exposed-test-only": "warning", "unknown": "note", "declared-range-allows": "note"}
@@ -57,47 +57,50 @@ def _table(report: ExposureReport) -> None:
     note = _scope_note(report)
     if note:
         out.print(note, markup=False)
-    if not report.projects:
-        return
-    rows = [
-        [
-            p.verdict,
-            p.name,
-            p.repo,
-            _how(p),
-            p.scope,
-            p.depth,
-            ", ".join(p.versions),
-            p.change_at,
-            p.recommended,
-            _where(p),
-            ", ".join(p.owners),
-            " → ".join(short(k) for k in (p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path)),
-        ]
-        for p in report.projects
+    if report.projects:
+        out.print(table(None, COLUMNS, [_row(p) for p in report.projects]))
+    for line in [*_untraced_lines(report), *(f"note: {problem}" for problem in report.problems)]:
+        out.print(line, markup=False)
+
+
+COLUMNS = ["verdict", "project", "repo", "how", "scope", "depth", "versions", "change", "fix", "runs", "owners", "path"]
+
+
+def _row(p: ProjectExposure) -> list[Any]:
+    return [
+        p.verdict,
+        p.name,
+        p.repo,
+        _how(p),
+        p.scope,
+        p.depth,
+        ", ".join(p.versions),
+        p.change_at,
+        p.recommended,
+        _where(p),
+        ", ".join(p.owners),
+        " → ".join(short(k) for k in (p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path)),
     ]
-    out.print(
-        table(
-            None,
-            [
-                "verdict",
-                "project",
-                "repo",
-                "how",
-                "scope",
-                "depth",
-                "versions",
-                "change",
-                "fix",
-                "runs",
-                "owners",
-                "path",
-            ],
-            rows,
+
+
+def _untraced_lines(report: ExposureReport) -> list[str]:
+    """First-party services whose exposure is unknown, and the third-party inventory gap (once)."""
+    lines = []
+    unknown = report.untraced.unknown
+    if unknown:
+        listed = "; ".join(
+            f"{s.name}@{s.environment} ({', '.join(i.key for i in s.images) or 'no image'}; "
+            f"{', '.join(s.owners) or 'no owner'})"
+            for s in unknown
         )
-    )
-    for problem in report.problems:
-        out.print(f"note: {problem}", markup=False)
+        lines.append(
+            f"unknown: {len(unknown)} service(s) run first-party images that no ingested repository builds, so "
+            f"whether they use the package is not known: {listed}"
+        )
+    gap = inventory_gap_sentence((g.image, g.services) for g in report.untraced.gaps)
+    if gap:
+        lines.append(gap)
+    return lines
 
 
 def markdown(report: ExposureReport) -> str:
@@ -120,6 +123,9 @@ def markdown(report: ExposureReport) -> str:
         cells = [p.verdict, p.name, p.repo or "", _how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
         cells += [p.recommended or "", _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
+    untraced = _untraced_lines(report)
+    if untraced:
+        lines += ["", *(f"- {line}" for line in untraced)]
     lines.append("")
     return "\n".join(lines)
 

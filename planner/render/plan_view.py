@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from planner.render import inventory_gap_sentence
 from planner.waves import SCHEMA, Plan, Step
 
 FORMATS = ("text", "json", "markdown", "mermaid", "dot")
@@ -112,6 +113,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         ],
         "waves": [{"wave": i, "steps": list(ids)} for i, ids in enumerate(plan.waves, start=1)],
         "steps": [step_dict(plan, s) for s in plan.steps],
+        "inventory_gaps": [{"image": image, "services": list(services)} for image, services in plan.inventory_gaps],
     }
 
 
@@ -185,6 +187,8 @@ def text(plan: Plan) -> str:
         out.append(f"  decide ({d.reason}) {d.name}: {d.question} — {', '.join(d.owners) or 'no owner'}")
     if plan.excluded:
         out.append(f"  excluded by policy (test-only): {', '.join(plan.excluded)}")
+    if plan.inventory_gaps:
+        out.append(f"  {inventory_gap_sentence(plan.inventory_gaps)}")
     if plan.critical_path:
         out.append(f"  critical path: {' → '.join(plan.critical_path)}")
     by_id = {s.id: s for s in plan.steps}
@@ -224,6 +228,8 @@ def markdown(plan: Plan) -> str:
         out += ["", "## Decisions needed", ""]
         for d in plan.decisions:
             out.append(f"- [ ] **{d.name}** ({d.reason}): {d.question} — {', '.join(d.owners) or 'no owner'}")
+    if plan.inventory_gaps:
+        out += ["", "## Inventory gap", "", inventory_gap_sentence(plan.inventory_gaps) or ""]
     by_id = {s.id: s for s in plan.steps}
     for i, ids in enumerate(plan.waves, start=1):
         out += ["", f"## Wave {i}", ""]

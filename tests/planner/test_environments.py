@@ -91,11 +91,13 @@ def test_plan_deploys_to_default_and_env_prod_keeps_it(run) -> None:
     assert (edit["location"], edit["strategy"]) == ("src/adservice/build.gradle:33", "direct")
     assert "None" not in run("plan", "--advisory", ADVISORY).output
     scoped = json.loads(run("plan", "--advisory", ADVISORY, "--env", "prod", "--format", "json").output)
-    assert [(s["kind"], s["environment"]) for s in scoped["steps"] if s["kind"] != "decide"] == [
+    assert [(s["kind"], s["environment"]) for s in scoped["steps"]] == [
         ("edit", None),
         ("build", None),
         ("deploy", "default"),
     ]
+    # redis-cart runs the public redis:alpine: an inventory gap, not a decision
+    assert scoped["inventory_gaps"] == [{"image": "docker.io/library/redis:alpine", "services": ["default/redis-cart"]}]
 
 
 @pytest.mark.parametrize(

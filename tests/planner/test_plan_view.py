@@ -41,6 +41,7 @@ def test_json_schema(plan):
         "decisions",
         "waves",
         "steps",
+        "inventory_gaps",  # added within depwave.plan/1: third-party images nothing traces
     ]
     assert doc["makespan"] == 3.75 and doc["lower_bound"] == 3.75 and doc["ratio"] == 1
     assert doc["baseline"] == {
