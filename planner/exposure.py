@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import environments, inventory, versions
+from planner import environments, followups, inventory, versions
 from planner import purl as purls
 from planner.dependents import DependentsResult, find_dependents
 from planner.errors import UsageError
@@ -124,6 +124,8 @@ class ProjectExposure:
     owners: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     environment_unknown: bool = False  # kept by an --env filter although where it runs is not known
+    recommended_affected_by: list[str] = field(default_factory=list)  # known advisories affecting `recommended`
+    clears_all_known: str | None = None  # lowest version clearing every advisory known for the package
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -143,6 +145,8 @@ class ProjectExposure:
             "change_at": self.change_at,
             "fixed": self.fixed,
             "recommended": self.recommended,
+            "recommended_affected_by": self.recommended_affected_by,
+            "clears_all_known": self.clears_all_known,
             "via": self.via,
             "services": self.services,
             "owners": self.owners,
@@ -376,6 +380,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
     ]
     to_entry = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), entries) if entries else {}
 
+    known = followups.known_advisories(store, target.package)
     out = []
     for key, dep in by_key.items():
         items = evidence.get(key, [])
@@ -389,6 +394,8 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
         if direct:
             via = []
         worst = _worst_evidence(items)
+        recommended = _recommended(target, vs)
+        still, clears = followups.follow_ups(target.ecosystem, recommended, vs, [target.entry], known)
         out.append(
             ProjectExposure(
                 project=key,
@@ -406,9 +413,11 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 paths=_first_party_paths(graph, key, own, target),
                 change_at=_change_at(items, graph, key, to_entry),
                 fixed=list(target.fixed),
-                recommended=_recommended(target, vs),
+                recommended=recommended,
                 via=via,
                 evidence=sorted(items, key=lambda e: (e.kind, e.location or "", e.version or "")),
+                recommended_affected_by=still,
+                clears_all_known=clears,
             )
         )
     return out
@@ -513,9 +522,13 @@ def _change_at(items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: dic
 
 
 def _recommended(target: AffectedPackage, current: list[str]) -> str | None:
+    """The version to move to: None when every version in use is already clear (nothing to fix)."""
     if not versions.is_supported(target.ecosystem):
         return target.fixed[0] if target.fixed else None
-    fixes = [versions.fix_for(target.ecosystem, v, [target.entry]) for v in current]
+    needed = [v for v in current if target.affects(v) is not False]
+    if current and not needed:
+        return None
+    fixes = [versions.fix_for(target.ecosystem, v, [target.entry]) for v in needed]
     fixes = [f for f in fixes if f]
     if fixes:
         return versions.sort_versions(target.ecosystem, fixes)[-1]

@@ -40,10 +40,14 @@ def choose_target(report: ExposureReport, package: str | None, fixed: str | None
         return Target(package, fixed, {}, advisories)
     per_project: dict[str, str] = {}
     for p in report.projects:
+        if p.verdict not in _EXPOSURE:
+            continue  # nothing to fix: its versions are not a target
         for v in _vulnerable_versions(p):
             fix = versions.fix_for(ecosystem, v, entries, same_branch=same_branch)
             if fix is None and same_branch:
                 fix = versions.fix_for(ecosystem, v, entries)
+            if fix == v:
+                continue  # already clear
             if fix and (p.project not in per_project or versions.compare(ecosystem, fix, per_project[p.project]) > 0):
                 per_project[p.project] = fix
     if not per_project:

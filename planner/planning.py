@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from planner import exposure, plan_input, versions
+from planner import exposure, followups, plan_input, versions
 from planner import purl as purls
 from planner.errors import UsageError
 from planner.exposure import AffectedPackage, ExposureReport
@@ -78,6 +78,12 @@ def make_plan(
     report = exposure.assess(store, affected)
     target = plan_input.choose_target(report, package, request.fixed, request.same_branch)
     ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
+    listed = [a.entry for a in affected if a.package == target.package]
+    vulnerable = sorted({v for p in report.projects for e in p.evidence if e.affected and (v := e.version)})
+    still, clears = followups.follow_ups(
+        ecosystem, target.fixed_version, vulnerable, listed, followups.known_advisories(store, target.package)
+    )
+    target = replace(target, still_affected_by=tuple(still), clears_all_known=clears)
 
     def compare(a: str, b: str) -> int:
         result = versions.compare(ecosystem, a, b)

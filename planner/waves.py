@@ -133,6 +133,10 @@ class Target:
     fixed_version: str
     per_project: Mapping[str, str] = field(default_factory=dict)
     advisories: tuple[str, ...] = ()
+    #: other advisories known to the caller that still affect ``fixed_version``, and the lowest version
+    #: clearing them all (informative: the plan is made for ``fixed_version``)
+    still_affected_by: tuple[str, ...] = ()
+    clears_all_known: str | None = None
 
     def fixed_for(self, project: str) -> str:
         """The fixed version chosen for one project."""

@@ -32,6 +32,16 @@ def _where(p: ProjectExposure) -> str:
     return envs
 
 
+def fix_text(p: ProjectExposure) -> str:
+    """The recommended version, and a warning when follow-up advisories in the graph still affect it."""
+    if not p.recommended:
+        return ""
+    if not p.recommended_affected_by:
+        return p.recommended
+    tail = f"; {p.clears_all_known} clears every known advisory" if p.clears_all_known else ""
+    return f"{p.recommended} (still affected by {', '.join(p.recommended_affected_by)}{tail})"
+
+
 def _how(p: ProjectExposure) -> str:
     if p.direct:
         return "direct"
@@ -76,7 +86,7 @@ def _row(p: ProjectExposure) -> list[Any]:
         p.depth,
         ", ".join(p.versions),
         p.change_at,
-        p.recommended,
+        fix_text(p),
         _where(p),
         ", ".join(p.owners),
         " → ".join(short(k) for k in (p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path)),
@@ -121,7 +131,7 @@ def markdown(report: ExposureReport) -> str:
     ]
     for p in report.projects:
         cells = [p.verdict, p.name, p.repo or "", _how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
-        cells += [p.recommended or "", _where(p), ", ".join(p.owners)]
+        cells += [fix_text(p), _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
     untraced = _untraced_lines(report)
     if untraced:
@@ -160,7 +170,7 @@ def sarif(report: ExposureReport) -> dict[str, Any]:
             {
                 "ruleId": rule_for.get(package, report.advisories[0] if report.advisories else "depwave"),
                 "level": _LEVEL[p.verdict],
-                "message": {"text": f"{p.name}: {p.verdict} ({p.reason}); fix: {p.recommended or 'see advisory'}"},
+                "message": {"text": f"{p.name}: {p.verdict} ({p.reason}); fix: {fix_text(p) or 'see advisory'}"},
                 "locations": [{"physicalLocation": physical}],
                 "properties": {"verdict": p.verdict, "project": p.project, "versions": p.versions},
             }

@@ -82,6 +82,8 @@ def as_dict(plan: Plan) -> dict[str, Any]:
             "fixed_version": t.fixed_version,
             "per_project": dict(sorted(t.per_project.items())),
             "advisories": sorted(t.advisories),
+            "still_affected_by": list(t.still_affected_by),
+            "clears_all_known": t.clears_all_known,
         },
         "policy": plan.policy.summary(),
         "makespan": _num(plan.makespan),
@@ -162,12 +164,16 @@ def _step_line(s: Step) -> str:
 def text(plan: Plan) -> str:
     """A short summary for a terminal."""
     out = [
-        f"Plan for {plan.target.package} → {plan.target.fixed_version}",
+        f"Plan for {plan.target.package} → {plan.target.fixed_version}"
+        + ("" if plan.steps else " (nothing in scope needs it: no project resolves an affected version)"),
         f"  {len(plan.steps)} steps in {len(plan.waves)} waves; makespan {_h(plan.makespan)} "
         f"(lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
         f"  frontier baseline {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds; "
         f"saved {_h(plan.saved_hours)}",
     ]
+    caveat = _caveat(plan)
+    if caveat:
+        out.append(f"  {caveat}")
     if plan.services_fixed is not None and plan.baseline.services_fixed is not None:
         out.append(
             f"  every exposed service fixed at {_h(plan.services_fixed)} "
@@ -199,6 +205,18 @@ def text(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
+def _caveat(plan: Plan) -> str | None:
+    t = plan.target
+    if not t.still_affected_by:
+        return None
+    better = (
+        f"; {t.clears_all_known} clears every known advisory (--fixed {t.clears_all_known})"
+        if t.clears_all_known
+        else ""
+    )
+    return f"note: {t.fixed_version} is still affected by {', '.join(t.still_affected_by)}{better}"
+
+
 def _md(x: str | None) -> str:
     if not x:
         return ""
@@ -215,6 +233,9 @@ def markdown(plan: Plan) -> str:
         f"- Frontier baseline: {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds "
         f"(saved {_h(plan.saved_hours)})",
     ]
+    caveat = _caveat(plan)
+    if caveat:
+        out.append(f"- **{caveat}**")
     if plan.policy.start is not None:
         out.append(f"- Plan start: {plan.policy.start.isoformat()}")
     if plan.cleanup_finish is not None:
