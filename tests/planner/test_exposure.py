@@ -256,3 +256,25 @@ def test_corpus_go_x_net_affects_kubectl_and_the_proton_bridge_pseudo_version(co
     ]
     demo = [p for p in report.projects if p.repo == "GoogleCloudPlatform__microservices-demo"]
     assert demo and all(p.verdict == "not-exposed" for p in demo)
+
+
+def test_markdown_how_never_ends_in_an_empty_via() -> None:
+    """A project reached only through dependency metadata has no internal library to name: "transitive",
+    not "transitive via " with nothing after it (before)."""
+    from planner.exposure import ExposureReport, ProjectExposure
+    from planner.render.exposure_view import markdown
+
+    def project(name: str, direct: bool, via: list[str]) -> ProjectExposure:
+        return ProjectExposure(
+            f"r/.#pkg:maven/com.acme/{name}", f"com.acme:{name}", "r", "library", "maven", "unknown",
+            "reached only through dependency metadata", direct, 3, "runtime", [], [], [], None, [], None, via,
+        )  # fmt: skip
+
+    report = ExposureReport(
+        ["GHSA-x"],
+        [],
+        [project("meta", False, []), project("lib", False, ["r/.#pkg:maven/com.acme/core"]), project("core", True, [])],
+        [],
+    )
+    rows = [line for line in markdown(report).splitlines() if line.startswith("| unknown")]
+    assert [row.split(" | ")[3] for row in rows] == ["transitive", "transitive via com.acme:core", "direct"]
