@@ -73,6 +73,14 @@ class _UnionFind:
         return sorted((tuple(sorted(g)) for g in out.values()), key=lambda g: g[0])
 
 
+def directories_above(info: ProjectInfo) -> list[str]:
+    """``repo/dir`` of every directory strictly above the project's own (where a root build file may be)."""
+    if not info.repo or info.path in (None, ".", ""):
+        return []
+    parts = info.path.strip("/").split("/")
+    return [f"{info.repo}/{'/'.join(parts[:i]) or '.'}" for i in range(len(parts))]
+
+
 def built_together(link: Mapping[str, Any], consumer: ProjectInfo | None, provider: ProjectInfo | None) -> bool:
     """Whether a consumer → provider link is inside one build (see the module docstring)."""
     if consumer is None or provider is None or not consumer.repo or consumer.repo != provider.repo:
@@ -91,9 +99,10 @@ def assign(
     """Each project's build unit: the key of its first member and its root directory.
 
     ``links`` are consumer → provider links (keys ``consumer``, ``provider``, ``via``, ``spec``);
-    ``repo_projects`` are every project of the repositories involved, to find the root: the topmost
-    directory holding a project of the same ecosystem above every member (a reactor's aggregator POM,
-    a workspace root), else the members' common directory."""
+    ``repo_projects`` are the projects that may be a root (those in directories above the members, see
+    :func:`directories_above`, and the members themselves): the root is the topmost directory holding a
+    project of the same ecosystem above or at every member (a reactor's aggregator POM, a workspace
+    root), else the members' common directory."""
     uf = _UnionFind(projects)
     for link in links:
         c, p = link.get("consumer"), link.get("provider")

@@ -381,6 +381,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
     to_entry = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), entries) if entries else {}
 
     known = followups.known_advisories(store, target.package)
+    fixes: dict[tuple[str, ...], tuple[str | None, list[str], str | None]] = {}  # most projects share versions
     out = []
     for key, dep in by_key.items():
         items = evidence.get(key, [])
@@ -394,8 +395,13 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
         if direct:
             via = []
         worst = _worst_evidence(items)
-        recommended = _recommended(target, vs)
-        still, clears = followups.follow_ups(target.ecosystem, recommended, vs, [target.entry], known)
+        if tuple(vs) not in fixes:
+            recommended = _recommended(target, vs)
+            fixes[tuple(vs)] = (
+                recommended,
+                *followups.follow_ups(target.ecosystem, recommended, vs, [target.entry], known),
+            )
+        recommended, still, clears = fixes[tuple(vs)]
         out.append(
             ProjectExposure(
                 project=key,
@@ -416,7 +422,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 recommended=recommended,
                 via=via,
                 evidence=sorted(items, key=lambda e: (e.kind, e.location or "", e.version or "")),
-                recommended_affected_by=still,
+                recommended_affected_by=list(still),
                 clears_all_known=clears,
             )
         )

@@ -124,12 +124,12 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
         r["key"]: ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), r.get("version"))
         for r in store.query("get_projects", {"keys": keys})
     }
-    repos = sorted({i.repo for i in info.values() if i.repo})
+    dirs = sorted({d for i in info.values() for d in build_units.directories_above(i)})
     homes = [
         ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), None)
-        for r in store.query("list_repo_projects", {"repos": repos})
+        for r in (store.query("list_projects_in_dirs", {"dirs": dirs}) if dirs else [])
     ]
-    units: dict[str, BuildUnit] = build_units.assign(report.links, info, homes)
+    units: dict[str, BuildUnit] = build_units.assign(report.links, info, [*homes, *info.values()])
     return {k: {"path": info[k].path, "build_unit": u.key, "build_root": u.root} for k, u in units.items() if k in info}
 
 
