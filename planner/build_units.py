@@ -28,6 +28,10 @@ import networkx as nx
 
 #: purl types whose multi-module builds give every module the root's version (Maven reactors, Gradle builds)
 REACTOR_ECOSYSTEMS = frozenset({"maven"})
+#: build tools whose modules take a sibling's dependencies from the build itself and record no resolution of
+#: their own: a module exposed only through a sibling changes nothing. Not Go (each module's go.mod lists its
+#: whole build list and must be tidied), nor the JS and Cargo workspaces (their lockfile entries change).
+CARRIED_TOOLS = frozenset({"maven", "gradle"})
 
 
 @dataclass(frozen=True, slots=True)

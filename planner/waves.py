@@ -338,6 +338,7 @@ _TOOL_BY_FILE = {
     "cargo.lock": "cargo",
     "go.mod": "go",
     "go.sum": "go",
+    "go.work": "go",
     "gradle.properties": "gradle",
     "libs.versions.toml": "gradle",
 }
@@ -574,15 +575,15 @@ class _Planner:
         return d
 
     def udur(self, u: _Unit, kind: str) -> int:
-        """Ticks of a unit's combined step of this kind, summed over what it does: one build (and one
-        publish, when it publishes) per build, one edit per line changed (members built with a sibling
-        that takes the fix change nothing)."""
+        """Ticks of a unit's combined step of this kind, summed over its builds: one build, one publish when
+        it publishes, one change (a pull request, whatever number of lines) when one of its members changes
+        something (a member built with a sibling that takes the fix changes nothing). A cycle of projects
+        built separately sums its members."""
         if kind == "build":
             return sum(self.dur(kind, b[0].repo) for b in u.builds)
         if kind == "publish":
             return sum(self.dur(kind, b[0].repo) for b in u.builds if any(m.publishes for m in b))
-        edits = {(m.repo, m.location or m.key) for m in u.members if m.key not in u.carried}
-        return sum(self.dur(kind, repo) for repo, _ in sorted(edits))
+        return sum(self.dur(kind, b[0].repo) for b in u.builds if any(m.key not in u.carried for m in b))
 
     # -- validation --------------------------------------------------------------------------------------------
     def _check_versions(self, compare: Comparator) -> None:
@@ -681,6 +682,8 @@ class _Planner:
         out = set()
         for m in members:
             if m.build_unit is None or m.exposure not in ("transitive", "test-only") or m.direct:
+                continue
+            if self.tools[m.key] not in build_units.CARRIED_TOOLS:
                 continue
             providers = [p for p in sub.successors(m.key) if p != m.key]
             if providers and all(self.projects[p].build_unit == m.build_unit for p in providers):
@@ -998,6 +1001,9 @@ class _Planner:
                 if step is None:
                     continue
                 parts.append(f"{names} → the release made by {step}")
+            siblings = [x.name for x in u.members if x.build_unit == m.build_unit and self.sub.has_edge(m.key, x.key)]
+            if not parts and m.build_unit and siblings:  # no release in between: the build's own lock moves
+                parts.append(f"built with {' + '.join(siblings)}: {_relock_command(tool, pkg, v)}")
             body = "; ".join(parts) if parts else f"the dependency that brings in {pkg.display} → a release with {v}"
             if replaces_override:
                 mech = _override(tool, pkg, v)
