@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import expect
 
 from planner.cli import cli
 from planner.render.report import render_html
@@ -106,7 +107,8 @@ def test_examples_report_in_chromium(run, chromium, tmp_path: Path) -> None:
     page.choose("environment", "prod")  # edits and builds belong to every environment; staging's deploy goes
     assert page.visible("#owners tr.fi") == 3
     page.page.click("#reset")
-    page.page.wait_for_function("document.querySelectorAll('tr.fi.hidden').length === 0")
+    # a locator wait, not wait_for_function: the report's CSP forbids the eval that one needs
+    expect(page.page.locator("tr.fi.hidden")).to_have_count(0)
     # search: build.gradle is only orders-service's change location (its exposure row and its edit step,
     # each under both of its owners)
     page.page.fill("#q", "build.gradle")
