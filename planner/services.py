@@ -124,7 +124,7 @@ class ServicesResult:
 def list_services(store: Store, env: str | None = None) -> ServicesResult:
     """Every service (of ``env`` when given, and those whose environment is not known) with images, projects
     and owners."""
-    rows = store.query("list_services", {"environment": None})
+    rows = store.query("list_services", {})
     services: dict[str, ServiceView] = {}
     images: dict[str, dict[tuple[str, str | None], RunningImage]] = defaultdict(dict)
     for r in rows:
