@@ -181,14 +181,24 @@ def _vulnerable_versions(p: ProjectExposure) -> list[str]:
 
 
 def _edit_kind(p: ProjectExposure) -> str | None:
+    """What the edit changes: a property/variable, a version managed in another file, the declaration itself
+    (its version may sit on another line of the same file, as Maven's ``<version>`` does) or only a lock."""
     for e in p.evidence:
         if e.kind == "declares" and e.version:
-            return "property" if e.version_location and e.version_location != e.location else "direct-dependency"
+            if e.version_property:
+                return "property"
+            if e.version_location and _file_of(e.version_location) != _file_of(e.location):
+                return "managed"
+            return "direct-dependency"
     if any(e.kind == "resolves" and e.depth == 1 for e in p.evidence):
         return "lockfile-only"
     if any(e.kind == "declares" for e in p.evidence):
         return "direct-dependency"
     return None
+
+
+def _file_of(location: str | None) -> str | None:
+    return location.rsplit(":", 1)[0] if location and location.rsplit(":", 1)[-1].isdigit() else location
 
 
 def _version_property(p: ProjectExposure) -> str | None:
