@@ -727,7 +727,11 @@ def fix(
 @click.option("--dry-run/--post", "dry_run", default=True, help="Print what would be sent [default], or send it.")
 @click.option("--github-repo", "github_repos", multiple=True, metavar="[OWNER=]ORG/REPO", help="Where issues go.")
 @click.option(
-    "--github-api", envvar="DEPWAVE_GITHUB_API", default="https://api.github.com", show_default=True, hidden=False
+    "--github-api",
+    envvar="DEPWAVE_GITHUB_API",
+    default="https://api.github.com",
+    show_default=True,
+    help="The GitHub REST API [env DEPWAVE_GITHUB_API] (GitHub Enterprise: https://HOST/api/v3).",
 )
 @click.option(
     "--slack-webhook-env",
@@ -762,6 +766,8 @@ def notify(
 ) -> None:
     """One message per owner with their steps in wave order: where, the change, the patch, how to verify it
     and when it is due (exit 3 when some message could not be sent)."""
+    from datetime import UTC, datetime
+
     from planner.notify import post as notify_post
     from planner.notify import render as notify_render
     from planner.notify import send as notify_send
@@ -780,36 +786,15 @@ def notify(
         policy_path,
         (offline, osv_url, cache_dir),
     )
-    from datetime import UTC, datetime
-
     messages = build(plan, fix_doc, datetime.now(UTC).replace(second=0, microsecond=0), states, owners, campaign_name)
+    if not messages:
+        click.echo("depwave: no step to notify anyone about", err=True)
+        return
     if dry_run:
         if fmt == "markdown":
             click.echo("\n".join(notify_render.markdown(m) for m in messages), nl=False)
-            return
-        emit_json(
-            {
-                "schema": "depwave.notify/1",
-                "channel": fmt,
-                "messages": [
-                    {
-                        "owner": m.owner,
-                        "steps": [s.id for s in m.steps],
-                        **(
-                            {"repo": github.get(m.owner), "payload": notify_render.github_issue(m)}
-                            if fmt == "github"
-                            else {
-                                "webhook_env": slack.get(m.owner) or notify_send.DEFAULT_SLACK_ENV,
-                                "payload": notify_render.slack(
-                                    m, next((issues[i] for i in (s.id for s in m.steps) if i in issues), None)
-                                ),
-                            }
-                        ),
-                    }
-                    for m in messages
-                ],
-            }
-        )
+        else:
+            emit_json(notify_send.dry_run(messages, fmt, github, slack, issues))
         return
     poster = notify_post.Poster(timeout_s=timeout)
     if fmt == "github":

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from planner.errors import UsageError
 from planner.notify import post, render
 from planner.notify.messages import Message
 
+SCHEMA = "depwave.notify/1"
 GITHUB_TOKEN_ENVS = ("DEPWAVE_GITHUB_TOKEN", "GITHUB_TOKEN")
 DEFAULT_SLACK_ENV = "DEPWAVE_SLACK_WEBHOOK"
 
@@ -47,6 +49,23 @@ class Outcome:
     owner: str
     steps: tuple[str, ...]
     sent: post.Sent
+
+
+def dry_run(
+    messages: Iterable[Message], channel: str, repos: PerOwner, webhooks: PerOwner, issues: Mapping[str, str]
+) -> dict[str, Any]:
+    """What ``--post`` would send (schema ``depwave.notify/1``): per owner the steps, where it would go
+    (the repository, or the name of the variable holding the webhook, never its value) and the payload."""
+    out = []
+    for m in messages:
+        ids = [s.id for s in m.steps]
+        if channel == "github":
+            where: dict[str, Any] = {"repo": repos.get(m.owner), "payload": render.github_issue(m)}
+        else:
+            issue = next((issues[i] for i in ids if issues.get(i)), None)
+            where = {"webhook_env": webhooks.get(m.owner) or DEFAULT_SLACK_ENV, "payload": render.slack(m, issue)}
+        out.append({"owner": m.owner, "steps": ids, **where})
+    return {"schema": SCHEMA, "channel": channel, "messages": out}
 
 
 def github_token(env: Mapping[str, str]) -> str:
