@@ -141,3 +141,26 @@ def test_post_slack(run, server: FakeServer) -> None:
     )
     assert unset.exit_code == EXIT_COMPLETED_WITH_ERRORS
     assert "@acme/qa: $DEPWAVE_SLACK_WEBHOOK is not set (the webhook URL)" in unset.stderr
+
+
+@pytest.mark.corpus
+def test_corpus_struts_one_issue_for_the_codeowners_team(store, data_dir: Path, corpus: Path) -> None:
+    """apache/struts: CODEOWNERS gives every file to @apache/struts-committers; the root pom.xml sets
+    <log4j2.version>2.26.1</log4j2.version> on line 127 (read from the corpus files)."""
+    runner = CliRunner()
+    base = ["--data-dir", str(data_dir)]
+    assert runner.invoke(cli, [*base, "ingest", str(corpus / "apache__struts"), "--repo", "struts"]).exit_code in (0, 3)
+    res = runner.invoke(
+        cli,
+        [*base, "notify", "--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.27.0",
+         "--offline", "--format", "github", "--github-repo", "apache/struts"],
+    )  # fmt: skip
+    assert res.exit_code == EXIT_OK, res.output
+    (m,) = json.loads(res.stdout)["messages"]
+    assert (m["owner"], m["repo"]) == ("@apache/struts-committers", "apache/struts")
+    assert [s.split(":", 1)[0] for s in m["steps"]] == ["edit", "build"]
+    body = m["payload"]["body"]
+    assert "- Where: `pom.xml:127` in struts" in body
+    assert (
+        "-        <log4j2.version>2.26.1</log4j2.version>\n+        <log4j2.version>2.27.0</log4j2.version>\n" in body
+    )
