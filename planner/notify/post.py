@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
 
@@ -68,6 +69,18 @@ class Poster:
                 client.close()
 
 
+def plain_http(url: str) -> bool:
+    """Whether ``url`` would send a secret unencrypted: ``http://`` to anything but this machine (tests and
+    local proxies use loopback), or not an http(s) URL at all."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return True
+    if parsed.scheme == "https" and parsed.host:
+        return False
+    return not (parsed.scheme == "http" and parsed.host in LOOPBACK)
+
+
 def _wait(response: httpx.Response, default: float) -> float:
     """Seconds to wait before the next attempt: the server's ``Retry-After`` (seconds) when it gives
     one, capped, else ``default``."""
@@ -91,6 +104,8 @@ def _failure(what: str, response: httpx.Response) -> str:
 def github_issue(poster: Poster, api: str, repo: str, token: str, payload: Mapping[str, Any]) -> Sent:
     """Create an issue in ``repo`` (``owner/name``); the result carries its ``html_url``."""
     what = f"GitHub {repo}"
+    if plain_http(api):
+        return Sent(False, error=f"{what}: the API URL must be https:// (the token would travel in clear)")
     headers = {
         "Accept": "application/vnd.github+json",
         "Authorization": f"Bearer {token}",
@@ -114,6 +129,8 @@ def github_issue(poster: Poster, api: str, repo: str, token: str, payload: Mappi
 def slack_message(poster: Poster, webhook: str, env_name: str, payload: Mapping[str, Any]) -> Sent:
     """Post to a Slack incoming webhook (its URL, a secret, comes from ``$env_name``)."""
     what = f"Slack webhook ${env_name}"
+    if plain_http(webhook):
+        return Sent(False, error=f"{what}: not an https:// URL")
     response = poster.post(webhook, payload, {"User-Agent": "depwave-notify"}, what)
     if isinstance(response, str):
         return Sent(False, error=response)

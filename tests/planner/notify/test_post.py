@@ -97,3 +97,14 @@ def test_retry_after_is_capped_and_garbage_falls_back() -> None:
     assert post._wait(httpx.Response(429, headers={"Retry-After": "3600"}), 1.0) == post.MAX_RETRY_AFTER_S
     assert post._wait(httpx.Response(429, headers={"Retry-After": "soon"}), 2.0) == 2.0
     assert post._wait(httpx.Response(503), 4.0) == 4.0
+
+
+def test_secrets_only_travel_encrypted_or_to_this_machine() -> None:
+    assert not post.plain_http("https://api.github.com")
+    assert not post.plain_http("http://127.0.0.1:8080/api")  # the test server, a local proxy
+    assert post.plain_http("http://github.example.com/api/v3")
+    assert post.plain_http("ftp://hooks.slack.com/x") and post.plain_http("not a url")
+    sent = post.github_issue(poster([]), "http://github.example.com/api/v3", "acme/x", TOKEN, PAYLOAD)
+    assert sent.error == "GitHub acme/x: the API URL must be https:// (the token would travel in clear)"
+    sent = post.slack_message(poster([]), f"http://hooks.example.com/services/{TOKEN}", "SLACK", {})
+    assert sent.error == "Slack webhook $SLACK: not an https:// URL"
