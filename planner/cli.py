@@ -779,6 +779,8 @@ def notify(
     github = notify_send.PerOwner.parse(github_repos, "--github-repo")
     slack = notify_send.PerOwner.parse(slack_envs, "--slack-webhook-env")
     token = notify_send.github_token(os.environ) if not dry_run and fmt == "github" else ""
+    if token and notify_post.plain_http(github_api):
+        raise UsageError(f"--github-api {github_api}: give an https:// URL (the token would travel in clear)")
     plan, fix_doc, states, issues = _notify_inputs(
         app,
         campaign_name,

@@ -110,6 +110,9 @@ def test_post_problems(run, server: FakeServer) -> None:
         and "needs a token in $DEPWAVE_GITHUB_TOKEN or $GITHUB_TOKEN" in no_token.output
     )
     assert run("notify", "--advisory", ADVISORY, "--post").exit_code == EXIT_USAGE  # Markdown is not sent
+    clear = run("notify", "--advisory", ADVISORY, "--format", "github", "--post", "--github-repo", "acme/security",
+                DEPWAVE_GITHUB_API="http://github.example.com/api/v3", GITHUB_TOKEN=TOKEN)  # fmt: skip
+    assert clear.exit_code == EXIT_USAGE and "give an https:// URL" in clear.output and TOKEN not in clear.output
     assert server.seen == []
     server.on("/repos/acme/logging-core/issues", Reply(401, {"message": "Bad credentials"}))
     res = run(
