@@ -729,7 +729,10 @@ def fix(
         fix_result.apply_patches(outcome, checkouts)
     if out_dir is not None:
         fix_result.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
-    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None)
+    from planner.render.labels import step_label
+
+    labels = {str(s.get("id")): step_label(s) for s in plan.get("steps") or [] if isinstance(s, dict)}
+    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None, labels=labels)
     if outcome.errors:
         sys.exit(EXIT_COMPLETED_WITH_ERRORS)
 

@@ -8,10 +8,15 @@ plan start).
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import timedelta
 from typing import Any
 
+from rich.cells import cell_len
+
 from planner.render import inventory_gap_sentence
+from planner.render.labels import change_words, edit_where, package_name, project_label, step_label
+from planner.render.layout import terminal_width
 from planner.waves import SCHEMA, Plan, Step
 
 FORMATS = ("text", "json", "markdown", "mermaid", "dot")
@@ -149,20 +154,49 @@ def _h(x: float) -> str:
     return f"{x:g} h"
 
 
-def _step_line(s: Step) -> str:
-    what = {
-        "edit": "edit",
-        "relock": "relock",
-        "build": "build",
-        "publish": "publish",
-        "deploy": f"deploy {s.service} to {s.environment}",
-        "decide": "decide",
-    }[s.kind]
-    return f"{s.start:>8g} → {s.finish:<8g} {what:<28} {s.name} [{s.repo}]"
+def _window(s: Step) -> str:
+    return f"{s.start:g}–{s.finish:g} h"
 
 
-def text(plan: Plan) -> str:
-    """A short summary for a terminal."""
+def _step_lines(plan: Plan, s: Step, width: int) -> list[str]:
+    """A step: its time window and label, then per edited file ``repo/file:line  change in words``."""
+    owners = f"  ({', '.join(s.owners)})" if s.owners and s.kind in ("edit", "relock", "decide") else ""
+    lines = _wrap(f"  {_window(s):<13} {step_label(s)}{owners}", width, 18)
+    if s.kind == "decide" and s.change:
+        lines += _wrap(f"{' ' * 18}{s.change}", width, 18)
+    elif s.kind in ("edit", "relock"):
+        if s.edits:
+            for e in s.edits:
+                change = change_words(s, e, plan.target.package)
+                lines += _wrap(f"{' ' * 18}{edit_where(s, e)}  {change}", width, 20)
+        elif s.change:
+            where = f"{s.repo}/{s.location}  " if s.location else ""
+            lines += _wrap(f"{' ' * 18}{where}{s.change}", width, 20)
+    return lines
+
+
+def _wrap(line: str, width: int, indent: int) -> list[str]:
+    """``line`` wrapped to ``width`` with continuation lines indented; words are never split."""
+    if cell_len(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    lead = line[: len(line) - len(body)]
+    return textwrap.wrap(
+        body,
+        width,
+        initial_indent=lead,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def text(plan: Plan, width: int | None = None) -> str:
+    """A summary for a terminal at ``width`` columns (the terminal's by default): the totals, what needs a
+    decision, then per wave each step's label and, for an edit, the file to change and the change in words.
+    Step ids are left to the JSON."""
+    width = width or terminal_width()
+    by_id = {s.id: s for s in plan.steps}
     out = [
         f"Plan for {plan.target.package} → {plan.target.fixed_version}"
         + ("" if plan.steps else " (nothing in scope needs it: no project resolves an affected version)"),
@@ -188,21 +222,47 @@ def text(plan: Plan) -> str:
     if counts:
         out.append("  strategies: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     for c in plan.cycles:
-        out.append(f"  cycle fixed together: {' ↔ '.join(c)}")
+        out.append(f"  cycle fixed together: {' ↔ '.join(_member_label(m) for m in c)}")
     for d in plan.decisions:
         out.append(f"  decide ({d.reason}) {d.name}: {d.question} — {', '.join(d.owners) or 'no owner'}")
     if plan.excluded:
-        out.append(f"  excluded by policy (test-only): {', '.join(plan.excluded)}")
+        out.append(f"  excluded by policy (test-only): {', '.join(_member_label(m) for m in plan.excluded)}")
     if plan.inventory_gaps:
         out.append(f"  {inventory_gap_sentence(plan.inventory_gaps)}")
     if plan.critical_path:
-        out.append(f"  critical path: {' → '.join(plan.critical_path)}")
-    by_id = {s.id: s for s in plan.steps}
+        out.append(f"  critical path: {_critical_path(plan.critical_path, by_id)}")
+    out = [w for line in out for w in _wrap(line, width, 4)]
     for i, ids in enumerate(plan.waves, start=1):
         out.append(f"Wave {i}")
         for sid in sorted(ids, key=lambda x: (by_id[x].start, x)):
-            out.append("  " + _step_line(by_id[sid]))
+            out += _step_lines(plan, by_id[sid], width)
     return "\n".join(out) + "\n"
+
+
+def _critical_path(ids: tuple[str, ...] | list[str], by_id: dict[str, Step]) -> str:
+    """The critical path, a unit's consecutive steps named once (``edit, build, publish acme-logging/logging-core``)."""
+    groups: list[tuple[list[str], str]] = []
+    for sid in ids:
+        s = by_id.get(sid)
+        label = step_label(s) if s is not None else sid
+        kind = s.kind if s is not None and s.kind in ("edit", "relock", "build", "publish") else ""
+        if not kind or not label.startswith(kind + " "):
+            groups.append(([], label))
+            continue
+        unit = label[len(kind) + 1 :]
+        if groups and groups[-1][0] and groups[-1][1] == unit:
+            groups[-1][0].append(kind)
+        else:
+            groups.append(([kind], unit))
+    return " → ".join(f"{', '.join(kinds)} {unit}" if kinds else unit for kinds, unit in groups)
+
+
+def _member_label(key: str) -> str:
+    """A project key (``repo/dir#purl``) as ``repo/artifact``."""
+    if "#" not in key:
+        return key
+    repo = key.split("/", 1)[0]
+    return project_label(package_name(key.split("#", 1)[1]), repo)
 
 
 def _caveat(plan: Plan) -> str | None:

@@ -84,6 +84,7 @@ def test_json_schema(plan):
         "edits": [
             {
                 "project": "lib0",
+                "repo": "r-lib0",
                 "strategy": "direct",
                 "mechanism": "property",
                 "location": "pom.xml:14",
