@@ -8,8 +8,8 @@ from typing import Any
 from planner.render import console, emit_json
 from planner.render.layout import Column, print_table
 
-#: a query's cells are cut to this many characters unless --wide (the JSON has them whole)
-CELL = 60
+#: a query's cells are cut to this many characters unless --wide (the JSON has them whole); shorter ones wrap
+CELL = 200
 
 
 def show(rows: list[dict[str, Any]], fmt: str, wide: bool = False) -> None:
