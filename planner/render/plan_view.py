@@ -302,9 +302,9 @@ def markdown(plan: Plan) -> str:
         n = sum(1 for s in plan.steps if s.phase == "cleanup")
         out.append(f"- Clean-up phase: {n} steps after the fix, done at {_h(plan.cleanup_finish)}")
     if plan.cycles:
-        out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(c) for c in plan.cycles))
+        out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(map(_member_label, c)) for c in plan.cycles))
     if plan.excluded:
-        out.append("- Excluded by policy (test-only): " + ", ".join(plan.excluded))
+        out.append("- Excluded by policy (test-only): " + ", ".join(map(_member_label, plan.excluded)))
     if plan.decisions:
         out += ["", "## Decisions needed", ""]
         for d in plan.decisions:
@@ -318,20 +318,17 @@ def markdown(plan: Plan) -> str:
         out.append("|---|---|---|---|---|---|---|---|")
         for sid in sorted(ids, key=lambda x: (by_id[x].start, x)):
             s = by_id[sid]
-            what = s.kind if s.kind != "deploy" else f"deploy {s.service} → {s.environment}"
-            if s.phase == "cleanup":
-                what = f"clean-up: {what}"
+            what = step_label(s)
             if s.mechanism and s.kind in ("edit", "relock"):
                 what = f"{what} ({s.mechanism})"
-            change = s.change or ""
-            if s.kind in ("edit", "relock") and change:
-                change = f"`{change}`"
             window = f"{s.start:g} → {s.finish:g} h"
             if plan.policy.start is not None:
                 window += f" ({_at(plan, s.start)})"
+            after = ", ".join(step_label(by_id[d]) if d in by_id else d for d in s.depends_on)
             out.append(
-                f"| [ ] | `{s.id}` {_md(what)} | {_md(s.name)} ({_md(s.repo)}) | {_md(', '.join(s.owners))} | "
-                f"{_md(s.location)} | {_md(change)} | {window} | {_md(', '.join(s.depends_on))} |"
+                f"| [ ] | {_md(what)} | {_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''} | "
+                f"{_md(', '.join(s.owners))} | "
+                f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
             )
         verifies = sorted({(by_id[sid].name, by_id[sid].verify) for sid in ids if by_id[sid].verify})
         if verifies:
@@ -339,6 +336,23 @@ def markdown(plan: Plan) -> str:
             for name, cmd in verifies:
                 out.append(f"- {name}: `{cmd}`")
     return "\n".join(out) + "\n"
+
+
+def _md_where(s: Step) -> str:
+    """Each edited file as ``repo/file:line`` (a cycle's step edits files of several repositories)."""
+    if s.edits:
+        return ", ".join(dict.fromkeys(edit_where(s, e) for e in s.edits))
+    return f"{s.repo}/{s.location}" if s.location and s.repo else s.location or ""
+
+
+def _md_change(plan: Plan, s: Step) -> str:
+    """The exact change as code (``<log4j2.version>2.17.1</log4j2.version>``), or in words where the plan's
+    own text names other steps (a propagated bump waits for a release)."""
+    if any(e.get("mechanism") == "propagate" for e in s.edits):
+        return _md("; ".join(dict.fromkeys(change_words(s, e, plan.target.package) for e in s.edits)))
+    if s.kind in ("edit", "relock") and s.change:
+        return f"`{_md(s.change)}`"
+    return _md(s.change)
 
 
 def _label(s: Step) -> str:

@@ -121,3 +121,14 @@ def test_services_table_style_and_final_newline(org) -> None:
     assert out.endswith("staging/legacy-reports\n")
     wide = org("services", "--wide").output
     assert "billing-service/.#pkg:maven/com.acme.billing/billing-service  group:default/billing" in wide
+
+
+def test_markdown_runbook_names_steps_by_label_and_each_file_s_repository(org) -> None:
+    md = org("plan", "--advisory", GHSA, "--offline", "--format", "markdown").output
+    assert "#pkg:" not in md  # was: every step and cycle member by id
+    cycle = next(line for line in md.splitlines() if line.startswith("| [ ] | edit acme-auth/auth-client"))
+    cells = [c.strip() for c in cycle.split("|")]
+    assert cells[5] == "acme-auth/pom.xml:34, acme-commons/pom.xml:32"  # was `pom.xml:34, pom.xml:32`
+    assert cells[6] == "bump logging-core to the new release (brings log4j-core 2.14.1 → 2.15.0)"
+    assert cells[8] == "publish acme-logging/logging-core"
+    assert "- Cycles fixed together: acme-auth/auth-client ↔ acme-commons/commons-util" in md
