@@ -7,6 +7,9 @@ from planner.render import console, emit_json, path_text, short
 from planner.render.labels import project_label
 from planner.render.layout import Column, print_table
 
+#: a project label (repo/artifact) longer than this has its repository cut in the middle
+LABEL = 36
+
 
 def columns(wide: bool) -> list[Column]:
     """The table's columns: with ``wide`` the full project name and its repository; otherwise a label."""
@@ -25,7 +28,7 @@ def columns(wide: bool) -> list[Column]:
 
 def row(d: Dependent, wide: bool) -> list[object]:
     """One dependent's cells, in the order of :func:`columns`."""
-    head: list[object] = [d.name, d.repo] if wide else [project_label(d.name, d.repo)]
+    head: list[object] = [d.name, d.repo] if wide else [project_label(d.name, d.repo, LABEL)]
     versions = ", ".join(d.versions) or d.declared or ""
     return [*head, d.relation, d.scope, d.depth, versions, d.location, path_text((h.key for h in d.path), wide)]
 

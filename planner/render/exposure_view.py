@@ -11,6 +11,9 @@ from planner.render import console, emit_json, inventory_gap_sentence, path_text
 from planner.render.labels import artifact, project_label
 from planner.render.layout import Column, print_table
 
+#: a project label (repo/artifact) longer than this has its repository cut in the middle
+LABEL = 36
+
 FORMATS = ("table", "json", "sarif", "markdown")
 _LEVEL = {"exposed": "error", "exposed-test-only": "warning", "unknown": "note", "declared-range-allows": "note"}
 
@@ -113,7 +116,7 @@ def columns(wide: bool) -> list[Column]:
 
 
 def _row(p: ProjectExposure, wide: bool) -> list[Any]:
-    head: list[Any] = [p.name, p.repo] if wide else [project_label(p.name, p.repo)]
+    head: list[Any] = [p.name, p.repo] if wide else [project_label(p.name, p.repo, LABEL)]
     path = p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path
     return [
         p.verdict,

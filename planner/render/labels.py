@@ -8,10 +8,14 @@ from JSON).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from rich.cells import cell_len
+
 from planner import purl as purls
+from planner.render.layout import middle
 
 
 def _get(step: Any, name: str) -> Any:
@@ -19,8 +23,17 @@ def _get(step: Any, name: str) -> Any:
 
 
 def artifact(name: str) -> str:
-    """The last part of a project or package name: ``com.acme.logging:logging-core`` -> ``logging-core``."""
-    return name.rsplit(":", 1)[-1] if ":" in name else name
+    """The last part of a project or package name: ``com.acme.logging:logging-core`` -> ``logging-core``,
+    ``github.com/acme/shop/src/cart`` -> ``cart``, ``github.com/acme/lib/v2`` -> ``lib/v2``; an npm scope is
+    kept (``@acme/storefront``)."""
+    if ":" in name:
+        return name.rsplit(":", 1)[-1]
+    if "/" not in name or (name.startswith("@") and name.count("/") == 1):
+        return name
+    parts = name.rstrip("/").split("/")
+    if len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]):
+        return "/".join(parts[-2:])
+    return parts[-1]
 
 
 def package_name(key: str) -> str:
@@ -31,12 +44,18 @@ def package_name(key: str) -> str:
         return key
 
 
-def project_label(name: str, repo: str | None) -> str:
-    """``repo/artifact``, or the artifact alone when it is the repository's name (``billing-service``)."""
+def project_label(name: str, repo: str | None, limit: int | None = None) -> str:
+    """``repo/artifact``, or the artifact alone when it is the repository's name (``billing-service``).
+
+    With ``limit``, a label longer than that has its repository cut in the middle (the artifact is kept)."""
     short = artifact(name)
     if not repo or short == repo:
         return short
-    return f"{repo}/{short}"
+    label = f"{repo}/{short}"
+    if limit is not None and cell_len(label) > limit:
+        room = max(8, limit - cell_len(short) - 1)
+        label = f"{middle(repo, room)}/{short}"
+    return label
 
 
 def _unit(step: Any) -> str:

@@ -74,3 +74,26 @@ def test_an_edit_names_the_repository_of_its_file() -> None:
 def test_relock_falls_back_to_the_plan_s_own_words() -> None:
     step = _step(kind="relock", change="npm update lodash (lodash 4.17.15 → 4.17.21 in the lockfile)")
     assert change_words(step, EDIT | {"mechanism": "relock"}, LOG4J) == step["change"]
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("github.com/GoogleCloudPlatform/microservices-demo/src/checkoutservice", "checkoutservice"),
+        ("go.etcd.io/etcd/client/v3", "client/v3"),
+        ("@opentelemetry/core", "@opentelemetry/core"),
+        ("org.apache.struts:struts2-core", "struts2-core"),
+        ("requests", "requests"),
+    ],
+)
+def test_artifact_of_each_ecosystem_s_names(name, short) -> None:
+    from planner.render.labels import artifact
+
+    assert artifact(name) == short
+
+
+def test_a_long_label_keeps_its_artifact_and_cuts_the_repository() -> None:
+    name = "github.com/GoogleCloudPlatform/microservices-demo/src/checkoutservice"
+    repo = "GoogleCloudPlatform__microservices-demo"
+    assert project_label(name, repo) == "GoogleCloudPlatform__microservices-demo/checkoutservice"
+    assert project_label(name, repo, 36) == "GoogleClou…ices-demo/checkoutservice"
