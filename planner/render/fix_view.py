@@ -91,7 +91,7 @@ def _wrap(line: str, width: int, indent: int) -> list[str]:
     body = line.lstrip(" ")
     lead = line[: len(line) - len(body)]
     return textwrap.wrap(
-        body, width, initial_indent=lead, subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False
+        body, width, initial_indent=lead, subsequent_indent=" " * indent, break_long_words=True, break_on_hyphens=False
     )
 
 

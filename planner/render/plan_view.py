@@ -176,7 +176,7 @@ def _step_lines(plan: Plan, s: Step, width: int) -> list[str]:
 
 
 def _wrap(line: str, width: int, indent: int) -> list[str]:
-    """``line`` wrapped to ``width`` with continuation lines indented; words are never split."""
+    """``line`` wrapped to ``width`` with continuation lines indented; only a word longer than a line is split."""
     if cell_len(line) <= width:
         return [line]
     body = line.lstrip(" ")
@@ -186,7 +186,7 @@ def _wrap(line: str, width: int, indent: int) -> list[str]:
         width,
         initial_indent=lead,
         subsequent_indent=" " * indent,
-        break_long_words=False,
+        break_long_words=True,
         break_on_hyphens=False,
     )
 

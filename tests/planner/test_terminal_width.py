@@ -72,6 +72,30 @@ def test_every_command_fits_100_columns(org) -> None:
     assert too_wide == {}
 
 
+def test_a_corpus_organisation_fits_100_columns(store, data_dir: Path, corpus: Path) -> None:
+    """Go module paths, a 39-character repository name and sha256-pinned images (microservices-demo):
+    before, plan lines ran to 133 columns (module paths as labels, a digest kept whole)."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--data-dir", str(data_dir), *args], env={"COLUMNS": "100"})
+
+    assert invoke("ingest", str(corpus / "GoogleCloudPlatform__microservices-demo")).exit_code in (0, 3)
+    advisory = corpus / "golang__vulndb" / "data" / "osv" / "GO-2023-2102.json"
+    grpc = "pkg:golang/google.golang.org/grpc"
+    for args in (
+        ("services",),
+        ("dependents", grpc),
+        ("versions", "pkg:golang/golang.org/x/net"),
+        ("exposure", str(advisory), "--offline"),
+        ("plan", "--package", grpc, "--fixed", "1.84.0", "--offline"),
+    ):
+        out = invoke(*args).output
+        assert max(cell_len(line) for line in out.splitlines()) <= 100, args
+    plan = invoke("plan", "--package", grpc, "--fixed", "1.84.0", "--offline").output
+    assert "  0–0.5 h       edit GoogleCloudPlatform__microservices-demo/checkoutservice\n" in plan
+
+
 def test_narrow_and_wide_terminals(org) -> None:
     at_80 = org("exposure", GHSA, "--offline", columns=80).output
     assert max(cell_len(line) for line in at_80.splitlines()) <= 80
