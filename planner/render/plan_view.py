@@ -46,6 +46,7 @@ def step_dict(plan: Plan, s: Step) -> dict[str, Any]:
     """One step in the ``depwave.plan/1`` schema."""
     d: dict[str, Any] = {
         "id": s.id,
+        "label": step_label(s),
         "kind": s.kind,
         "phase": s.phase,
         "project": s.project,

@@ -58,6 +58,7 @@ def test_json_schema(plan):
     step = next(s for s in doc["steps"] if s["id"] == "edit:lib0")
     assert step == {
         "id": "edit:lib0",
+        "label": "edit r-lib0/lib0",
         "kind": "edit",
         "phase": "fix",
         "project": "lib0",
