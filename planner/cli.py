@@ -113,6 +113,13 @@ def cli(ctx: click.Context, store_kind: str | None, data_dir: Path | None) -> No
     ctx.call_on_close(ctx.obj.close)
 
 
+def wide_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--wide``: every column in full, whatever the terminal's width (tables only)."""
+    return click.option(
+        "--wide", is_flag=True, help="Show every column in full, without fitting the table to the terminal."
+    )(f)
+
+
 # --------------------------------------------------------------------------------------- ingest
 
 
@@ -185,6 +192,7 @@ def _param(value: str) -> tuple[str, Any]:
 @click.option("--write", is_flag=True, help="Allow the query to write (read-only otherwise).")
 @click.option("--list", "list_catalog", is_flag=True, help="List the catalog queries and exit.")
 @format_option
+@wide_option
 @pass_app
 def query(
     app: App,
@@ -194,13 +202,14 @@ def query(
     write: bool,
     list_catalog: bool,
     fmt: str,
+    wide: bool,
 ) -> None:
     """Run Cypher: -e TEXT, a .cypher FILE, or the NAME of a catalog query (docs/queries.md)."""
     from planner import catalog
     from planner.render import query_view
 
     if list_catalog:
-        query_view.show([{"name": n, "about": catalog.summary(n)} for n in catalog.names()], fmt)
+        query_view.show([{"name": n, "about": catalog.summary(n)} for n in catalog.names()], fmt, wide)
         return
     if bool(cypher) == bool(query_ref):
         raise UsageError("give either -e CYPHER or one FILE / catalog query name")
@@ -213,7 +222,7 @@ def query(
         else:
             raise UsageError(f"{query_ref!r} is neither a file nor a catalog query (depwave query --list)")
     rows = app.store().run(cypher, dict(_param(p) for p in params), write=write)
-    query_view.show(rows, fmt)
+    query_view.show(rows, fmt, wide)
 
 
 # ----------------------------------------------------------------------------------- dependents
@@ -221,16 +230,23 @@ def query(
 
 @cli.command()
 @click.argument("purl")
-@click.option("--depth", type=int, default=None, help="Follow chains through at most N projects (1: direct users).")
+@click.option(
+    "--depth",
+    type=int,
+    default=None,
+    help="Follow chains through at most N projects (1: the projects that declare or resolve PURL themselves, "
+    "at any depth of their own lockfile or SBOM; the depth column counts dependency edges).",
+)
 @format_option
+@wide_option
 @pass_app
-def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
+def dependents(app: App, purl: str, depth: int | None, fmt: str, wide: bool) -> None:
     """What depends on PURL (versionless or @version), directly and through internal libraries."""
     from planner.dependents import find_dependents
     from planner.render import dependents_view
 
     result = find_dependents(app.store(), purl, max_projects=depth)
-    dependents_view.show(result, fmt)
+    dependents_view.show(result, fmt, wide)
 
 
 # ------------------------------------------------------------------------------------- services
@@ -244,17 +260,18 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
     help="Only this environment (e.g. prod), and services whose environment is not known (marked).",
 )
 @format_option
+@wide_option
 @pass_app
-def services(app: App, environment: str | None, fmt: str) -> None:
+def services(app: App, environment: str | None, fmt: str, wide: bool) -> None:
     """Every deployed service: image, the project it is built from, the repository and the owners."""
-    from planner.render import emit_json
-    from planner.services import list_services, render_text
+    from planner.render import emit_json, services_view
+    from planner.services import list_services
 
     result = list_services(app.store(), environment)
     if fmt == "json":
         emit_json(result.as_dict())
     else:
-        click.echo(render_text(result), nl=False)
+        services_view.show(result, wide)
 
 
 # ------------------------------------------------------------------------------------- exposure
@@ -323,6 +340,7 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
 )
+@wide_option
 @osv_options
 @pass_app
 def exposure(
@@ -330,6 +348,7 @@ def exposure(
     target: str,
     environment: str | None,
     fmt: str,
+    wide: bool,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -347,7 +366,7 @@ def exposure(
         from planner.environments import keep_environment
 
         keep_environment(report, environment)
-    exposure_view.show(report, fmt)
+    exposure_view.show(report, fmt, wide)
     if report.any_exposed:
         sys.exit(EXIT_FINDINGS)
 
@@ -355,26 +374,28 @@ def exposure(
 @cli.command()
 @click.argument("purl")
 @format_option
+@wide_option
 @pass_app
-def versions(app: App, purl: str, fmt: str) -> None:
+def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     """Which versions of PURL are in use, and where: counted by project, repository and service."""
     from planner import spread
     from planner.render import spread_view
 
-    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt)
+    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt, wide)
 
 
 @cli.command()
 @click.argument("project")
 @click.argument("purl")
 @format_option
+@wide_option
 @pass_app
-def why(app: App, project: str, purl: str, fmt: str) -> None:
+def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
     """Every path by which PROJECT (key, name or repo) reaches PURL."""
     from planner import spread
     from planner.render import spread_view
 
-    spread_view.show_why(spread.why(app.store(), project, purl), fmt)
+    spread_view.show_why(spread.why(app.store(), project, purl), fmt, wide)
 
 
 # ----------------------------------------------------------------------------------------- sbom
@@ -480,7 +501,10 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable)."),
             click.option("--package", "package", default=None, help="The vulnerable package (versionless purl)."),
             click.option(
-                "--fixed", default=None, help="The version to move to (default: lowest that clears every advisory)."
+                "--fixed",
+                default=None,
+                help="The version to move to (required with --package; with --advisory, default the lowest "
+                "version that clears every advisory).",
             ),
             click.option(
                 "--same-branch",
@@ -705,7 +729,10 @@ def fix(
         fix_result.apply_patches(outcome, checkouts)
     if out_dir is not None:
         fix_result.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
-    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None)
+    from planner.render.labels import step_label
+
+    labels = {str(s.get("id")): step_label(s) for s in plan.get("steps") or [] if isinstance(s, dict)}
+    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None, labels=labels)
     if outcome.errors:
         sys.exit(EXIT_COMPLETED_WITH_ERRORS)
 
