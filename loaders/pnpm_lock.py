@@ -30,6 +30,7 @@ from loaders._js_common import (
     make_project,
     npm_purl,
     package_key,
+    parse_override_selector,
     read_json,
     split_locator,
     valid_name,
@@ -448,10 +449,11 @@ def _overrides(doc: dict[str, Any], result: ParseResult, source: Source, lines: 
     out: set[Constrains] = set()
     for selector, value in raw.items():
         line = lines.get(("overrides", str(selector)))
-        name = split_locator(str(selector).split(">")[-1].strip())[0]
-        if not valid_name(name) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        parsed = parse_override_selector(str(selector))
+        if parsed is None or not isinstance(value, (str, int, float)) or isinstance(value, bool):
             result.warnings.append(ParseWarning(source.display, line, f"override {selector!r} ignored"))
             continue
+        name, narrowed = parsed.name, str(selector) if parsed.range or parsed.parent else None
         spec = classify(str(value))
         rng, unresolved = None, None
         if spec.kind == "range":
@@ -462,7 +464,14 @@ def _overrides(doc: dict[str, Any], result: ParseResult, source: Source, lines: 
             unresolved = spec.raw
         out.add(
             Constrains(
-                project.key, npm_purl(name).package, rng, "pnpm-override", Location(source.path, line), None, unresolved
+                project.key,
+                npm_purl(name).package,
+                rng,
+                "pnpm-override",
+                Location(source.path, line),
+                None,
+                unresolved,
+                selector=narrowed,
             )
         )
     result.extend(sorted(out, key=lambda c: (c.package, c.range or "", c.unresolved or "")))

@@ -220,3 +220,18 @@ def test_vite_counts_links_and_overrides(corpus: Path) -> None:
     print(
         f"vite pnpm-lock.yaml: {len(got)} packages in {elapsed:.3f}s = {len(got) / max(elapsed, 1e-9):,.0f} packages/s"
     )
+
+
+def test_override_selectors_with_version_ranges_and_parents() -> None:
+    """pnpm splits ``parent>child`` only at a ``>`` after neither space, ``|`` nor ``@`` (a version
+    range such as ``rollup@>=4.0.0 <4.22.4`` is not a parent): issue 12, finding 8."""
+    result = parse("selectors.pnpm-lock.yaml")
+    got = {(c.package, c.range, c.selector, c.location.line) for c in of(result, Constrains)}
+    assert got == {
+        ("pkg:npm/rollup", ">=4.22.4", "rollup@>=4.0.0 <4.22.4", 8),
+        ("pkg:npm/%40babel/traverse", ">=7.23.2", "@babel/traverse@<7.23.2", 9),
+        ("pkg:npm/esbuild", "0.25.0", "vite>esbuild", 10),
+        ("pkg:npm/send", ">=0.19.0", "send@<0.19.0", 11),
+        ("pkg:npm/semver", "^7.5.2", None, 12),
+    }
+    assert result.warnings == []
