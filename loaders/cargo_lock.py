@@ -352,5 +352,7 @@ def _member_resolved(
 def _purl(p: _Pkg, source: Source, warn: list[ParseWarning]) -> str | None:
     key = _key(p)
     if key is None:
-        warn.append(ParseWarning(source.display, p.line, f"invalid crate {p.name!r} {p.version!r} skipped"))
+        w = ParseWarning(source.display, p.line, f"invalid crate {p.name!r} {p.version!r} skipped")
+        if w not in warn:  # once, however many members reach it
+            warn.append(w)
     return key
