@@ -64,6 +64,9 @@ def test_v9_importers_snapshots_alias_links_and_overrides() -> None:
         ("acme/.#pkg:npm/root", "pkg:npm/a@1.0.0", 1, "runtime"),
         ("acme/.#pkg:npm/root", "pkg:npm/react@18.2.0", 2, "runtime"),
         ("acme/packages/lib#pkg:npm/lib", "pkg:npm/obug@1.0.2", 1, "runtime"),  # debug: npm:obug alias
+        # the root links lib (a devDependency): lib's own dependencies come with it, as dev; lib has no
+        # version, so it is no hop of the chain (issue 12, finding 6)
+        ("acme/.#pkg:npm/root", "pkg:npm/obug@1.0.2", 1, "dev"),
     }
     react = next(r for r in of(result, Resolved) if r.version == "pkg:npm/react@18.2.0")
     assert react.path == ("pkg:npm/a@1.0.0", "pkg:npm/react@18.2.0")
@@ -235,3 +238,13 @@ def test_override_selectors_with_version_ranges_and_parents() -> None:
         ("pkg:npm/semver", "^7.5.2", None, 12),
     }
     assert result.warnings == []
+
+
+def test_a_linked_member_with_a_version_is_a_hop_of_the_chain() -> None:
+    files = {
+        "package.json": json.dumps({"name": "root", "private": True}),
+        "packages/lib/package.json": json.dumps({"name": "lib", "version": "2.0.0"}),
+    }
+    result = parse("v9.pnpm-lock.yaml", files)
+    (obug,) = [r for r in of(result, Resolved) if r.project == "acme/.#pkg:npm/root" and "obug" in r.version]
+    assert (obug.depth, obug.scope, obug.path) == (2, "dev", ("pkg:npm/lib@2.0.0", "pkg:npm/obug@1.0.2"))
