@@ -11,6 +11,7 @@ CREATE CONSTRAINT service_key IF NOT EXISTS FOR (n:Service) REQUIRE n.key IS UNI
 CREATE CONSTRAINT environment_key IF NOT EXISTS FOR (n:Environment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT owner_key IF NOT EXISTS FOR (n:Owner) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT advisory_key IF NOT EXISTS FOR (n:Advisory) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT symbol_key IF NOT EXISTS FOR (n:Symbol) REQUIRE n.key IS UNIQUE;
 CREATE INDEX project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
 CREATE INDEX version_package IF NOT EXISTS FOR (n:Version) ON (n.package);
 CREATE INDEX contains_source IF NOT EXISTS FOR ()-[r:CONTAINS]-() ON (r.source);
@@ -25,6 +26,7 @@ CREATE INDEX built_in_source IF NOT EXISTS FOR ()-[r:BUILT_IN]-() ON (r.source);
 CREATE INDEX owns_path_source IF NOT EXISTS FOR ()-[r:OWNS_PATH]-() ON (r.source);
 CREATE INDEX project_repo_path IF NOT EXISTS FOR (n:Project) ON (n.repo, n.path);
 CREATE INDEX service_name IF NOT EXISTS FOR (n:Service) ON (n.name);
+CREATE INDEX sourcefile_project IF NOT EXISTS FOR (n:SourceFile) ON (n.project);
 CREATE INDEX built_from_source IF NOT EXISTS FOR ()-[r:BUILT_FROM]-() ON (r.source);
 CREATE INDEX runs_source IF NOT EXISTS FOR ()-[r:RUNS]-() ON (r.source);
 CREATE INDEX in_source IF NOT EXISTS FOR ()-[r:IN]-() ON (r.source);

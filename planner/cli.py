@@ -124,6 +124,7 @@ def cli(ctx: click.Context, store_kind: str | None, data_dir: Path | None) -> No
 @click.option("--strict", is_flag=True, help="Also exit 3 when files loaded with warnings.")
 @click.option("--allow-errors", is_flag=True, help="Exit 0 even when some files had to be skipped.")
 @click.option("--max-file-size", type=int, default=64, show_default=True, help="Skip files larger than this (MiB).")
+@click.option("--no-scan", is_flag=True, help="Do not scan source code (imports and call sites) for reachability.")
 @format_option
 @pass_app
 def ingest(
@@ -135,9 +136,10 @@ def ingest(
     strict: bool,
     allow_errors: bool,
     max_file_size: int,
+    no_scan: bool,
     fmt: str,
 ) -> None:
-    """Read manifests, lockfiles and SBOMs under PATHS into the graph."""
+    """Read manifests, lockfiles, SBOMs and source code under PATHS into the graph."""
     from planner import ingest as ingest_mod
     from planner.render import ingest_view
 
@@ -153,6 +155,7 @@ def ingest(
             prune=not no_prune,
             max_bytes=max_file_size * 1024 * 1024,
             progress=tick,
+            scan=not no_scan,
         )
     stats = store.stats()
     if fmt == "json":
@@ -307,6 +310,26 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def symbols_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--symbols FILE``: a responder's vulnerable symbols (docs/reachability.md)."""
+    return click.option(
+        "--symbols",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Vulnerable symbols file (depwave.symbols/1) for the reachability layer.",
+    )(f)
+
+
+def _reachability(app: App, report: Any, targets: list[str], symbols: Path | None) -> None:
+    """Add the reachability layer (called / imported / not-called / not-scanned) to an exposure report."""
+    from planner.reachability import layer
+
+    extra, problems = layer.symbols_file_rules(str(symbols) if symbols else None)
+    report.problems.extend(problems)
+    rules = layer.rules_for_report(report, [*layer.osv_file_rules(targets), *extra])
+    layer.add_reachability(app.store(), report, rules)
+
+
 @cli.command()
 @click.argument("target")
 @click.option(
@@ -323,6 +346,7 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
 )
+@symbols_option
 @osv_options
 @pass_app
 def exposure(
@@ -330,6 +354,7 @@ def exposure(
     target: str,
     environment: str | None,
     fmt: str,
+    symbols: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -343,6 +368,7 @@ def exposure(
         raise UsageError(f"{target} affects no package depwave can look up")
     report = exposure_mod.assess(app.store(), affected)
     report.problems = problems + report.problems
+    _reachability(app, report, [target], symbols)
     if environment:
         from planner.environments import keep_environment
 

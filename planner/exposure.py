@@ -126,6 +126,8 @@ class ProjectExposure:
     environment_unknown: bool = False  # kept by an --env filter although where it runs is not known
     recommended_affected_by: list[str] = field(default_factory=list)  # known advisories affecting `recommended`
     clears_all_known: str | None = None  # lowest version clearing every advisory known for the package
+    #: is the vulnerable code called? (planner.reachability.layer; None: not assessed)
+    reachability: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -152,6 +154,7 @@ class ProjectExposure:
             "owners": self.owners,
             "evidence": [e.as_dict() for e in self.evidence],
             "environment_unknown": self.environment_unknown,
+            **({"reachability": self.reachability} if self.reachability is not None else {}),
         }
 
 
@@ -167,6 +170,8 @@ class ExposureReport:
     environment: str | None = None  # the --env filter applied (planner.environments.keep_environment)
     #: services whose images no repository builds: first-party unknowns and third-party inventory gaps
     untraced: inventory.Untraced = field(default_factory=inventory.Untraced)
+    #: the symbol rules the reachability layer used (None: no layer, nothing was scanned)
+    reachability_rules: list[str] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -199,7 +204,15 @@ class ExposureReport:
             "unknown_services": self.untraced.unknown_dicts(),
             "inventory_gaps": [g.as_dict() for g in self.untraced.gaps],
             "problems": self.problems,
+            **(self._reachability_summary() if self.reachability_rules is not None else {}),
         }
+
+    def _reachability_summary(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for p in self.projects:
+            if p.reachability is not None:
+                counts[p.reachability["verdict"]] = counts.get(p.reachability["verdict"], 0) + 1
+        return {"reachability": {"rules": self.reachability_rules, "counts": counts}}
 
 
 # ------------------------------------------------------------------------------------ targets

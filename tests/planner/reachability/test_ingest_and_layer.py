@@ -1,0 +1,141 @@
+"""Source scanning during ingest, CALLS edges in the graph and the exposure reachability layer,
+on examples/ (expected sites written by hand from the source files; examples/README.md)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planner import exposure
+from planner.ingest import ingest
+from planner.reachability import layer
+from tests.conftest import EXAMPLES
+
+LOG4SHELL = "GHSA-jfh8-c2jp-5v3q"
+ORDERS = "orders-service/.#pkg:maven/com.acme.orders/orders-service"
+CORE = "acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"
+CONTROLLER = "src/main/java/com/acme/orders/web/OrderController.java"
+AUDIT = "logging-core/src/main/java/com/acme/logging/AuditLog.java"
+SECURITY = "logging-core/src/main/java/com/acme/logging/SecurityAuditLog.java"
+
+
+def _calls(store, project: str, prefix: str) -> list[tuple[str, str, int, list[str]]]:
+    rows = store.query("find_callers", {"prefix": prefix})
+    return [(r["symbol"], r["scope"], r["count"], r["sites"]) for r in rows if r["project"] == project]
+
+
+def test_ingest_scans_sources_and_writes_calls_edges(store) -> None:
+    report = ingest(store, [EXAMPLES])
+    assert report.by_loader["source"] == 11 and report.errors == [] and report.warnings == []
+    assert report.calls["files"] == 11 and report.calls["assigned"] == 11
+    got = _calls(store, ORDERS, "org.apache.logging.log4j.")  # columns: the called name, as the scanners give
+    assert [c for c in got if c[1] == "main"] == [
+        ("org.apache.logging.log4j.LogManager.getLogger", "main", 1, [f"{CONTROLLER}:22:50"]),
+        ("org.apache.logging.log4j.Logger.atWarn", "main", 1, [f"{CONTROLLER}:37:17"]),
+        ("org.apache.logging.log4j.Logger.atWarn().log", "main", 1, [f"{CONTROLLER}:37:26"]),
+        ("org.apache.logging.log4j.Logger.debug", "main", 1, [f"{CONTROLLER}:40:13"]),
+        ("org.apache.logging.log4j.Logger.error", "main", 1, [f"{CONTROLLER}:47:16"]),
+        ("org.apache.logging.log4j.Logger.info", "main", 2, [f"{CONTROLLER}:28:13", f"{CONTROLLER}:34:13"]),
+    ]
+    # the inherited LOG of SecurityAuditLog (declared by AuditLog in another file) resolves at ingest
+    core = _calls(store, CORE, "org.apache.logging.log4j.Logger.")
+    assert core == [
+        ("org.apache.logging.log4j.Logger.info", "main", 1, [f"{AUDIT}:12:13"]),
+        ("org.apache.logging.log4j.Logger.warn", "main", 1, [f"{SECURITY}:7:13"]),
+    ]
+    # the test file's calls are kept apart, with scope test
+    test = "src/test/java/com/acme/orders/web/OrderControllerTest.java"
+    assert [c for c in got if c[1] == "test"] == [
+        ("org.apache.logging.log4j.LogManager.getLogger", "test", 1, [f"{test}:9:50"]),
+        ("org.apache.logging.log4j.Logger.info", "test", 1, [f"{test}:13:13"]),
+    ]
+
+
+def test_reingest_skips_unchanged_sources_and_no_scan_leaves_them_out(store, tmp_path: Path) -> None:
+    org = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, org)
+    first = ingest(store, [org])
+    again = ingest(store, [org])
+    assert (again.loaded, again.unchanged) == (0, first.files)
+    controller = org / "orders-service" / CONTROLLER
+    controller.write_text(controller.read_text().replace('LOG.debug("found");', ""), encoding="utf-8")
+    changed = ingest(store, [org])
+    assert (changed.loaded, changed.by_loader["source"]) == (1, 1)
+    assert [c[0] for c in _calls(store, ORDERS, "org.apache.logging.log4j.Logger.debug")] == []
+    store.reset()
+    plain = ingest(store, [org], scan=False)
+    assert plain.files == first.files - 11 and "source" not in plain.by_loader
+    assert store.query("count_scanned_files") == [{"files": 0}]
+
+
+def test_bad_sources_are_warnings_and_the_ingest_goes_on(store, tmp_path: Path) -> None:
+    repo = tmp_path / "svc"
+    (repo / "src").mkdir(parents=True)
+    (repo / "requirements.txt").write_text("pyyaml==5.3\n", encoding="utf-8")
+    (repo / "src" / "ok.py").write_text("import yaml\nyaml.load(open('x'))\n", encoding="utf-8")
+    (repo / "src" / "latin1.py").write_bytes(b"# caf\xe9\nimport yaml\nyaml.load(s)\n")
+    (repo / "src" / "blob.py").write_bytes(b"\x00\x01binary")
+    (repo / "src" / "big.min.js").write_text("var a=1;" * 10, encoding="utf-8")
+    report = ingest(store, [repo])
+    assert report.errors == [] and report.by_loader["source"] == 4
+    assert sorted(report.warnings) == [
+        f"{repo}/src/big.min.js:0: minified JavaScript (by its name); skipped",
+        f"{repo}/src/blob.py:0: binary content (NUL bytes), not source text; skipped",
+        f"{repo}/src/latin1.py:1: not UTF-8 (byte 0xe9); undecodable bytes replaced and the file read",
+    ]
+    sites = store.query("find_callers", {"prefix": "yaml.load"})
+    assert [(r["package"], r["sites"]) for r in sites] == [("pkg:pypi/pyyaml", ["src/latin1.py:3:6", "src/ok.py:2:6"])]
+
+
+def _layer(store) -> dict[str, dict]:
+    report = exposure.assess(store, exposure.affected_from_store(store, LOG4SHELL))
+    layer.add_reachability(store, report, layer.rules_for_report(report))
+    return {p.name.split(":")[1]: p.reachability for p in report.projects}
+
+
+def test_exposure_layer_called_through_the_logging_library(store) -> None:
+    ingest(store, [EXAMPLES])
+    got = _layer(store)
+    assert {k: v["verdict"] for k, v in got.items()} == {
+        "logging-core": "called",
+        "orders-service": "called",
+        "commons-util": "called",
+        "auth-client": "called",
+        "platform-web": "called",
+        "billing-service": "called",
+        "integration-tests": "not-scanned",
+    }
+    billing = got["billing-service"]
+    assert billing["through"] == [CORE]
+    assert [(s["repo"], s["location"], s["arguments"], s["via"]) for s in billing["sites"]] == [
+        ("acme-logging", f"{AUDIT}:12:13", "data", "field"),
+        ("acme-logging", f"{SECURITY}:7:13", "data", "inherited"),
+    ]
+    orders = got["orders-service"]
+    own = [(s["location"], s["arguments"]) for s in orders["sites"] if s["through"] is None]
+    assert own == [
+        (f"{CONTROLLER}:28:13", "constant"),
+        (f"{CONTROLLER}:34:13", "data"),
+        (f"{CONTROLLER}:37:26", "data"),
+        (f"{CONTROLLER}:40:13", "constant"),
+        (f"{CONTROLLER}:47:16", "data"),
+    ]
+
+
+def test_no_layer_when_nothing_was_scanned(store) -> None:
+    ingest(store, [EXAMPLES], scan=False)
+    report = exposure.assess(store, exposure.affected_from_store(store, LOG4SHELL))
+    layer.add_reachability(store, report, layer.rules_for_report(report))
+    assert all(p.reachability is None for p in report.projects)
+    assert "reachability" not in report.as_dict()
+
+
+@pytest.mark.parametrize("rules", [[]])
+def test_no_rules_is_said_not_guessed(store, rules) -> None:
+    ingest(store, [EXAMPLES])
+    report = exposure.assess(store, exposure.affected_from_store(store, LOG4SHELL))
+    layer.add_reachability(store, report, rules)
+    assert all(p.reachability is None for p in report.projects)
+    assert report.problems[-1].startswith("reachability not assessed: no vulnerable symbols are known")
