@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from planner import purl as purls
 from planner.exposure import ExposureReport
 from planner.reachability.curated import curated_rules
 from planner.reachability.matching import Reachability, reachability
@@ -86,11 +87,22 @@ def repo_of(project: str) -> str:
     return project.partition("/")[0]
 
 
+def project_name(project: str) -> str:
+    """A project key's package name (``com.acme.logging:logging-core``), or the key."""
+    try:
+        return purls.parse(project.rpartition("#")[2]).display_name
+    except ValueError:
+        return project
+
+
 def as_dict(result: Reachability, repo: str | None) -> dict[str, Any]:
     """The JSON form of a verdict (each site and import with the repository its file is in)."""
+    reason = result.reason
+    for lib in result.through:
+        reason = reason.replace(lib, project_name(lib))
     return {
         "verdict": result.verdict,
-        "reason": result.reason,
+        "reason": reason,
         "through": list(result.through),
         "files": result.files,
         "sites": [

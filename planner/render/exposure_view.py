@@ -8,6 +8,7 @@ from typing import Any
 from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
 from planner.render import console, emit_json, inventory_gap_sentence, short, table
+from planner.render import reachability_view as reach_view
 
 FORMATS = ("table", "json", "sarif", "markdown")
 _LEVEL = {"exposed": "error", "exposed-test-only": "warning", "unknown": "note", "declared-range-allows": "note"}
@@ -67,8 +68,18 @@ def _table(report: ExposureReport) -> None:
     note = _scope_note(report)
     if note:
         out.print(note, markup=False)
+    layered = report.reachability_rules is not None
     if report.projects:
-        out.print(table(None, COLUMNS, [_row(p) for p in report.projects]))
+        columns = [COLUMNS[0], "called?", *COLUMNS[1:]] if layered else COLUMNS
+        rows = [_row(p) for p in report.projects]
+        if layered:
+            rows = [[r[0], reach_view.cell(p.reachability), *r[1:]] for r, p in zip(rows, report.projects, strict=True)]
+        out.print(table(None, columns, rows))
+    sites = reach_view.site_lines(report.projects)
+    if sites:
+        out.print("call sites of the vulnerable code:", markup=False)
+        for line in sites:
+            out.print(f"  {line}", markup=False)
     for line in [*_untraced_lines(report), *(f"note: {problem}" for problem in report.problems)]:
         out.print(line, markup=False)
 
@@ -124,15 +135,21 @@ def markdown(report: ExposureReport) -> str:
         lines += [note, ""]
     for a in report.affected:
         lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
+    layered = report.reachability_rules is not None
+    called = "| called? " if layered else ""
     lines += [
         "",
-        "| verdict | project | repo | how | versions | change at | fix | runs in | owners |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| verdict {called}| project | repo | how | versions | change at | fix | runs in | owners |",
+        "|---|" + ("---|" if layered else "") + "---|---|---|---|---|---|---|---|",
     ]
     for p in report.projects:
-        cells = [p.verdict, p.name, p.repo or "", _how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells = [p.verdict, *([reach_view.cell(p.reachability)] if layered else []), p.name, p.repo or ""]
+        cells += [_how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
         cells += [fix_text(p), _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
+    sites = reach_view.site_lines(report.projects, markdown=True)
+    if sites:
+        lines += ["", "### Call sites of the vulnerable code", "", *(f"- {line}" for line in sites)]
     untraced = _untraced_lines(report)
     if untraced:
         lines += ["", *(f"- {line}" for line in untraced)]
@@ -172,9 +189,15 @@ def sarif(report: ExposureReport) -> dict[str, Any]:
                 "level": _LEVEL[p.verdict],
                 "message": {"text": f"{p.name}: {p.verdict} ({p.reason}); fix: {fix_text(p) or 'see advisory'}"},
                 "locations": [{"physicalLocation": physical}],
-                "properties": {"verdict": p.verdict, "project": p.project, "versions": p.versions},
+                "properties": {
+                    "verdict": p.verdict,
+                    "project": p.project,
+                    "versions": p.versions,
+                    **({"reachability": p.reachability["verdict"]} if p.reachability else {}),
+                },
             }
         )
+    results += reach_view.sarif_results(report.projects, report.advisories[0] if report.advisories else "depwave")
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

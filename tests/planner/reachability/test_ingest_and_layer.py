@@ -139,3 +139,37 @@ def test_no_rules_is_said_not_guessed(store, rules) -> None:
     layer.add_reachability(store, report, rules)
     assert all(p.reachability is None for p in report.projects)
     assert report.problems[-1].startswith("reachability not assessed: no vulnerable symbols are known")
+
+
+def test_sarif_markdown_and_table_carry_the_call_sites(store) -> None:
+    from planner.render import exposure_view
+
+    ingest(store, [EXAMPLES])
+    report = exposure.assess(store, exposure.affected_from_store(store, LOG4SHELL))
+    layer.add_reachability(store, report, layer.rules_for_report(report))
+    results = exposure_view.sarif(report)["runs"][0]["results"]
+    at_sites = [r for r in results if r["properties"].get("reachability") == "called" and "symbol" in r["properties"]]
+    where = [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            len(r["properties"]["projects"]),
+        )
+        for r in at_sites
+    ]
+    # logging-core's two sites once each (run by logging-core and the five projects above it), orders' five
+    assert where == [
+        ("acme-logging/" + AUDIT, 12, 13, 6),
+        ("acme-logging/" + SECURITY, 7, 13, 6),
+        (f"orders-service/{CONTROLLER}", 28, 13, 1),
+        (f"orders-service/{CONTROLLER}", 34, 13, 1),
+        (f"orders-service/{CONTROLLER}", 37, 26, 1),
+        (f"orders-service/{CONTROLLER}", 40, 13, 1),
+        (f"orders-service/{CONTROLLER}", 47, 16, 1),
+    ]
+    text = exposure_view.markdown(report)
+    assert "| verdict | called? | project |" in text
+    assert "| exposed | called through logging-core (2 sites) | com.acme.billing:billing-service |" in text
+    assert f"- com.acme.orders:orders-service: `orders-service/{CONTROLLER}:34:13` " in text
+    assert "- com.acme.billing:billing-service: called through logging-core" in text
