@@ -391,6 +391,53 @@ def versions(app: App, purl: str, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("purl")
+@click.option("--project", "projects", multiple=True, help="Only calls from this project (key or name; repeatable).")
+@click.option("--repo", "repos", multiple=True, help="Only calls from this repository (repeatable).")
+@click.option(
+    "--scope",
+    type=click.Choice(["main", "test", "all"]),
+    default="main",
+    show_default=True,
+    help="Production code, tests, or both.",
+)
+@click.option("--limit", type=int, default=20, show_default=True, help="Functions shown in the table (0: all).")
+@click.option(
+    "--symbols",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A symbols file whose 'returns' rewrite call chains (the curated ones always apply).",
+)
+@format_option
+@pass_app
+def usage(
+    app: App,
+    purl: str,
+    projects: tuple[str, ...],
+    repos: tuple[str, ...],
+    scope: str,
+    limit: int,
+    symbols: Path | None,
+    fmt: str,
+) -> None:
+    """The most used functions of PURL across the organisation: calls, projects, repositories, where."""
+    from planner import purl as purls
+    from planner.reachability import layer
+    from planner.reachability.curated import curated_rules
+    from planner.reachability.stored import package_usage
+    from planner.render import usage_view
+
+    package = purls.parse_user(purl).package
+    extra, problems = layer.symbols_file_rules(str(symbols) if symbols else None)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    returns = [pair for rule in [*curated_rules(), *extra] for pair in rule.returns]
+    scopes = ["main", "test"] if scope == "all" else [scope]
+    rows = package_usage(app.store(), package, projects=projects, repos=repos, scopes=scopes, returns=returns)
+    usage_view.show(package, scopes, rows, fmt, limit or None)
+
+
+@cli.command()
 @click.argument("project")
 @click.argument("purl")
 @format_option

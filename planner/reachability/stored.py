@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from planner import purl as purls
 from planner.reachability import scan_codec
-from planner.reachability.attribution import declared_namespaces
+from planner.reachability.attribution import declared_namespaces, package_modules
 from planner.reachability.calls import Attributor, Place, call_rows, owner_of
 from planner.reachability.records import SourceFileScan
+from planner.reachability.usage import SymbolUsage, usage_from_calls
 from planner.store.base import Store
 
 #: keys per query when reading scans and writing rows
@@ -107,3 +108,26 @@ def project_scans(store: Store, keys: Iterable[str]) -> dict[str, list[SourceFil
             if scan is not None:
                 out.setdefault(r["project"], []).append(scan)
     return out
+
+
+def package_usage(
+    store: Store,
+    package: str,
+    *,
+    projects: Iterable[str] = (),
+    repos: Iterable[str] = (),
+    scopes: Iterable[str] = ("main",),
+    returns: Iterable[tuple[str, str]] = (),
+) -> list[SymbolUsage]:
+    """The most used functions of ``package`` across the organisation, from the ``CALLS`` edges."""
+    rows = store.query(
+        "list_package_calls",
+        {
+            "package": package,
+            "modules": package_modules(package),
+            "projects": sorted(projects),
+            "repos": sorted(repos),
+            "scopes": sorted(scopes),
+        },
+    )
+    return usage_from_calls(rows, returns=returns)

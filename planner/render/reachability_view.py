@@ -80,7 +80,8 @@ def sarif_results(projects: Iterable[Any], rule_id: str) -> list[dict[str, Any]]
                     "ruleId": rule_id,
                     "level": "error" if s["scope"] == "main" else "warning",
                     "message": {
-                        "text": f"calls {s['symbol']}, which reaches the vulnerable code ({s['package']}); arguments: {s['arguments']}"
+                        "text": f"calls {s['symbol']}, which reaches the vulnerable code ({s['package']}); "
+                        f"arguments: {s['arguments']}"
                     },
                     "locations": [
                         {

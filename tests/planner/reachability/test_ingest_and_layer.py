@@ -173,3 +173,50 @@ def test_sarif_markdown_and_table_carry_the_call_sites(store) -> None:
     assert "| exposed | called through logging-core (2 sites) | com.acme.billing:billing-service |" in text
     assert f"- com.acme.orders:orders-service: `orders-service/{CONTROLLER}:34:13` " in text
     assert "- com.acme.billing:billing-service: called through logging-core" in text
+
+
+def test_usage_command_lists_the_most_used_functions(store, data_dir: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    ingest(store, [EXAMPLES])
+    run = CliRunner().invoke
+    doc = json.loads(run(cli, ["--data-dir", str(data_dir), "usage", "pkg:maven/org.apache.logging.log4j/log4j-api",
+                               "--format", "json"]).output)  # fmt: skip
+    got = [
+        (s["symbol"].removeprefix("org.apache.logging.log4j."), s["calls"], s["repositories"]) for s in doc["symbols"]
+    ]
+    assert got == [
+        ("Logger.info", 3, ["acme-logging", "orders-service"]),  # AuditLog:12, OrderController:28 and :34
+        ("LogManager.getLogger", 2, ["acme-logging", "orders-service"]),
+        ("LogBuilder.log", 1, ["orders-service"]),  # LOG.atWarn().log(…), rewritten with the curated returns
+        ("Logger.atWarn", 1, ["orders-service"]),
+        ("Logger.debug", 1, ["orders-service"]),
+        ("Logger.error", 1, ["orders-service"]),
+        ("Logger.warn", 1, ["acme-logging"]),  # the inherited LOG of SecurityAuditLog
+    ]
+    assert doc["calls"] == 10
+    # PyYAML: recommendations does not resolve it, so its calls are found by the package's module name
+    doc = json.loads(run(cli, ["--data-dir", str(data_dir), "usage", "pkg:pypi/pyyaml", "--format", "json"]).output)
+    assert [(s["symbol"], [x["location"] for x in s["sites"]]) for s in doc["symbols"]] == [
+        ("yaml.load", ["recommendations/config_loader.py:10:21", "recommendations/config_loader.py:14:17",
+                       "recommendations/config_loader.py:18:17"]),
+        ("yaml.safe_load", ["recommendations/settings.py:6:12", "recommendations/settings.py:6:33"]),
+    ]  # fmt: skip
+    tests = json.loads(
+        run(
+            cli, ["--data-dir", str(data_dir), "usage", "pkg:pypi/pyyaml", "--scope", "test", "--format", "json"]
+        ).output
+    )
+    assert [(s["symbol"], s["calls"]) for s in tests["symbols"]] == [("yaml.load", 1)]
+    only = json.loads(
+        run(cli, ["--data-dir", str(data_dir), "usage", "pkg:maven/org.apache.logging.log4j/log4j-api",
+                  "--repo", "acme-logging", "--format", "json"]).output
+    )  # fmt: skip
+    assert only["calls"] == 3
+    table = run(cli, ["--data-dir", str(data_dir), "usage", "pkg:npm/lodash", "--limit", "2"]).output
+    assert table.startswith("lodash: 8 call(s) of 6 function(s) in main code")
+    assert "… and 4 more function(s)" in table
