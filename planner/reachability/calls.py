@@ -66,6 +66,9 @@ class Attributor:
 
     resolved: Mapping[str, Sequence[str]]
     internal: Mapping[str, str]
+    #: every Maven package some project resolves or declares (for a namespace the project's own
+    #: dependencies fit only by a shared ``org.apache`` prefix: the library comes in transitively)
+    organisation: tuple[str, ...] = ()
 
     def package(self, project: str, language: str, module: str) -> attr.Attribution | None:
         """The package of ``module`` as seen from ``project`` (None: the platform's own, or unknown)."""
@@ -79,8 +82,27 @@ class Attributor:
             names = [purls.parse(p).name for p in mine if p.startswith("pkg:pypi/")]
             return attr.python_distribution(module, names)
         if ecosystem == "maven":
-            return attr.jvm_artifact(module, self.internal, [p for p in mine if p.startswith("pkg:maven/")])
+            found = attr.jvm_artifact(module, self.internal, [p for p in mine if p.startswith("pkg:maven/")])
+            if found is not None and found.attribution == "exact":
+                return found
+            wider = attr.jvm_artifact(module, None, self.organisation) if self.organisation else None
+            if wider is not None and _shared(module, wider) > _shared(module, found):
+                return wider
+            return found
         return None
+
+
+def _shared(namespace: str, found: attr.Attribution | None) -> int:
+    """How many leading segments the namespace shares with the groupId of the best candidate."""
+    if found is None:
+        return -1
+    purl = found.package or (found.candidates[0] if found.candidates else None)
+    group = (purls.parse(purl).namespace or "").split(".") if purl else []
+    ns = namespace.split(".")
+    n = 0
+    while n < min(len(ns), len(group)) and ns[n] == group[n]:
+        n += 1
+    return n
 
 
 def _go_module(purl: str) -> str:

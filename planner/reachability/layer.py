@@ -87,6 +87,25 @@ def repo_of(project: str) -> str:
     return project.partition("/")[0]
 
 
+def _reason(result: Reachability) -> str:
+    """Why, in words: the project's own call sites and those of the libraries it runs, counted."""
+    if result.verdict != "called":
+        reason = result.reason
+        for lib in result.through:
+            reason = reason.replace(lib, project_name(lib))
+        return reason
+    own = [s for s in result.sites if s.through is None]
+    parts = []
+    if own:
+        parts.append(f"{len(own)} call site(s) in {len({s.path for s in own})} of its {result.files} file(s)")
+    libs = sorted({s.through for s in result.sites if s.through})
+    if libs:
+        names = [project_name(lib) for lib in libs]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts.append(f"{len(result.sites) - len(own)} call site(s) in the code of {shown}")
+    return "; ".join(parts)
+
+
 def project_name(project: str) -> str:
     """A project key's package name (``com.acme.logging:logging-core``), or the key."""
     try:
@@ -97,9 +116,7 @@ def project_name(project: str) -> str:
 
 def as_dict(result: Reachability, repo: str | None) -> dict[str, Any]:
     """The JSON form of a verdict (each site and import with the repository its file is in)."""
-    reason = result.reason
-    for lib in result.through:
-        reason = reason.replace(lib, project_name(lib))
+    reason = _reason(result)
     return {
         "verdict": result.verdict,
         "reason": reason,

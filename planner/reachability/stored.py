@@ -68,7 +68,8 @@ def derive_calls(store: Store, run: str) -> CallsReport:
         for r in store.query("list_project_packages", {"keys": keys[i : i + CHUNK]}):
             resolved.setdefault(r["project"], []).extend(r.get("packages") or [])
     internal = declared_namespaces({purl_of[k]: v for k, v in projects.items() if purl_of.get(k)})
-    edges = call_rows(projects, Attributor(resolved, internal))
+    organisation = tuple(sorted({p for ps in resolved.values() for p in ps if p.startswith("pkg:maven/")}))
+    edges = call_rows(projects, Attributor(resolved, internal, organisation))
     params = [e.as_param() for e in edges]
     for i in range(0, len(params), CHUNK):
         store.write("load_calls", {"rows": params[i : i + CHUNK], "run": run})
