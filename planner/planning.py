@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from planner import exposure, followups, plan_input, versions
 from planner import purl as purls
@@ -76,6 +77,9 @@ def make_plan(
         if not affected:
             raise UsageError(f"the advisories do not affect {package}")
     report = exposure.assess(store, affected)
+    from planner.reachability import layer
+
+    layer.add_reachability(store, report, layer.rules_for_report(report, layer.osv_file_rules(request.advisories)))
     target = plan_input.choose_target(report, package, request.fixed, request.same_branch)
     ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
     listed = [a.entry for a in affected if a.package == target.package]
@@ -93,4 +97,16 @@ def make_plan(
 
     graph = plan_input.plan_graph(store, report, request.environment, request.repos, request.owners)
     plan = build_plan(graph, target, policy, compare, completed)
+    reach = {
+        p.project: (p.reachability["verdict"], tuple(_site(s) for s in p.reachability["sites"]))
+        for p in report.projects
+        if p.reachability is not None and p.project in graph
+    }
+    if reach:
+        plan = replace(plan, reachability=reach)
     return PlanResult(plan, report, list(report.problems))
+
+
+def _site(site: dict[str, Any]) -> str:
+    """``repo/path:line:col`` of a reachability call site."""
+    return f"{site['repo']}/{site['location']}" if site.get("repo") else site["location"]

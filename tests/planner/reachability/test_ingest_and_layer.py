@@ -220,3 +220,33 @@ def test_usage_command_lists_the_most_used_functions(store, data_dir: Path) -> N
     table = run(cli, ["--data-dir", str(data_dir), "usage", "pkg:npm/lodash", "--limit", "2"]).output
     assert table.startswith("lodash: 8 call(s) of 6 function(s) in main code")
     assert "… and 4 more function(s)" in table
+
+
+def test_plan_json_and_runbook_carry_the_call_sites(store, data_dir: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.cli import cli
+
+    ingest(store, [EXAMPLES])
+    base = ["--data-dir", str(data_dir), "plan", "--advisory", LOG4SHELL, "--offline"]
+    doc = json.loads(CliRunner().invoke(cli, [*base, "--format", "json"]).output)
+    steps = {s["id"]: s for s in doc["steps"]}
+    orders = steps[f"edit:{ORDERS}"]
+    assert orders["reachability"] == "called"
+    assert orders["call_sites"] == [
+        f"orders-service/{CONTROLLER}:28:13",
+        f"orders-service/{CONTROLLER}:34:13",
+        f"orders-service/{CONTROLLER}:37:26",
+        f"orders-service/{CONTROLLER}:40:13",
+        f"orders-service/{CONTROLLER}:47:16",
+        f"acme-logging/{AUDIT}:12:13",
+        f"acme-logging/{SECURITY}:7:13",
+    ]
+    tests = steps["edit:integration-tests/.#pkg:maven/com.acme.qa/integration-tests"]
+    assert (tests["reachability"], tests["call_sites"]) == ("not-scanned", [])
+    runbook = CliRunner().invoke(cli, [*base, "--format", "markdown"]).output
+    assert "Where the vulnerable code is called (reachability):" in runbook
+    assert f"- `edit:{ORDERS}` com.acme.orders:orders-service: called at `orders-service/{CONTROLLER}:28:13`" in runbook
+    assert "and 2 more" in runbook
