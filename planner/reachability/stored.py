@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from planner import purl as purls
 from planner.reachability import scan_codec
-from planner.reachability.attribution import declared_namespaces, package_modules
+from planner.reachability.attribution import package_modules
 from planner.reachability.calls import Attributor, Place, call_rows, owner_of
 from planner.reachability.records import SourceFileScan
 from planner.reachability.usage import SymbolUsage, usage_from_calls
@@ -42,38 +42,57 @@ def delete_calls(store: Store) -> None:
 
 
 def derive_calls(store: Store, run: str) -> CallsReport:
-    """Give each scanned file to its project, then write the ``CALLS`` edges of every project."""
+    """Give each scanned file to its project, then write the ``CALLS`` edges of every project.
+
+    Memory stays bounded by a batch of projects: the files' places and package declarations are
+    read first (no scan text), then the scans of :data:`CHUNK` files' projects at a time."""
     files = store.query("list_source_scans")
     if not files:
         return CallsReport(0, 0, 0, 0)
-    places = [
-        Place(r["key"], r["repo"], r.get("path") or ".", r.get("ecosystem")) for r in store.query("list_project_places")
-    ]
-    purl_of = {r["key"]: _versionless(r.get("purl")) for r in store.query("list_project_places")}
+    rows = store.query("list_project_places")
+    places = [Place(r["key"], r["repo"], r.get("path") or ".", r.get("ecosystem")) for r in rows]
+    purl_of = {r["key"]: _versionless(r.get("purl")) for r in rows}
     by_repo: dict[str, list[Place]] = {}
     for p in places:
         by_repo.setdefault(p.repo, []).append(p)
     owners = {
         f["key"]: owner_of(f["repo"], f["path"], f.get("language") or "", by_repo.get(f["repo"], [])) for f in files
     }
-    rows = [{"key": k, "project": v} for k, v in sorted(owners.items())]
-    for i in range(0, len(rows), CHUNK):
-        store.write("set_source_projects", {"rows": rows[i : i + CHUNK]})
-    projects: dict[str, list[SourceFileScan]] = {}
-    for key, scan in _scans(store, [k for k, v in owners.items() if v is not None]):
-        projects.setdefault(owners[key] or "", []).append(scan)
-    keys = sorted(projects)
+    assigned = [{"key": k, "project": v} for k, v in sorted(owners.items())]
+    for i in range(0, len(assigned), CHUNK):
+        store.write("set_source_projects", {"rows": assigned[i : i + CHUNK]})
+    internal: dict[str, str] = {}
+    for f in sorted(files, key=lambda f: (purl_of.get(owners[f["key"]] or "") or "", f["key"])):
+        artifact = purl_of.get(owners[f["key"]] or "")
+        if artifact and f.get("namespace") and f.get("language") in ("java", "kotlin"):
+            internal.setdefault(f["namespace"], artifact)
+    by_project: dict[str, list[str]] = {}
+    for key, project in owners.items():
+        if project is not None:
+            by_project.setdefault(project, []).append(key)
+    keys = sorted(by_project)
     resolved: dict[str, list[str]] = {}
     for i in range(0, len(keys), CHUNK):
         for r in store.query("list_project_packages", {"keys": keys[i : i + CHUNK]}):
             resolved.setdefault(r["project"], []).extend(r.get("packages") or [])
-    internal = declared_namespaces({purl_of[k]: v for k, v in projects.items() if purl_of.get(k)})
     organisation = tuple(sorted({p for ps in resolved.values() for p in ps if p.startswith("pkg:maven/")}))
-    edges = call_rows(projects, Attributor(resolved, internal, organisation))
-    params = [e.as_param() for e in edges]
-    for i in range(0, len(params), CHUNK):
-        store.write("load_calls", {"rows": params[i : i + CHUNK], "run": run})
-    return CallsReport(len(files), sum(1 for v in owners.values() if v), len(edges), len({e.symbol_key for e in edges}))
+    attributor = Attributor(resolved, internal, organisation)
+    edges, symbols = 0, set()
+    batch: list[str] = []
+    for n, project in enumerate(keys):
+        batch.append(project)
+        if sum(len(by_project[p]) for p in batch) >= CHUNK or n == len(keys) - 1:
+            scans: dict[str, list[SourceFileScan]] = {}
+            for key, scan in _scans(store, [k for p in batch for k in by_project[p]]):
+                scans.setdefault(owners[key] or "", []).append(scan)
+            out = call_rows(scans, attributor)
+            params = [e.as_param() for e in out]
+            for i in range(0, len(params), CHUNK):
+                store.write("load_calls", {"rows": params[i : i + CHUNK], "run": run})
+            edges += len(out)
+            symbols.update(e.symbol_key for e in out)
+            batch = []
+    return CallsReport(len(files), sum(1 for v in owners.values() if v), edges, len(symbols))
 
 
 def _versionless(purl: str | None) -> str | None:
