@@ -128,6 +128,8 @@ class ProjectExposure:
     clears_all_known: str | None = None  # lowest version clearing every advisory known for the package
     #: is the vulnerable code called? (planner.reachability.layer; None: not assessed)
     reachability: dict[str, Any] | None = None
+    #: the affected packages it has an affected (or unknown) version of, for the reachability layer
+    packages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -309,15 +311,20 @@ def assess(store: Store, affected: Iterable[AffectedPackage]) -> ExposureReport:
     affected = list(affected)
     problems: list[str] = []
     by_project: dict[str, ProjectExposure] = {}
+    packages: dict[str, set[str]] = {}
     all_links: list[dict[str, Any]] = []
     for target in affected:
         if not versions.is_supported(target.ecosystem):
             problems.append(f"{target.advisory}: {target.package}: versions of {target.ecosystem} cannot be compared")
         result = _assess_package(store, target, all_links)
         for pe in result:
+            if pe.verdict in ("exposed", "exposed-test-only", "unknown"):
+                packages.setdefault(pe.project, set()).add(target.package)
             prev = by_project.get(pe.project)
             if prev is None or _RANK[pe.verdict] < _RANK[prev.verdict]:
                 by_project[pe.project] = pe
+    for key, pe in by_project.items():
+        pe.packages = sorted(packages.get(key, ()))
     projects = sorted(by_project.values(), key=lambda p: (_RANK[p.verdict], p.depth or 99, p.name, p.project))
     _decorate(store, projects)
     links = sorted({json.dumps(link, sort_keys=True) for link in all_links})

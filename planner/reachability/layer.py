@@ -62,12 +62,25 @@ def add_reachability(store: Store, report: ExposureReport, rules: Sequence[Symbo
     for i in range(0, len(needed), 500):
         for r in store.query("list_project_packages", {"keys": needed[i : i + 500]}):
             resolved.setdefault(r["project"], set()).update(r.get("packages") or [])
-    results = reachability(
-        {k: scans.get(k) for k in needed},
-        SymbolMatcher(rules),
-        runs=runs,
-        resolved={k: resolved.get(k, set()) for k in needed},
-    )
+    # a project is judged by the rules of the packages it has an affected version of (a Go service
+    # exposed through golang.org/x/net is not "called" by its net/http calls of the stdlib's rule)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for p in report.projects:
+        if p.project in keys:
+            own = tuple(sorted({r.package for r in rules} & set(p.packages))) or tuple(
+                sorted({r.package for r in rules})
+            )
+            groups.setdefault(own, []).append(p.project)
+    results: dict[str, Reachability] = {}
+    for packages, members in sorted(groups.items()):
+        subset = sorted(set(members) | {lib for k in members for lib in runs[k]})
+        found = reachability(
+            {k: scans.get(k) for k in subset},
+            SymbolMatcher([r for r in rules if r.package in packages]),
+            runs={k: runs[k] for k in members},
+            resolved={k: resolved.get(k, set()) for k in subset},
+        )
+        results.update({k: found[k] for k in members})
     for p in report.projects:
         if p.project in keys:
             p.reachability = as_dict(results[p.project], p.repo)

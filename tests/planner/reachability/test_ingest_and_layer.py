@@ -250,3 +250,29 @@ def test_plan_json_and_runbook_carry_the_call_sites(store, data_dir: Path) -> No
     assert "Where the vulnerable code is called (reachability):" in runbook
     assert f"- `edit:{ORDERS}` com.acme.orders:orders-service: called at `orders-service/{CONTROLLER}:28:13`" in runbook
     assert "and 2 more" in runbook
+
+
+def test_go_service_called_through_symbols_of_a_real_osv_record(store, corpus: Path, tmp_path: Path) -> None:
+    """GO-2023-2102 (HTTP/2 rapid reset) names golang.org/x/net/http2 Server.ServeConn in its
+    ecosystem_specific imports; the gateway fixture calls it (h2.go:18) and configures the x/net
+    server (h2.go:12, the curated entry). Its net/http ListenAndServe (main.go:16) is the stdlib's
+    symbol: not counted, the service is exposed through x/net only."""
+    from tests.conftest import SOURCE_FIXTURES
+
+    repo = tmp_path / "gateway"
+    shutil.copytree(SOURCE_FIXTURES / "gateway", repo)
+    (repo / "go.mod").write_text(
+        "module example.com/gateway\n\ngo 1.21.1\n\nrequire golang.org/x/net v0.15.0\n", encoding="utf-8"
+    )
+    ingest(store, [repo])
+    osv_file = str(corpus / "golang__vulndb/data/osv/GO-2023-2102.json")
+    from planner.advisories import osv
+
+    report = exposure.assess(store, exposure.affected_from_osv(osv.read_file(osv_file).advisory))
+    layer.add_reachability(store, report, layer.rules_for_report(report, layer.osv_file_rules([osv_file])))
+    (gateway,) = report.projects
+    assert gateway.verdict == "exposed" and gateway.reachability["verdict"] == "called"
+    assert [(s["location"], s["symbol"], s["arguments"]) for s in gateway.reachability["sites"]] == [
+        ("internal/h2/h2.go:12:15", "golang.org/x/net/http2.ConfigureServer", "data"),
+        ("internal/h2/h2.go:18:4", "golang.org/x/net/http2.Server.ServeConn", "data"),
+    ]
