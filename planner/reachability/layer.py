@@ -20,6 +20,7 @@ from planner import purl as purls
 from planner.exposure import ExposureReport
 from planner.reachability.curated import curated_rules
 from planner.reachability.matching import Reachability, reachability
+from planner.reachability.osv_symbols import rules_from_stored
 from planner.reachability.stored import any_scanned, project_scans
 from planner.reachability.symbols import SymbolMatcher, SymbolRule
 from planner.store.base import Store
@@ -32,11 +33,15 @@ _NOT_RUN = frozenset({"test", "dev", "build"})
 
 def rules_for_report(report: ExposureReport, extra: Iterable[SymbolRule] = ()) -> list[SymbolRule]:
     """The rules about the report's advisories (ids and aliases) or, for a rule without advisories,
-    about one of its packages: curated ones first, then ``extra`` (OSV, a symbols file)."""
+    about one of its packages: curated ones first, then the symbols of advisories ingested into the
+    graph, then ``extra`` (an OSV file, a symbols file)."""
     names = {a.upper() for a in report.advisories} | {x.upper() for a in report.affected for x in a.aliases}
     packages = {a.package for a in report.affected}
+    stored = [
+        r for a in report.affected for r in rules_from_stored(a.advisory, a.aliases, a.package, a.entry)
+    ]  # an advisory ingested into the graph keeps its OSV ecosystem_specific symbols
     out: list[SymbolRule] = []
-    for rule in [*curated_rules(), *extra]:
+    for rule in [*curated_rules(), *stored, *extra]:
         named = any(rule.names(n) for n in names)
         if (named or (not rule.advisories and rule.package in packages)) and rule not in out:
             out.append(rule)

@@ -276,3 +276,27 @@ def test_go_service_called_through_symbols_of_a_real_osv_record(store, corpus: P
         ("internal/h2/h2.go:12:15", "golang.org/x/net/http2.ConfigureServer", "data"),
         ("internal/h2/h2.go:18:4", "golang.org/x/net/http2.Server.ServeConn", "data"),
     ]
+
+
+def test_an_ingested_osv_record_keeps_its_symbols(store, corpus: Path, tmp_path: Path) -> None:
+    """The same record ingested into the graph (not given as a file): exposure by id still knows
+    http2.Server.ServeConn from its ecosystem_specific imports."""
+    from tests.conftest import SOURCE_FIXTURES
+
+    repo = tmp_path / "gateway"
+    shutil.copytree(SOURCE_FIXTURES / "gateway", repo)
+    (repo / "go.mod").write_text("module example.com/gateway\n\ngo 1.21.1\n\nrequire golang.org/x/net v0.15.0\n")
+    advisories = tmp_path / "security"
+    advisories.mkdir()
+    shutil.copy(corpus / "golang__vulndb/data/osv/GO-2023-2102.json", advisories / "GO-2023-2102.json")
+    ingest(store, [repo, advisories])
+    affected = exposure.affected_from_store(store, "GO-2023-2102")
+    report = exposure.assess(store, affected)
+    stored = [r for r in layer.rules_for_report(report) if r.origin == "GO-2023-2102"]
+    assert [(r.package, r.symbols.patterns[:1]) for r in stored] == [
+        ("pkg:golang/golang.org/x/net", ("golang.org/x/net/http2.Server.ServeConn",)),
+        ("pkg:golang/stdlib", ("net/http.ListenAndServe",)),
+    ]
+    layer.add_reachability(store, report, stored)  # the record's own symbols only, no curated entry
+    (gateway,) = report.projects
+    assert [s["location"] for s in gateway.reachability["sites"]] == ["internal/h2/h2.go:18:4"]
