@@ -592,6 +592,7 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Summary, JSON for runbooks (schema depwave.plan/1), Markdown runbook, Mermaid or DOT graph.",
 )
+@symbols_option
 @osv_options
 @pass_app
 def plan(
@@ -605,6 +606,7 @@ def plan(
     owners: tuple[str, ...],
     policy_path: Path | None,
     fmt: str,
+    symbols: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -615,7 +617,12 @@ def plan(
 
     request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
     policy = _policy(policy_path)
-    result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir))
+    from planner.reachability.layer import symbols_file_rules
+
+    rules, problems = symbols_file_rules(str(symbols) if symbols else None)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir), symbols=rules)
     click.echo(plan_view.render(result.plan, fmt), nl=False)
 
 

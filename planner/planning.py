@@ -7,9 +7,9 @@ can re-plan what remains on the graph as it is then.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import exposure, followups, plan_input, versions
 from planner import purl as purls
@@ -17,6 +17,9 @@ from planner.errors import UsageError
 from planner.exposure import AffectedPackage, ExposureReport
 from planner.policy import Policy
 from planner.store.base import Store
+
+if TYPE_CHECKING:
+    from planner.reachability.symbols import SymbolRule
 from planner.waves import Plan, build_plan
 
 Resolver = Callable[[str], list[AffectedPackage]]
@@ -62,8 +65,10 @@ def make_plan(
     policy: Policy,
     resolve: Resolver,
     completed: frozenset[str] = frozenset(),
+    symbols: Sequence[SymbolRule] = (),
 ) -> PlanResult:
-    """Exposure on the current graph, the target version, the input graph, the waves."""
+    """Exposure on the current graph, the target version, the input graph, the waves (``symbols``:
+    a responder's vulnerable symbols for the reachability layer, besides the curated and OSV ones)."""
     if not request.advisories and not (request.package and request.fixed):
         raise UsageError("give --advisory ID|FILE (repeatable), or --package PURL with --fixed VERSION")
     affected: list[AffectedPackage] = []
@@ -79,7 +84,9 @@ def make_plan(
     report = exposure.assess(store, affected)
     from planner.reachability import layer
 
-    layer.add_reachability(store, report, layer.rules_for_report(report, layer.osv_file_rules(request.advisories)))
+    layer.add_reachability(
+        store, report, layer.rules_for_report(report, [*layer.osv_file_rules(request.advisories), *symbols])
+    )
     target = plan_input.choose_target(report, package, request.fixed, request.same_branch)
     ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
     listed = [a.entry for a in affected if a.package == target.package]

@@ -73,3 +73,16 @@ def test_exposure_layer_with_a_responders_symbols_file(jspwiki, data_dir: Path, 
     assert (own["jspwiki-util"], own["jspwiki-event"], own["jspwiki-main"]) == (57, 8, 654 + 35 + 5)
     war = by_name["jspwiki-war"]  # a WAR with no code of its own: called through the modules it packs
     assert war["verdict"] == "called" and own["jspwiki-war"] == 0 and "jspwiki-main" in " ".join(war["through"])
+
+    # the plan carries them per step (--symbols), every site one of the hand-checked Logger lines
+    args = ["--data-dir", str(data_dir), "plan", "--package", "pkg:maven/org.apache.logging.log4j/log4j-api",
+            "--fixed", "2.27.0", "--offline", "--symbols", str(symbols), "--format", "json"]  # fmt: skip
+    plan = json.loads(CliRunner().invoke(cli, args).output)
+    lines = {
+        (site.split("/", 1)[1].rsplit(":", 2)[0], int(site.rsplit(":", 2)[1]))
+        for step in plan["steps"]
+        for site in step.get("call_sites", [])
+    }
+    truth = _oracle(jspwiki) | INHERITED | INLINE
+    assert lines <= truth and len(lines) >= 800
+    assert any(step.get("reachability") == "called" for step in plan["steps"])
