@@ -300,3 +300,14 @@ def test_an_ingested_osv_record_keeps_its_symbols(store, corpus: Path, tmp_path:
     layer.add_reachability(store, report, stored)  # the record's own symbols only, no curated entry
     (gateway,) = report.projects
     assert [s["location"] for s in gateway.reachability["sites"]] == ["internal/h2/h2.go:18:4"]
+
+
+def test_html_report_shows_the_reachability_cell() -> None:
+    from planner.render.reachability_view import cell
+
+    site = {"through": None}
+    lib = {"through": "acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"}
+    assert cell(None) == ""
+    assert cell({"verdict": "called", "sites": [site, site, lib]}) == "called (3 sites)"
+    assert cell({"verdict": "called", "sites": [lib, lib]}) == "called through logging-core (2 sites)"
+    assert cell({"verdict": "not-scanned", "sites": []}) == "not-scanned"
