@@ -17,7 +17,7 @@ from loaders.source.core import MAX_SOURCE_BYTES
 from planner.model import ParseResult, ParseWarning, Source, SourceScan
 from planner.reachability import scan_codec
 
-_LINE = re.compile(r"^(\d+): ")
+_LINE = re.compile(r"^:(\d+): ")
 
 
 class SourceScanLoader(Loader):
@@ -44,8 +44,8 @@ class SourceScanLoader(Loader):
 
 def _warning(text: str, display: str) -> ParseWarning:
     """A scanner's ``path:line: reason`` or ``path: reason`` line as a warning."""
-    rest = text.removeprefix(display).removeprefix(":").lstrip() if text.startswith(display) else text
-    m = _LINE.match(text.removeprefix(display + ":")) if text.startswith(display + ":") else None
+    rest = text[len(display) :] if text.startswith(display) else f": {text}"
+    m = _LINE.match(rest)  # ":12: reason"
     if m is not None:
-        return ParseWarning(display, int(m.group(1)), text[len(display) + 1 + m.end() :])
-    return ParseWarning(display, None, rest)
+        return ParseWarning(display, int(m.group(1)), rest[m.end() :])
+    return ParseWarning(display, None, rest.removeprefix(":").lstrip())
