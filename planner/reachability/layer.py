@@ -83,7 +83,7 @@ def add_reachability(store: Store, report: ExposureReport, rules: Sequence[Symbo
             {k: scans.get(k) for k in subset},
             SymbolMatcher([r for r in rules if r.package in packages]),
             runs={k: runs[k] for k in members},
-            resolved={k: resolved.get(k, set()) for k in subset},
+            resolved={k: resolved[k] for k in subset if k in resolved},
         )
         results.update({k: found[k] for k in members})
     for p in report.projects:
