@@ -311,3 +311,23 @@ def test_html_report_shows_the_reachability_cell() -> None:
     assert cell({"verdict": "called", "sites": [site, site, lib]}) == "called (3 sites)"
     assert cell({"verdict": "called", "sites": [lib, lib]}) == "called through logging-core (2 sites)"
     assert cell({"verdict": "not-scanned", "sites": []}) == "not-scanned"
+
+
+def test_worker_processes_scan_sources_like_this_process(store, monkeypatch) -> None:
+    """Forked workers (forced on this small tree) read and scan code files the same way."""
+    import planner.ingest as ingest_mod
+
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "0")
+    ingest(store, [EXAMPLES])
+    alone = sorted(
+        (r["project"], r["symbol"], r["scope"], tuple(r["sites"])) for r in store.query("find_callers", {"prefix": ""})
+    )
+    store.reset()
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "2")
+    monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
+    report = ingest(store, [EXAMPLES])
+    assert report.by_loader["source"] == 11 and report.errors == []
+    forked = sorted(
+        (r["project"], r["symbol"], r["scope"], tuple(r["sites"])) for r in store.query("find_callers", {"prefix": ""})
+    )
+    assert forked == alone and len(alone) == 35
