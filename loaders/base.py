@@ -63,6 +63,10 @@ class Loader(ABC):
 
     #: short, stable name shown in summaries (``cyclonedx-json``)
     name: str = ""
+    #: a loader that reads the file's bytes itself (:meth:`parse_bytes`): ingest then neither decodes
+    #: them nor refuses binary content, and reads at most ``byte_limit`` + 1 bytes
+    reads_bytes: bool = False
+    byte_limit: int | None = None
 
     @abstractmethod
     def matches(self, path: str) -> bool:
@@ -76,6 +80,10 @@ class Loader(ABC):
     @abstractmethod
     def parse(self, text: str, source: Source, context: SourceContext = EMPTY_CONTEXT) -> ParseResult:
         """Parse one file's text into records and warnings (other files only through ``context``)."""
+
+    def parse_bytes(self, data: bytes, source: Source) -> ParseResult:
+        """Parse one file's bytes (only loaders with ``reads_bytes``)."""
+        raise NotImplementedError(f"the {self.name} loader reads text")
 
 
 class LineIndex:

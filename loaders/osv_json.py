@@ -88,9 +88,10 @@ def _affects(advisory: str, package: str, entries: list[osv.AffectedPackage]) ->
     listed = list(dict.fromkeys(v for e in entries for v in e.versions))
     fixed = dict.fromkeys(f for e in entries for f in e.fixed)
     ordered = versions.sort_versions(ecosystem, fixed) if versions.is_supported(ecosystem) else list(fixed)
-    return Affects(
-        advisory=advisory,
-        package=package,
-        ranges=encode_ranges({"ecosystem": ecosystem, "ranges": ranges, "versions": listed}),
-        fixed=tuple(ordered),
-    )
+    entry: dict[str, object] = {"ecosystem": ecosystem, "ranges": ranges, "versions": listed}
+    specific = [
+        e.ecosystem_specific for e in entries if isinstance(e.ecosystem_specific, dict) and e.ecosystem_specific
+    ]
+    if specific:  # vulnerable symbols (Go imports, GHSA affected_functions …), for reachability
+        entry["ecosystem_specific"] = specific
+    return Affects(advisory=advisory, package=package, ranges=encode_ranges(entry), fixed=tuple(ordered))

@@ -37,6 +37,7 @@ from loaders.pnpm_lock import PnpmLockLoader
 from loaders.poetry_lock import PoetryLockLoader
 from loaders.pyproject_toml import PyprojectTomlLoader
 from loaders.skaffold import SkaffoldLoader
+from loaders.source_scan import SourceScanLoader
 from loaders.spdx_json import SpdxJsonLoader
 from loaders.spdx_tagvalue import SpdxTagValueLoader
 from loaders.uv_lock import UvLockLoader
@@ -85,12 +86,17 @@ LOADERS: tuple[Loader, ...] = (
     DockerfileLoader(),
     CodeownersLoader(),
     K8sOwnersLoader(),
+    # source code last: a manifest or deploy file is never scanned as code (``ingest --no-scan`` leaves it out)
+    SourceScanLoader(),
 )
+#: the loaders of everything but source code
+MANIFEST_LOADERS: tuple[Loader, ...] = tuple(loader for loader in LOADERS if not loader.reads_bytes)
 
 
-def loader_for(path: str) -> Loader | None:
-    """The loader that handles the file at this POSIX path (see ``Loader.matches``), or None."""
-    for loader in LOADERS:
+def loader_for(path: str, *, scan: bool = True) -> Loader | None:
+    """The loader that handles the file at this POSIX path (see ``Loader.matches``), or None;
+    ``scan=False`` leaves source code out."""
+    for loader in LOADERS if scan else MANIFEST_LOADERS:
         if loader.matches(path):
             return loader
     return None

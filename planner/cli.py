@@ -131,6 +131,7 @@ def wide_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--strict", is_flag=True, help="Also exit 3 when files loaded with warnings.")
 @click.option("--allow-errors", is_flag=True, help="Exit 0 even when some files had to be skipped.")
 @click.option("--max-file-size", type=int, default=64, show_default=True, help="Skip files larger than this (MiB).")
+@click.option("--no-scan", is_flag=True, help="Do not scan source code (imports and call sites) for reachability.")
 @format_option
 @pass_app
 def ingest(
@@ -142,9 +143,10 @@ def ingest(
     strict: bool,
     allow_errors: bool,
     max_file_size: int,
+    no_scan: bool,
     fmt: str,
 ) -> None:
-    """Read manifests, lockfiles and SBOMs under PATHS into the graph."""
+    """Read manifests, lockfiles, SBOMs and source code under PATHS into the graph."""
     from planner import ingest as ingest_mod
     from planner.render import ingest_view
 
@@ -160,6 +162,7 @@ def ingest(
             prune=not no_prune,
             max_bytes=max_file_size * 1024 * 1024,
             progress=tick,
+            scan=not no_scan,
         )
     stats = store.stats()
     if fmt == "json":
@@ -324,6 +327,26 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def symbols_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--symbols FILE``: a responder's vulnerable symbols (docs/reachability.md)."""
+    return click.option(
+        "--symbols",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Vulnerable symbols file (depwave.symbols/1) for the reachability layer.",
+    )(f)
+
+
+def _reachability(app: App, report: Any, targets: list[str], symbols: Path | None) -> None:
+    """Add the reachability layer (called / imported / not-called / not-scanned) to an exposure report."""
+    from planner.reachability import layer
+
+    extra, problems = layer.symbols_file_rules(str(symbols) if symbols else None)
+    report.problems.extend(problems)
+    rules = layer.rules_for_report(report, [*layer.osv_file_rules(targets), *extra])
+    layer.add_reachability(app.store(), report, rules)
+
+
 @cli.command()
 @click.argument("target")
 @click.option(
@@ -341,6 +364,7 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
 )
 @wide_option
+@symbols_option
 @osv_options
 @pass_app
 def exposure(
@@ -349,6 +373,7 @@ def exposure(
     environment: str | None,
     fmt: str,
     wide: bool,
+    symbols: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -362,6 +387,7 @@ def exposure(
         raise UsageError(f"{target} affects no package depwave can look up")
     report = exposure_mod.assess(app.store(), affected)
     report.problems = problems + report.problems
+    _reachability(app, report, [target], symbols)
     if environment:
         from planner.environments import keep_environment
 
@@ -382,6 +408,53 @@ def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     from planner.render import spread_view
 
     spread_view.show_versions(spread.version_spread(app.store(), purl), fmt, wide)
+
+
+@cli.command()
+@click.argument("purl")
+@click.option("--project", "projects", multiple=True, help="Only calls from this project (key or name; repeatable).")
+@click.option("--repo", "repos", multiple=True, help="Only calls from this repository (repeatable).")
+@click.option(
+    "--scope",
+    type=click.Choice(["main", "test", "all"]),
+    default="main",
+    show_default=True,
+    help="Production code, tests, or both.",
+)
+@click.option("--limit", type=int, default=20, show_default=True, help="Functions shown in the table (0: all).")
+@click.option(
+    "--symbols",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A symbols file whose 'returns' rewrite call chains (the curated ones always apply).",
+)
+@format_option
+@pass_app
+def usage(
+    app: App,
+    purl: str,
+    projects: tuple[str, ...],
+    repos: tuple[str, ...],
+    scope: str,
+    limit: int,
+    symbols: Path | None,
+    fmt: str,
+) -> None:
+    """The most used functions of PURL across the organisation: calls, projects, repositories, where."""
+    from planner import purl as purls
+    from planner.reachability import layer
+    from planner.reachability.curated import curated_rules
+    from planner.reachability.stored import package_usage
+    from planner.render import usage_view
+
+    package = purls.parse_user(purl).package
+    extra, problems = layer.symbols_file_rules(str(symbols) if symbols else None)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    returns = [pair for rule in [*curated_rules(), *extra] for pair in rule.returns]
+    scopes = ["main", "test"] if scope == "all" else [scope]
+    rows = package_usage(app.store(), package, projects=projects, repos=repos, scopes=scopes, returns=returns)
+    usage_view.show(package, scopes, rows, fmt, limit or None)
 
 
 @cli.command()
@@ -543,6 +616,7 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Summary, JSON for runbooks (schema depwave.plan/1), Markdown runbook, Mermaid or DOT graph.",
 )
+@symbols_option
 @osv_options
 @pass_app
 def plan(
@@ -556,6 +630,7 @@ def plan(
     owners: tuple[str, ...],
     policy_path: Path | None,
     fmt: str,
+    symbols: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -566,7 +641,12 @@ def plan(
 
     request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
     policy = _policy(policy_path)
-    result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir))
+    from planner.reachability.layer import symbols_file_rules
+
+    rules, problems = symbols_file_rules(str(symbols) if symbols else None)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir), symbols=rules)
     click.echo(plan_view.render(result.plan, fmt), nl=False)
 
 

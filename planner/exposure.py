@@ -126,6 +126,10 @@ class ProjectExposure:
     environment_unknown: bool = False  # kept by an --env filter although where it runs is not known
     recommended_affected_by: list[str] = field(default_factory=list)  # known advisories affecting `recommended`
     clears_all_known: str | None = None  # lowest version clearing every advisory known for the package
+    #: is the vulnerable code called? (planner.reachability.layer; None: not assessed)
+    reachability: dict[str, Any] | None = None
+    #: the affected packages it has an affected (or unknown) version of, for the reachability layer
+    packages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -152,6 +156,7 @@ class ProjectExposure:
             "owners": self.owners,
             "evidence": [e.as_dict() for e in self.evidence],
             "environment_unknown": self.environment_unknown,
+            **({"reachability": self.reachability} if self.reachability is not None else {}),
         }
 
 
@@ -167,6 +172,8 @@ class ExposureReport:
     environment: str | None = None  # the --env filter applied (planner.environments.keep_environment)
     #: services whose images no repository builds: first-party unknowns and third-party inventory gaps
     untraced: inventory.Untraced = field(default_factory=inventory.Untraced)
+    #: the symbol rules the reachability layer used (None: no layer, nothing was scanned)
+    reachability_rules: list[str] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -199,7 +206,15 @@ class ExposureReport:
             "unknown_services": self.untraced.unknown_dicts(),
             "inventory_gaps": [g.as_dict() for g in self.untraced.gaps],
             "problems": self.problems,
+            **(self._reachability_summary() if self.reachability_rules is not None else {}),
         }
+
+    def _reachability_summary(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for p in self.projects:
+            if p.reachability is not None:
+                counts[p.reachability["verdict"]] = counts.get(p.reachability["verdict"], 0) + 1
+        return {"reachability": {"rules": self.reachability_rules, "counts": counts}}
 
 
 # ------------------------------------------------------------------------------------ targets
@@ -296,15 +311,20 @@ def assess(store: Store, affected: Iterable[AffectedPackage]) -> ExposureReport:
     affected = list(affected)
     problems: list[str] = []
     by_project: dict[str, ProjectExposure] = {}
+    packages: dict[str, set[str]] = {}
     all_links: list[dict[str, Any]] = []
     for target in affected:
         if not versions.is_supported(target.ecosystem):
             problems.append(f"{target.advisory}: {target.package}: versions of {target.ecosystem} cannot be compared")
         result = _assess_package(store, target, all_links)
         for pe in result:
+            if pe.verdict in ("exposed", "exposed-test-only", "unknown"):
+                packages.setdefault(pe.project, set()).add(target.package)
             prev = by_project.get(pe.project)
             if prev is None or _RANK[pe.verdict] < _RANK[prev.verdict]:
                 by_project[pe.project] = pe
+    for key, pe in by_project.items():
+        pe.packages = sorted(packages.get(key, ()))
     projects = sorted(by_project.values(), key=lambda p: (_RANK[p.verdict], p.depth or 99, p.name, p.project))
     _decorate(store, projects)
     links = sorted({json.dumps(link, sort_keys=True) for link in all_links})

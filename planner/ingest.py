@@ -67,6 +67,7 @@ class IngestReport:
     pruned: int = 0
     orphans_removed: int = 0
     links: dict[str, object] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
     rows: int = 0
     edges: int = 0
     seconds: float = 0.0
@@ -93,6 +94,7 @@ class IngestReport:
             "pruned": self.pruned,
             "orphans_removed": self.orphans_removed,
             "links": self.links,
+            "calls": self.calls,
             "edges_written": self.edges,
             "seconds": round(self.seconds, 3),
             "by_loader": dict(sorted(self.by_loader.items())),
@@ -147,8 +149,9 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
-    """Every file under ``paths`` that a loader handles, with its repository.
+def discover(paths: Iterable[Path], repo: str | None = None, *, scan: bool = True) -> list[Candidate]:
+    """Every file under ``paths`` that a loader handles, with its repository (source code only
+    with ``scan``).
 
     The repository of a file is, in order: ``repo`` when given (rooted at the walked path); the
     nearest directory with a ``.git`` between the file and the walked path (never above what you
@@ -169,14 +172,14 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
         else:
             files = list(_walk(root))
             walk_root = root
-            org_layout = not any(f.parent == root and loader_for(f.name) for f in files)
+            org_layout = not any(f.parent == root and loader_for(f.name, scan=False) for f in files)
         rel_to_walk = {
             f: (f.relative_to(walk_root).as_posix() if f.is_relative_to(walk_root) else f.name) for f in files
         }
         real_walk_root = walk_root.resolve()
         real_roots: dict[Path, Path] = {}
         for f in files:
-            loader = loader_for(rel_to_walk[f])
+            loader = loader_for(rel_to_walk[f], scan=scan)
             if loader is None:
                 continue
             # os.walk does not enter symlinked directories: only a symlinked file needs resolving
@@ -198,6 +201,19 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
 def new_run_id() -> str:
     """A sortable, unique ingest run id."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def read_bytes(cand: Candidate, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of a file for a loader that reads bytes (at most its ``byte_limit`` + 1: it judges
+    a longer file by that) and their sha256 with the file's size; raises ParseError when unreadable."""
+    limit = min(max_bytes, cand.loader.byte_limit or max_bytes)
+    try:
+        size = cand.file.stat().st_size
+        with open(cand.file, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ParseError(cand.source.display, None, f"cannot read: {exc.strerror or exc}") from None
+    return data, hashlib.sha256(data + f"\0{size}".encode()).hexdigest()
 
 
 def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
@@ -311,13 +327,15 @@ def ingest(
     prune: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    scan: bool = True,
 ) -> IngestReport:
-    """Load every recognised file under ``paths`` into ``store``; see the module docstring."""
+    """Load every recognised file under ``paths`` into ``store``; see the module docstring.
+    With ``scan``, source code is scanned too and the ``CALLS`` edges derived afterwards."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     report = IngestReport(run=new_run_id())
     store.ensure_schema()
-    candidates = discover(paths, repo)
+    candidates = discover(paths, repo, scan=scan)
     report.files = len(candidates)
     digests = _digests(store, [c.source.key for c in candidates])
     known = {} if force else digests
@@ -377,6 +395,10 @@ def ingest(
         loads.merge_into(report)
         if prune:
             report.pruned = _prune(store, paths, candidates)
+        if report.loaded or report.pruned:  # re-derived below; gone first so that orphans go too
+            from planner.reachability.stored import delete_calls
+
+            delete_calls(store)
         # orphans come only from edges a load or a prune removed: none when no file was in the store
         if (report.loaded and digests) or report.pruned:
             removed = store.write("delete_orphans")
@@ -386,6 +408,9 @@ def ingest(
         from planner.link import link
 
         report.links = link(store, run=report.run).as_dict()
+        from planner.reachability.stored import derive_calls
+
+        report.calls = derive_calls(store, report.run).as_dict()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -420,18 +445,28 @@ class _Outcome:
 def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Outcome:
     """Read one file, skip it when it and its inputs are unchanged, else parse it (never raises)."""
     try:
-        text, digest = read_source(cand, context.max_bytes)
-        previous = known.get(cand.source.key)
-        if (
-            previous
-            and previous["sha256"] == digest
-            and (not previous.get("inputs") or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"])
-        ):
-            return _Outcome(unchanged=True)
-        context.reads = set()
-        result = cand.loader.parse(text, cand.source, context)
-        own = (cand.source.repo, posixpath.normpath(cand.source.path))
-        inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
+        if cand.loader.reads_bytes:  # source code: judged and scanned by its loader, reads nothing else
+            data, digest = read_bytes(cand, context.max_bytes)
+            previous = known.get(cand.source.key)
+            if previous and previous["sha256"] == digest:
+                return _Outcome(unchanged=True)
+            result = cand.loader.parse_bytes(data, cand.source)
+            inputs: list[str] = []
+        else:
+            text, digest = read_source(cand, context.max_bytes)
+            previous = known.get(cand.source.key)
+            if (
+                previous
+                and previous["sha256"] == digest
+                and (
+                    not previous.get("inputs") or context.inputs_digest(previous["inputs"]) == previous["inputs_sha256"]
+                )
+            ):
+                return _Outcome(unchanged=True)
+            context.reads = set()
+            result = cand.loader.parse(text, cand.source, context)
+            own = (cand.source.repo, posixpath.normpath(cand.source.path))
+            inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
     except ParseError as exc:
         return _Outcome(error=str(exc))
     except RecursionError:

@@ -308,6 +308,23 @@ class Affects:
     fixed: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SourceScan:
+    """What a source scan read from one code file, stored on its own ``SourceFile`` node.
+
+    ``scan`` is the scan as compact JSON (:mod:`planner.reachability.scan_codec`): imports, call
+    sites, declared types. After each ingest the files are given to the projects whose directories
+    hold them and their calls become ``(:Project)-[:CALLS]->(:Symbol)`` edges
+    (:mod:`planner.reachability.calls`).
+    """
+
+    language: str
+    scope: str  # main | test
+    namespace: str | None
+    scan: str
+    skipped: str | None = None
+
+
 Record = (
     Project
     | Declared
@@ -328,6 +345,7 @@ Record = (
     | Owns
     | Advisory
     | Affects
+    | SourceScan
 )
 
 

@@ -171,6 +171,7 @@ def _attrs(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str
         "owners": list(p.owners),
         "image_traceable": True,
         "direct": bool(p.direct),
+        "called": bool(p.reachability and p.reachability["verdict"] == "called"),
         **build,
     }
 

@@ -7,8 +7,9 @@ can re-plan what remains on the graph as it is then.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from planner import exposure, followups, plan_input, versions
 from planner import purl as purls
@@ -16,6 +17,9 @@ from planner.errors import UsageError
 from planner.exposure import AffectedPackage, ExposureReport
 from planner.policy import Policy
 from planner.store.base import Store
+
+if TYPE_CHECKING:
+    from planner.reachability.symbols import SymbolRule
 from planner.waves import Plan, build_plan
 
 Resolver = Callable[[str], list[AffectedPackage]]
@@ -61,8 +65,10 @@ def make_plan(
     policy: Policy,
     resolve: Resolver,
     completed: frozenset[str] = frozenset(),
+    symbols: Sequence[SymbolRule] = (),
 ) -> PlanResult:
-    """Exposure on the current graph, the target version, the input graph, the waves."""
+    """Exposure on the current graph, the target version, the input graph, the waves (``symbols``:
+    a responder's vulnerable symbols for the reachability layer, besides the curated and OSV ones)."""
     if not request.advisories and not (request.package and request.fixed):
         raise UsageError("give --advisory ID|FILE (repeatable), or --package PURL with --fixed VERSION")
     affected: list[AffectedPackage] = []
@@ -76,6 +82,11 @@ def make_plan(
         if not affected:
             raise UsageError(f"the advisories do not affect {package}")
     report = exposure.assess(store, affected)
+    from planner.reachability import layer
+
+    layer.add_reachability(
+        store, report, layer.rules_for_report(report, [*layer.osv_file_rules(request.advisories), *symbols])
+    )
     target = plan_input.choose_target(report, package, request.fixed, request.same_branch)
     ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
     listed = [a.entry for a in affected if a.package == target.package]
@@ -93,4 +104,16 @@ def make_plan(
 
     graph = plan_input.plan_graph(store, report, request.environment, request.repos, request.owners)
     plan = build_plan(graph, target, policy, compare, completed)
+    reach = {
+        p.project: (p.reachability["verdict"], tuple(_site(s) for s in p.reachability["sites"]))
+        for p in report.projects
+        if p.reachability is not None and p.project in graph
+    }
+    if reach:
+        plan = replace(plan, reachability=reach)
     return PlanResult(plan, report, list(report.problems))
+
+
+def _site(site: dict[str, Any]) -> str:
+    """``repo/path:line:col`` of a reachability call site."""
+    return f"{site['repo']}/{site['location']}" if site.get("repo") else site["location"]

@@ -222,6 +222,8 @@ class Plan:
     services_fixed: float | None = None
     #: third-party images nothing traces (image, services): an inventory gap listed once, not decisions
     inventory_gaps: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: project key -> (reachability verdict, call sites ``repo/path:line:col``), when sources were scanned
+    reachability: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step:
         """The step with this id (``KeyError`` when there is none)."""
@@ -256,6 +258,7 @@ class _Project:
     path: str | None = None
     build_unit: str | None = None
     build_root: str | None = None
+    called: bool = False  # its code (or a library's it runs) calls the vulnerable symbols (reachability)
 
 
 def _text(key: str, attrs: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
@@ -293,6 +296,9 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
     direct = attrs.get("direct", False)
     if not isinstance(direct, bool):
         raise UsageError(f"project {key}: direct must be true or false, got {direct!r}")
+    called = attrs.get("called", False)
+    if not isinstance(called, bool):
+        raise UsageError(f"project {key}: called must be true or false, got {called!r}")
     return _Project(
         key=key,
         name=_text(key, attrs, "name", key) or key,
@@ -313,6 +319,7 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
         path=_text(key, attrs, "path"),
         build_unit=_text(key, attrs, "build_unit"),
         build_root=_text(key, attrs, "build_root"),
+        called=called,
     )
 
 
@@ -560,6 +567,12 @@ class _Planner:
             else:
                 projects[p.key] = p
         self.projects = projects
+        production = set(policy.production_environments())
+        #: projects whose code calls the vulnerable symbols (reachability) and that run in production:
+        #: their steps win ties in the schedule
+        self.urgent = frozenset(
+            k for k, p in projects.items() if p.called and any(env in production for _, env in p.deployments)
+        )
         self._check_versions(compare or _default_compare)
         self.tools = {k: _tool(p) for k, p in projects.items()}
         self._build_units(graph)
@@ -1186,6 +1199,10 @@ class _Planner:
                     succ[j].append(i)
                     indeg[i] += 1
         prio = _bottom_levels(steps, index, succ)
+        # ready steps go longest remaining path first; among equals, the steps of production services
+        # whose code calls the vulnerable symbols (reachability), then by id
+        urgent = self.urgent
+        key = [(-prio[i], 0 if any(m in urgent for m in s.members) else 1, s.id) for i, s in enumerate(steps)]
         org = self.policy.capacity
         repo_cap: dict[str, int | None] = {}
         for s in steps:
@@ -1195,10 +1212,10 @@ class _Planner:
                         repo_cap[r] = self.policy.repo_capacity(r)
         start = [0] * n
         finish = [0] * n
-        ready: list[tuple[int, str, int]] = []
-        pending: list[tuple[int, int, str, int]] = []
+        ready: list[tuple[tuple[int, int, str], int]] = []
+        pending: list[tuple[int, tuple[int, int, str], int]] = []
         running: list[tuple[int, int]] = []
-        blocked: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+        blocked: dict[str, list[tuple[tuple[int, int, str], int]]] = defaultdict(list)
         used = 0
         repo_used: dict[str, int] = defaultdict(int)
 
@@ -1217,9 +1234,9 @@ class _Planner:
             s = steps[i]
             r = self.unfrozen(s, t)
             if r > t:
-                heapq.heappush(pending, (r, -prio[i], s.id, i))
+                heapq.heappush(pending, (r, key[i], i))
             elif s.ci:
-                heapq.heappush(ready, (-prio[i], s.id, i))
+                heapq.heappush(ready, (key[i], i))
             else:
                 begin(i, t)
 
@@ -1229,14 +1246,14 @@ class _Planner:
                 release(i, t)
         while True:
             while pending and pending[0][0] <= t:
-                release(heapq.heappop(pending)[3], t)
+                release(heapq.heappop(pending)[2], t)
             while ready and (org is None or used < org):
                 item = heapq.heappop(ready)
-                i = item[2]
+                i = item[1]
                 s = steps[i]
                 r = self.unfrozen(s, t)
                 if r > t:
-                    heapq.heappush(pending, (r, item[0], item[1], i))
+                    heapq.heappush(pending, (r, item[0], i))
                     continue
                 full = next((x for x in s.repos if (c := repo_cap.get(x)) is not None and repo_used[x] >= c), None)
                 if full is not None:
@@ -1257,7 +1274,7 @@ class _Planner:
                         while waiting:
                             item = heapq.heappop(waiting)
                             heapq.heappush(ready, item)
-                            if len(steps[item[2]].repos) == 1:
+                            if len(steps[item[1]].repos) == 1:
                                 break
                 for j in succ[i]:
                     indeg[j] -= 1

@@ -24,8 +24,8 @@ def test_examples_ingest_cleanly_and_twice_identically(store) -> None:
     report = ingest(store, [EXAMPLES])
     assert report.errors == [] and report.warnings == []
     # 10 SBOMs, 8 POMs, 1 OSV record, package.json + lock, pyproject + requirements, Gradle settings/build/lock,
-    # 11 CODEOWNERS, 6 Kubernetes manifests, 4 kustomizations, 4 Dockerfiles, 2 Backstage catalog files
-    assert report.loaded == 53
+    # 11 CODEOWNERS, 6 Kubernetes manifests, 4 kustomizations, 4 Dockerfiles, 2 Backstage catalog files,
+    assert report.loaded == 64  # + 11 source files (Java, JavaScript, TypeScript, Python)
     first = store.stats()
     assert first["nodes"]["Advisory"] == 1 and first["relationships"]["AFFECTS"] == 1
     assert first["nodes"]["Project"] == 11  # the SBOM and the POM of a module are one project; + the parent POM

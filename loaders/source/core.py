@@ -7,7 +7,9 @@ out. Nothing from the code is run; tree-sitter only builds a syntax tree.
 
 from __future__ import annotations
 
+import inspect
 import re
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -105,11 +107,20 @@ class Declaration:
 
 
 class Names:
-    """The declarations of one file by name; the innermost one covering a position wins."""
+    """The declarations of one file by name; the innermost one covering a position wins.
+
+    ``resolve`` is usually a method of the file's reader, which holds this table: it is kept as a
+    weak method so that the two do not form a reference cycle (ingest runs with full garbage
+    collections off, and every scanned file's cycle would stay in memory until the end)."""
 
     def __init__(self, resolve: Callable[[Declaration], Ref | None]) -> None:
         self._by_name: dict[str, list[Declaration]] = {}
-        self._resolve = resolve
+        self._weak = weakref.WeakMethod(resolve) if inspect.ismethod(resolve) else None
+        self._strong = None if self._weak is not None else resolve
+
+    def _resolve(self, decl: Declaration) -> Ref | None:
+        fn = self._weak() if self._weak is not None else self._strong
+        return fn(decl) if fn is not None else None
 
     def declare(self, name: str, decl: Declaration) -> None:
         """Add a declaration of ``name`` visible from ``decl.start`` to ``decl.end``."""

@@ -204,3 +204,19 @@ def _jvm_score(namespace: str, purl: str) -> tuple[int, ...] | None:
     rest = [s.lower().removesuffix("s") for s in ns[shared:]]
     named = sum(1 for s in rest if s in words)
     return shared, named, int(ns[-1].lower().removesuffix("s") in words), int("api" in words), -len(words)
+
+
+def package_modules(package: str) -> list[str]:
+    """The modules a package provides by its name alone, to find calls whose module no project's
+    dependencies attributed (``pkg:pypi/pyyaml`` -> ``yaml``; ``pkg:golang/golang.org/x/net`` ->
+    ``golang.org/x/net``); empty for Maven (a Java package is not named by its artifact)."""
+    p = purls.parse(package)
+    if p.type == "pypi":
+        name = _normalise(p.name)
+        known = [module for module, dist in PYTHON_IMPORT_NAMES.items() if _normalise(dist) == name]
+        return known or [name.replace("-", "_")]
+    if p.type == "golang":
+        return [f"{p.namespace}/{p.name}" if p.namespace else p.name]
+    if p.type == "npm":
+        return [f"@{p.namespace.lstrip('@')}/{p.name}" if p.namespace else p.name]
+    return []

@@ -41,9 +41,32 @@ def rules_from_osv(advisory: OsvAdvisory, origin: str = "") -> list[SymbolRule]:
     return rules
 
 
+def rules_from_stored(advisory: str, aliases: tuple[str, ...], package: str, entry: dict[str, Any]) -> list[SymbolRule]:
+    """The rules of an advisory ingested into the graph: the ``ecosystem_specific`` objects the
+    ``osv-json`` loader keeps in ``AFFECTS.ranges`` (one rule per object that names symbols)."""
+    rules: list[SymbolRule] = []
+    for specific in entry.get("ecosystem_specific") or []:
+        group = _group_of(package, specific)
+        if group is not None:
+            rules.append(
+                SymbolRule(
+                    id=advisory,
+                    package=package,
+                    symbols=group,
+                    advisories=(advisory, *aliases),
+                    ecosystem=entry.get("ecosystem"),
+                    entry={k: entry.get(k) for k in ("ecosystem", "ranges", "versions")},
+                    origin=advisory,
+                )
+            )
+    return rules
+
+
 def _group(affected: AffectedPackage) -> SymbolGroup | None:
-    purl = affected.package.purl
-    specific = affected.ecosystem_specific
+    return _group_of(affected.package.purl, affected.ecosystem_specific)
+
+
+def _group_of(purl: str | None, specific: Any) -> SymbolGroup | None:
     if purl is None or not isinstance(specific, dict):
         return None
     ptype = purl.removeprefix("pkg:").partition("/")[0]

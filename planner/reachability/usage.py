@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from planner.reachability.inherit import resolve_inherited
 from planner.reachability.naming import ANY_SEPARATOR, within
@@ -44,6 +45,7 @@ class SymbolUsage:
     projects: tuple[str, ...]
     examples: tuple[str, ...]
     sites: tuple[UsageSite, ...]
+    repositories: tuple[str, ...] = ()
 
 
 def usage(
@@ -80,6 +82,48 @@ def usage(
         out.append(SymbolUsage(symbol, len(sites), names, tuple(s.location for s in sites[:examples]), tuple(sites)))
     out.sort(key=lambda u: (-u.calls, u.symbol))
     return out
+
+
+def usage_from_calls(
+    rows: Iterable[Mapping[str, Any]], *, returns: Iterable[tuple[str, str]] = (), examples: int = 3
+) -> list[SymbolUsage]:
+    """Per symbol: calls, projects, repositories and example sites, most called first, from the
+    graph's ``CALLS`` rows (``list_package_calls.cypher``: project, repo, symbol, sites, arguments).
+    Chains are rewritten with ``returns`` (``Logger.atWarn().log`` -> ``LogBuilder.log``)."""
+    rewriter = SymbolMatcher([_returns_only(returns)]) if returns else None
+    by_symbol: dict[str, list[tuple[str, UsageSite]]] = {}
+    for row in rows:
+        symbol = str(row["symbol"])
+        if rewriter is not None and "()" in symbol:
+            symbol = rewriter.rewrite(symbol)
+        arguments = list(row.get("arguments") or [])
+        for i, text in enumerate(row.get("sites") or []):
+            path, line, column = _location(str(text))
+            site = UsageSite(str(row["project"]), path, line, column, arguments[i] if i < len(arguments) else "")
+            by_symbol.setdefault(symbol, []).append((str(row.get("repo") or ""), site))
+    out = []
+    for symbol, found in by_symbol.items():
+        found.sort(key=lambda rs: (rs[1].project, rs[1].path, rs[1].line, rs[1].column))
+        sites = tuple(s for _, s in found)
+        out.append(
+            SymbolUsage(
+                symbol,
+                len(sites),
+                tuple(sorted({s.project for s in sites})),
+                tuple(s.location for s in sites[:examples]),
+                sites,
+                tuple(sorted({r for r, _ in found if r})),
+            )
+        )
+    out.sort(key=lambda u: (-u.calls, u.symbol))
+    return out
+
+
+def _location(text: str) -> tuple[str, int, int]:
+    """``path:line:column`` split (a path may hold colons)."""
+    rest, _, column = text.rpartition(":")
+    path, _, line = rest.rpartition(":")
+    return path, int(line), int(column)
 
 
 def _returns_only(returns: Iterable[tuple[str, str]]) -> SymbolRule:

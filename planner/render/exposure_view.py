@@ -8,8 +8,9 @@ from typing import Any
 from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
 from planner.render import console, emit_json, inventory_gap_sentence, path_text, short
+from planner.render import reachability_view as reach_view
 from planner.render.labels import artifact, project_label
-from planner.render.layout import Column, print_table
+from planner.render.layout import Column, print_table, terminal_width
 
 #: a project label (repo/artifact) longer than this has its repository cut in the middle
 LABEL = 36
@@ -89,29 +90,49 @@ def _table(report: ExposureReport, wide: bool) -> None:
     note = _scope_note(report)
     if note:
         out.print(note, markup=False)
+    layered = report.reachability_rules is not None
     if report.projects:
         rows = [_row(p, wide) for p in report.projects]
-        print_table(out, columns(wide), rows, wide, more="`depwave why PROJECT PURL` shows every path")
+        if layered:
+            rows = [
+                [r[0], reach_view.cell(p.reachability, wide), *r[1:]]
+                for r, p in zip(rows, report.projects, strict=True)
+            ]
+        more = "`depwave why PROJECT PURL` shows every path"
+        print_table(out, columns(wide, layered), rows, wide, more=more)
+    sites = reach_view.site_block(report.projects, terminal_width(), wide)
+    if sites:
+        out.print("call sites of the vulnerable code:", markup=False)
+        for line in sites:
+            out.print(line, markup=False, overflow="ignore", crop=False, no_wrap=True)
     for line in [*_untraced_lines(report), *(f"note: {problem}" for problem in report.problems)]:
         out.print(line, markup=False)
 
 
-def columns(wide: bool) -> list[Column]:
-    """The table's columns, least important last to be kept: with ``wide`` every one, names in full."""
+def columns(wide: bool, layered: bool = False) -> list[Column]:
+    """The table's columns, least important last to be kept: with ``wide`` every one, names in full; with
+    ``layered`` (sources were scanned) the reachability verdict beside the exposure verdict."""
     project = Column("project", wrap=False, shorten=36)
     head = [project, Column("repo", wrap=False)] if wide else [project]
+    # left out first: the highest drop; with scanned sources "called?" stays longest, then runs, then fix
+    order = ["called?"] if layered else []
+    order += ["runs", "fix"] if layered else ["fix", "runs"]
+    order += ["owners", "versions", "scope", "how", "depth", "path"]
+    drop = {name: rank for rank, name in enumerate(order, start=1)}
+    called = [Column("called?", drop=drop["called?"], wrap=False, shorten=None if wide else 24)] if layered else []
     return [
         Column("verdict", wrap=False),
+        *called,
         *head,
-        Column("how", drop=6, shorten=40),
-        Column("scope", drop=5, wrap=False),
-        Column("depth", drop=7, wrap=False, justify="right"),
-        Column("versions", drop=4, shorten=24),
+        Column("how", drop=drop["how"], shorten=40),
+        Column("scope", drop=drop["scope"], wrap=False),
+        Column("depth", drop=drop["depth"], wrap=False, justify="right"),
+        Column("versions", drop=drop["versions"], shorten=24),
         Column("change", wrap=False, shorten=36),
-        Column("fix", drop=1, shorten=40),
-        Column("runs", drop=2),
-        Column("owners", drop=3),
-        Column("path", drop=8),
+        Column("fix", drop=drop["fix"], shorten=40),
+        Column("runs", drop=drop["runs"]),
+        Column("owners", drop=drop["owners"]),
+        Column("path", drop=drop["path"]),
     ]
 
 
@@ -164,15 +185,21 @@ def markdown(report: ExposureReport) -> str:
         lines += [note, ""]
     for a in report.affected:
         lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
+    layered = report.reachability_rules is not None
+    called = "| called? " if layered else ""
     lines += [
         "",
-        "| verdict | project | repo | how | versions | change at | fix | runs in | owners |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| verdict {called}| project | repo | how | versions | change at | fix | runs in | owners |",
+        "|---|" + ("---|" if layered else "") + "---|---|---|---|---|---|---|---|",
     ]
     for p in report.projects:
-        cells = [p.verdict, p.name, p.repo or "", _how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells = [p.verdict, *([reach_view.cell(p.reachability)] if layered else []), p.name, p.repo or ""]
+        cells += [_how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
         cells += [fix_text(p), _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
+    sites = reach_view.site_lines(report.projects, markdown=True)
+    if sites:
+        lines += ["", "### Call sites of the vulnerable code", "", *(f"- {line}" for line in sites)]
     untraced = _untraced_lines(report)
     if untraced:
         lines += ["", *(f"- {line}" for line in untraced)]
@@ -212,9 +239,15 @@ def sarif(report: ExposureReport) -> dict[str, Any]:
                 "level": _LEVEL[p.verdict],
                 "message": {"text": f"{p.name}: {p.verdict} ({p.reason}); fix: {fix_text(p) or 'see advisory'}"},
                 "locations": [{"physicalLocation": physical}],
-                "properties": {"verdict": p.verdict, "project": p.project, "versions": p.versions},
+                "properties": {
+                    "verdict": p.verdict,
+                    "project": p.project,
+                    "versions": p.versions,
+                    **({"reachability": p.reachability["verdict"]} if p.reachability else {}),
+                },
             }
         )
+    results += reach_view.sarif_results(report.projects, report.advisories[0] if report.advisories else "depwave")
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

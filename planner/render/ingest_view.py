@@ -55,6 +55,13 @@ def show(report: IngestReport, stats: dict[str, dict[str, int]]) -> None:
             f"{links.get('project_owners', 0)} project and {links.get('service_owners', 0)} service owner(s); "
             f"{len(untraceable)} deployed image(s) no ingested repository builds"
         )
+    calls = report.calls or {}
+    if calls.get("files"):
+        out.print(
+            f"source code: {calls['files']} scanned file(s), {calls.get('assigned', 0)} in a project; "
+            f"{calls.get('edges', 0):,} CALLS edge(s) to {calls.get('symbols', 0):,} symbol(s) "
+            "(depwave usage PURL; reachability in depwave exposure)"
+        )
     for title, items in (("warning", report.warnings), ("error", report.errors)):
         for line in items[:SHOWN]:
             out.print(f"{title}: {line}", markup=False)

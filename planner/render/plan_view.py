@@ -72,6 +72,9 @@ def step_dict(plan: Plan, s: Step) -> dict[str, Any]:
         "depends_on": list(s.depends_on),
         "edits": [dict(e) for e in s.edits],
     }
+    reach = _reachability(plan, s)
+    if reach is not None:
+        d["reachability"], d["call_sites"] = reach[0], list(reach[1])
     if plan.policy.start is not None:
         d["start_at"] = _at(plan, s.start)
         d["finish_at"] = _at(plan, s.finish)
@@ -299,6 +302,22 @@ def _caveat(plan: Plan) -> str | None:
     return f"note: {t.fixed_version} is still affected by {', '.join(t.still_affected_by)}{better}"
 
 
+_REACH_RANK = {"called": 0, "imported": 1, "not-scanned": 2, "not-called": 3}
+
+
+def _reachability(plan: Plan, s: Step) -> tuple[str, tuple[str, ...]] | None:
+    """The strongest reachability verdict of a step's members and their call sites (None: not assessed)."""
+    found = [plan.reachability[m] for m in s.members if m in plan.reachability]
+    if not found:
+        return None
+    verdict = min((v for v, _ in found), key=lambda v: _REACH_RANK.get(v, 9))
+    return verdict, tuple(dict.fromkeys(site for _, sites in found for site in sites))
+
+
+#: call sites shown per project in the runbook (the JSON lists every one)
+RUNBOOK_SITES = 5
+
+
 def _md(x: str | None) -> str:
     if not x:
         return ""
@@ -341,6 +360,7 @@ def markdown(plan: Plan) -> str:
     if plan.inventory_gaps:
         out += ["", "## Inventory gap", "", inventory_gap_sentence(plan.inventory_gaps) or ""]
     by_id = {s.id: s for s in plan.steps}
+    shown: set[str] = set()
     for i, ids in enumerate(plan.waves, start=1):
         out += ["", f"## Wave {i}", ""]
         out.append("| | step | project | owners | where | change | start → finish | after |")
@@ -359,6 +379,9 @@ def markdown(plan: Plan) -> str:
                 f"{_md(', '.join(s.owners))} | "
                 f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
             )
+        sites = _wave_sites(plan, [by_id[sid] for sid in sorted(ids, key=lambda x: (by_id[x].start, x))], shown)
+        if sites:
+            out += ["", "Where the vulnerable code is called (reachability):", "", *sites]
         verifies = sorted({(by_id[sid].name, by_id[sid].verify) for sid in ids if by_id[sid].verify})
         if verifies:
             out += ["", "Verify after the builds:", ""]
@@ -382,6 +405,24 @@ def _md_change(plan: Plan, s: Step) -> str:
     if s.kind in ("edit", "relock") and s.change:
         return f"`{_md(s.change)}`"
     return _md(s.change)
+
+
+def _wave_sites(plan: Plan, steps: list[Step], shown: set[str]) -> list[str]:
+    """Runbook lines: each project's call sites at its first step (at most :data:`RUNBOOK_SITES`)."""
+    lines = []
+    for s in steps:
+        reach = _reachability(plan, s)
+        if reach is None or s.project in shown:
+            continue
+        shown.add(s.project)
+        verdict, sites = reach
+        if not sites:
+            lines.append(f"- {_md(step_label(s))}: {verdict}")
+            continue
+        listed = ", ".join(f"`{_md(x)}`" for x in sites[:RUNBOOK_SITES])
+        more = f" and {len(sites) - RUNBOOK_SITES} more" if len(sites) > RUNBOOK_SITES else ""
+        lines.append(f"- {_md(step_label(s))}: {verdict} at {listed}{more}")
+    return lines
 
 
 def _label(s: Step) -> str:

@@ -35,6 +35,7 @@ from planner.model import (
     Runs,
     Service,
     Source,
+    SourceScan,
     VersionDependency,
 )
 
@@ -379,6 +380,18 @@ class GraphBatch:
             case Affects():
                 pkg = self._package(rec.package)
                 self._edge("affects", rec.advisory, pkg, src, {"ranges": rec.ranges, "fixed": list(rec.fixed)})
+            case SourceScan():
+                self._node(
+                    "SourceFile",
+                    src.key,
+                    {
+                        "language": rec.language,
+                        "scope": rec.scope,
+                        "namespace": rec.namespace,
+                        "scan": rec.scan,
+                        "scan_skipped": rec.skipped,
+                    },
+                )
             case _:
                 raise TypeError(f"unknown record {type(rec).__name__}")
 

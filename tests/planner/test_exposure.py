@@ -192,11 +192,15 @@ def test_cli_formats_and_exit_codes(store, data_dir: Path, tmp_path: Path) -> No
     sarif = json.loads(run("exposure", "GHSA-jfh8-c2jp-5v3q", "--format", "sarif").output)
     assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
-    assert len(results) == 7 and {r["ruleId"] for r in results} == {"GHSA-jfh8-c2jp-5v3q"}
+    # 7 projects at their manifest line, and 7 call sites of the examples' sources (test_ingest_and_layer.py)
+    assert len(results) == 14 and {r["ruleId"] for r in results} == {"GHSA-jfh8-c2jp-5v3q"}
     first = results[0]["locations"][0]["physicalLocation"]
     assert first["artifactLocation"]["uri"] == "acme-logging/pom.xml" and first["region"]["startLine"] == 32
     md = run("exposure", "GHSA-jfh8-c2jp-5v3q", "--format", "markdown").output
-    assert md.startswith("## GHSA-jfh8-c2jp-5v3q") and "| exposed | com.acme.billing:billing-service |" in md
+    assert (
+        md.startswith("## GHSA-jfh8-c2jp-5v3q")
+        and "| exposed | called through logging-core (2 sites) | com.acme.billing:billing-service |" in md
+    )
     clean = run("exposure", "pkg:maven/org.apache.logging.log4j/log4j-core@<2.0", "--format", "json")
     assert clean.exit_code == EXIT_OK
     assert json.loads(clean.output)["counts"]["not-exposed"] == 7

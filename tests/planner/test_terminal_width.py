@@ -103,7 +103,8 @@ def test_narrow_and_wide_terminals(org) -> None:
     wide = org("exposure", GHSA, "--offline", "--wide").output
     header = next(line for line in wide.splitlines() if line.startswith("verdict"))
     assert header.split() == [
-        "verdict", "project", "repo", "how", "scope", "depth", "versions", "change", "fix", "runs", "owners", "path"
+        "verdict", "called?", "project", "repo", "how", "scope", "depth", "versions", "change", "fix", "runs", "owners",
+        "path",
     ]  # fmt: skip
     assert "com.acme.billing:billing-service → com.acme.platform:platform-web@3.0.0" in wide
 
@@ -111,11 +112,17 @@ def test_narrow_and_wide_terminals(org) -> None:
 def test_exposure_at_100_columns_keeps_what_to_change_and_where_it_runs(org) -> None:
     out = org("exposure", GHSA, "--offline").output.splitlines()
     header = next(line for line in out if line.startswith("verdict"))
-    assert header.split() == ["verdict", "project", "change", "fix", "runs"]
+    # examples/ has scanned sources: whether the code is called is kept before the fix version
+    assert header.split() == ["verdict", "called?", "project", "change", "runs"]
     row = next(line for line in out if "billing-service" in line and line.startswith("exposed"))
-    assert row.split() == ["exposed", "billing-service", "pom.xml:35", "2.15.0", "prod,", "staging"]
+    assert row.split() == ["exposed", "via", "logging-core", "(2)", "billing-service", "pom.xml:35", "prod,", "staging"]
     assert any("acme-logging/logging-core" in line and "pom.xml:32" in line for line in out)
-    assert "(at 100 columns: how, scope, depth, versions, owners, path not shown" in " ".join(out)
+    assert "(at 100 columns: how, scope, depth, versions, fix, owners, path not shown" in " ".join(out)
+    sites = out[out.index("call sites of the vulnerable code:") + 1 :]
+    assert sites[0] == "  com.acme.logging:logging-core:"
+    assert sites[1].startswith("    acme-logging/logging-core/") and sites[1].endswith(
+        "AuditLog.java:12:13 org.apache.logging.log4j.Logger.info (data)"
+    )
 
 
 def test_plan_text_names_repository_file_line_and_the_change(org, libraries_in_fix_phase) -> None:

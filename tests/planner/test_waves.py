@@ -500,3 +500,31 @@ def test_bad_target():
         build_plan(nx.DiGraph(), Target("log4j-core", "2.17.1"), Policy())
     with pytest.raises(UsageError, match="fixed version"):
         build_plan(nx.DiGraph(), Target("pkg:npm/x", ""), Policy())
+
+
+def _two_services(called: set[str]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for name in ("alpha", "beta"):
+        g.add_node(
+            name,
+            name=f"com.acme:{name}", repo=f"r-{name}", kind="service", ecosystem="maven", exposure="direct",
+            vulnerable_version="2.14.1", edit_location="pom.xml:30", edit_kind="direct-dependency",
+            deployments=[(name, "prod"), (name, "staging")], owners=["@acme/x"], called=name in called,
+        )  # fmt: skip
+    return g
+
+
+def test_called_production_services_go_first_among_equals():
+    """Two identical services and one CI runner: the builds are equally urgent, so by id alpha goes
+    first; when only beta's code calls the vulnerable symbols (reachability), beta goes first. The
+    makespan is the same (2 h)."""
+    target = Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.17.1")
+    policy = parse_policy({"capacity": {"org": 1}})
+    plain = times(build_plan(_two_services(set()), target, policy))
+    assert (plain["build:alpha"], plain["build:beta"]) == ((0.5, 1.0, 2), (1.0, 1.5, 2))
+    assert (plain["deploy:alpha:prod:alpha"][1], plain["deploy:beta:prod:beta"][1]) == (1.5, 2.0)
+    called = build_plan(_two_services({"beta"}), target, policy)
+    got = times(called)
+    assert (got["build:beta"], got["build:alpha"]) == ((0.5, 1.0, 2), (1.0, 1.5, 2))
+    assert (got["deploy:beta:prod:beta"][1], got["deploy:alpha:prod:alpha"][1]) == (1.5, 2.0)
+    assert called.makespan == 2.0

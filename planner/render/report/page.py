@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from planner.render import short
+from planner.render.reachability_view import cell as reach_cell
 from planner.render.report import model
 from planner.render.report import svg as charts
 from planner.render.report.filters import DIMENSIONS, FilterIndex
@@ -151,7 +152,7 @@ def _project_table(items: list[Mapping[str, Any]], filters_for: Any) -> str:
         runs = ", ".join(f"{s.get('name')}@{s.get('environment')}" for s in p.get("services") or []) or "—"
         how = "direct" if p.get("direct") else "via " + ", ".join(short(v) for v in p.get("via") or []) or "transitive"
         where = f"{p.get('repo') or ''}: {p['change_at']}" if p.get("change_at") else "—"
-        reach = p.get("reachability") or "not assessed"
+        reach = reach_cell(p.get("reachability")) or "not assessed"
         rows.append(
             f'<tr class="fi"{filters_for(p)}><td><span class="v v-{esc(p["verdict"])}">'
             f"{esc(p['verdict'])}</span></td><td>{esc(p['name'])}</td><td>{esc(p.get('repo') or '')}</td>"

@@ -1,0 +1,5 @@
+const _ = require('lodash');
+
+test('template renders', () => {
+  expect(_.template('<%= a %>')({ a: 1 })).toBe('1');
+});
