@@ -57,9 +57,16 @@ pass_app = click.make_pass_decorator(App)
 
 
 class DepwaveGroup(click.Group):
-    """Maps domain errors to one sentence on stderr and an exit code from the table above."""
+    """Maps domain errors to one sentence on stderr and an exit code from the table above; escapes control
+    characters in everything a command prints (planner.safe_text)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from planner.safe_text import terminal_streams
+
+        with terminal_streams():  # control characters from files never reach the terminal raw
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DepwaveError as exc:

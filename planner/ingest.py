@@ -9,6 +9,7 @@ the store keeps that file's previous state.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import os
@@ -26,6 +27,7 @@ from loaders.base import Loader, SourceContext
 from loaders.registry import loader_for
 from planner.errors import DepwaveError, ParseError
 from planner.model import Source
+from planner.safe_text import excerpt, message
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 
@@ -147,7 +149,7 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
+def discover(paths: Iterable[Path], repo: str | None = None, refused: list[str] | None = None) -> list[Candidate]:
     """Every file under ``paths`` that a loader handles, with its repository.
 
     The repository of a file is, in order: ``repo`` when given (rooted at the walked path); the
@@ -155,6 +157,9 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
     asked for); the walked directory itself when it has a file a loader handles at its top level;
     otherwise each top-level subdirectory of the walked directory is one repository (an
     organisation folder such as ``examples/``).
+
+    A symbolic link is followed only to a file inside the walked path: a link that leads outside it,
+    dangles or loops is never read, and one ``path:0: reason`` line per such file goes to ``refused``.
     """
     out: list[Candidate] = []
     seen: set[Path] = set()
@@ -179,8 +184,18 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
             loader = loader_for(rel_to_walk[f])
             if loader is None:
                 continue
+            display = str(shown / f.relative_to(root)) if f != root else str(shown)
             # os.walk does not enter symlinked directories: only a symlinked file needs resolving
-            resolved = f.resolve() if f.is_symlink() else real_walk_root / rel_to_walk[f]
+            resolved = real_walk_root / rel_to_walk[f]
+            reason = None
+            if f.is_symlink():  # a named file may lead anywhere; a walked one stays inside the walked path
+                resolved, reason = _follow(f, real_walk_root if f != root else Path(f.anchor), shown)
+            elif not f.is_file():
+                reason = "not a regular file (a pipe, socket or device)"
+            if reason is not None:
+                if refused is not None:
+                    refused.append(message(f"{display}:0: {reason}; not read"))
+                continue
             if resolved in seen:
                 continue
             seen.add(resolved)
@@ -190,14 +205,33 @@ def discover(paths: Iterable[Path], repo: str | None = None) -> list[Candidate]:
                 real_root = real_roots[repo_root] = repo_root.resolve()
             name = repo or real_root.name
             rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
-            display = str(shown / f.relative_to(root)) if f != root else str(shown)
-            out.append(Candidate(f, Source(name, rel, display), loader, real_root))
+            out.append(Candidate(resolved, Source(name, rel, display), loader, real_root))
     return out
+
+
+def _follow(link: Path, real_root: Path, shown: Path) -> tuple[Path, str | None]:
+    """Where a symlinked file leads, or why it is not read: it loops, dangles or leaves ``real_root``."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop so
+        return link, "symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return link, "symbolic link loop"
+        return link, f"symbolic link to a file that cannot be read ({exc.strerror or exc})"
+    if not target.is_relative_to(real_root):
+        return link, f"symbolic link to a file outside {shown} ({target})"
+    if not target.is_file():
+        return link, "symbolic link to something other than a file"
+    return target, None
 
 
 def new_run_id() -> str:
     """A sortable, unique ingest run id."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
@@ -207,7 +241,8 @@ def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
         size = cand.file.stat().st_size
         if size > max_bytes:
             raise ParseError(display, None, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped")
-        with open(cand.file, "rb") as fh:
+        # the real path: a symlink put in its place since discovery is not followed, a pipe does not block
+        with open(os.open(cand.file, _READ_FLAGS), "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(display, None, f"cannot read: {exc.strerror or exc}") from None
@@ -268,7 +303,10 @@ class IngestContext(SourceContext):
         result: tuple[str | None, str | None] = (None, None)
         root = self._roots.get(repo)
         if root is not None and not norm.startswith(("/", "../")) and norm != "..":
-            file = (root / norm).resolve()
+            try:
+                file = (root / norm).resolve()
+            except RuntimeError:  # a symlink loop (Python < 3.13)
+                file = root
             if file.is_relative_to(root) and file.is_file():
                 try:
                     cand = Candidate(file, Source(repo, norm, str(file)), _NO_LOADER, root)
@@ -317,7 +355,7 @@ def ingest(
     paths = [Path(p) for p in paths]
     report = IngestReport(run=new_run_id())
     store.ensure_schema()
-    candidates = discover(paths, repo)
+    candidates = discover(paths, repo, report.warnings)
     report.files = len(candidates)
     digests = _digests(store, [c.source.key for c in candidates])
     known = {} if force else digests
@@ -433,13 +471,15 @@ def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) 
         own = (cand.source.repo, posixpath.normpath(cand.source.path))
         inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
     except ParseError as exc:
-        return _Outcome(error=str(exc))
+        return _Outcome(error=message(exc))
     except RecursionError:
-        return _Outcome(error=f"{cand.source.display}:0: nested too deeply to read; skipped")
+        return _Outcome(error=message(f"{cand.source.display}:0: nested too deeply to read; skipped"))
     except Exception as exc:  # a loader bug must not stop the run
         return _Outcome(
-            error=f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
-            f"({type(exc).__name__}: {exc}); skipped"
+            error=message(
+                f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
+                f"({type(exc).__name__}: {excerpt(exc, 200)}); skipped"
+            )
         )
     item = LoadedSource(
         cand.source,
@@ -450,7 +490,7 @@ def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) 
         inputs,
         context.inputs_digest(inputs) if inputs else None,
     )
-    return _Outcome(item=item, loader=cand.loader.name, warnings=[str(w) for w in result.warnings])
+    return _Outcome(item=item, loader=cand.loader.name, warnings=[message(w) for w in result.warnings])
 
 
 def _note(report: IngestReport, outcome: _Outcome) -> None:
@@ -693,7 +733,11 @@ def _load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: st
             return
         report.skipped += 1
         report.rejected[items[0].loader] += 1
-        report.errors.append(f"{items[0].source.display}:0: the store rejected this file's records ({exc}); skipped")
+        report.errors.append(
+            message(
+                f"{items[0].source.display}:0: the store rejected this file's records ({excerpt(exc, 200)}); skipped"
+            )
+        )
         return
     report.loaded += len(items)
     report.edges += batch.edge_count
