@@ -28,6 +28,7 @@ from loaders.registry import loader_for
 from planner.errors import DepwaveError, ParseError
 from planner.model import Source
 from planner.safe_text import excerpt, message
+from planner.storable import drop_unstorable, might_hold_unstorable
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 
@@ -192,6 +193,8 @@ def discover(paths: Iterable[Path], repo: str | None = None, refused: list[str] 
                 resolved, reason = _follow(f, real_walk_root if f != root else Path(f.anchor), shown)
             elif not f.is_file():
                 reason = "not a regular file (a pipe, socket or device)"
+            if reason is None and not _utf8(rel_to_walk[f]):
+                reason = "file name is not valid UTF-8"
             if reason is not None:
                 if refused is not None:
                     refused.append(message(f"{display}:0: {reason}; not read"))
@@ -207,6 +210,15 @@ def discover(paths: Iterable[Path], repo: str | None = None, refused: list[str] 
             rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
             out.append(Candidate(resolved, Source(name, rel, display), loader, real_root))
     return out
+
+
+def _utf8(name: str) -> bool:
+    """Whether a file name decoded without lone surrogates (the store keeps only valid text)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _follow(link: Path, real_root: Path, shown: Path) -> tuple[Path, str | None]:
@@ -468,6 +480,8 @@ def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) 
             return _Outcome(unchanged=True)
         context.reads = set()
         result = cand.loader.parse(text, cand.source, context)
+        if might_hold_unstorable(text):
+            result = drop_unstorable(result, cand.source)
         own = (cand.source.repo, posixpath.normpath(cand.source.path))
         inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
     except ParseError as exc:

@@ -23,9 +23,10 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-#: C0 controls except TAB and LF, DEL, C1 controls, line/paragraph separators and the bidirectional
-#: embedding, override and isolate characters ("Trojan Source")
-_UNSAFE_KEEP_LINES = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+#: C0 controls except TAB and LF, DEL, C1 controls, line/paragraph separators, the bidirectional
+#: embedding, override and isolate characters ("Trojan Source") and lone surrogates (an undecodable
+#: file name; they cannot be encoded for the terminal)
+_UNSAFE_KEEP_LINES = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _TERMINAL = re.compile(f"[{_UNSAFE_KEEP_LINES}]")
 _ONE_LINE = re.compile(f"[{_UNSAFE_KEEP_LINES}\t\n]")
 

@@ -135,3 +135,37 @@ def test_control_characters_in_file_names_never_reach_the_terminal(run, tmp_path
     assert "invalid requirement 'this is \\x1b[2J not a requirement'" in lines[0]  # the loader's own repr()
     listing = run("query", "-e", "MATCH (r:Repo) RETURN r.key AS repo")
     assert "\x1b" not in listing.output and "\\u001b]0;owned" in listing.output
+
+
+def test_a_nul_in_one_package_name_drops_that_record_not_the_file(run, tmp_path: Path) -> None:
+    app = tmp_path / "web"
+    app.mkdir()
+    manifest = {"name": "web", "version": "1.0.0", "dependencies": {"left-pad": "^1.3.0", "ev\u0000il": "1.0.0"}}
+    lock = {
+        "name": "web",
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {
+            "": manifest,
+            "node_modules/left-pad": {
+                "version": "1.3.0",
+                "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+            },
+            "node_modules/ev\u0000il": {"version": "1.0.0"},
+        },
+    }
+    (app / "package.json").write_text(json.dumps(manifest, indent=2))
+    (app / "package-lock.json").write_text(json.dumps(lock, indent=2))
+    res = run("ingest", str(tmp_path), "--format", "json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert (report["loaded"], report["errors"]) == (2, [])
+    assert report["warnings"] == [
+        f"{app}/package-lock.json:0: dropped a Resolved record: 'pkg:npm/ev%00il@1.0.0' holds a NUL character, "
+        "which the store cannot keep",
+        f"{app}/package.json:6: dropped a Declared record: 'pkg:npm/ev%00il' holds a NUL character, "
+        "which the store cannot keep",
+    ]
+    users = json.loads(run("dependents", "pkg:npm/left-pad", "--format", "json").stdout)
+    assert [(d["name"], d["relation"]) for d in users["dependents"]] == [("web", "declares")]
