@@ -84,6 +84,17 @@ class DepwaveGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+def output_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o/--output FILE`` on document commands: written whole, and only when the command succeeds."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the document to FILE instead of stdout (whole, and only when the command succeeds).",
+    )(f)
+
+
 def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format table|json`` on every command."""
     return click.option(
@@ -330,6 +341,7 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
 )
+@output_option
 @osv_options
 @pass_app
 def exposure(
@@ -337,11 +349,21 @@ def exposure(
     target: str,
     environment: str | None,
     fmt: str,
+    output: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
 ) -> None:
     """Are we exposed to TARGET (an advisory id or alias, an OSV file, or PURL@RANGE)? Exit 1 if so."""
+    from planner.output_file import capture_stdout
+
+    with capture_stdout(output, success_codes=(EXIT_OK, EXIT_FINDINGS)):
+        _exposure(app, target, environment, fmt, offline, osv_url, cache_dir)
+
+
+def _exposure(
+    app: App, target: str, environment: str | None, fmt: str, offline: bool, osv_url: str | None, cache_dir: Path | None
+) -> None:
     from planner import exposure as exposure_mod
     from planner.render import exposure_view
 
@@ -403,7 +425,7 @@ def why(app: App, project: str, purl: str, fmt: str) -> None:
 )
 @click.option("--spec", default=None, help="CycloneDX version: 1.4, 1.5 or 1.6 [default 1.6]; SPDX is 2.3.")
 @click.option("--vex", "advisories", multiple=True, help="Add the exposure verdicts for this advisory (repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
+@output_option
 @click.option(
     "--author", envvar="DEPWAVE_SBOM_AUTHOR", default=None, help="Who assembles the SBOM [env DEPWAVE_SBOM_AUTHOR]."
 )
@@ -472,7 +494,9 @@ def sbom(
     if output is None:
         click.echo(text, nl=False)
     else:
-        sbom_mod.write_atomically(output, text)
+        from planner.output_file import write_atomically
+
+        write_atomically(output, text)
     for problem in graph.problems:
         click.echo(f"depwave: {problem}", err=True)
 
@@ -526,6 +550,7 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Summary, JSON for runbooks (schema depwave.plan/1), Markdown runbook, Mermaid or DOT graph.",
 )
+@output_option
 @osv_options
 @pass_app
 def plan(
@@ -539,26 +564,30 @@ def plan(
     owners: tuple[str, ...],
     policy_path: Path | None,
     fmt: str,
+    output: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
 ) -> None:
     """The fastest safe build -> publish -> deploy sequence that puts every exposed project on a fix."""
+    from planner.output_file import write_atomically
     from planner.planning import PlanRequest, make_plan
     from planner.render import plan_view
 
     request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
     policy = _policy(policy_path)
     result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir))
-    click.echo(plan_view.render(result.plan, fmt), nl=False)
+    text = plan_view.render(result.plan, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
 
 
 @cli.command()
 @plan_request_options
 @click.option("--campaign", "campaign_name", default=None, help="Report on this campaign: states, now line, re-plan.")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the HTML here."
-)
+@output_option
 @osv_options
 @pass_app
 def report(
@@ -579,9 +608,10 @@ def report(
 ) -> None:
     """One self-contained HTML incident report: headline, exposure, Gantt chart, paths, owners (docs/report.md)."""
     from planner import reporting
+    from planner.output_file import write_atomically
     from planner.planning import PlanRequest
     from planner.render.report import render_html
-    from planner.sbom import document_timestamp, write_atomically
+    from planner.sbom import document_timestamp
 
     if not campaign_name and not advisories and not (package and fixed):
         raise UsageError(
