@@ -249,7 +249,7 @@ def tree_mutate(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
     where a mapping was, a hostile string; other formats (and trees too deep to copy) get a hostile token."""
     try:
         return _tree_mutate(rng, data, pool)
-    except RecursionError:
+    except (RecursionError, UnicodeError, ValueError, TypeError, ImportError):  # e.g. YAML cannot dump a surrogate
         return insert_token(rng, data, pool)
 
 
