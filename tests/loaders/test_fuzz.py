@@ -47,6 +47,7 @@ def test_mutated_inputs_never_crash_or_hang(loader) -> None:
         ("osv-json", "GHSA-xxxx-xxxx-xxxx.json",
          '{"id": "GHSA-xxxx-xxxx-xxxx", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": '
          '{"ecosystem": "npm", "name": "a"}, "ranges": [{"type": "SEMVER", "events": true}]}]}'),
+        ("npm-package-json", "package.json", '{"name": "@babel/core", "version": "7.26.0\\ud800"}'),
         ("pipfile-lock", "Pipfile.lock",
          '{"_meta": {"hash": {"sha256": "x"}}, "default": {"requests": {"version": "==2.32.3", "hashes": 1.5}}}'),
     ],
