@@ -48,6 +48,8 @@ def test_mutated_inputs_never_crash_or_hang(loader) -> None:
          '{"id": "GHSA-xxxx-xxxx-xxxx", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": '
          '{"ecosystem": "npm", "name": "a"}, "ranges": [{"type": "SEMVER", "events": true}]}]}'),
         ("npm-package-json", "package.json", '{"name": "@babel/core", "version": "7.26.0\\ud800"}'),
+        ("cargo-lock", "Cargo.lock", 'version = 3\n\n[[package]]\nname = ""\nversion = "0.1.0"\n'),
+        ("kustomize", "kustomization.yaml", "resources:\n  - deployment.yaml\npatches: true\n"),
         ("pipfile-lock", "Pipfile.lock",
          '{"_meta": {"hash": {"sha256": "x"}}, "default": {"requests": {"version": "==2.32.3", "hashes": 1.5}}}'),
     ],
