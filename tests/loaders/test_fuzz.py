@@ -50,6 +50,10 @@ def test_mutated_inputs_never_crash_or_hang(loader) -> None:
         ("npm-package-json", "package.json", '{"name": "@babel/core", "version": "7.26.0\\ud800"}'),
         ("cargo-lock", "Cargo.lock", 'version = 3\n\n[[package]]\nname = ""\nversion = "0.1.0"\n'),
         ("kustomize", "kustomization.yaml", "resources:\n  - deployment.yaml\npatches: true\n"),
+        ("kubectl-dump", "kubectl-get-pods.json",
+         '{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": '
+         '{"name": "web-1", "namespace": "prod", "labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", '
+         '"image": "ghcr.io/acme/web:1.0"}]}, "status": {"containerStatuses": 7}}]}'),
         ("pipfile-lock", "Pipfile.lock",
          '{"_meta": {"hash": {"sha256": "x"}}, "default": {"requests": {"version": "==2.32.3", "hashes": 1.5}}}'),
     ],
