@@ -523,9 +523,10 @@ def locate(repo: str, directory: str, context: SourceContext) -> tuple[Settings 
             if project_path is not None:
                 return settings, project_path
             break
-        if d == ".":
+        parent = join(posixpath.dirname(d) or ".")
+        if d == "." or parent == d:  # the top (an absolute "/" from a hostile include never reaches ".")
             return None, ":"
-        d = join(posixpath.dirname(d) or ".")
+        d = parent
 
 
 def read_build(repo: str, directory: str, context: SourceContext) -> tuple[str | None, str | None]:

@@ -186,7 +186,12 @@ def make_project(repo: str, directory: str, manifest: str, name: Any, version: A
     """The Project record of a JavaScript package (see the module docstring for its key)."""
     key, purl = package_key(repo, directory, name)
     ver = version if isinstance(version, str) and version else None
-    full = purls.build(purl.type, purl.namespace, purl.name, ver) if ver else purl
+    full = purl
+    if ver:
+        try:
+            full = purls.build(purl.type, purl.namespace, purl.name, ver)
+        except ValueError:  # no purl can hold it (an unpaired surrogate from a \ud800 escape): version unknown
+            ver = None
     return Project(
         key=key,
         name=purl.display_name,

@@ -186,10 +186,14 @@ class CargoLockLoader(Loader):
         depended = {t.index for p in local for t in graph.get(p.index, ())}
         tops = [p for p in local if p.index not in depended]
         directory = source.directory
+        own = None
         if len(tops) == 1:
-            own = purls.build("cargo", None, tops[0].name, tops[0].version)
-            what = f"the root package {tops[0].name}"
-        else:
+            try:
+                own = purls.build("cargo", None, tops[0].name, tops[0].version)
+                what = f"the root package {tops[0].name}"
+            except ValueError:  # a name or version no purl can hold: fall back to the directory
+                own = None
+        if own is None:
             name = posixpath.basename(directory) if directory != "." else source.repo
             own = purls.build("generic", None, name or "workspace")
             what = "its directory"

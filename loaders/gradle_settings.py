@@ -45,7 +45,7 @@ class GradleSettingsLoader(Loader):
         projects = {gp.describe(source.repo, settings.directory, own).record()}
         for path in sorted(settings.explicit):
             directory = settings.projects[path]
-            if directory.startswith("../") or directory == "..":
+            if directory.startswith(("../", "/")) or directory == "..":
                 result.warnings.append(
                     ParseWarning(
                         source.display,

@@ -172,7 +172,8 @@ class KubectlDumpLoader(Loader):
         status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
         running: dict[str, str] = {}
         for field in ("initContainerStatuses", "containerStatuses"):
-            for st in status.get(field) or []:
+            statuses = status.get(field)
+            for st in statuses if isinstance(statuses, list) else []:
                 if isinstance(st, dict) and isinstance(st.get("name"), str):
                     d = _digest(st.get("imageID"))
                     if d:

@@ -233,7 +233,8 @@ class _Renderer:
                 self.warn(path, line_of(k, "patches"), f"patch {ref!r} not found; not applied")
                 continue
             bodies += [d.value for d in read_documents(text, Source(self.repo, target or ref, ref), [])]
-        for p in k.get("patches") or []:
+        inline = k.get("patches")
+        for p in inline if isinstance(inline, list) else []:
             if isinstance(p, dict) and isinstance(p.get("patch"), str):
                 bodies += [d.value for d in read_documents(p["patch"], self.source, [])]
         for body in bodies:

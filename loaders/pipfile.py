@@ -291,6 +291,11 @@ class PipfileLockLoader(Loader):
             path=(purl.key,) if is_direct else (),
             location=Location(source.path, line),
             hashes=tuple(
-                sorted({h for x in entry.get("hashes") or () if isinstance(x, str) and (h := hashes.from_prefixed(x))})
+                sorted({h for x in _list(entry.get("hashes")) if isinstance(x, str) and (h := hashes.from_prefixed(x))})
             ),
         )
+
+
+def _list(value: object) -> list:
+    """``value`` when the file has a list there, else nothing (a hostile or broken file)."""
+    return value if isinstance(value, list) else []

@@ -57,9 +57,16 @@ pass_app = click.make_pass_decorator(App)
 
 
 class DepwaveGroup(click.Group):
-    """Maps domain errors to one sentence on stderr and an exit code from the table above."""
+    """Maps domain errors to one sentence on stderr and an exit code from the table above; escapes control
+    characters in everything a command prints (planner.safe_text)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from planner.safe_text import terminal_streams
+
+        with terminal_streams():  # control characters from files never reach the terminal raw
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DepwaveError as exc:
@@ -75,6 +82,17 @@ class DepwaveGroup(click.Group):
                 raise
             click.echo(f"depwave: internal error: {type(exc).__name__}: {exc} (DEPWAVE_DEBUG=1 shows where)", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def output_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o/--output FILE`` on document commands: written whole, and only when the command succeeds."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the document to FILE instead of stdout (whole, and only when the command succeeds).",
+    )(f)
 
 
 def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -365,9 +383,29 @@ def _reachability(app: App, report: Any, targets: list[str], symbols: Path | Non
 )
 @wide_option
 @symbols_option
+@output_option
 @osv_options
 @pass_app
 def exposure(
+    app: App,
+    target: str,
+    environment: str | None,
+    fmt: str,
+    wide: bool,
+    symbols: Path | None,
+    output: Path | None,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """Are we exposed to TARGET (an advisory id or alias, an OSV file, or PURL@RANGE)? Exit 1 if so."""
+    from planner.output_file import capture_stdout
+
+    with capture_stdout(output, success_codes=(EXIT_OK, EXIT_FINDINGS)):
+        _exposure(app, target, environment, fmt, wide, symbols, offline, osv_url, cache_dir)
+
+
+def _exposure(
     app: App,
     target: str,
     environment: str | None,
@@ -378,7 +416,6 @@ def exposure(
     osv_url: str | None,
     cache_dir: Path | None,
 ) -> None:
-    """Are we exposed to TARGET (an advisory id or alias, an OSV file, or PURL@RANGE)? Exit 1 if so."""
     from planner import exposure as exposure_mod
     from planner.render import exposure_view
 
@@ -429,6 +466,7 @@ def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     help="A symbols file whose 'returns' rewrite call chains (the curated ones always apply).",
 )
 @format_option
+@wide_option
 @pass_app
 def usage(
     app: App,
@@ -439,6 +477,7 @@ def usage(
     limit: int,
     symbols: Path | None,
     fmt: str,
+    wide: bool,
 ) -> None:
     """The most used functions of PURL across the organisation: calls, projects, repositories, where."""
     from planner import purl as purls
@@ -454,7 +493,7 @@ def usage(
     returns = [pair for rule in [*curated_rules(), *extra] for pair in rule.returns]
     scopes = ["main", "test"] if scope == "all" else [scope]
     rows = package_usage(app.store(), package, projects=projects, repos=repos, scopes=scopes, returns=returns)
-    usage_view.show(package, scopes, rows, fmt, limit or None)
+    usage_view.show(package, scopes, rows, fmt, limit or None, wide)
 
 
 @cli.command()
@@ -490,7 +529,7 @@ def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
 )
 @click.option("--spec", default=None, help="CycloneDX version: 1.4, 1.5 or 1.6 [default 1.6]; SPDX is 2.3.")
 @click.option("--vex", "advisories", multiple=True, help="Add the exposure verdicts for this advisory (repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
+@output_option
 @click.option(
     "--author", envvar="DEPWAVE_SBOM_AUTHOR", default=None, help="Who assembles the SBOM [env DEPWAVE_SBOM_AUTHOR]."
 )
@@ -559,7 +598,9 @@ def sbom(
     if output is None:
         click.echo(text, nl=False)
     else:
-        sbom_mod.write_atomically(output, text)
+        from planner.output_file import write_atomically
+
+        write_atomically(output, text)
     for problem in graph.problems:
         click.echo(f"depwave: {problem}", err=True)
 
@@ -617,6 +658,7 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
     help="Summary, JSON for runbooks (schema depwave.plan/1), Markdown runbook, Mermaid or DOT graph.",
 )
 @symbols_option
+@output_option
 @osv_options
 @pass_app
 def plan(
@@ -631,11 +673,13 @@ def plan(
     policy_path: Path | None,
     fmt: str,
     symbols: Path | None,
+    output: Path | None,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
 ) -> None:
     """The fastest safe build -> publish -> deploy sequence that puts every exposed project on a fix."""
+    from planner.output_file import write_atomically
     from planner.planning import PlanRequest, make_plan
     from planner.render import plan_view
 
@@ -647,15 +691,17 @@ def plan(
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     result = make_plan(app.store(), request, policy, _resolver(app, offline, osv_url, cache_dir), symbols=rules)
-    click.echo(plan_view.render(result.plan, fmt), nl=False)
+    text = plan_view.render(result.plan, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
 
 
 @cli.command()
 @plan_request_options
 @click.option("--campaign", "campaign_name", default=None, help="Report on this campaign: states, now line, re-plan.")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the HTML here."
-)
+@output_option
 @osv_options
 @pass_app
 def report(
@@ -676,9 +722,10 @@ def report(
 ) -> None:
     """One self-contained HTML incident report: headline, exposure, Gantt chart, paths, owners (docs/report.md)."""
     from planner import reporting
+    from planner.output_file import write_atomically
     from planner.planning import PlanRequest
     from planner.render.report import render_html
-    from planner.sbom import document_timestamp, write_atomically
+    from planner.sbom import document_timestamp
 
     if not campaign_name and not advisories and not (package and fixed):
         raise UsageError(

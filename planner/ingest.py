@@ -9,6 +9,7 @@ the store keeps that file's previous state.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import os
@@ -26,6 +27,8 @@ from loaders.base import Loader, SourceContext
 from loaders.registry import loader_for
 from planner.errors import DepwaveError, ParseError
 from planner.model import Source
+from planner.safe_text import excerpt, message
+from planner.storable import drop_unstorable, might_hold_unstorable
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 
@@ -149,7 +152,9 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def discover(paths: Iterable[Path], repo: str | None = None, *, scan: bool = True) -> list[Candidate]:
+def discover(
+    paths: Iterable[Path], repo: str | None = None, refused: list[str] | None = None, *, scan: bool = True
+) -> list[Candidate]:
     """Every file under ``paths`` that a loader handles, with its repository (source code only
     with ``scan``).
 
@@ -158,6 +163,9 @@ def discover(paths: Iterable[Path], repo: str | None = None, *, scan: bool = Tru
     asked for); the walked directory itself when it has a file a loader handles at its top level;
     otherwise each top-level subdirectory of the walked directory is one repository (an
     organisation folder such as ``examples/``).
+
+    A symbolic link is followed only to a file inside the walked path: a link that leads outside it,
+    dangles or loops is never read, and one ``path:0: reason`` line per such file goes to ``refused``.
     """
     out: list[Candidate] = []
     seen: set[Path] = set()
@@ -182,8 +190,20 @@ def discover(paths: Iterable[Path], repo: str | None = None, *, scan: bool = Tru
             loader = loader_for(rel_to_walk[f], scan=scan)
             if loader is None:
                 continue
+            display = str(shown / f.relative_to(root)) if f != root else str(shown)
             # os.walk does not enter symlinked directories: only a symlinked file needs resolving
-            resolved = f.resolve() if f.is_symlink() else real_walk_root / rel_to_walk[f]
+            resolved = real_walk_root / rel_to_walk[f]
+            reason = None
+            if f.is_symlink():  # a named file may lead anywhere; a walked one stays inside the walked path
+                resolved, reason = _follow(f, real_walk_root if f != root else Path(f.anchor), shown)
+            elif not f.is_file():
+                reason = "not a regular file (a pipe, socket or device)"
+            if reason is None and not _utf8(rel_to_walk[f]):
+                reason = "file name is not valid UTF-8"
+            if reason is not None:
+                if refused is not None:
+                    refused.append(message(f"{display}:0: {reason}; not read"))
+                continue
             if resolved in seen:
                 continue
             seen.add(resolved)
@@ -193,9 +213,34 @@ def discover(paths: Iterable[Path], repo: str | None = None, *, scan: bool = Tru
                 real_root = real_roots[repo_root] = repo_root.resolve()
             name = repo or real_root.name
             rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
-            display = str(shown / f.relative_to(root)) if f != root else str(shown)
-            out.append(Candidate(f, Source(name, rel, display), loader, real_root))
+            out.append(Candidate(resolved, Source(name, rel, display), loader, real_root))
     return out
+
+
+def _utf8(name: str) -> bool:
+    """Whether a file name decoded without lone surrogates (the store keeps only valid text)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _follow(link: Path, real_root: Path, shown: Path) -> tuple[Path, str | None]:
+    """Where a symlinked file leads, or why it is not read: it loops, dangles or leaves ``real_root``."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop so
+        return link, "symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return link, "symbolic link loop"
+        return link, f"symbolic link to a file that cannot be read ({exc.strerror or exc})"
+    if not target.is_relative_to(real_root):
+        return link, f"symbolic link to a file outside {shown} ({target})"
+    if not target.is_file():
+        return link, "symbolic link to something other than a file"
+    return target, None
 
 
 def new_run_id() -> str:
@@ -203,13 +248,17 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_bytes(cand: Candidate, max_bytes: int) -> tuple[bytes, str]:
     """The bytes of a file for a loader that reads bytes (at most its ``byte_limit`` + 1: it judges
-    a longer file by that) and their sha256 with the file's size; raises ParseError when unreadable."""
+    a longer file by that) and their sha256 with the file's size; raises ParseError when unreadable.
+    Opened like :func:`read_source`: a symlink put in its place is not followed, a pipe does not block."""
     limit = min(max_bytes, cand.loader.byte_limit or max_bytes)
     try:
         size = cand.file.stat().st_size
-        with open(cand.file, "rb") as fh:
+        with open(os.open(cand.file, _READ_FLAGS), "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
         raise ParseError(cand.source.display, None, f"cannot read: {exc.strerror or exc}") from None
@@ -223,7 +272,8 @@ def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
         size = cand.file.stat().st_size
         if size > max_bytes:
             raise ParseError(display, None, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped")
-        with open(cand.file, "rb") as fh:
+        # the real path: a symlink put in its place since discovery is not followed, a pipe does not block
+        with open(os.open(cand.file, _READ_FLAGS), "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(display, None, f"cannot read: {exc.strerror or exc}") from None
@@ -284,7 +334,10 @@ class IngestContext(SourceContext):
         result: tuple[str | None, str | None] = (None, None)
         root = self._roots.get(repo)
         if root is not None and not norm.startswith(("/", "../")) and norm != "..":
-            file = (root / norm).resolve()
+            try:
+                file = (root / norm).resolve()
+            except RuntimeError:  # a symlink loop (Python < 3.13)
+                file = root
             if file.is_relative_to(root) and file.is_file():
                 try:
                     cand = Candidate(file, Source(repo, norm, str(file)), _NO_LOADER, root)
@@ -335,7 +388,7 @@ def ingest(
     paths = [Path(p) for p in paths]
     report = IngestReport(run=new_run_id())
     store.ensure_schema()
-    candidates = discover(paths, repo, scan=scan)
+    candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
     digests = _digests(store, [c.source.key for c in candidates])
     known = {} if force else digests
@@ -465,16 +518,20 @@ def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) 
                 return _Outcome(unchanged=True)
             context.reads = set()
             result = cand.loader.parse(text, cand.source, context)
+            if might_hold_unstorable(text):
+                result = drop_unstorable(result, cand.source)
             own = (cand.source.repo, posixpath.normpath(cand.source.path))
             inputs = sorted(f"{r}:{p}" for r, p in context.reads if (r, p) != own)
     except ParseError as exc:
-        return _Outcome(error=str(exc))
+        return _Outcome(error=message(exc))
     except RecursionError:
-        return _Outcome(error=f"{cand.source.display}:0: nested too deeply to read; skipped")
+        return _Outcome(error=message(f"{cand.source.display}:0: nested too deeply to read; skipped"))
     except Exception as exc:  # a loader bug must not stop the run
         return _Outcome(
-            error=f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
-            f"({type(exc).__name__}: {exc}); skipped"
+            error=message(
+                f"{cand.source.display}:0: internal error in the {cand.loader.name} loader "
+                f"({type(exc).__name__}: {excerpt(exc, 200)}); skipped"
+            )
         )
     item = LoadedSource(
         cand.source,
@@ -485,7 +542,7 @@ def _parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) 
         inputs,
         context.inputs_digest(inputs) if inputs else None,
     )
-    return _Outcome(item=item, loader=cand.loader.name, warnings=[str(w) for w in result.warnings])
+    return _Outcome(item=item, loader=cand.loader.name, warnings=[message(w) for w in result.warnings])
 
 
 def _note(report: IngestReport, outcome: _Outcome) -> None:
@@ -728,7 +785,11 @@ def _load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: st
             return
         report.skipped += 1
         report.rejected[items[0].loader] += 1
-        report.errors.append(f"{items[0].source.display}:0: the store rejected this file's records ({exc}); skipped")
+        report.errors.append(
+            message(
+                f"{items[0].source.display}:0: the store rejected this file's records ({excerpt(exc, 200)}); skipped"
+            )
+        )
         return
     report.loaded += len(items)
     report.edges += batch.edge_count

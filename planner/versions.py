@@ -208,7 +208,8 @@ def range_from_json(raw: Any) -> Range | None:
     if not isinstance(raw, Mapping):
         return None
     events = []
-    for item in raw.get("events") or ():
+    items = raw.get("events")
+    for item in items if isinstance(items, list) else ():
         if isinstance(item, Mapping) and len(item) == 1:
             ((kind, version),) = item.items()
             if kind in EVENT_KINDS and isinstance(version, str):

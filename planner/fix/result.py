@@ -3,9 +3,6 @@ steps and errors (JSON schema ``depwave.fix/1``); writing the patches and applyi
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +11,7 @@ from typing import Any
 from planner.fix.checkouts import Checkouts
 from planner.fix.diff import unified
 from planner.fix.steps import Command, Pending
+from planner.output_file import write_bytes_atomically
 
 SCHEMA = "depwave.fix/1"
 
@@ -148,14 +146,5 @@ def apply_patches(result: FixResult, checkouts: Checkouts) -> None:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # a link in a checkout came from the repository: replaced, never followed out of it
+    write_bytes_atomically(target, data, follow_links=False)

@@ -27,7 +27,7 @@ def progress(enabled: bool) -> Iterator:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name, never markup
         console=console(stderr=True),
         transient=True,
     ) as bar:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
+from rich.text import Text
+
+from planner.safe_text import escape_terminal, raw_stream
 
 #: width used when the output is not a terminal and ``COLUMNS`` is not set
 PIPED_WIDTH = 100
@@ -67,11 +71,22 @@ def terminal_width(stream: TextIO | None = None) -> int:
     return PIPED_WIDTH
 
 
+class SafeConsole(Console):
+    """A rich console that escapes control characters in the text it prints (file names, package names:
+    see planner.safe_text) and keeps its own styling sequences."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            s if s.control else Segment(escape_terminal(s.text), s.style, s.control) for s in buffer
+        )
+
+
 def console(stderr: bool = False, wide: bool = False) -> Console:
-    """A console that wraps at :func:`terminal_width` (never, with ``wide``), without colour codes in pipes."""
-    stream = sys.stderr if stderr else sys.stdout
+    """A console that wraps at :func:`terminal_width` (never, with ``wide``), without colour codes in pipes.
+    It writes to the stream under planner.safe_text's filter and escapes its text itself."""
+    stream = raw_stream(sys.stderr if stderr else sys.stdout)
     width = WIDE_WIDTH if wide else terminal_width(stream)
-    return Console(file=stream, width=width, highlight=False, soft_wrap=wide)
+    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=wide)
 
 
 def middle(text: str, limit: int) -> str:
@@ -95,7 +110,7 @@ class Fitted:
 
 def fit(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: int, wide: bool = False) -> Fitted:
     """Choose the columns that fit ``width`` and shorten their cells (pure; see the module docstring)."""
-    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    cells = [["" if v is None else escape_terminal(str(v)) for v in r] for r in rows]  # text from files
     if not wide:
         for i, c in enumerate(columns):
             if c.shorten:
@@ -134,7 +149,7 @@ def table(fitted: Fitted, wide: bool = False) -> Table:
     for c in fitted.columns:
         t.add_column(c.name, overflow="fold", no_wrap=wide or not c.wrap, justify=c.justify)  # type: ignore[arg-type]
     for r in fitted.rows:
-        t.add_row(*r)
+        t.add_row(*(Text(c) for c in r))  # cells are text, never markup
     return t
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from planner.reachability.layer import repo_of
 from planner.reachability.usage import SymbolUsage
-from planner.render import console, emit_json, short, table
+from planner.render import console, emit_json, short
+from planner.render.layout import Column, print_table
 
 SCHEMA = "depwave.usage/1"
 
@@ -42,12 +43,29 @@ def as_dict(package: str, scopes: list[str], rows: list[SymbolUsage]) -> dict[st
     }
 
 
-def show(package: str, scopes: list[str], rows: list[SymbolUsage], fmt: str, limit: int | None) -> None:
-    """A table of the most used symbols (``limit`` rows), or JSON with every site."""
+def _common_namespace(symbols: list[str]) -> str:
+    """The dotted namespace every symbol shares, leaving each its last two parts (``org.apache.logging.log4j``
+    for ``org.apache.logging.log4j.Logger.info`` and ``...LogManager.getLogger``); "" when there is none."""
+    if len(symbols) < 2:
+        return ""
+    parts = [sym.split(".")[:-2] for sym in symbols]
+    common: list[str] = []
+    for names in zip(*parts, strict=False):
+        if len(set(names)) != 1:
+            break
+        common.append(names[0])
+    return ".".join(common)
+
+
+def show(
+    package: str, scopes: list[str], rows: list[SymbolUsage], fmt: str, limit: int | None, wide: bool = False
+) -> None:
+    """A table of the most used symbols (``limit`` rows), or JSON with every site; ``wide`` keeps
+    every column and full names."""
     if fmt == "json":
         emit_json(as_dict(package, scopes, rows))
         return
-    out = console()
+    out = console(wide=wide)
     total = sum(u.calls for u in rows)
     if not rows:
         out.print(
@@ -57,17 +75,29 @@ def show(package: str, scopes: list[str], rows: list[SymbolUsage], fmt: str, lim
         )
         return
     shown = rows[:limit] if limit else rows
-    out.print(f"{short(package)}: {total} call(s) of {len(rows)} function(s) in {'/'.join(scopes)} code", markup=False)
+    prefix = "" if wide else _common_namespace([u.symbol for u in shown])
+    where = f"; names below are in {prefix}" if prefix else ""
+    out.print(
+        f"{short(package)}: {total} call(s) of {len(rows)} function(s) in {'/'.join(scopes)} code{where}",
+        markup=False,
+    )
     body = [
         [
-            u.symbol,
+            u.symbol.removeprefix(prefix + "."),
             u.calls,
             len(u.projects),
             len(u.repositories),
-            ", ".join(f"{repo_of(s.project)}/{s.location}" for s in u.sites[:2]),
+            f"{repo_of(u.sites[0].project)}/{u.sites[0].location}" if u.sites else "",
         ]
         for u in shown
     ]
-    out.print(table(None, ["function", "calls", "projects", "repos", "for example"], body))
+    columns = [
+        Column("function", wrap=False, shorten=52),
+        Column("calls", wrap=False, justify="right"),
+        Column("projects", drop=2, wrap=False, justify="right"),
+        Column("repos", drop=3, wrap=False, justify="right"),
+        Column("for example", drop=1, wrap=False, shorten=50),
+    ]
+    print_table(out, columns, body, wide, more="--format json lists every call site")
     if len(rows) > len(shown):
         out.print(f"… and {len(rows) - len(shown)} more function(s) (--limit 0 or --format json for all)", markup=False)

@@ -9,11 +9,10 @@ and where it comes from.
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 from planner.errors import UsageError
+from planner.output_file import write_atomically as write_atomically  # the one writer; kept here for callers
 from planner.sbom.model import DocumentInfo, SbomGraph
 
 #: format name -> (family, serialisation)
@@ -58,17 +57,3 @@ def document_timestamp(text: str | None, environ: dict[str, str] | None = None) 
         except ValueError:
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970") from None
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place: ``path`` is either the
-    old file or the whole new one, never half written."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import datetime
+from enum import Enum
+from typing import Any
 
 from spdx_tools.spdx.model import (
     Actor,
@@ -31,6 +34,7 @@ from spdx_tools.spdx.writer.tagvalue import tagvalue_writer
 
 from planner import hashes
 from planner import purl as purls
+from planner.safe_text import escape
 from planner.sbom import vex
 from planner.sbom.model import SPDX_RELATIONSHIP, DocumentInfo, SbomComponent, SbomGraph, SbomProject, VexStatement
 
@@ -47,8 +51,26 @@ def render(graph: SbomGraph, info: DocumentInfo, fmt: str = "json") -> str:
         json_writer.write_document_to_stream(document, stream, validate=False)
         stream.write("\n")
     else:
-        tagvalue_writer.write_document_to_stream(document, stream, validate=False)
+        tagvalue_writer.write_document_to_stream(_one_line(document), stream, validate=False)
     return stream.getvalue()
+
+
+def _one_line(value: Any, seen: set[int] | None = None) -> Any:
+    """``value`` (a spdx-tools model) with control characters in every text escaped (planner.safe_text):
+    tag-value is one ``Tag: value`` per line, and a newline in a package name read from a file would
+    forge a field of its own; ``</text>`` would end a multi-line field early."""
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        return escape(value).replace("</text>", "<\\/text>")
+    if isinstance(value, list):
+        return [_one_line(v, seen) for v in value]
+    if id(value) in seen or not hasattr(value, "__dict__") or isinstance(value, Enum | datetime):
+        return value
+    seen.add(id(value))
+    for attr, item in list(vars(value).items()):
+        if isinstance(item, str | list) or hasattr(item, "__dict__"):
+            setattr(value, attr, _one_line(item, seen))
+    return value
 
 
 def spdx_id(ref: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.render import short
 from planner.render.report.model import PathGraph, Row, Timeline
+from planner.safe_text import escape_terminal
 
 WIDTH = 1000
 LABEL_W = 190
@@ -25,8 +26,9 @@ NODE_W, NODE_H, COL_GAP, ROW_H = 200, 32, 42, 42
 
 
 def esc(value: Any) -> str:
-    """Text or attribute value, HTML/SVG-escaped (``&``, ``<``, ``>``, both quotes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text or attribute value, HTML/SVG-escaped (``&``, ``<``, ``>``, both quotes), control characters
+    from files shown as ``\\uXXXX`` (planner.safe_text; most are not even allowed in SVG)."""
+    return html.escape(escape_terminal("" if value is None else str(value)), quote=True)
 
 
 def truncate(text: str, chars: int) -> str:

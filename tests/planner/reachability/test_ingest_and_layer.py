@@ -248,7 +248,7 @@ def test_plan_json_and_runbook_carry_the_call_sites(store, data_dir: Path) -> No
     assert (tests["reachability"], tests["call_sites"]) == ("not-scanned", [])
     runbook = CliRunner().invoke(cli, [*base, "--format", "markdown"]).output
     assert "Where the vulnerable code is called (reachability):" in runbook
-    assert f"- `edit:{ORDERS}` com.acme.orders:orders-service: called at `orders-service/{CONTROLLER}:28:13`" in runbook
+    assert f"- edit orders-service: called at `orders-service/{CONTROLLER}:28:13`" in runbook
     assert "and 2 more" in runbook
 
 
