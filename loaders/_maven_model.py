@@ -124,7 +124,10 @@ def _text(el: Element | None, tag: str) -> tuple[str | None, int | None]:
 
 
 def _dependency(el: Element) -> RawDependency:
+    """One ``<dependency>``; its line is the ``<artifactId>`` line (what names the dependency; the
+    ``<dependency>`` tag when it has none), so every answer points at the same line for the same edge."""
     version, version_line = _text(el, "version")
+    _, artifact_line = _text(el, "artifactId")
     return RawDependency(
         group=el.text_of("groupId"),
         artifact=el.text_of("artifactId"),
@@ -133,7 +136,7 @@ def _dependency(el: Element) -> RawDependency:
         classifier=el.text_of("classifier"),
         scope=el.text_of("scope"),
         optional=el.text_of("optional"),
-        line=el.line,
+        line=artifact_line or el.line,
         version_line=version_line,
         exclusions=tuple(
             f"{x.text_of('groupId') or '*'}:{x.text_of('artifactId') or '*'}"

@@ -35,5 +35,11 @@ def show_why(result: WhyResult, fmt: str) -> None:
         return
     out.print(f"{len(result.paths)} path(s) from {short(result.project)} to {short(result.package)}:", markup=False)
     for i, path in enumerate(result.paths, 1):
-        steps = [short(s["key"]) + (f" ({s['location']})" if s.get("location") else "") for s in path]
+        steps = [short(s["key"]) + _where(s) for s in path]
         out.print(f"{i:>3}. " + " → ".join(steps), markup=False)
+
+
+def _where(step: dict) -> str:
+    """`` (scope, file:line)`` of a step of a why path; the parts that are known."""
+    parts = [x for x in (step.get("scope"), step.get("location")) if x]
+    return f" ({', '.join(parts)})" if parts else ""

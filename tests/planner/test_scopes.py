@@ -1,0 +1,131 @@
+"""Scope transitivity (issue 12, finding 1): one rule in planner.scopes, and dependents, exposure and why
+agree on a reactor shaped like apache/struts (tests/fixtures/scope/struts-reactor)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner import exposure, scopes, spread
+from planner.dependents import find_dependents
+from planner.ingest import ingest
+from tests.conftest import FIXTURES
+
+LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
+STRUTS = FIXTURES / "scope" / "struts-reactor"
+KEY = "struts-reactor/{}#pkg:maven/org.apache.struts/{}"
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "scope", "optional", "passes"),
+    [
+        ("maven", "runtime", False, True),
+        ("maven", "runtime", True, False),  # <optional>true</optional>
+        ("maven", "test", False, False),
+        ("maven", "provided", False, False),
+        ("maven", "build", False, False),  # Gradle tool classpaths, Maven plugin dependencies
+        ("maven", None, False, True),
+        ("maven", "unknown", False, True),  # never turn exposed into safe
+        ("npm", "dev", False, False),
+        ("npm", "optional", False, True),  # optionalDependencies are installed
+        ("npm", "peer", False, True),
+        ("pypi", "optional", False, False),  # an extra: only when the consumer asks for it
+        ("pypi", "dev", False, False),
+        ("cargo", "dev", False, False),
+        ("cargo", "build", False, True),  # build-dependencies of a dependency are compiled too
+        ("golang", "test", False, False),
+        ("golang", "runtime", False, True),
+        ("generic", "test", False, False),
+        ("generic", "provided", False, True),
+    ],
+)
+def test_passes_on(ecosystem: str, scope: str | None, optional: bool, passes: bool) -> None:
+    assert scopes.passes_on(ecosystem, scope, optional) is passes
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "composed"),
+    [
+        ("runtime", "runtime", "runtime"),
+        (None, None, "runtime"),
+        ("test", "runtime", "test"),
+        ("provided", "runtime", "provided"),
+        ("runtime", "build", "build"),
+        ("dev", "build", "dev"),
+        ("runtime", "unknown", "unknown"),
+    ],
+)
+def test_compose(outer: str | None, inner: str | None, composed: str) -> None:
+    assert scopes.compose(outer, inner) == composed
+
+
+def test_ecosystem_of_keys() -> None:
+    assert scopes.ecosystem_of("r/core#pkg:maven/org.apache.struts/struts2-core") == "maven"
+    assert scopes.ecosystem_of("pkg:npm/%40babel/core@7.0.0") == "npm"
+
+
+# Written by hand from the fixture's POMs before running: (artifact, verdict, scope, change_at).
+# core has log4j-core only at test scope: nothing of it reaches json, rest (through convention's optional
+# log4j-core), cdi (through jasperreports' provided tiles) or showcase (spring's tiles is optional).
+EXPECTED = [
+    ("struts2-convention-plugin", "exposed", "runtime", "pom.xml:19"),
+    ("struts2-rest-showcase", "exposed", "runtime", "pom.xml:19"),
+    ("struts2-tiles-plugin", "exposed", "runtime", "pom.xml:19"),
+    ("struts2-jasperreports-plugin", "exposed", "provided", "plugins/jasperreports/pom.xml:15"),
+    ("struts2-spring-plugin", "exposed", "runtime", "plugins/spring/pom.xml:15"),
+    ("struts2-core", "exposed-test-only", "test", "pom.xml:19"),
+    ("struts2-testng-plugin", "exposed-test-only", "test", "plugins/testng/pom.xml:20"),
+]
+
+
+@pytest.fixture()
+def struts(store):
+    ingest(store, [STRUTS])
+    return store
+
+
+def test_exposure_follows_maven_scope_mediation(struts) -> None:
+    report = exposure.assess(struts, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
+    got = sorted(
+        ((p.name.split(":")[1], p.verdict, p.scope, p.change_at) for p in report.projects),
+        key=lambda r: (exposure._RANK[r[1]], r[0]),
+    )
+    assert got == sorted(EXPECTED, key=lambda r: (exposure._RANK[r[1]], r[0]))
+    by = {p.name.split(":")[1]: p for p in report.projects}
+    assert by["struts2-spring-plugin"].via == [KEY.format("plugins/tiles", "struts2-tiles-plugin")]
+    assert by["struts2-testng-plugin"].via == [KEY.format("plugins/tiles", "struts2-tiles-plugin")]
+    assert by["struts2-testng-plugin"].reason == "through org.apache.struts:struts2-tiles-plugin (exposed-test-only)"
+    for p in report.projects:  # a verdict and a scope never contradict each other
+        assert (p.verdict == "exposed-test-only") == (p.scope in ("test", "dev", "build")), p.name
+
+
+def test_dependents_lists_exactly_what_exposure_assesses(struts) -> None:
+    result = find_dependents(struts, LOG4J)
+    got = {(d.name.split(":")[1], d.scope, d.location) for d in result.dependents}
+    assert got == {
+        ("struts2-core", "test", "core/pom.xml:19"),  # the <artifactId> line, as exposure's evidence
+        ("struts2-convention-plugin", "runtime", "plugins/convention/pom.xml:20"),
+        ("struts2-tiles-plugin", "runtime", "plugins/tiles/pom.xml:20"),
+        ("struts2-rest-showcase", "runtime", "apps/rest-showcase/pom.xml:20"),
+        ("struts2-spring-plugin", "runtime", "plugins/spring/pom.xml:15"),
+        ("struts2-testng-plugin", "test", "plugins/testng/pom.xml:20"),
+        ("struts2-jasperreports-plugin", "provided", "plugins/jasperreports/pom.xml:15"),
+    }
+    report = exposure.assess(struts, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
+    assert {d.project for d in result.dependents} == {p.project for p in report.projects}
+    evidence = {e.location for p in report.projects for e in p.evidence}
+    assert "core/pom.xml:19" in evidence and "plugins/tiles/pom.xml:20" in evidence
+
+
+def test_why_shows_the_scope_of_every_hop(struts) -> None:
+    result = spread.why(struts, KEY.format("plugins/testng", "struts2-testng-plugin"), LOG4J)
+    assert [[(s["kind"], s["scope"], s["location"]) for s in path] for path in result.paths] == [
+        [
+            ("project", "test", "plugins/testng/pom.xml:20"),
+            ("project", None, None),
+            ("declaration", "runtime", "plugins/tiles/pom.xml:20"),
+        ]
+    ]
+    # json depends on core, whose log4j-core is test-scoped: no route passes it on
+    assert spread.why(struts, KEY.format("plugins/json", "struts2-json-plugin"), LOG4J).paths == []
+    own = spread.why(struts, KEY.format("core", "struts2-core"), LOG4J).paths
+    assert [[(s["kind"], s["scope"]) for s in path] for path in own] == [[("project", None), ("declaration", "test")]]
