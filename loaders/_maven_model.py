@@ -97,6 +97,9 @@ class RawPom:
     management: tuple[RawDependency, ...]
     profiles: tuple[RawProfile, ...]
     modules: tuple[str, ...]
+    #: ``<build><plugins><plugin><dependencies>``: (the plugin's artifactId, a dependency on the plugin's own
+    #: classpath: never in the artifact the project ships)
+    plugin_dependencies: tuple[tuple[str, RawDependency], ...] = ()
 
     def own_property(self, name: str) -> str | None:
         """The last definition of a property in this POM's own ``<properties>``."""
@@ -201,6 +204,11 @@ def pom_from_element(root: Element) -> RawPom:
         management=_management(root),
         profiles=profiles,
         modules=tuple(m.text for m in root.path("modules", "module")),
+        plugin_dependencies=tuple(
+            (plugin.text_of("artifactId") or "plugin", _dependency(d))
+            for plugin in root.path("build", "plugins", "plugin")
+            for d in plugin.path("dependencies", "dependency")
+        ),
     )
 
 

@@ -107,6 +107,8 @@ class _PomReader:
             interp, management = self._profile(profile, eff)
             for dep in profile.dependencies:
                 self._declare(dep, eff, interp, management, profile.id, project.key, declared)
+        for plugin, dep in raw.plugin_dependencies:  # a build plugin's own classpath: scope build
+            self._declare(dep, eff, eff.interpolate, {}, None, project.key, declared, plugin=plugin)
         records.extend(sorted(declared.values(), key=_declared_order))
         records.extend(self._constraints(eff, project.key))
         self.result.extend(records)
@@ -180,7 +182,10 @@ class _PomReader:
         profile: str | None,
         project: str,
         out: dict[tuple, Declared],
+        plugin: str | None = None,
     ) -> None:
+        """One declared dependency; ``plugin`` names the build plugin whose own classpath it is on (then
+        scope ``build``, raw scope ``plugin:<artifactId>``: a tool's classpath is not shipped)."""
         path = self.source.path
         group, artifact = interp(dep.group).value, interp(dep.artifact).value
         if not group or not artifact:
@@ -196,8 +201,8 @@ class _PomReader:
         managed: Managed | None = extra_management.get(key) or eff.management.get(key)
         version, unresolved = self._version(dep, interp, managed, eff, group)
         raw_scope = interp(dep.scope).value if dep.scope else (managed.scope if managed and managed.scope else None)
-        raw_scope = (raw_scope or "compile").strip()
-        scope = SCOPES.get(raw_scope)
+        raw_scope = (raw_scope or "compile").strip() if plugin is None else f"plugin:{plugin}"
+        scope = SCOPES.get(raw_scope) if plugin is None else "build"
         if scope is None:
             self.warn(dep.line, f"unknown scope {raw_scope!r} for {group}:{artifact}")
             scope = "unknown"

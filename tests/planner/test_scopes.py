@@ -129,3 +129,27 @@ def test_why_shows_the_scope_of_every_hop(struts) -> None:
     assert spread.why(struts, KEY.format("plugins/json", "struts2-json-plugin"), LOG4J).paths == []
     own = spread.why(struts, KEY.format("core", "struts2-core"), LOG4J).paths
     assert [[(s["kind"], s["scope"]) for s in path] for path in own] == [[("project", None), ("declaration", "test")]]
+
+
+def test_a_tool_classpath_is_not_shipped(store) -> None:
+    """Issue 12, finding 4: log4j-core 2.14.1 locked only for the spotbugs configuration (SpotBugs 4.5.0's
+    own classpath) is build scope: exposed-test-only, never exposed (before: scope unknown, exposed)."""
+    ingest(store, [FIXTURES / "scope" / "gradle-tools"])
+    report = exposure.assess(store, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
+    assert [(p.verdict, p.scope, p.change_at) for p in report.projects] == [
+        ("exposed-test-only", "build", "app/gradle.lockfile:8")
+    ]
+    assert not any(p.verdict == "exposed" for p in report.projects)
+
+
+def test_maven_plugin_dependencies_are_build_scope(store) -> None:
+    """A build plugin's <dependencies> are on the plugin's classpath, not in the artifact (finding 4)."""
+    ingest(store, [FIXTURES / "scope" / "maven-plugin"])
+    report = exposure.assess(store, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
+    assert [(p.name, p.verdict, p.scope, p.change_at) for p in report.projects] == [
+        ("org.apache.shiro.samples:samples-aspectj", "exposed-test-only", "build", "pom.xml:13")
+    ]
+    (ev,) = report.projects[0].evidence
+    assert (ev.location, ev.version) == ("pom.xml:45", "2.14.1")  # <artifactId>log4j-core</artifactId>
+    rows = store.query("list_declarations", {"package": "pkg:maven/org.aspectj/aspectjtools"})
+    assert [(r["scope"], r["raw_scope"], r["line"]) for r in rows] == [("build", "plugin:aspectj-maven-plugin", 33)]
