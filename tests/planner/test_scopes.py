@@ -153,3 +153,26 @@ def test_maven_plugin_dependencies_are_build_scope(store) -> None:
     assert (ev.location, ev.version) == ("pom.xml:45", "2.14.1")  # <artifactId>log4j-core</artifactId>
     rows = store.query("list_declarations", {"package": "pkg:maven/org.aspectj/aspectjtools"})
     assert [(r["scope"], r["raw_scope"], r["line"]) for r in rows] == [("build", "plugin:aspectj-maven-plugin", 33)]
+
+
+def test_npm_dev_dependencies_stay_with_their_package(store) -> None:
+    """An npm workspace shaped like open-telemetry/opentelemetry-js: core has lodash.merge only in its
+    devDependencies, lint in its dependencies; optional and dev links between members. Written by hand:
+    (name, verdict, scope, via)."""
+    ingest(store, [FIXTURES / "scope" / "npm-workspace"])
+    report = exposure.assess(store, exposure.affected_from_spec("pkg:npm/lodash.merge@<4.6.2"))
+    got = {(p.name, p.verdict, p.scope, tuple(v.split("#")[0] for v in p.via)) for p in report.projects}
+    assert got == {
+        ("@otel/core", "exposed-test-only", "dev", ()),
+        ("@otel/lint", "exposed", "runtime", ()),
+        ("@otel/app", "exposed-test-only", "dev", ("npm-workspace/packages/lint",)),
+        ("@otel/web", "exposed", "optional", ("npm-workspace/packages/lint",)),
+        # web's optional lint is installed for site too, and npm marks it optional there as well
+        ("@otel/site", "exposed", "optional", ("npm-workspace/packages/web",)),
+        ("@otel/sdk", "not-exposed", "runtime", ()),  # its own 4.6.2 is what it gets
+        # the workspace root links every member (what it installs); the nearest members with a verdict
+        ("opentelemetry-js-root", "exposed", "runtime", ("npm-workspace/packages/lint", "npm-workspace/packages/sdk")),
+    }
+    # exporter and plugin only reach lodash.merge through core's devDependencies: not dependents at all
+    names = {d.name for d in find_dependents(store, "pkg:npm/lodash.merge").dependents}
+    assert names == {p.name for p in report.projects}
