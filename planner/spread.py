@@ -48,12 +48,30 @@ class VersionSpread:
     versions: list[VersionUse]
     declared_only: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def declared_versions(self) -> list[VersionUse]:
+        """The declared-only uses counted per requirement as written (``2.14.1``, ``^4.17.15``): what is in
+        use where nothing says what resolves."""
+        by: dict[str, list[dict[str, Any]]] = {}
+        for d in self.declared_only:
+            by.setdefault(str(d.get("range") or "?"), []).append(d)
+        return [
+            VersionUse(
+                version=spec,
+                projects=sorted({str(d["project"]) for d in uses}),
+                repos=sorted({str(d["repo"]) for d in uses if d.get("repo")}),
+                services=sorted({s for d in uses for s in d.get("services") or ()}),
+            )
+            for spec, uses in sorted(by.items())
+        ]
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON form."""
+        """JSON form; ``declared_versions`` counts the declared-only uses per requirement as written."""
         return {
             "schema": "depwave.versions/1",
             "package": self.package,
             "versions": [v.as_dict() for v in self.versions],
+            "declared_versions": [v.as_dict() for v in self.declared_versions],
             "declared_only": self.declared_only,
         }
 
@@ -67,10 +85,14 @@ def version_spread(store: Store, package: str) -> VersionSpread:
     key = p.package
     rows = store.query("list_package_versions", {"package": key})
     keys = sorted({k for r in rows for k in r["projects"]})
+    resolved = set(keys)
+    declarations = [r for r in store.query("list_declarations", {"package": key}) if r["project"] not in resolved]
+    declarers = sorted({str(r["project"]) for r in declarations})
     services: dict[str, set[str]] = {}
-    if keys:
-        for row in store.query("list_project_deployments", {"keys": keys}):
+    if keys or declarers:
+        for row in store.query("list_project_deployments", {"keys": keys + declarers}):
             services.setdefault(row["project"], set()).add(str(row["service"]))
+    repos = {r["key"]: r.get("repo") for r in store.query("get_projects", {"keys": declarers})} if declarers else {}
     uses = [
         VersionUse(
             version=str(r["version"]),
@@ -84,11 +106,16 @@ def version_spread(store: Store, package: str) -> VersionSpread:
     if versions.is_supported(ecosystem):
         order = {v: i for i, v in enumerate(versions.sort_versions(ecosystem, [u.version for u in uses]))}
         uses.sort(key=lambda u: (order.get(u.version, len(order)), u.version))
-    resolved = set(keys)
     declared_only = [
-        {"project": r["project"], "range": r.get("range") or r.get("unresolved"), "location": _loc(r)}
-        for r in store.query("list_declarations", {"package": key})
-        if r["project"] not in resolved
+        {
+            "project": r["project"],
+            "range": r.get("range") or r.get("unresolved"),
+            "location": _loc(r),
+            "scope": r.get("scope"),
+            "repo": repos.get(r["project"]),
+            "services": sorted(services.get(r["project"], ())),
+        }
+        for r in declarations
     ]
     return VersionSpread(key, uses, declared_only)
 

@@ -13,6 +13,10 @@ def show_versions(result: VersionSpread, fmt: str) -> None:
         return
     out = console()
     rows = [[v.version, len(v.projects), len(v.repos), len(v.services), ", ".join(v.repos)] for v in result.versions]
+    rows += [  # what only a manifest says: counted too, marked
+        [f"{v.version} (declared)", len(v.projects), len(v.repos), len(v.services), ", ".join(v.repos)]
+        for v in result.declared_versions
+    ]
     out.print(
         table(
             f"versions of {short(result.package)} in use", ["version", "projects", "repos", "services", "where"], rows
@@ -20,7 +24,9 @@ def show_versions(result: VersionSpread, fmt: str) -> None:
     )
     for d in result.declared_only:
         out.print(
-            f"declared only (no lockfile or SBOM): {short(d['project'])} {d['range']} at {d['location']}", markup=False
+            f"declared only (no lockfile or SBOM): {short(d['project'])} {d['range']} at {d['location']}"
+            + (f" ({d['scope']})" if d.get("scope") not in (None, "runtime") else ""),
+            markup=False,
         )
 
 

@@ -176,3 +176,22 @@ def test_npm_dev_dependencies_stay_with_their_package(store) -> None:
     # exporter and plugin only reach lodash.merge through core's devDependencies: not dependents at all
     names = {d.name for d in find_dependents(store, "pkg:npm/lodash.merge").dependents}
     assert names == {p.name for p in report.projects}
+
+
+def test_versions_counts_declared_only_uses(struts) -> None:
+    """Issue 12, finding 8: nothing resolves log4j-core (no lockfile, no SBOM), four modules declare
+    2.14.1 themselves: one row, marked declared, instead of an empty table."""
+    result = spread.version_spread(struts, LOG4J)
+    assert result.versions == []
+    assert [(v.version, len(v.projects), v.repos) for v in result.declared_versions] == [
+        ("2.14.1", 4, ["struts-reactor"])
+    ]
+    scopes_by_project = {d["project"].split("#")[0].split("/")[-1]: d["scope"] for d in result.declared_only}
+    assert scopes_by_project == {
+        "rest-showcase": "runtime",
+        "core": "test",
+        "convention": "runtime",
+        "tiles": "runtime",
+    }
+    doc = result.as_dict()
+    assert doc["declared_versions"][0]["projects"] == 4 and doc["versions"] == []
