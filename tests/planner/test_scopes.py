@@ -195,3 +195,27 @@ def test_versions_counts_declared_only_uses(struts) -> None:
     }
     doc = result.as_dict()
     assert doc["declared_versions"][0]["projects"] == 4 and doc["versions"] == []
+
+
+def test_maven_parent_dependencies_are_inherited(store) -> None:
+    """A parent's own <dependencies> are every child's (tests/fixtures/scope/struts-inherit, written by
+    hand): json inherits log4j-core at test scope from plugins/pom.xml, tiles overrides it at runtime, the
+    showcase gets it only through tiles. Locations are the parent's <artifactId> line."""
+    ingest(store, [FIXTURES / "scope" / "struts-inherit"])
+    report = exposure.assess(store, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
+    got = {
+        (p.name.split(":")[1], p.verdict, p.scope, p.change_at, tuple(e.location for e in p.evidence))
+        for p in report.projects
+    }
+    assert got == {
+        ("struts2-plugins", "exposed-test-only", "test", "pom.xml:19", ("plugins/pom.xml:25",)),
+        ("struts2-json-plugin", "exposed-test-only", "test", "pom.xml:19", ("plugins/pom.xml:25",)),
+        ("struts2-tiles-plugin", "exposed", "runtime", "pom.xml:19", ("plugins/tiles/pom.xml:15",)),
+        ("struts2-showcase", "exposed", "runtime", "apps/showcase/pom.xml:21", ()),
+    }
+    rows = store.query("list_declarations", {"package": "pkg:maven/org.apache.struts/struts2-core"})
+    assert sorted((r["project"].split("#")[0], r["scope"], r["file"], r["line"]) for r in rows) == [
+        ("struts-inherit/plugins", "provided", "plugins/pom.xml", 20),
+        ("struts-inherit/plugins/json", "provided", "plugins/pom.xml", 20),
+        ("struts-inherit/plugins/tiles", "provided", "plugins/pom.xml", 20),
+    ]
