@@ -495,7 +495,7 @@ def _inherit(
     condensed = nx.condensation(graph)
     for comp in reversed(list(nx.topological_sort(condensed))):
         members = sorted(condensed.nodes[comp]["members"])
-        for _ in range(len(members) if len(members) > 1 else 1):
+        for _ in range(len(members) + len(VERDICTS) if len(members) > 1 else 1):  # ranks only get worse
             changed = False
             for key in members:
                 got = _best_through(graph, key, export, by_key, only_passing=False)

@@ -17,19 +17,19 @@ from planner.model import NON_RUNTIME_SCOPES
 #: Gradle's ``compileOnly`` (provided), ``test*`` and tool classpaths (build). npm: ``devDependencies`` of
 #: a dependency are never installed; optional and peer dependencies are. Python: dev groups and extras
 #: (``optional``: only installed when the consumer asks for the extra). Cargo: ``dev-dependencies`` only
-#: (``build-dependencies`` of a dependency are compiled for its build script: they stay, as ``build``);
-#: ``optional`` crates only exist when a feature turns them on, and then the lockfile says so. Go: test-only
-#: modules. Anything else: test, dev and build.
+#: (``build-dependencies`` of a dependency are compiled for its build script: they stay, as ``build``;
+#: an ``optional`` crate is there whenever a feature turns it on, which Cargo.lock cannot tell, so it
+#: stays too). Go: test-only modules. Anything else: test, dev and build.
 NOT_PASSED_ON: dict[str, frozenset[str]] = {
     "maven": frozenset({"test", "dev", "build", "provided", "optional"}),
     "npm": frozenset({"test", "dev", "build"}),
     "pypi": frozenset({"test", "dev", "build", "optional"}),
-    "cargo": frozenset({"test", "dev", "optional"}),
+    "cargo": frozenset({"test", "dev"}),
     "golang": frozenset({"test", "dev", "build"}),
 }
 _DEFAULT = frozenset({"test", "dev", "build"})
 #: purl types whose ``optional`` flag on a declaration means "not passed on" (Maven ``<optional>``)
-_OPTIONAL_FLAG_CUTS = frozenset({"maven", "pypi", "cargo"})
+_OPTIONAL_FLAG_CUTS = frozenset({"maven", "pypi"})
 
 
 def ecosystem_of(key: str) -> str:

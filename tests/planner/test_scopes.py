@@ -32,6 +32,7 @@ KEY = "struts-reactor/{}#pkg:maven/org.apache.struts/{}"
         ("pypi", "dev", False, False),
         ("cargo", "dev", False, False),
         ("cargo", "build", False, True),  # build-dependencies of a dependency are compiled too
+        ("cargo", "runtime", True, True),  # an optional crate: whenever a feature enables it (ripgrep's pcre2)
         ("golang", "test", False, False),
         ("golang", "runtime", False, True),
         ("generic", "test", False, False),
@@ -219,3 +220,36 @@ def test_maven_parent_dependencies_are_inherited(store) -> None:
         ("struts-inherit/plugins/json", "provided", "plugins/pom.xml", 20),
         ("struts-inherit/plugins/tiles", "provided", "plugins/pom.xml", 20),
     ]
+
+
+@pytest.mark.corpus
+def test_corpus_ripgrep_regex_is_only_a_dev_dependency(store, corpus) -> None:
+    """BurntSushi/ripgrep: in Cargo.lock only grep-matcher and grep-searcher list regex, and both
+    declare it under [dev-dependencies] (crates/matcher/Cargo.toml:22, crates/searcher/Cargo.toml:28), so
+    grep, grep-pcre2, grep-printer and grep-regex, which depend on them, do not get it (before: 7
+    dependents). The root package resolves every locked crate (scope unknown) and stays."""
+    ingest(store, [corpus / "BurntSushi__ripgrep"])
+    got = {(d.name, d.scope, d.location) for d in find_dependents(store, "pkg:cargo/regex").dependents}
+    assert got == {
+        ("grep-matcher", "dev", "crates/matcher/Cargo.toml:22"),
+        ("grep-searcher", "dev", "crates/searcher/Cargo.toml:28"),
+        ("ripgrep", "unknown", "Cargo.lock:384"),
+    }
+
+
+@pytest.mark.corpus
+def test_corpus_struts_plugins_inherit_log4j_core_at_test_scope(store, corpus) -> None:
+    """apache/struts: core declares log4j-core at test scope (core/pom.xml:263) and plugins/pom.xml
+    declares it at test scope for every plugin (:82); the two showcase applications declare it
+    themselves. assembly and apps reached it only through core's test scope before (6 dependents)."""
+    ingest(store, [corpus / "apache__struts"])
+    deps = find_dependents(store, LOG4J).dependents
+    by_scope: dict[str, set[str]] = {}
+    for d in deps:
+        by_scope.setdefault(d.scope or "", set()).add(d.name.split(":")[1])
+    assert by_scope["runtime"] == {"struts2-showcase", "struts2-rest-showcase"}
+    assert "struts2-core" in by_scope["test"] and "struts2-plugins" in by_scope["test"]
+    assert len(by_scope["test"]) == 19  # core, the plugins aggregator and its 17 plugins
+    assert not {"struts2-assembly", "struts2-apps"} & {d.name.split(":")[1] for d in deps}
+    locations = {d.location for d in deps if d.scope == "test"}
+    assert locations == {"core/pom.xml:263", "plugins/pom.xml:82"}
