@@ -3,9 +3,14 @@ agree on a reactor shaped like apache/struts (tests/fixtures/scope/struts-reacto
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from planner import exposure, scopes, spread
+from planner.cli import cli
 from planner.dependents import find_dependents
 from planner.ingest import ingest
 from tests.conftest import FIXTURES
@@ -253,3 +258,29 @@ def test_corpus_struts_plugins_inherit_log4j_core_at_test_scope(store, corpus) -
     assert not {"struts2-assembly", "struts2-apps"} & {d.name.split(":")[1] for d in deps}
     locations = {d.location for d in deps if d.scope == "test"}
     assert locations == {"core/pom.xml:263", "plugins/pom.xml:82"}
+
+
+def test_plan_edits_and_builds_exactly_the_exposed_modules(struts, data_dir: Path) -> None:
+    """The plan is built on exposure, so it agrees: one edit of the root property (pom.xml:19) and one
+    build for the seven modules exposure lists; json, rest, cdi and showcase are in no step."""
+    res = CliRunner().invoke(
+        cli,
+        ["--data-dir", str(data_dir), "plan", "--package", LOG4J, "--fixed", "2.15.0", "--offline", "--format", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    steps = json.loads(res.output)["steps"]
+    members = {m.split("#")[0].removeprefix("struts-reactor/") for s in steps for m in s["members"]}
+    assert members == {d for _, d, *_ in DIRS}
+    edits = [s for s in steps if s["kind"] == "edit"]
+    assert [(s["location"], len(s["members"])) for s in edits] == [("pom.xml:19", 7)]
+
+
+DIRS = [
+    ("struts2-convention-plugin", "plugins/convention"),
+    ("struts2-rest-showcase", "apps/rest-showcase"),
+    ("struts2-tiles-plugin", "plugins/tiles"),
+    ("struts2-jasperreports-plugin", "plugins/jasperreports"),
+    ("struts2-spring-plugin", "plugins/spring"),
+    ("struts2-core", "core"),
+    ("struts2-testng-plugin", "plugins/testng"),
+]
