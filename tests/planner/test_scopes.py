@@ -284,3 +284,13 @@ DIRS = [
     ("struts2-core", "core"),
     ("struts2-testng-plugin", "plugins/testng"),
 ]
+
+
+def test_python_extras_and_groups_stay_with_their_package(store) -> None:
+    """tests/fixtures/scope/python-extras (pallets/flask shape): asgiref is only in Flask's "async" extra
+    and its tests group; the tutorial asks for plain flask, so it does not get asgiref (before: exposed
+    through Flask). Written by hand: Flask is exposed through the extra (scope optional) and the group."""
+    ingest(store, [FIXTURES / "scope" / "python-extras"])
+    report = exposure.assess(store, exposure.affected_from_spec("pkg:pypi/asgiref@<3.4.1"))
+    assert [(p.name, p.verdict, p.scope) for p in report.projects] == [("flask", "exposed", "optional")]
+    assert {d.name for d in find_dependents(store, "pkg:pypi/asgiref").dependents} == {"flask"}
