@@ -1,7 +1,8 @@
 // list_dependent_links.cypher — the details of the link `depwave dependents` shows for each project.
 // Parameters: $links (list of [project key, relationship type, target key]; the type is DECLARES,
 // RESOLVES or USES_PROJECT).
-// Answers: project, repo, rel, target, scope, file, line, range, depth, chain, source — one row per
+// Answers: project, repo, rel, target, scope, file, line, range (a link's spec as written), depth, chain,
+// source — one row per
 // matching relationship (several sources may state the same link; the caller picks one).
 UNWIND $links AS l
 WITH l
@@ -22,4 +23,4 @@ WITH l
 WHERE l[1] = 'USES_PROJECT'
 MATCH (p:Project {key: l[0]})-[r:USES_PROJECT]->(t:Project {key: l[2]})
 RETURN p.key AS project, p.repo AS repo, 'USES_PROJECT' AS rel, t.key AS target, r.scope AS scope, r.file AS file, r.line AS line,
-       null AS range, null AS depth, null AS chain, r.source AS source
+       r.spec AS range, null AS depth, null AS chain, r.source AS source

@@ -1,14 +1,18 @@
-// save_campaign.cypher — record a remediation campaign and its planned steps (state todo).
-// Parameters: $key (campaign name), $props (map: created_at, created_by, package, fixed_version,
-// request (JSON text of the plan request), policy (policy file text or null)), $steps (list of
-// {key, props: {id, kind, project, repo, service, environment, wave, change, location, owners}}).
-// Answers: steps (how many recorded). Steps keep their state when a campaign is saved again.
+// save_campaign.cypher — record a remediation campaign and its planned steps (new steps start as todo).
+// Parameters: $key (campaign name), $at (ISO timestamp), $by (who), $props (map: package, fixed_version,
+// request (JSON text of the plan request), policy (policy file text or null), and on a replace
+// replaced_at, replaced_by), $steps (list of {key, props: {id, kind, project, repo, service, environment,
+// wave, change, location, owners}}).
+// created_at / created_by are set only when the campaign is new; steps keep their state, links and
+// events when a campaign is saved again (`campaign start --replace`).
+// Answers: id, state — one row per recorded step.
 MERGE (c:Campaign {key: $key})
+ON CREATE SET c.created_at = $at, c.created_by = $by
 SET c += $props
 WITH c
 UNWIND $steps AS row
 MERGE (s:CampaignStep {key: row.key})
-ON CREATE SET s.state = 'todo', s.updated_at = $props.created_at, s.updated_by = $props.created_by
+ON CREATE SET s.state = 'todo', s.updated_at = $at, s.updated_by = $by
 SET s += row.props
 MERGE (c)-[:HAS_STEP]->(s)
-RETURN count(s) AS steps
+RETURN s.id AS id, s.state AS state

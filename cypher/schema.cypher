@@ -11,6 +11,8 @@ CREATE CONSTRAINT service_key IF NOT EXISTS FOR (n:Service) REQUIRE n.key IS UNI
 CREATE CONSTRAINT environment_key IF NOT EXISTS FOR (n:Environment) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT owner_key IF NOT EXISTS FOR (n:Owner) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT advisory_key IF NOT EXISTS FOR (n:Advisory) REQUIRE n.key IS UNIQUE;
+CREATE INDEX campaign_key IF NOT EXISTS FOR (n:Campaign) ON (n.key);
+CREATE INDEX campaign_step_key IF NOT EXISTS FOR (n:CampaignStep) ON (n.key);
 CREATE INDEX project_name IF NOT EXISTS FOR (n:Project) ON (n.name);
 CREATE INDEX version_package IF NOT EXISTS FOR (n:Version) ON (n.package);
 CREATE INDEX contains_source IF NOT EXISTS FOR ()-[r:CONTAINS]-() ON (r.source);

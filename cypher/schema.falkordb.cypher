@@ -12,6 +12,8 @@ CREATE INDEX FOR (n:Service) ON (n.key);
 CREATE INDEX FOR (n:Environment) ON (n.key);
 CREATE INDEX FOR (n:Owner) ON (n.key);
 CREATE INDEX FOR (n:Advisory) ON (n.key);
+CREATE INDEX FOR (n:Campaign) ON (n.key);
+CREATE INDEX FOR (n:CampaignStep) ON (n.key);
 CREATE INDEX FOR ()-[r:CONTAINS]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DESCRIBES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DECLARES]-() ON (r.source);

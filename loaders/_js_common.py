@@ -65,6 +65,34 @@ def split_locator(text: str) -> tuple[str, str]:
     return text[:at], text[at + 1 :]
 
 
+#: pnpm splits a selector ``parent>child`` at a ``>`` that follows neither a space, ``|`` nor ``@``
+#: (so ``rollup@>=4.0.0 <4.22.4`` is one package with a range, not a parent ``rollup@``)
+_OVERRIDE_DELIMITER = re.compile(r"[^ |@]>")
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideSelector:
+    """The key of a pnpm override: which package (in which versions, under which parent) it rewrites."""
+
+    name: str
+    range: str | None = None  # the versions of ``name`` it applies to (``>=4.0.0 <4.22.4``); None = all
+    parent: str | None = None  # ``parent`` of ``parent>child`` as written (``foo@1``)
+
+
+def parse_override_selector(selector: str) -> OverrideSelector | None:
+    """Parse a pnpm ``overrides`` key the way pnpm does (``@pnpm/parse-overrides``): ``name``,
+    ``name@range``, ``parent>name``, ``parent@range>name@range``. None when the target is not an
+    npm package name."""
+    text = selector.strip()
+    parent = None
+    if m := _OVERRIDE_DELIMITER.search(text):
+        parent, text = text[: m.start() + 1].strip() or None, text[m.end() :].strip()
+    name, wanted = split_locator(text)
+    if not valid_name(name):
+        return None
+    return OverrideSelector(name, wanted.strip() or None, parent)
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """A dependency spec as written in package.json, classified."""

@@ -4,11 +4,17 @@ A Cargo.lock belongs to the workspace root: its records attach to the project of
 ``Cargo.toml`` beside it (read through the context; without one, to the single path package no
 other path package depends on, else to a ``pkg:generic`` directory project). Packages without a
 ``source`` are workspace members or other path crates: they are projects, not registry packages,
-so they are not ``Resolved``; they are the roots of the graph. Every package with a source
-(registry or git) is ``Resolved`` at its shortest distance from a path package (1 = a direct
-dependency of some member) with that chain. The lock does not tell normal from dev/build
-dependencies, so scopes are ``unknown``. Each package's ``dependencies`` (``"name"``,
-``"name version"``, ``"name version (source)"``) also become ``VersionDependency`` metadata.
+so they are not ``Resolved``; they are the roots of the graph.
+
+The lock records each package's own dependencies, so each member whose Cargo.toml is in the ingest
+resolves what it really uses: every package with a source (registry or git) reachable from its own
+entry, through the path crates it depends on, at its shortest distance (1 = a direct dependency)
+with that chain. The lock's own project gets what it resolves as a member (a root package), or,
+for a virtual workspace, only what no known member resolves (everything when no member's manifest
+is known). A git-sourced crate is keyed ``<version>+git.<commit>``: it stays distinct from the
+registry crate of the same version. The lock does not tell normal from dev/build dependencies, so
+scopes are ``unknown``. Each package's ``dependencies`` (``"name"``, ``"name version"``,
+``"name version (source)"``) also become ``VersionDependency`` metadata.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
-from loaders.cargo_toml import find_workspace_root, load_toml, manifest_project, read_manifest
+from loaders.cargo_toml import Manifest, find_workspace_root, load_toml, manifest_project, read_manifest
 from planner import hashes
 from planner import purl as purls
 from planner.errors import ParseError
@@ -144,8 +150,15 @@ class CargoLockLoader(Loader):
                 )
             )
         project = self._project(pkgs, graph, source, context, warn)
-        records: list[Record] = [project]
-        records.extend(self._resolved(project, pkgs, graph, source, warn))
+        members = _member_projects(pkgs, source, context)
+        records: list[Record] = [project, *dict.fromkeys(members.values())]
+        attributed: set[int] = set()
+        for index, member in sorted(members.items(), key=lambda m: m[1].key):
+            reached = _member_resolved(member, pkgs[index], graph, source, warn)
+            attributed |= set(reached)
+            records.extend(reached.values())
+        if project.key not in {m.key for m in members.values()}:
+            records.extend(self._resolved(project, pkgs, graph, source, warn, skip=attributed))
         records.extend(self._metadata(pkgs, graph, warn, source))
         result.extend(dict.fromkeys(records))
         return result
@@ -198,8 +211,16 @@ class CargoLockLoader(Loader):
         )
 
     def _resolved(
-        self, project: Project, pkgs: list[_Pkg], graph: dict[int, list[_Pkg]], source: Source, warn: list[ParseWarning]
+        self,
+        project: Project,
+        pkgs: list[_Pkg],
+        graph: dict[int, list[_Pkg]],
+        source: Source,
+        warn: list[ParseWarning],
+        skip: frozenset[int] | set[int] = frozenset(),
     ) -> list[Record]:
+        """What no member with a manifest in the ingest resolves, attributed to the lock's own project
+        (everything, when no member's Cargo.toml is known)."""
         chains: dict[int, list[_Pkg]] = {}
         queue: deque[tuple[_Pkg, list[_Pkg]]] = deque()
         seen: set[int] = set()
@@ -217,7 +238,7 @@ class CargoLockLoader(Loader):
                 queue.append((t, chains[t.index]))
         out: list[Record] = []
         for p in pkgs:
-            if p.source is None:
+            if p.source is None or p.index in skip:
                 continue
             purl = _purl(p, source, warn)
             if purl is None:
@@ -261,14 +282,77 @@ class CargoLockLoader(Loader):
 
 
 def _key(p: _Pkg) -> str | None:
+    """The versioned purl of a locked package; a git checkout gets ``+git.<commit>`` build metadata,
+    so it is not mistaken for (nor merged with) the registry crate of the same version."""
+    version = p.version
+    if p.source and p.source.startswith("git+"):
+        commit = p.source.rsplit("#", 1)[1] if "#" in p.source else ""
+        version = f"{version}+git.{commit[:12]}" if re.fullmatch(r"[0-9a-fA-F]{7,64}", commit) else f"{version}+git"
     try:
-        return purls.build("cargo", None, p.name, p.version).key
+        return purls.build("cargo", None, p.name, version).key
     except ValueError:
         return None
+
+
+def _member_projects(pkgs: list[_Pkg], source: Source, context: SourceContext) -> dict[int, Project]:
+    """The path packages of the lock whose Cargo.toml is in the ingest (at or below the lock's
+    directory), as the projects their manifests define: lock index -> project."""
+    prefix = "" if source.directory == "." else source.directory + "/"
+    local = {p.name: p for p in pkgs if p.source is None}
+    found: dict[str, list[Manifest]] = {}
+    for s in context.sources():
+        if s.repo != source.repo or posixpath.basename(s.path) != "Cargo.toml" or not s.path.startswith(prefix):
+            continue
+        manifest = read_manifest(source.repo, posixpath.dirname(s.path) or ".", context)
+        pkg = manifest.data.get("package") if manifest is not None else None
+        if isinstance(pkg, dict) and pkg.get("name") in local:
+            found.setdefault(pkg["name"], []).append(manifest)
+    out: dict[int, Project] = {}
+    for name, manifests in found.items():
+        lock_pkg = local[name]
+        projects = []
+        for m in manifests:
+            root = find_workspace_root(source.repo, m.directory, m.data["package"], m, context)
+            try:
+                projects.append(manifest_project(Source(source.repo, m.path, m.path), m.data, root))
+            except ParseError:
+                continue
+        same = [p for p in projects if p.version == lock_pkg.version] or projects
+        if len(same) == 1:
+            out[lock_pkg.index] = same[0]
+    return out
+
+
+def _member_resolved(
+    member: Project, start: _Pkg, graph: dict[int, list[_Pkg]], source: Source, warn: list[ParseWarning]
+) -> dict[int, Resolved]:
+    """What one member really resolves: the packages reachable from its own lock entry (through the
+    path crates it uses), each at its shortest distance with that chain (lock index -> record)."""
+    chains: dict[int, list[_Pkg]] = {start.index: []}
+    queue: deque[_Pkg] = deque([start])
+    while queue:
+        p = queue.popleft()
+        for t in sorted(graph.get(p.index, ()), key=lambda x: (x.name, x.version, x.source or "")):
+            if t.index not in chains:
+                chains[t.index] = [*chains[p.index], t]
+                queue.append(t)
+    out: dict[int, Resolved] = {}
+    for index, chain in chains.items():
+        target = chain[-1] if chain else start
+        if target.source is None or (key := _purl(target, source, warn)) is None:
+            continue
+        path = tuple(k for c in chain if (k := _key(c)))
+        hashes = (target.checksum,) if target.checksum else ()
+        out[index] = Resolved(
+            member.key, key, "unknown", None, len(chain), path, Location(source.path, target.line), hashes
+        )
+    return out
 
 
 def _purl(p: _Pkg, source: Source, warn: list[ParseWarning]) -> str | None:
     key = _key(p)
     if key is None:
-        warn.append(ParseWarning(source.display, p.line, f"invalid crate {p.name!r} {p.version!r} skipped"))
+        w = ParseWarning(source.display, p.line, f"invalid crate {p.name!r} {p.version!r} skipped")
+        if w not in warn:  # once, however many members reach it
+            warn.append(w)
     return key

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import posixpath
 
-from loaders._jib import maven_images
 from loaders._maven_effective import Effective, Managed, Resolver, is_pom_path, management_key
+from loaders._maven_images import maven_images, parent_roots
 from loaders._maven_interpolate import Definition, Interpolator, Value
 from loaders._maven_model import (
     POM_NAMESPACES,
@@ -67,8 +67,7 @@ class MavenPomLoader(Loader):
             raise ParseError(source.display, raw.line, "not a usable POM: no <artifactId>")
         reader = _PomReader(raw, source, context)
         result = reader.read()
-        if "<plugin" in text:
-            reader.images(parse_xml(text))
+        reader.images(parse_xml(text))
         return result
 
 
@@ -116,11 +115,19 @@ class _PomReader:
         return self.result
 
     def images(self, root: Element) -> None:
-        """Jib / Spring Boot images built from this module (no Dockerfile involved)."""
+        """Images this module's build plugins make (its own or inherited: Jib, Spring Boot, fabric8,
+        Spotify, ``exec docker build``); see :mod:`loaders._maven_images`."""
         eff = self.resolver.effective((self.source.repo, self.source.path), self.raw)
+        parents = parent_roots(self.resolver.context, self.source.repo, eff.chain)
         artifact = eff.interpolate(self.raw.artifact).value or self.raw.artifact or ""
+        packaging = (eff.interpolate(self.raw.packaging).value if self.raw.packaging else None) or "jar"
         records, problems = maven_images(
-            root, self.source, lambda t: eff.interpolate(t).value, artifact, eff.version.value
+            root,
+            parents,
+            self.source,
+            lambda t: eff.interpolate(t).value,
+            (eff.group.value, artifact, eff.version.value),
+            packaging.strip(),
         )
         self.result.extend(records)
         for line, message in problems:

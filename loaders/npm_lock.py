@@ -30,6 +30,7 @@ from planner.model import (
     Location,
     ParseResult,
     ParseWarning,
+    Project,
     ProjectDependency,
     Publishes,
     Resolved,
@@ -118,8 +119,27 @@ class NpmLockLoader(Loader):
         result.records.append(project)
         if project.ecosystem == "npm" and not private and project.purl:
             result.records.append(Publishes(project.key, npm_purl(str(name)).package))
+        result.extend(_member_projects(entries, source, context))
         _Graph(entries, project.key, source, warn).emit(result)
         return result
+
+
+def _member_projects(entries: dict[str, _Entry], source: Source, context: SourceContext) -> list[Project]:
+    """The Project records of the workspace members (folder entries other than the root), the same as
+    their package.json gives when it is in the ingest: each resolves its own dependencies."""
+    out = []
+    for loc, e in sorted(entries.items()):
+        if loc == "" or e.installed or e.is_link:
+            continue
+        directory = join_dir(source.directory, loc)
+        if directory is None:
+            continue
+        path = posixpath.join("" if directory == "." else directory, "package.json")
+        manifest = read_json(context, source.repo, path) or {}
+        name = manifest.get("name") if isinstance(manifest.get("name"), str) else e.name
+        version = manifest.get("version") if isinstance(manifest.get("version"), str) else e.version
+        out.append(make_project(source.repo, directory, path, name, version, manifest.get("private") is True))
+    return out
 
 
 def _deps_of(entry: dict[str, Any], sections: tuple[str, ...]) -> dict[str, tuple[str, str]]:
@@ -280,55 +300,89 @@ class _Graph:
         repo_dir = join_dir(self.source.directory, location) or location
         return package_key(self.source.repo, repo_dir, e.name if e else None)[0]
 
+    def closure(self, folder: str) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+        """What one project folder installs: installed location -> shortest chain (versioned purls,
+        through the workspace members it links to), and the locations reached without a dev
+        dependency. A linked member contributes its runtime dependencies, not its devDependencies."""
+        entries = self.entries
+        chains: dict[str, tuple[str, ...]] = {}
+        seen = {folder}
+        prod: set[str] = set()
+        for dev in (False, True):
+            queue: deque[tuple[str, tuple[str, ...]]] = deque()
+            start = [d for d, (_, section) in entries[folder].deps.items() if (section == "devDependencies") == dev]
+            self._visit(folder, sorted(start), (), chains, seen, queue)
+            while queue:
+                loc, chain = queue.popleft()
+                e = entries[loc]
+                deps = sorted(d for d, (_, section) in e.deps.items() if e.installed or section != "devDependencies")
+                self._visit(loc, deps, chain, chains, seen, queue)
+            if not dev:
+                prod = set(chains)
+        return chains, prod
+
+    def _visit(
+        self,
+        loc: str,
+        deps: list[str],
+        chain: tuple[str, ...],
+        chains: dict[str, tuple[str, ...]],
+        seen: set[str],
+        queue: deque[tuple[str, tuple[str, ...]]],
+    ) -> None:
+        for dep in deps:
+            target = self.follow(self.resolve(loc, dep))
+            if target is None or target in seen:
+                continue
+            seen.add(target)
+            e = self.entries[target]
+            if e.installed:
+                p = self.purl(target)
+                chains[target] = (*chain, p) if p else chain
+                queue.append((target, chains[target]))
+            else:  # a linked workspace member: its own runtime dependencies are installed too
+                hop = self._folder_purl(e)
+                queue.append((target, (*chain, hop) if hop else chain))
+
+    def _loc(self, e: _Entry) -> Location:
+        return Location(self.source.path, e.line)
+
+    def _folder_purl(self, e: _Entry) -> str | None:
+        try:
+            return npm_purl(e.name, e.version).key if e.name and e.version else None
+        except ValueError:
+            return None
+
     def emit(self, result: ParseResult) -> None:
         """Resolved, ProjectDependency and VersionDependency records, sorted."""
         entries = self.entries
         folders = sorted(loc for loc, e in entries.items() if not e.installed and not e.is_link)
-        chains: dict[str, tuple[str, ...]] = {}
-        queue: deque[str] = deque()
-        for folder in folders:
-            for dep in sorted(entries[folder].deps):
-                target = self.follow(self.resolve(folder, dep))
-                if target is None or target in chains or not entries[target].installed:
-                    continue
-                p = self.purl(target)
-                chains[target] = (p,) if p else ()
-                queue.append(target)
-        while queue:
-            loc = queue.popleft()
-            for dep in sorted(entries[loc].deps):
-                target = self.follow(self.resolve(loc, dep))
-                if target is None or target in chains or not entries[target].installed:
-                    continue
-                p = self.purl(target)
-                chains[target] = (*chains[loc], p) if p else chains[loc]
-                queue.append(target)
-
-        resolved: dict[str, Resolved] = {}
+        per_folder = {folder: self.closure(folder) for folder in folders}
+        reached = {loc for chains, _ in per_folder.values() for loc in chains}
+        resolved: dict[tuple[str, str], Resolved] = {}
         nameless: list[str] = []
         for loc in sorted(entries):
             e = entries[loc]
-            if not e.installed or e.is_link:
-                continue
-            p = self.purl(loc)
-            if p is None:
+            if e.installed and not e.is_link and self.purl(loc) is None:
                 nameless.append(loc)
+        for folder, (chains, prod) in per_folder.items():
+            project = self.project_of(folder)
+            for loc, chain in chains.items():
+                e, p = entries[loc], self.purl(loc)
+                if p is None:
+                    continue
+                scope = dict(_FLAG_SCOPES).get(e.raw_scope or "", "runtime")
+                scope = ("runtime" if scope == "dev" else scope) if loc in prod else "dev"
+                _keep_better(
+                    resolved,
+                    Resolved(project, p, scope, e.raw_scope, len(chain) or None, chain, self._loc(e), e.hashes),
+                )
+        for loc in sorted(entries):  # installed but reached from no folder (extraneous): the lockfile's project
+            e, p = entries[loc], self.purl(loc)
+            if loc in reached or not e.installed or e.is_link or p is None:
                 continue
             scope = dict(_FLAG_SCOPES).get(e.raw_scope or "", "runtime")
-            chain = chains.get(loc)
-            rec = Resolved(
-                self.project,
-                p,
-                scope,
-                e.raw_scope,
-                depth=len(chain) if chain else None,
-                path=chain or (),
-                location=Location(self.source.path, e.line),
-                hashes=e.hashes,
-            )
-            prev = resolved.get(p)
-            if prev is None or _better(rec, prev):
-                resolved[p] = rec
+            _keep_better(resolved, Resolved(self.project, p, scope, e.raw_scope, None, (), self._loc(e), e.hashes))
         if nameless:
             self.warn.append(
                 ParseWarning(
@@ -402,6 +456,13 @@ class _Graph:
                     VersionDependency(parent, package, rng, resolved_version, _EDGE_SCOPES.get(section, "runtime"))
                 )
         result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope)))
+
+
+def _keep_better(resolved: dict[tuple[str, str], Resolved], rec: Resolved) -> None:
+    key = (rec.project, rec.version)
+    prev = resolved.get(key)
+    if prev is None or _better(rec, prev):
+        resolved[key] = rec
 
 
 def _better(new: Resolved, old: Resolved) -> bool:

@@ -32,6 +32,7 @@ from loaders._js_common import (
     make_project,
     npm_purl,
     package_key,
+    parse_override_selector,
     read_json,
     split_locator,
     valid_name,
@@ -305,12 +306,15 @@ class _Builder:
         if isinstance(yarn, dict):
             start = self.lines.section("resolutions")
             for key, value in yarn.items():
-                self._constrain(_last_name(key, "/"), value, "yarn-resolution", self.lines.key(start, key))
+                self._constrain(_last_name(key), value, "yarn-resolution", self.lines.key(start, key))
         pnpm = self.doc.get("pnpm")
         if isinstance(pnpm, dict) and isinstance(pnpm.get("overrides"), dict):
             start = self.lines.section("pnpm", "overrides")
             for key, value in pnpm["overrides"].items():
-                self._constrain(_last_name(key, ">"), value, "pnpm-override", self.lines.key(start, key))
+                parsed = parse_override_selector(key)
+                narrowed = key if parsed and (parsed.range or parsed.parent) else None
+                name = parsed.name if parsed else key
+                self._constrain(name, value, "pnpm-override", self.lines.key(start, key), narrowed)
 
     def _npm_overrides(self, tree: dict[str, Any], start: int, depth: int = 0) -> None:
         if depth > 50:
@@ -327,7 +331,9 @@ class _Builder:
             else:
                 self._constrain(name, value, "npm-override", line)
 
-    def _constrain(self, name: str | None, value: Any, mechanism: str, line: int | None) -> None:
+    def _constrain(
+        self, name: str | None, value: Any, mechanism: str, line: int | None, selector: str | None = None
+    ) -> None:
         if not name or not valid_name(name):
             self._warning(line, f"{mechanism}: cannot tell which package {name!r} overrides; ignored")
             return
@@ -338,15 +344,15 @@ class _Builder:
         if value.startswith("$"):
             value = self._root_spec(value[1:])
             if value is None:
-                self._add_constraint(name, None, mechanism, line, raw)
+                self._add_constraint(name, None, mechanism, line, raw, selector)
                 return
         spec = classify(value)
         if spec.kind == "range":
-            self._add_constraint(name, spec.value, mechanism, line, None)
+            self._add_constraint(name, spec.value, mechanism, line, None, selector)
         elif spec.kind == "alias":
-            self._add_constraint(spec.name or name, spec.value, mechanism, line, None)
+            self._add_constraint(spec.name or name, spec.value, mechanism, line, None, selector)
         else:
-            self._add_constraint(name, None, mechanism, line, raw)
+            self._add_constraint(name, None, mechanism, line, raw, selector)
 
     def _root_spec(self, dep_name: str) -> str | None:
         for section in SECTIONS:
@@ -355,19 +361,21 @@ class _Builder:
                 return deps[dep_name]
         return None
 
-    def _add_constraint(self, name: str, range_: str | None, mechanism: str, line: int | None, raw: str | None) -> None:
+    def _add_constraint(
+        self, name: str, range_: str | None, mechanism: str, line: int | None, raw: str | None, selector: str | None
+    ) -> None:
         try:
             package = npm_purl(name).package
         except ValueError as exc:
             self._warning(line, str(exc))
             return
-        self.records.append(Constrains(self.project.key, package, range_, mechanism, self._loc(line), unresolved=raw))
+        self.records.append(
+            Constrains(self.project.key, package, range_, mechanism, self._loc(line), unresolved=raw, selector=selector)
+        )
 
 
-def _last_name(selector: str, separator: str) -> str | None:
-    """The package a Yarn resolution path (``**/a/@s/b``) or pnpm selector (``a@1>b``) is about."""
-    if separator == ">":
-        return split_locator(selector.split(">")[-1].strip())[0] or None
+def _last_name(selector: str) -> str | None:
+    """The package a Yarn resolution path (``**/a/@s/b``) is about."""
     parts = [p for p in selector.split("/") if p and p != "**"]
     names: list[str] = []
     i = 0

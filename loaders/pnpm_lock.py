@@ -30,6 +30,7 @@ from loaders._js_common import (
     make_project,
     npm_purl,
     package_key,
+    parse_override_selector,
     read_json,
     split_locator,
     valid_name,
@@ -325,11 +326,14 @@ class _Emitter:
         reached: set[str] = set()
         links: set[ProjectDependency] = set()
         resolved: dict[tuple[str, str], Resolved] = {}
+        projects: dict[str, Project] = {}
+        starts: dict[str, list[tuple[str, str]]] = {}  # importer -> (node, scope) of its own dependencies
+        links_to: dict[str, list[tuple[str, str]]] = {}  # importer -> (importer it links to, scope)
         for directory in sorted(self.importers):
-            proj = root if directory == "." else self.project(directory)
+            proj = projects[directory] = root if directory == "." else self.project(directory)
             if proj is not root:
                 records.append(proj)
-            start: list[tuple[str, str]] = []
+            start = starts[directory] = []
             for section, scope in _SECTIONS:
                 for dep, (spec, ref) in sorted(self.importers[directory].get(section, {}).items()):
                     line = self.lines.get(("importers", directory))
@@ -341,10 +345,17 @@ class _Emitter:
                                     proj.key, target, spec or ref, scope, section, Location(self.source.path, line)
                                 )
                             )
+                            linked = _linked_importer(directory, ref)
+                            if linked in self.importers:
+                                links_to.setdefault(directory, []).append((linked, scope))
                         continue
                     node_id = _ref_id(dep, ref, self.major)
                     if node_id in self.nodes and self.nodes[node_id].registry:
                         start.append((node_id, scope))
+        for directory in sorted(self.importers):
+            proj = projects[directory]
+            start = [(n, scope, ()) for n, scope in starts[directory]]
+            start += _through_links(directory, starts, links_to, projects)
             for rec in self._walk(proj.key, start).values():
                 reached.add(rec.version)
                 key = (proj.key, rec.version)
@@ -391,11 +402,11 @@ class _Emitter:
         )
         return package_key(self.source.repo, repo_dir, data.get("name") if data else dep)[0]
 
-    def _walk(self, project: str, start: list[tuple[str, str]]) -> dict[str, Resolved]:
-        """Resolved per node reachable from an importer's direct dependencies."""
+    def _walk(self, project: str, start: list[tuple[str, str, tuple[str, ...]]]) -> dict[str, Resolved]:
+        """Resolved per node reachable from an importer's direct dependencies (node, scope, chain prefix)."""
         scopes: dict[str, str] = {}
         for scope, rank in sorted(_RANK.items(), key=lambda kv: kv[1]):
-            queue = deque(n for n, s in start if _RANK[s] <= rank)
+            queue = deque(n for n, s, _ in start if _RANK[s] <= rank)
             seen = set(queue)
             while queue:
                 n = queue.popleft()
@@ -407,10 +418,10 @@ class _Emitter:
                     queue.append(t)
         chains: dict[str, tuple[str, ...]] = {}
         queue2: deque[str] = deque()
-        for n, _ in start:
+        for n, _, prefix in sorted(start, key=lambda x: len(x[2])):
             if n not in chains:
                 p = self.purl(n)
-                chains[n] = (p,) if p else ()
+                chains[n] = (*prefix, p) if p else prefix
                 queue2.append(n)
         while queue2:
             n = queue2.popleft()
@@ -436,6 +447,37 @@ class _Emitter:
         return out
 
 
+def _linked_importer(importer: str, ref: str) -> str | None:
+    """The importer directory a ``link:`` reference of ``importer`` points at (``file:`` copies are not linked)."""
+    kind, _, path = ref.partition(":")
+    return join_dir(importer, path) if kind == "link" else None
+
+
+def _through_links(
+    importer: str,
+    starts: dict[str, list[tuple[str, str]]],
+    links_to: dict[str, list[tuple[str, str]]],
+    projects: dict[str, Project],
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The dependencies an importer gets through the workspace importers it links to: theirs (not their
+    devDependencies), transitively, with the link's scope carried down and each member as a chain hop."""
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    seen = {importer}
+    queue: deque[tuple[str, str | None, tuple[str, ...]]] = deque([(importer, None, ())])
+    while queue:
+        current, scope, prefix = queue.popleft()
+        for linked, link_scope in sorted(links_to.get(current, [])):
+            if linked in seen or (scope is not None and link_scope == "dev"):
+                continue
+            seen.add(linked)
+            carried = max(scope or link_scope, link_scope, key=lambda x: _RANK.get(x, 9))
+            hop = projects[linked].purl
+            chain = (*prefix, hop) if hop and "@" in hop else prefix
+            out += [(n, max(carried, s, key=lambda x: _RANK.get(x, 9)), chain) for n, s in starts[linked] if s != "dev"]
+            queue.append((linked, carried, chain))
+    return out
+
+
 def _better(new: Resolved, old: Resolved) -> bool:
     return (_RANK.get(new.scope, 9), new.depth or 10**9) < (_RANK.get(old.scope, 9), old.depth or 10**9)
 
@@ -448,10 +490,11 @@ def _overrides(doc: dict[str, Any], result: ParseResult, source: Source, lines: 
     out: set[Constrains] = set()
     for selector, value in raw.items():
         line = lines.get(("overrides", str(selector)))
-        name = split_locator(str(selector).split(">")[-1].strip())[0]
-        if not valid_name(name) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        parsed = parse_override_selector(str(selector))
+        if parsed is None or not isinstance(value, (str, int, float)) or isinstance(value, bool):
             result.warnings.append(ParseWarning(source.display, line, f"override {selector!r} ignored"))
             continue
+        name, narrowed = parsed.name, str(selector) if parsed.range or parsed.parent else None
         spec = classify(str(value))
         rng, unresolved = None, None
         if spec.kind == "range":
@@ -462,7 +505,14 @@ def _overrides(doc: dict[str, Any], result: ParseResult, source: Source, lines: 
             unresolved = spec.raw
         out.add(
             Constrains(
-                project.key, npm_purl(name).package, rng, "pnpm-override", Location(source.path, line), None, unresolved
+                project.key,
+                npm_purl(name).package,
+                rng,
+                "pnpm-override",
+                Location(source.path, line),
+                None,
+                unresolved,
+                selector=narrowed,
             )
         )
     result.extend(sorted(out, key=lambda c: (c.package, c.range or "", c.unresolved or "")))

@@ -45,6 +45,7 @@ from planner.model import (
     Location,
     ParseResult,
     ParseWarning,
+    Project,
     ProjectDependency,
     Publishes,
     Resolved,
@@ -251,6 +252,7 @@ class _Graph:
                 for d, m in ws.members.items():
                     if m.name:
                         self.v1_members.setdefault(m.name, (d, m.name, m.version))
+        self.members = self._members()
 
     def _repo_dir(self, rel: str) -> str | None:
         return join_dir(self.source.directory, rel)
@@ -340,7 +342,8 @@ class _Graph:
         for mname, (mdir, _, _) in self.v1_members.items():
             member_keys.setdefault(mname, package_key(self.source.repo, mdir, mname)[0])
 
-        start: list[tuple[int, str]] = []  # (entry index, scope)
+        start_by_root: dict[str, list[tuple[int, str]]] = {}  # root project -> (entry index, scope)
+        member_links: dict[str, list[tuple[str, str]]] = {}  # root project -> (member it links to, scope)
         unresolved: list[str] = []
         for root_key, dep, rng, scope in seeds:
             idx = self.target(dep, rng)
@@ -350,6 +353,7 @@ class _Graph:
                 dst = member_keys.get(dep)
                 if dst and dst != root_key:
                     links.add(self._link(root_key, dst, rng, scope, scope_raw(scope), None))
+                    member_links.setdefault(root_key, []).append((dst, scope))
                 continue
             if idx is None:
                 if classify(rng).kind not in ("path",):
@@ -357,30 +361,27 @@ class _Graph:
                 continue
             if self.pkgs[idx].link is not None:
                 continue
-            start.append((idx, scope))
+            start_by_root.setdefault(root_key, []).append((idx, scope))
 
-        scopes = self._scopes(start)
-        chains = self._chains([i for i, _ in start])
-        resolved: dict[str, Resolved] = {}
         known_roots = bool(seeds) or bool(self.manifest)
-        for i in range(len(self.pkgs)):
+        result.extend(self._member_projects())
+        resolved: dict[tuple[str, str], Resolved] = {}
+        reached: set[str] = set()
+        for root in sorted(set(start_by_root) | set(member_links)):
+            starts = self._member_starts(root, start_by_root, member_links)
+            scopes = self._scopes([(i, scope) for i, scope, _ in starts])
+            for i, chain in self._chains([(i, prefix) for i, _, prefix in starts]).items():
+                p = self._purl(i)
+                if p is None:
+                    continue
+                reached.add(p)
+                loc = Location(self.source.path, self.pkgs[i].line)
+                _keep(resolved, Resolved(root, p, scopes.get(i, "unknown"), None, len(chain) or None, chain, loc))
+        for i in range(len(self.pkgs)):  # reached from no workspace (or no readable roots): the lock's project
             p = self._purl(i)
-            if p is None:
-                continue
-            chain = chains.get(i)
-            scope = scopes.get(i, "unknown")
-            rec = Resolved(
-                self.project,
-                p,
-                scope,
-                None,
-                depth=len(chain) if chain else None,
-                path=chain or (),
-                location=Location(self.source.path, self.pkgs[i].line),
-            )
-            prev = resolved.get(p)
-            if prev is None or _better(rec, prev):
-                resolved[p] = rec
+            if p is not None and p not in reached:
+                loc = Location(self.source.path, self.pkgs[i].line)
+                _keep(resolved, Resolved(self.project, p, "unknown", None, None, (), loc))
         no_version = [
             self.pkgs[i].name for i in range(len(self.pkgs)) if self.pkgs[i].registry and self._purl(i) is None
         ]
@@ -443,6 +444,67 @@ class _Graph:
                 )
         result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope)))
 
+    def _members(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Workspace members other than the lock's own directory: project key -> (directory, name, manifest)."""
+        out: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        for name, i in self.workspaces.items():
+            ws = self.pkgs[i].workspace or "."
+            directory = self._repo_dir(ws)
+            if ws != "." and directory is not None:
+                out[package_key(self.source.repo, directory, name)[0]] = (
+                    directory,
+                    name,
+                    self._workspace_manifest(ws) or {},
+                )
+        for mname, (mdir, _, _) in self.v1_members.items():
+            data = read_json(self.context, self.source.repo, posixpath.join(mdir, "package.json")) or {}
+            out.setdefault(package_key(self.source.repo, mdir, mname)[0], (mdir, mname, data))
+        return out
+
+    def _member_projects(self) -> list[Project]:
+        """The members' Project records (as their package.json gives them): each resolves its own tree."""
+        out = []
+        for key, (directory, name, data) in sorted(self.members.items()):
+            if key == self.project:
+                continue
+            path = posixpath.join("" if directory == "." else directory, "package.json")
+            out.append(
+                make_project(self.source.repo, directory, path, name, data.get("version"), data.get("private") is True)
+            )
+        return out
+
+    def _member_starts(
+        self, root: str, start_by_root: dict[str, list[tuple[int, str]]], member_links: dict[str, list[tuple[str, str]]]
+    ) -> list[tuple[int, str, tuple[str, ...]]]:
+        """Where one workspace's resolution starts: its own dependencies, and those of the members it links
+        to (their dependencies, not their devDependencies, as an installed copy would have), with the
+        member hops as the chain's prefix and the link's scope carried down."""
+        starts = [(i, scope, ()) for i, scope in start_by_root.get(root, [])]
+        seen = {root}
+        queue: deque[tuple[str, str | None, tuple[str, ...]]] = deque([(root, None, ())])
+        while queue:
+            key, scope, prefix = queue.popleft()
+            for dst, link_scope in sorted(member_links.get(key, [])):
+                if dst in seen or (scope is not None and link_scope == "dev"):
+                    continue
+                seen.add(dst)
+                carried = _worst(scope or link_scope, link_scope)
+                hop = self._member_purl(dst)
+                chain = (*prefix, hop) if hop else prefix
+                starts += [(i, _worst(carried, s), chain) for i, s in start_by_root.get(dst, []) if s != "dev"]
+                queue.append((dst, carried, chain))
+        return starts
+
+    def _member_purl(self, key: str) -> str | None:
+        member = self.members.get(key)
+        version = member[2].get("version") if member else None
+        if not member or not isinstance(version, str) or not valid_name(member[1]):
+            return None
+        try:
+            return npm_purl(member[1], version).key
+        except ValueError:
+            return None
+
     def _base(self, idx: int) -> int | None:
         """The entry a ``patch:`` entry patches (by descriptor, else by name and version)."""
         base = self.pkgs[idx].base
@@ -481,13 +543,14 @@ class _Graph:
                     queue.append(t)
         return labels
 
-    def _chains(self, start: list[int]) -> dict[int, tuple[str, ...]]:
+    def _chains(self, start: list[tuple[int, tuple[str, ...]]]) -> dict[int, tuple[str, ...]]:
+        """Shortest chain to each entry from ``start`` (entry index, chain prefix)."""
         chains: dict[int, tuple[str, ...]] = {}
         queue: deque[int] = deque()
-        for i in start:
+        for i, prefix in sorted(start, key=lambda s: len(s[1])):
             if i not in chains:
                 p = self._purl(i)
-                chains[i] = (p,) if p else ()
+                chains[i] = (*prefix, p) if p else prefix
                 queue.append(i)
         while queue:
             i = queue.popleft()
@@ -517,6 +580,17 @@ def _manifest_scope(manifest: dict[str, Any] | None, dep: str, optional: bool) -
 def scope_raw(scope: str) -> str:
     """The package.json section a normalised scope comes from."""
     return {"runtime": "dependencies", "optional": "optionalDependencies", "dev": "devDependencies"}.get(scope, scope)
+
+
+def _worst(a: str, b: str) -> str:
+    return a if _SCOPE_RANK.get(a, 3) >= _SCOPE_RANK.get(b, 3) else b
+
+
+def _keep(resolved: dict[tuple[str, str], Resolved], rec: Resolved) -> None:
+    key = (rec.project, rec.version)
+    prev = resolved.get(key)
+    if prev is None or _better(rec, prev):
+        resolved[key] = rec
 
 
 def _better(new: Resolved, old: Resolved) -> bool:

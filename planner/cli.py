@@ -113,6 +113,13 @@ def cli(ctx: click.Context, store_kind: str | None, data_dir: Path | None) -> No
     ctx.call_on_close(ctx.obj.close)
 
 
+def wide_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--wide``: every column in full, whatever the terminal's width (tables only)."""
+    return click.option(
+        "--wide", is_flag=True, help="Show every column in full, without fitting the table to the terminal."
+    )(f)
+
+
 # --------------------------------------------------------------------------------------- ingest
 
 
@@ -185,6 +192,7 @@ def _param(value: str) -> tuple[str, Any]:
 @click.option("--write", is_flag=True, help="Allow the query to write (read-only otherwise).")
 @click.option("--list", "list_catalog", is_flag=True, help="List the catalog queries and exit.")
 @format_option
+@wide_option
 @pass_app
 def query(
     app: App,
@@ -194,13 +202,14 @@ def query(
     write: bool,
     list_catalog: bool,
     fmt: str,
+    wide: bool,
 ) -> None:
     """Run Cypher: -e TEXT, a .cypher FILE, or the NAME of a catalog query (docs/queries.md)."""
     from planner import catalog
     from planner.render import query_view
 
     if list_catalog:
-        query_view.show([{"name": n, "about": catalog.summary(n)} for n in catalog.names()], fmt)
+        query_view.show([{"name": n, "about": catalog.summary(n)} for n in catalog.names()], fmt, wide)
         return
     if bool(cypher) == bool(query_ref):
         raise UsageError("give either -e CYPHER or one FILE / catalog query name")
@@ -213,7 +222,7 @@ def query(
         else:
             raise UsageError(f"{query_ref!r} is neither a file nor a catalog query (depwave query --list)")
     rows = app.store().run(cypher, dict(_param(p) for p in params), write=write)
-    query_view.show(rows, fmt)
+    query_view.show(rows, fmt, wide)
 
 
 # ----------------------------------------------------------------------------------- dependents
@@ -221,16 +230,23 @@ def query(
 
 @cli.command()
 @click.argument("purl")
-@click.option("--depth", type=int, default=None, help="Follow chains through at most N projects (1: direct users).")
+@click.option(
+    "--depth",
+    type=int,
+    default=None,
+    help="Follow chains through at most N projects (1: the projects that declare or resolve PURL themselves, "
+    "at any depth of their own lockfile or SBOM; the depth column counts dependency edges).",
+)
 @format_option
+@wide_option
 @pass_app
-def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
+def dependents(app: App, purl: str, depth: int | None, fmt: str, wide: bool) -> None:
     """What depends on PURL (versionless or @version), directly and through internal libraries."""
     from planner.dependents import find_dependents
     from planner.render import dependents_view
 
-    result = find_dependents(app.store(), purl, max_projects=depth)
-    dependents_view.show(result, fmt)
+    result = find_dependents(app.store(), purl, max_projects=depth, through_publishers=True)
+    dependents_view.show(result, fmt, wide)
 
 
 # ------------------------------------------------------------------------------------- services
@@ -244,17 +260,18 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str) -> None:
     help="Only this environment (e.g. prod), and services whose environment is not known (marked).",
 )
 @format_option
+@wide_option
 @pass_app
-def services(app: App, environment: str | None, fmt: str) -> None:
+def services(app: App, environment: str | None, fmt: str, wide: bool) -> None:
     """Every deployed service: image, the project it is built from, the repository and the owners."""
-    from planner.render import emit_json
-    from planner.services import list_services, render_text
+    from planner.render import emit_json, services_view
+    from planner.services import list_services
 
     result = list_services(app.store(), environment)
     if fmt == "json":
         emit_json(result.as_dict())
     else:
-        click.echo(render_text(result), nl=False)
+        services_view.show(result, wide)
 
 
 # ------------------------------------------------------------------------------------- exposure
@@ -323,6 +340,7 @@ def osv_options(f: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Table for people, JSON for scripts, SARIF for code scanning, Markdown for tickets.",
 )
+@wide_option
 @osv_options
 @pass_app
 def exposure(
@@ -330,6 +348,7 @@ def exposure(
     target: str,
     environment: str | None,
     fmt: str,
+    wide: bool,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -347,7 +366,7 @@ def exposure(
         from planner.environments import keep_environment
 
         keep_environment(report, environment)
-    exposure_view.show(report, fmt)
+    exposure_view.show(report, fmt, wide)
     if report.any_exposed:
         sys.exit(EXIT_FINDINGS)
 
@@ -355,26 +374,28 @@ def exposure(
 @cli.command()
 @click.argument("purl")
 @format_option
+@wide_option
 @pass_app
-def versions(app: App, purl: str, fmt: str) -> None:
+def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     """Which versions of PURL are in use, and where: counted by project, repository and service."""
     from planner import spread
     from planner.render import spread_view
 
-    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt)
+    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt, wide)
 
 
 @cli.command()
 @click.argument("project")
 @click.argument("purl")
 @format_option
+@wide_option
 @pass_app
-def why(app: App, project: str, purl: str, fmt: str) -> None:
+def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
     """Every path by which PROJECT (key, name or repo) reaches PURL."""
     from planner import spread
     from planner.render import spread_view
 
-    spread_view.show_why(spread.why(app.store(), project, purl), fmt)
+    spread_view.show_why(spread.why(app.store(), project, purl), fmt, wide)
 
 
 # ----------------------------------------------------------------------------------------- sbom
@@ -480,7 +501,10 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--advisory", "advisories", multiple=True, help="Advisory id/alias or OSV file (repeatable)."),
             click.option("--package", "package", default=None, help="The vulnerable package (versionless purl)."),
             click.option(
-                "--fixed", default=None, help="The version to move to (default: lowest that clears every advisory)."
+                "--fixed",
+                default=None,
+                help="The version to move to (required with --package; with --advisory, default the lowest "
+                "version that clears every advisory).",
             ),
             click.option(
                 "--same-branch",
@@ -705,9 +729,161 @@ def fix(
         fix_result.apply_patches(outcome, checkouts)
     if out_dir is not None:
         fix_result.write_patches(outcome, out_dir, lambda: fix_view.to_json(outcome))
-    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None)
+    from planner.render.labels import step_label
+
+    labels = {str(s.get("id")): step_label(s) for s in plan.get("steps") or [] if isinstance(s, dict)}
+    fix_view.show(outcome, fmt, show_diffs=out_dir is None and apply_root is None, labels=labels)
     if outcome.errors:
         sys.exit(EXIT_COMPLETED_WITH_ERRORS)
+
+
+# --------------------------------------------------------------------------------------- notify
+
+
+@cli.command()
+@plan_request_options
+@click.option("--campaign", "campaign_name", default=None, help="Notify about what remains of this campaign.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "github", "slack"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for a tracker, or the JSON payloads of the GitHub issues API / a Slack incoming webhook.",
+)
+@click.option("--dry-run/--post", "dry_run", default=True, help="Print what would be sent [default], or send it.")
+@click.option("--github-repo", "github_repos", multiple=True, metavar="[OWNER=]ORG/REPO", help="Where issues go.")
+@click.option(
+    "--github-api",
+    envvar="DEPWAVE_GITHUB_API",
+    default="https://api.github.com",
+    show_default=True,
+    help="The GitHub REST API [env DEPWAVE_GITHUB_API] (GitHub Enterprise: https://HOST/api/v3).",
+)
+@click.option(
+    "--slack-webhook-env",
+    "slack_envs",
+    multiple=True,
+    metavar="[OWNER=]ENV",
+    help="The environment variable holding the webhook URL [default DEPWAVE_SLACK_WEBHOOK].",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds per request.")
+@osv_options
+@pass_app
+def notify(
+    app: App,
+    advisories: tuple[str, ...],
+    package: str | None,
+    fixed: str | None,
+    same_branch: bool,
+    environment: str | None,
+    repos: tuple[str, ...],
+    owners: tuple[str, ...],
+    policy_path: Path | None,
+    campaign_name: str | None,
+    fmt: str,
+    dry_run: bool,
+    github_repos: tuple[str, ...],
+    github_api: str,
+    slack_envs: tuple[str, ...],
+    timeout: float,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """One message per owner with their steps in wave order: where, the change, the patch, how to verify it
+    and when it is due (exit 3 when some message could not be sent)."""
+    from datetime import UTC, datetime
+
+    from planner.notify import post as notify_post
+    from planner.notify import render as notify_render
+    from planner.notify import send as notify_send
+    from planner.notify.messages import build
+    from planner.render import emit_json
+
+    if not dry_run and fmt == "markdown":
+        raise UsageError("--post sends --format github or --format slack (Markdown is for pasting)")
+    github = notify_send.PerOwner.parse(github_repos, "--github-repo")
+    slack = notify_send.PerOwner.parse(slack_envs, "--slack-webhook-env")
+    token = notify_send.github_token(os.environ) if not dry_run and fmt == "github" else ""
+    if token and notify_post.plain_http(github_api):
+        raise UsageError(f"--github-api {github_api}: give an https:// URL (the token would travel in clear)")
+    plan, fix_doc, states, issues = _notify_inputs(
+        app,
+        campaign_name,
+        (advisories, package, fixed, same_branch, environment, repos, owners),
+        policy_path,
+        (offline, osv_url, cache_dir),
+    )
+    messages = build(plan, fix_doc, datetime.now(UTC).replace(second=0, microsecond=0), states, owners, campaign_name)
+    if not messages:
+        click.echo("depwave: no step to notify anyone about", err=True)
+        return
+    if dry_run:
+        if fmt == "markdown":
+            click.echo("\n".join(notify_render.markdown(m) for m in messages), nl=False)
+        else:
+            emit_json(notify_send.dry_run(messages, fmt, github, slack, issues))
+        return
+    poster = notify_post.Poster(timeout_s=timeout)
+    if fmt == "github":
+        outcomes = notify_send.to_github(messages, github, github_api, token, poster)
+    else:
+        outcomes = notify_send.to_slack(messages, slack, os.environ, poster, issues)
+    _record_notifications(app, campaign_name, outcomes)
+    for o in outcomes:
+        if o.sent.ok:
+            click.echo(f"sent {o.owner} ({len(o.steps)} steps){': ' + o.sent.url if o.sent.url else ''}")
+        else:
+            click.echo(f"depwave: not sent: {o.sent.error}", err=True)
+    if not all(o.sent.ok for o in outcomes):
+        sys.exit(EXIT_COMPLETED_WITH_ERRORS)
+
+
+def _notify_inputs(
+    app: App, campaign_name: str | None, request_args: tuple[Any, ...], policy_path: Path | None, osv: tuple[Any, ...]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str] | None, dict[str, str]]:
+    """The plan (a campaign's re-plan of what remains, or a new one), its patches, the campaign's step
+    states and the issue URLs already recorded on its steps."""
+    from planner.fix import checkouts as fix_checkouts
+    from planner.fix import run as fix_run
+    from planner.render import plan_view
+
+    store = app.store()
+    resolve = _resolver(app, *osv)
+    states: dict[str, str] | None = None
+    issues: dict[str, str] = {}
+    if campaign_name is not None:
+        if request_args[0] or request_args[1]:
+            raise UsageError("give either --campaign NAME or --advisory/--package, not both")
+        from planner import campaign as campaign_mod
+
+        st = campaign_mod.status(store, campaign_name, resolve)
+        plan = plan_view.as_dict(st.plan)
+        states = {s["id"]: s["state"] for s in st.steps}
+        issues = {s["id"]: s["issue"] for s in st.steps if s.get("issue")}
+    else:
+        from planner.planning import PlanRequest, make_plan
+
+        plan = plan_view.as_dict(make_plan(store, PlanRequest(*request_args), _policy(policy_path), resolve).plan)
+    ctx = fix_checkouts.context(store, plan)
+    fix_doc = fix_run.make_fix(plan, ctx, fix_checkouts.Checkouts(ctx.files)).as_dict()
+    return plan, fix_doc, states, issues
+
+
+def _record_notifications(app: App, campaign_name: str | None, outcomes: list[Any]) -> None:
+    """Keep each created issue's URL on the campaign's steps it covers (with an event)."""
+    if campaign_name is None:
+        return
+    from planner import campaign as campaign_mod
+
+    links = [
+        {"id": step, "issue": o.sent.url, "note": f"depwave notify: issue for {o.owner}"}
+        for o in outcomes
+        if o.sent.ok and o.sent.url
+        for step in o.steps
+    ]
+    campaign_mod.link_issues(app.store(), campaign_name, links)
 
 
 # ------------------------------------------------------------------------------------- campaign
@@ -720,6 +896,11 @@ def campaign() -> None:
 
 @campaign.command("start")
 @click.option("--name", default=None, help="Campaign name [default: the advisories and today's date].")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Re-plan an existing campaign of that name, keeping its start, step states, links and history.",
+)
 @plan_request_options
 @click.option("--by", default=None, help="Who starts it [env DEPWAVE_USER; default the login name].")
 @format_option
@@ -728,6 +909,7 @@ def campaign() -> None:
 def campaign_start(
     app: App,
     name: str | None,
+    replace: bool,
     advisories: tuple[str, ...],
     package: str | None,
     fixed: str | None,
@@ -742,7 +924,7 @@ def campaign_start(
     osv_url: str | None,
     cache_dir: Path | None,
 ) -> None:
-    """Plan and record a campaign (every step starts as todo)."""
+    """Plan and record a campaign (every step starts as todo); a name in use needs --replace."""
     from planner import campaign as campaign_mod
     from planner.planning import PlanRequest
     from planner.render import emit_json, plan_view
@@ -750,69 +932,104 @@ def campaign_start(
     request = PlanRequest(advisories, package, fixed, same_branch, environment, repos, owners)
     policy = _policy(policy_path)
     text = Path(policy.source).read_text(encoding="utf-8") if policy.source and Path(policy.source).is_file() else None
-    key, result = campaign_mod.start(
-        app.store(), name, request, policy, text, _resolver(app, offline, osv_url, cache_dir), by
+    started = campaign_mod.start(
+        app.store(), name, request, policy, text, _resolver(app, offline, osv_url, cache_dir), by, replace
     )
+    plan = started.result.plan
     if fmt == "json":
         emit_json(
-            {"schema": campaign_mod.SCHEMA, "campaign": key, "plan": json.loads(plan_view.render(result.plan, "json"))}
+            {
+                "schema": campaign_mod.SCHEMA,
+                "campaign": started.key,
+                "replaced": started.replaced,
+                "counts": started.counts,
+                "plan": json.loads(plan_view.render(plan, "json")),
+            }
         )
     else:
-        click.echo(f"campaign {key}: {len(result.plan.steps)} steps recorded as todo")
-        click.echo(plan_view.render(result.plan, "text"), nl=False)
+        if started.replaced:
+            counts = ", ".join(f"{n} {k}" for k, n in started.counts.items())
+            click.echo(f"campaign {started.key} re-planned: {len(plan.steps)} steps ({counts}); history kept")
+        else:
+            click.echo(f"campaign {started.key}: {len(plan.steps)} steps recorded as todo")
+        click.echo(plan_view.render(plan, "text"), nl=False)
 
 
 @campaign.command("mark")
 @click.argument("step")
-@click.argument("state", type=click.Choice(["todo", "in-pr", "done", "failed", "blocked"]))
+@click.argument("state", type=click.Choice(["todo", "in-pr", "done", "failed", "blocked", "bot-error"]))
 @click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
 @click.option("--by", default=None, help="Who marks it [env DEPWAVE_USER; default the login name].")
-@click.option("--note", default=None, help="A note for the record (PR link, reason).")
+@click.option("--note", default=None, help="A note for the record (reason, context).")
+@click.option("--pr", default=None, help="The pull request's URL, kept on the step.")
+@click.option("--issue", default=None, help="The tracker issue's URL, kept on the step.")
 @format_option
 @pass_app
 def campaign_mark(
-    app: App, step: str, state: str, campaign_name: str | None, by: str | None, note: str | None, fmt: str
+    app: App,
+    step: str,
+    state: str,
+    campaign_name: str | None,
+    by: str | None,
+    note: str | None,
+    pr: str | None,
+    issue: str | None,
+    fmt: str,
 ) -> None:
     """Set the STATE of STEP (an id from `campaign status`)."""
     from planner import campaign as campaign_mod
     from planner.render import emit_json
 
-    row = campaign_mod.mark(app.store(), campaign_name, step, state, by, note)
+    row = campaign_mod.mark(app.store(), campaign_name, step, state, by, note, pr, issue)
     if fmt == "json":
         emit_json({"schema": campaign_mod.SCHEMA, **row})
     else:
-        click.echo(f"{row['campaign']}: {row['id']} {row['previous']} -> {row['state']}")
+        links = " ".join(f"{k} {row[k]}" for k in ("pr", "issue") if row.get(k))
+        click.echo(f"{row['campaign']}: {row['id']} {row['previous']} -> {row['state']}{' ' + links if links else ''}")
 
 
 @campaign.command("status")
 @click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
+@click.option("--owner", default=None, help="Only this owner's steps (the plan still covers every step).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @osv_options
 @pass_app
 def campaign_status(
-    app: App, campaign_name: str | None, fmt: str, offline: bool, osv_url: str | None, cache_dir: Path | None
+    app: App,
+    campaign_name: str | None,
+    owner: str | None,
+    fmt: str,
+    offline: bool,
+    osv_url: str | None,
+    cache_dir: Path | None,
 ) -> None:
     """Where a campaign stands; what remains is re-planned on the graph as it is now."""
     from planner import campaign as campaign_mod
-    from planner.render import emit_json, plan_view
+    from planner.render import campaign_view, emit_json, plan_view
 
-    st = campaign_mod.status(app.store(), campaign_name, _resolver(app, offline, osv_url, cache_dir))
+    st = campaign_mod.status(app.store(), campaign_name, _resolver(app, offline, osv_url, cache_dir), owner)
     if fmt == "json":
         emit_json(st.as_dict(json.loads(plan_view.render(st.plan, "json"))))
-        return
-    counts = ", ".join(f"{n} {k}" for k, n in st.counts.items() if n)
-    click.echo(
-        f"campaign {st.campaign['key']} ({st.campaign.get('package')} -> {st.campaign.get('fixed_version')}): {counts}"
-    )
-    click.echo(f"remaining makespan {st.plan.makespan} h")
-    for s in st.steps:
-        mark = f"{s['state']:<8}"
-        extra = f" ({s['updated_by']}, {s['updated_at']})" if s.get("updated_by") else ""
-        click.echo(f"  {mark} {s['id']}{extra}{'  [new]' if s['new'] else ''}")
-    for s in st.obsolete:
-        click.echo(f"  {'obsolete':<8} {s['id']}: {s['reason']}")
-    if fmt == "markdown":
-        click.echo(plan_view.render(st.plan, "markdown"), nl=False)
+    elif fmt == "markdown":
+        click.echo(campaign_view.status_markdown(st), nl=False)
+    else:
+        click.echo(campaign_view.status_text(st), nl=False)
+
+
+@campaign.command("export")
+@click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@pass_app
+def campaign_export(app: App, campaign_name: str | None, fmt: str) -> None:
+    """The whole record for auditors: every step with state and links, every change with who and when."""
+    from planner import campaign as campaign_mod
+    from planner.render import campaign_view, emit_json
+
+    doc = campaign_mod.history(app.store(), campaign_name)
+    if fmt == "json":
+        emit_json(doc)
+    else:
+        click.echo(campaign_view.history_markdown(doc), nl=False)
 
 
 # ------------------------------------------------------------------------------------------- db

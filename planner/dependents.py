@@ -99,11 +99,16 @@ class _Link:
     name: str | None
 
 
-def find_dependents(store: Store, target: str, max_projects: int | None = None) -> DependentsResult:
+def find_dependents(
+    store: Store, target: str, max_projects: int | None = None, through_publishers: bool = False
+) -> DependentsResult:
     """Every project that reaches ``target`` (a versionless or versioned purl).
 
     ``max_projects`` limits how many projects a chain may pass through (1: only projects that
-    use the target themselves; None: no limit).
+    use the target themselves; None: no limit). ``through_publishers``: an internal package also
+    reaches the projects that use its publishing project through workspace or path links (what
+    ``depwave dependents`` answers; exposure, which needs a resolved version for each dependent,
+    keeps to registry edges).
     """
     p = purls.parse_user(target)
     key = p.key
@@ -115,6 +120,8 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
     resolved: dict[str, set[str]] = {}
     label_of: dict[str, str] = {key: "Version" if p.version else "Package"}
     frontier = [key]
+    if through_publishers:
+        frontier += _publishers(store, p, links, label_of, projects_on_chain)
     order: list[str] = []
     walked_repos: dict[str, str | None] = {}
     prefetched: dict[str, list[dict[str, Any]]] = {}  # package → its dependents, fetched with its project
@@ -166,6 +173,28 @@ def find_dependents(store: Store, target: str, max_projects: int | None = None) 
         d.repo = repos.get(d.project)
     dependents.sort(key=lambda d: (d.depth, d.project))
     return DependentsResult(key, True, dependents)
+
+
+def _publishers(
+    store: Store,
+    target: purls.Purl,
+    links: dict[str, _Link],
+    label_of: dict[str, str],
+    projects_on_chain: dict[str, int],
+) -> list[str]:
+    """The projects that publish the target (of that version, when one is asked): an internal package
+    that workspace members use through links (``USES_PROJECT``) rather than as a registry package.
+    They start the walk beside the target without being dependents themselves."""
+    out = []
+    for row in store.query("list_package_publishers", {"keys": [target.package]}):
+        own = purls.parse(row["purl"]).version if row.get("purl") else None
+        if target.version and own and own != target.version:
+            continue
+        links[row["project"]] = _Link(target.key, "PUBLISHES", {}, "Project", row.get("name"))
+        label_of[row["project"]] = "Project"
+        projects_on_chain[row["project"]] = 0
+        out.append(row["project"])
+    return out
 
 
 def _step(
@@ -370,6 +399,10 @@ def _dependent(
                 path += [Hop(str(c), "version") for c in chain[:-1]]
         elif rel in ("DECLARES", "DEPENDS_ON", "USES_PROJECT"):
             depth += 1
+        elif rel == "PUBLISHES":  # the publisher is the target's own project: no dependency edge
+            path.append(Hop(nxt, "version" if "@" in nxt else "package"))
+            node = nxt
+            continue
         if rel != "VERSION_OF":  # a version already names its package
             toward = links.get(nxt)
             kind = kinds[toward.label] if toward is not None else ("version" if "@" in nxt else "package")
@@ -377,6 +410,8 @@ def _dependent(
         node = nxt
     if first.rel == "DECLARES" and first.toward == target:
         relation = "declares"
+    elif relations == ["USES_PROJECT", "PUBLISHES"] and first.props.get("range") != "workspace-member":
+        relation = "declares"  # a link to the package's own project, with the range as written
     elif first.rel == "RESOLVES" and len(relations) <= 2 and "PUBLISHED_BY" not in relations:
         relation = "resolves"
     elif "PUBLISHED_BY" in relations or "USES_PROJECT" in relations:

@@ -126,6 +126,9 @@ class Constrains:
     version_location: Location | None = None
     unresolved: str | None = None
     profile: str | None = None
+    #: an override that applies only to some versions or under some parent: its selector as written
+    #: (pnpm ``rollup@>=4.0.0 <4.22.4``, ``foo@1>bar``); None when it applies to every use of the package
+    selector: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,26 +176,3 @@ def _owners(store: Store, services: dict[str, ServiceView]) -> None:
             svc.owners, svc.owner_basis = sorted(set(project_owners)), "project"
         elif own.get("manifest"):
             svc.owners, svc.owner_basis = sorted(own["manifest"]), "manifest"
-
-
-def render_text(result: ServicesResult) -> str:
-    """A plain table for people (newline-terminated)."""
-    if not result.services:
-        where = f" in {result.environment}" if result.environment else ""
-        return (
-            f"no deployed services{where} in the graph (ingest Kubernetes, Kustomize, Helm, Skaffold or Compose "
-            "files, or a kubectl dump)\n"
-        )
-    lines = [f"{'SERVICE':<40} {'IMAGE':<60} {'PROJECT':<50} OWNERS"]
-    for s in result.services:
-        for i in s.images or [RunningImage("-", None, "-", None)]:
-            projects = ", ".join(p.key for p in i.projects) or "UNTRACEABLE"
-            lines.append(f"{s.key:<40} {i.key:<60} {projects:<50} {', '.join(s.owners) or '-'}")
-    unknown = [s.key for s in result.services if not environments.is_known(s.environment)]
-    if result.environment and unknown:
-        lines.append("")
-        lines.append(f"environment unknown (they may run in {result.environment}): " + ", ".join(unknown))
-    if result.untraceable:
-        lines.append("")
-        lines.append("untraceable (no project builds their images): " + ", ".join(s.key for s in result.untraceable))
-    return "\n".join(lines) + "\n"

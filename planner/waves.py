@@ -972,6 +972,7 @@ class _Planner:
             providers = sorted({x.publishes for p in u.providers for x in self.units[p].members if x.publishes})
         return {
             "project": m.key,
+            "repo": m.repo,
             "strategy": strategy,
             "mechanism": mechanism,
             "location": m.location,

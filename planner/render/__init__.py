@@ -8,18 +8,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from planner import purl as purls
 
 FORMATS = ("table", "json")
 
 
-def console(stderr: bool = False) -> Console:
-    """A console that does not wrap tables at 80 columns when output is piped."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+def console(stderr: bool = False, wide: bool = False) -> Console:
+    """A console sized to the terminal (100 columns when piped; unlimited with ``wide``)."""
+    from planner.render.layout import console as sized
+
+    return sized(stderr, wide)
 
 
 def emit_json(data: Any) -> None:
@@ -49,11 +48,12 @@ def inventory_gap_sentence(gaps: Iterable[tuple[str, Iterable[str]]]) -> str | N
     )
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Table:
-    """A plain rich table."""
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
-    return t
+def path_text(keys: Iterable[str], wide: bool) -> str:
+    """A dependency path: full names with ``wide``; otherwise artifact names, a project and the version it
+    publishes named once (``app → lib → log4j-core``)."""
+    from planner.render.labels import artifact
+
+    if wide:
+        return " → ".join(short(k) for k in keys)
+    names = [artifact(short(k).split("@", 1)[0]) for k in keys]
+    return " → ".join(n for i, n in enumerate(names) if i == 0 or n != names[i - 1])

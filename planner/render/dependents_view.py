@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
-from planner.dependents import DependentsResult
-from planner.render import console, emit_json, short, table
+from planner.dependents import Dependent, DependentsResult
+from planner.render import console, emit_json, path_text, short
+from planner.render.labels import project_label
+from planner.render.layout import Column, print_table
+
+#: a project label (repo/artifact) longer than this has its repository cut in the middle
+LABEL = 36
 
 
-def show(result: DependentsResult, fmt: str) -> None:
+def columns(wide: bool) -> list[Column]:
+    """The table's columns: with ``wide`` the full project name and its repository; otherwise a label."""
+    project = Column("project", wrap=False, shorten=36)
+    head = [project, Column("repo", wrap=False)] if wide else [project]
+    return [
+        *head,
+        Column("relation", drop=5, wrap=False),
+        Column("scope", drop=4, wrap=False),
+        Column("depth", wrap=False, justify="right"),
+        Column("versions", drop=2, shorten=24),
+        Column("where", wrap=False, shorten=36),
+        Column("path", drop=3),
+    ]
+
+
+def row(d: Dependent, wide: bool) -> list[object]:
+    """One dependent's cells, in the order of :func:`columns`."""
+    head: list[object] = [d.name, d.repo] if wide else [project_label(d.name, d.repo, LABEL)]
+    versions = ", ".join(d.versions) or d.declared or ""
+    return [*head, d.relation, d.scope, d.depth, versions, d.location, path_text((h.key for h in d.path), wide)]
+
+
+def show(result: DependentsResult, fmt: str, wide: bool = False) -> None:
     """A table of dependents with their paths, or the JSON document."""
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    out = console()
+    out = console(wide=wide)
     if not result.found:
         out.print(f"{result.target} is not in the graph (nothing ingested mentions it)", markup=False)
         return
-    rows = [
-        [
-            d.name,
-            d.repo,
-            d.relation,
-            d.scope,
-            d.depth,
-            ", ".join(d.versions) or d.declared or "",
-            d.location,
-            " → ".join(short(h.key) for h in d.path),
-        ]
-        for d in result.dependents
-    ]
-    out.print(
-        table(
-            f"{len(result.dependents)} project(s) depend on {short(result.target)}",
-            ["project", "repo", "relation", "scope", "depth", "versions", "where", "path"],
-            rows,
-        )
-    )
+    out.print(f"{len(result.dependents)} project(s) depend on {short(result.target)}", markup=False)
+    rows = [row(d, wide) for d in result.dependents]
+    print_table(out, columns(wide), rows, wide, more="`depwave why PROJECT PURL` shows every path")

@@ -7,13 +7,18 @@ from typing import Any
 
 from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
-from planner.render import console, emit_json, inventory_gap_sentence, short, table
+from planner.render import console, emit_json, inventory_gap_sentence, path_text, short
+from planner.render.labels import artifact, project_label
+from planner.render.layout import Column, print_table
+
+#: a project label (repo/artifact) longer than this has its repository cut in the middle
+LABEL = 36
 
 FORMATS = ("table", "json", "sarif", "markdown")
 _LEVEL = {"exposed": "error", "exposed-test-only": "warning", "unknown": "note", "declared-range-allows": "note"}
 
 
-def show(report: ExposureReport, fmt: str) -> None:
+def show(report: ExposureReport, fmt: str, wide: bool = False) -> None:
     """Print the report in one of :data:`FORMATS`."""
     if fmt == "json":
         emit_json(report.as_dict())
@@ -22,7 +27,7 @@ def show(report: ExposureReport, fmt: str) -> None:
     elif fmt == "markdown":
         print(markdown(report), end="")
     else:
-        _table(report)
+        _table(report, wide)
 
 
 def _where(p: ProjectExposure) -> str:
@@ -42,10 +47,27 @@ def fix_text(p: ProjectExposure) -> str:
     return f"{p.recommended} (still affected by {', '.join(p.recommended_affected_by)}{tail})"
 
 
-def _how(p: ProjectExposure) -> str:
+def _how(p: ProjectExposure, wide: bool = True) -> str:
     if p.direct:
         return "direct"
-    return "transitive via " + ", ".join(short(v) for v in p.via) if p.via else "transitive"
+    if not p.via:
+        return "transitive"
+    return ("transitive via " if wide else "via ") + ", ".join(short(v) if wide else artifact(short(v)) for v in p.via)
+
+
+def _runs(p: ProjectExposure, wide: bool = True) -> str:
+    """Where the project runs: ``billing-service (prod, staging)``, or just ``prod, staging`` when the
+    services are named as the project (not with ``wide``)."""
+    envs: dict[str, list[str]] = {}
+    for s in p.services:
+        envs.setdefault(str(s.get("name")), []).append(str(s.get("environment")))
+    if not wide and list(envs) == [artifact(p.name)]:
+        text = ", ".join(sorted(envs[artifact(p.name)]))
+    else:
+        text = ", ".join(f"{name} ({', '.join(sorted(e))})" for name, e in sorted(envs.items()))
+    if p.environment_unknown:
+        return f"{text} (environment unknown)" if text else "no known deployment (environment unknown)"
+    return text
 
 
 def _scope_note(report: ExposureReport) -> str | None:
@@ -58,8 +80,8 @@ def _scope_note(report: ExposureReport) -> str | None:
     return note
 
 
-def _table(report: ExposureReport) -> None:
-    out = console()
+def _table(report: ExposureReport, wide: bool) -> None:
+    out = console(wide=wide)
     counts = ", ".join(f"{n} {v}" for v, n in report.counts.items() if n)
     out.print(
         f"{', '.join(report.advisories)}: {len(report.projects)} project(s) reach it ({counts or 'none'})", markup=False
@@ -68,28 +90,46 @@ def _table(report: ExposureReport) -> None:
     if note:
         out.print(note, markup=False)
     if report.projects:
-        out.print(table(None, COLUMNS, [_row(p) for p in report.projects]))
+        rows = [_row(p, wide) for p in report.projects]
+        print_table(out, columns(wide), rows, wide, more="`depwave why PROJECT PURL` shows every path")
     for line in [*_untraced_lines(report), *(f"note: {problem}" for problem in report.problems)]:
         out.print(line, markup=False)
 
 
-COLUMNS = ["verdict", "project", "repo", "how", "scope", "depth", "versions", "change", "fix", "runs", "owners", "path"]
+def columns(wide: bool) -> list[Column]:
+    """The table's columns, least important last to be kept: with ``wide`` every one, names in full."""
+    project = Column("project", wrap=False, shorten=36)
+    head = [project, Column("repo", wrap=False)] if wide else [project]
+    return [
+        Column("verdict", wrap=False),
+        *head,
+        Column("how", drop=6, shorten=40),
+        Column("scope", drop=5, wrap=False),
+        Column("depth", drop=7, wrap=False, justify="right"),
+        Column("versions", drop=4, shorten=24),
+        Column("change", wrap=False, shorten=36),
+        Column("fix", drop=1, shorten=40),
+        Column("runs", drop=2),
+        Column("owners", drop=3),
+        Column("path", drop=8),
+    ]
 
 
-def _row(p: ProjectExposure) -> list[Any]:
+def _row(p: ProjectExposure, wide: bool) -> list[Any]:
+    head: list[Any] = [p.name, p.repo] if wide else [project_label(p.name, p.repo, LABEL)]
+    path = p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path
     return [
         p.verdict,
-        p.name,
-        p.repo,
-        _how(p),
+        *head,
+        _how(p, wide),
         p.scope,
         p.depth,
         ", ".join(p.versions),
         p.change_at,
         fix_text(p),
-        _where(p),
+        _runs(p, wide),
         ", ".join(p.owners),
-        " → ".join(short(k) for k in (p.paths[0] if p.paths and len(p.paths[0]) > 2 else p.path)),
+        path_text(path, wide),
     ]
 
 

@@ -4,11 +4,14 @@ diffs for people."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import defaultdict
+from collections.abc import Mapping
 
 import click
 
 from planner.fix.result import FixResult
+from planner.render.layout import terminal_width
 
 
 def to_json(result: FixResult) -> str:
@@ -16,12 +19,24 @@ def to_json(result: FixResult) -> str:
     return json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def text(result: FixResult, show_diffs: bool = True) -> str:
-    """The summary: per step its changes, patch, commands; then what is pending and what failed."""
+def text(
+    result: FixResult, show_diffs: bool = True, labels: Mapping[str, str] | None = None, width: int | None = None
+) -> str:
+    """The summary: per step its changes, patch, commands; then what is pending and what failed.
+
+    Steps are named by ``labels`` (step id -> human label, from the plan) when given; lines are wrapped to
+    ``width`` (the terminal's by default) except the diffs, which are the files' own lines."""
+    width = width or terminal_width()
+    labels = labels or {}
+    out: list[str] = []
+
+    def add(line: str, indent: int = 6) -> None:
+        out.extend(_wrap(line, width, indent))
+
     t = result.target
-    out = [
+    add(
         f"fix: {t.get('package')} -> {t.get('fixed_version')} ({', '.join(t.get('advisories') or []) or 'no advisory'})"
-    ]
+    )
     by_step: dict[str, list] = defaultdict(list)
     for r in result.records:
         by_step[r.step].append(r)
@@ -31,40 +46,53 @@ def text(result: FixResult, show_diffs: bool = True) -> str:
     steps = sorted({*by_step, *commands}, key=lambda s: (_wave(result, s), s))
     for step in steps:
         out.append("")
-        out.append(f"wave {_wave(result, step)}  {step}")
+        add(f"wave {_wave(result, step)}  {labels.get(step, step)}")
         for r in by_step.get(step, []):
             before = r.written_before if r.written_before is not None else "(added)"
-            out.append(f"  {r.repo}/{r.file}:{r.line}  {r.mechanism}  {before} -> {r.written_after}  [{r.status}]")
-            out.extend(f"    note: {n}" for n in r.notes)
+            add(f"  {r.repo}/{r.file}:{r.line}  {r.mechanism}  {before} -> {r.written_after}  [{r.status}]")
+            for n in r.notes:
+                add(f"    note: {n}", 10)
         for p in (p for p in result.patches if p.step == step):
             state = "applied" if p.applied else (f"written to {p.written}" if p.written else "not written")
             after = f" (after {', '.join(p.after)})" if p.after else ""
-            out.append(f"  patch {p.file_name}: {state}{after}")
+            add(f"  patch {p.file_name}: {state}{after}")
             if show_diffs:
                 out.extend("    " + line for line in p.diff.rstrip("\n").split("\n"))
         for c in commands.get(step, []):
             rewrites = f" (rewrites {', '.join(c.rewrites)})" if c.rewrites else ""
-            out.append(f"  run in {c.repo}/{c.directory}: {c.command}{rewrites}  [{c.why}]")
+            add(f"  run in {c.repo}/{c.directory}: {c.command}{rewrites}  [{c.why}]")
     if result.pending:
         out.append("")
         out.append("pending:")
-        out.extend(f"  {p.step}: {p.reason}" for p in result.pending)
+        for p in result.pending:
+            add(f"  {labels.get(p.step, p.step)}: {p.reason}")
     if result.errors:
         out.append("")
         out.append("errors:")
-        out.extend(f"  {e}" for e in result.errors)
+        for e in result.errors:
+            add(f"  {e}", 4)
     repos = {p.repo for p in result.patches}
     out.append("")
-    out.append(
+    add(
         f"{len(result.patches)} patches in {len(repos)} repositories, {len(result.commands)} commands, "
         f"{len(result.pending)} pending, {len(result.errors)} errors"
     )
     return "\n".join(out) + "\n"
 
 
-def show(result: FixResult, fmt: str, show_diffs: bool = True) -> None:
-    """Print the result."""
-    click.echo(to_json(result) if fmt == "json" else text(result, show_diffs), nl=False)
+def show(result: FixResult, fmt: str, show_diffs: bool = True, labels: Mapping[str, str] | None = None) -> None:
+    """Print the result (steps named by ``labels``: step id -> label)."""
+    click.echo(to_json(result) if fmt == "json" else text(result, show_diffs, labels), nl=False)
+
+
+def _wrap(line: str, width: int, indent: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    lead = line[: len(line) - len(body)]
+    return textwrap.wrap(
+        body, width, initial_indent=lead, subsequent_indent=" " * indent, break_long_words=True, break_on_hyphens=False
+    )
 
 
 def _wave(result: FixResult, step: str) -> int:

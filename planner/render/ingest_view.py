@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from planner.ingest import IngestReport
-from planner.render import console, table
+from planner.render import console
+from planner.render.layout import Column, print_table
 
 #: how many warnings/errors a table summary lists before pointing at --format json
 SHOWN = 20
@@ -67,5 +68,8 @@ def show_stats(stats: dict[str, dict[str, int]]) -> None:
     out = console()
     nodes = stats.get("nodes", {})
     rels = stats.get("relationships", {})
-    out.print(table("graph: nodes", ["label", "count"], [[k, f"{v:,}"] for k, v in sorted(nodes.items())]))
-    out.print(table("graph: relationships", ["type", "count"], [[k, f"{v:,}"] for k, v in sorted(rels.items())]))
+    count = Column("count", justify="right")
+    out.print("graph: nodes", markup=False)
+    print_table(out, [Column("label"), count], [[k, f"{v:,}"] for k, v in sorted(nodes.items())])
+    out.print("graph: relationships", markup=False)
+    print_table(out, [Column("type"), count], [[k, f"{v:,}"] for k, v in sorted(rels.items())])

@@ -8,10 +8,15 @@ plan start).
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import timedelta
 from typing import Any
 
+from rich.cells import cell_len
+
 from planner.render import inventory_gap_sentence
+from planner.render.labels import change_words, edit_where, package_name, project_label, step_label
+from planner.render.layout import terminal_width
 from planner.waves import SCHEMA, Plan, Step
 
 FORMATS = ("text", "json", "markdown", "mermaid", "dot")
@@ -41,6 +46,7 @@ def step_dict(plan: Plan, s: Step) -> dict[str, Any]:
     """One step in the ``depwave.plan/1`` schema."""
     d: dict[str, Any] = {
         "id": s.id,
+        "label": step_label(s),
         "kind": s.kind,
         "phase": s.phase,
         "project": s.project,
@@ -149,20 +155,49 @@ def _h(x: float) -> str:
     return f"{x:g} h"
 
 
-def _step_line(s: Step) -> str:
-    what = {
-        "edit": "edit",
-        "relock": "relock",
-        "build": "build",
-        "publish": "publish",
-        "deploy": f"deploy {s.service} to {s.environment}",
-        "decide": "decide",
-    }[s.kind]
-    return f"{s.start:>8g} → {s.finish:<8g} {what:<28} {s.name} [{s.repo}]"
+def _window(s: Step) -> str:
+    return f"{s.start:g}–{s.finish:g} h"
 
 
-def text(plan: Plan) -> str:
-    """A short summary for a terminal."""
+def _step_lines(plan: Plan, s: Step, width: int) -> list[str]:
+    """A step: its time window and label, then per edited file ``repo/file:line  change in words``."""
+    owners = f"  ({', '.join(s.owners)})" if s.owners and s.kind in ("edit", "relock", "decide") else ""
+    lines = _wrap(f"  {_window(s):<13} {step_label(s)}{owners}", width, 18)
+    if s.kind == "decide" and s.change:
+        lines += _wrap(f"{' ' * 18}{s.change}", width, 18)
+    elif s.kind in ("edit", "relock"):
+        if s.edits:
+            for e in s.edits:
+                change = change_words(s, e, plan.target.package)
+                lines += _wrap(f"{' ' * 18}{edit_where(s, e)}  {change}", width, 20)
+        elif s.change:
+            where = f"{s.repo}/{s.location}  " if s.location else ""
+            lines += _wrap(f"{' ' * 18}{where}{s.change}", width, 20)
+    return lines
+
+
+def _wrap(line: str, width: int, indent: int) -> list[str]:
+    """``line`` wrapped to ``width`` with continuation lines indented; only a word longer than a line is split."""
+    if cell_len(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    lead = line[: len(line) - len(body)]
+    return textwrap.wrap(
+        body,
+        width,
+        initial_indent=lead,
+        subsequent_indent=" " * indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+
+
+def text(plan: Plan, width: int | None = None) -> str:
+    """A summary for a terminal at ``width`` columns (the terminal's by default): the totals, what needs a
+    decision, then per wave each step's label and, for an edit, the file to change and the change in words.
+    Step ids are left to the JSON."""
+    width = width or terminal_width()
+    by_id = {s.id: s for s in plan.steps}
     out = [
         f"Plan for {plan.target.package} → {plan.target.fixed_version}"
         + ("" if plan.steps else " (nothing in scope needs it: no project resolves an affected version)"),
@@ -188,21 +223,47 @@ def text(plan: Plan) -> str:
     if counts:
         out.append("  strategies: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     for c in plan.cycles:
-        out.append(f"  cycle fixed together: {' ↔ '.join(c)}")
+        out.append(f"  cycle fixed together: {' ↔ '.join(_member_label(m) for m in c)}")
     for d in plan.decisions:
         out.append(f"  decide ({d.reason}) {d.name}: {d.question} — {', '.join(d.owners) or 'no owner'}")
     if plan.excluded:
-        out.append(f"  excluded by policy (test-only): {', '.join(plan.excluded)}")
+        out.append(f"  excluded by policy (test-only): {', '.join(_member_label(m) for m in plan.excluded)}")
     if plan.inventory_gaps:
         out.append(f"  {inventory_gap_sentence(plan.inventory_gaps)}")
     if plan.critical_path:
-        out.append(f"  critical path: {' → '.join(plan.critical_path)}")
-    by_id = {s.id: s for s in plan.steps}
+        out.append(f"  critical path: {_critical_path(plan.critical_path, by_id)}")
+    out = [w for line in out for w in _wrap(line, width, 4)]
     for i, ids in enumerate(plan.waves, start=1):
         out.append(f"Wave {i}")
         for sid in sorted(ids, key=lambda x: (by_id[x].start, x)):
-            out.append("  " + _step_line(by_id[sid]))
+            out += _step_lines(plan, by_id[sid], width)
     return "\n".join(out) + "\n"
+
+
+def _critical_path(ids: tuple[str, ...] | list[str], by_id: dict[str, Step]) -> str:
+    """The critical path, a unit's consecutive steps named once (``edit, build, publish acme-logging/logging-core``)."""
+    groups: list[tuple[list[str], str]] = []
+    for sid in ids:
+        s = by_id.get(sid)
+        label = step_label(s) if s is not None else sid
+        kind = s.kind if s is not None and s.kind in ("edit", "relock", "build", "publish") else ""
+        if not kind or not label.startswith(kind + " "):
+            groups.append(([], label))
+            continue
+        unit = label[len(kind) + 1 :]
+        if groups and groups[-1][0] and groups[-1][1] == unit:
+            groups[-1][0].append(kind)
+        else:
+            groups.append(([kind], unit))
+    return " → ".join(f"{', '.join(kinds)} {unit}" if kinds else unit for kinds, unit in groups)
+
+
+def _member_label(key: str) -> str:
+    """A project key (``repo/dir#purl``) as ``repo/artifact``."""
+    if "#" not in key:
+        return key
+    repo = key.split("/", 1)[0]
+    return project_label(package_name(key.split("#", 1)[1]), repo)
 
 
 def _caveat(plan: Plan) -> str | None:
@@ -242,9 +303,9 @@ def markdown(plan: Plan) -> str:
         n = sum(1 for s in plan.steps if s.phase == "cleanup")
         out.append(f"- Clean-up phase: {n} steps after the fix, done at {_h(plan.cleanup_finish)}")
     if plan.cycles:
-        out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(c) for c in plan.cycles))
+        out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(map(_member_label, c)) for c in plan.cycles))
     if plan.excluded:
-        out.append("- Excluded by policy (test-only): " + ", ".join(plan.excluded))
+        out.append("- Excluded by policy (test-only): " + ", ".join(map(_member_label, plan.excluded)))
     if plan.decisions:
         out += ["", "## Decisions needed", ""]
         for d in plan.decisions:
@@ -258,20 +319,17 @@ def markdown(plan: Plan) -> str:
         out.append("|---|---|---|---|---|---|---|---|")
         for sid in sorted(ids, key=lambda x: (by_id[x].start, x)):
             s = by_id[sid]
-            what = s.kind if s.kind != "deploy" else f"deploy {s.service} → {s.environment}"
-            if s.phase == "cleanup":
-                what = f"clean-up: {what}"
+            what = step_label(s)
             if s.mechanism and s.kind in ("edit", "relock"):
                 what = f"{what} ({s.mechanism})"
-            change = s.change or ""
-            if s.kind in ("edit", "relock") and change:
-                change = f"`{change}`"
             window = f"{s.start:g} → {s.finish:g} h"
             if plan.policy.start is not None:
                 window += f" ({_at(plan, s.start)})"
+            after = ", ".join(step_label(by_id[d]) if d in by_id else d for d in s.depends_on)
             out.append(
-                f"| [ ] | `{s.id}` {_md(what)} | {_md(s.name)} ({_md(s.repo)}) | {_md(', '.join(s.owners))} | "
-                f"{_md(s.location)} | {_md(change)} | {window} | {_md(', '.join(s.depends_on))} |"
+                f"| [ ] | {_md(what)} | {_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''} | "
+                f"{_md(', '.join(s.owners))} | "
+                f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
             )
         verifies = sorted({(by_id[sid].name, by_id[sid].verify) for sid in ids if by_id[sid].verify})
         if verifies:
@@ -279,6 +337,23 @@ def markdown(plan: Plan) -> str:
             for name, cmd in verifies:
                 out.append(f"- {name}: `{cmd}`")
     return "\n".join(out) + "\n"
+
+
+def _md_where(s: Step) -> str:
+    """Each edited file as ``repo/file:line`` (a cycle's step edits files of several repositories)."""
+    if s.edits:
+        return ", ".join(dict.fromkeys(edit_where(s, e) for e in s.edits))
+    return f"{s.repo}/{s.location}" if s.location and s.repo else s.location or ""
+
+
+def _md_change(plan: Plan, s: Step) -> str:
+    """The exact change as code (``<log4j2.version>2.17.1</log4j2.version>``), or in words where the plan's
+    own text names other steps (a propagated bump waits for a release)."""
+    if any(e.get("mechanism") == "propagate" for e in s.edits):
+        return _md("; ".join(dict.fromkeys(change_words(s, e, plan.target.package) for e in s.edits)))
+    if s.kind in ("edit", "relock") and s.change:
+        return f"`{_md(s.change)}`"
+    return _md(s.change)
 
 
 def _label(s: Step) -> str:

@@ -261,6 +261,7 @@ class GraphBatch:
                         "mechanism": rec.mechanism,
                         "unresolved": rec.unresolved,
                         "profile": rec.profile,
+                        "selector": rec.selector,
                         **_location(rec.location, ""),
                         **_location(rec.version_location, "version_"),
                     },

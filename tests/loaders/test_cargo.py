@@ -142,23 +142,51 @@ def test_path_dependencies_are_project_links_plus_declared_when_versioned() -> N
 
 
 def test_workspace_lock_depths_chains_and_disambiguation() -> None:
+    """Each member resolves what its own lock entry reaches (issue 12, finding 6); the virtual root
+    keeps only what no member resolves (nothing here); the git-sourced ``log`` is keyed apart."""
     result = parse(LOCK, "workspace/Cargo.lock")
-    (project,) = of(result, Project)
-    assert project.key == "fx/workspace#pkg:generic/workspace"
-    resolved = {r.version: r for r in of(result, Resolved)}
-    assert set(resolved) == {
-        "pkg:cargo/log@0.4.21",
-        "pkg:cargo/rand@0.7.3",
+    assert {p.key for p in of(result, Project)} == {
+        "fx/workspace#pkg:generic/workspace",
+        "fx/workspace/crates/app#pkg:cargo/app",
+        "fx/workspace/crates/core#pkg:cargo/core-crate",
+    }
+    log = "pkg:cargo/log@0.4.21%2Bgit.0123456789ab"
+    got = {(r.project.split("#")[1], r.version, r.depth, r.path) for r in of(result, Resolved)}
+    core, rand, rand_core, helper = (
+        "pkg:cargo/core-crate@2.3.0",
         "pkg:cargo/rand@0.8.5",
         "pkg:cargo/rand_core@0.6.4",
-        "pkg:cargo/regex@1.10.2",
+        "pkg:cargo/helper@0.0.1",
+    )
+    assert got == {
+        ("pkg:cargo/app", log, 2, (core, log)),
+        ("pkg:cargo/app", "pkg:cargo/rand@0.7.3", 2, (helper, "pkg:cargo/rand@0.7.3")),  # through the path crate
+        ("pkg:cargo/app", rand, 2, (core, rand)),
+        ("pkg:cargo/app", rand_core, 3, (core, rand, rand_core)),
+        ("pkg:cargo/app", "pkg:cargo/regex@1.10.2", 2, (core, "pkg:cargo/regex@1.10.2")),
+        ("pkg:cargo/core-crate", log, 1, (log,)),
+        ("pkg:cargo/core-crate", rand, 1, (rand,)),
+        ("pkg:cargo/core-crate", rand_core, 2, (rand, rand_core)),
+        ("pkg:cargo/core-crate", "pkg:cargo/regex@1.10.2", 1, ("pkg:cargo/regex@1.10.2",)),
     }
-    assert resolved["pkg:cargo/rand_core@0.6.4"].depth == 2
-    assert resolved["pkg:cargo/rand_core@0.6.4"].path == ("pkg:cargo/rand@0.8.5", "pkg:cargo/rand_core@0.6.4")
     deps = {(v.version, v.package, v.resolved) for v in of(result, VersionDependency)}
     assert ("pkg:cargo/helper@0.0.1", "pkg:cargo/rand", "0.7.3") in deps
     assert ("pkg:cargo/core-crate@2.3.0", "pkg:cargo/rand", "0.8.5") in deps
     assert result.warnings == []
+
+
+def test_a_lock_without_member_manifests_attributes_everything_to_its_project() -> None:
+    text = (DIR / "workspace/Cargo.lock").read_text()
+    result = LOCK.parse(text, Source("fx", "workspace/Cargo.lock", "x"), StaticContext({}))
+    (project,) = of(result, Project)
+    assert project.key == "fx/workspace#pkg:cargo/app"  # the one path package nothing depends on
+    assert {r.version: r.depth for r in of(result, Resolved)} == {
+        "pkg:cargo/log@0.4.21%2Bgit.0123456789ab": 1,
+        "pkg:cargo/rand@0.7.3": 1,
+        "pkg:cargo/rand@0.8.5": 1,
+        "pkg:cargo/rand_core@0.6.4": 2,
+        "pkg:cargo/regex@1.10.2": 1,
+    }
 
 
 @pytest.mark.parametrize(("rel", "root"), [("v1/Cargo.lock", "old"), ("v2/Cargo.lock", "mid")])
@@ -308,10 +336,12 @@ def test_ripgrep_locks_counted_independently(corpus: Path, rel: str) -> None:
     got = {tuple(unquote(r.version.removeprefix("pkg:cargo/")).split("@")) for r in of(result, Resolved)}
     assert got == expected
     assert result.warnings == []
-    (project,) = of(result, Project)
-    assert project.key == (
-        "BurntSushi__ripgrep/.#pkg:cargo/ripgrep" if rel == "Cargo.lock" else "BurntSushi__ripgrep/fuzz#pkg:cargo/fuzz"
-    )
+    projects = {p.key for p in of(result, Project)}
+    if rel == "Cargo.lock":  # the root package and its 10 workspace members each resolve their own tree
+        assert len(projects) == 11 and "BurntSushi__ripgrep/.#pkg:cargo/ripgrep" in projects
+        assert "BurntSushi__ripgrep/crates/cli#pkg:cargo/grep-cli" in projects
+    else:
+        assert projects == {"BurntSushi__ripgrep/fuzz#pkg:cargo/fuzz"}
     edges = sum(
         len(re.findall(r'^ "', b.split("dependencies = [")[1], re.M)) for b in blocks if "dependencies = [" in b
     )

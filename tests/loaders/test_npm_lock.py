@@ -197,7 +197,9 @@ def test_fuzz_never_crashes(version, packages, dependencies) -> None:
         result = LOADER.parse(json.dumps(doc), Source("r", "a/package-lock.json", "a/package-lock.json"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    projects = of(result, Project)
+    assert projects[0].manifest == "a/package-lock.json"  # the lockfile's own, then one per member folder
+    assert {r.project for r in of(result, Resolved)} <= {p.key for p in projects}
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -300,3 +302,44 @@ def test_integrity_becomes_a_hex_hash() -> None:
     )
     v1 = parse("v1.package-lock.json")
     assert all(r.hashes == () for r in of(v1, Resolved))
+
+
+def test_workspace_members_resolve_their_own_trees() -> None:
+    """tests/fixtures/npm/otel-workspace (laid out like open-telemetry/opentelemetry-js): each member
+    resolves what its own package.json brings in, through the members it links to (their runtime
+    and peer dependencies, not their devDependencies); the root only its own devDependencies
+    (issue 12, finding 6; before, the root resolved all 9 packages and the members nothing)."""
+    root = FIXTURES / "npm" / "otel-workspace"
+    files = {("r", p.relative_to(root).as_posix()): p.read_text() for p in root.rglob("package.json")}
+    text = (root / "package-lock.json").read_text()
+    result = LOADER.parse(text, Source("r", "package-lock.json", "package-lock.json"), StaticContext(files))
+    base = "pkg:npm/%40opentelemetry/sdk-trace-base@1.0.0"
+    api = "pkg:npm/%40opentelemetry/api@1.9.0"
+    got = {(r.project.split("#")[1], r.version, r.scope, r.depth, r.path) for r in of(result, Resolved)}
+    assert got == {
+        ("pkg:npm/opentelemetry", "pkg:npm/lerna@6.6.2", "dev", 1, ("pkg:npm/lerna@6.6.2",)),
+        ("pkg:npm/opentelemetry", "pkg:npm/typescript@5.2.2", "dev", 1, ("pkg:npm/typescript@5.2.2",)),
+        ("pkg:npm/%40opentelemetry/core", api, "peer", 1, (api,)),
+        ("pkg:npm/%40opentelemetry/core", "pkg:npm/mocha@10.2.0", "dev", 1, ("pkg:npm/mocha@10.2.0",)),
+        ("pkg:npm/%40opentelemetry/sdk-trace-base", api, "peer", 1, (api,)),
+        ("pkg:npm/%40opentelemetry/sdk-trace-base", "pkg:npm/shimmer@1.2.1", "runtime", 1, ("pkg:npm/shimmer@1.2.1",)),
+        ("pkg:npm/%40opentelemetry/sdk-trace-base", "pkg:npm/sinon@15.1.2", "dev", 1, ("pkg:npm/sinon@15.1.2",)),
+        ("pkg:npm/%40opentelemetry/sdk-node", api, "peer", 1, (api,)),
+        ("pkg:npm/%40opentelemetry/sdk-node", "pkg:npm/protobufjs@7.2.4", "runtime", 1, ("pkg:npm/protobufjs@7.2.4",)),
+        (
+            "pkg:npm/%40opentelemetry/sdk-node",
+            "pkg:npm/long@5.2.3",
+            "runtime",
+            2,
+            ("pkg:npm/protobufjs@7.2.4", "pkg:npm/long@5.2.3"),
+        ),
+        ("pkg:npm/%40opentelemetry/sdk-node", "pkg:npm/shimmer@1.2.1", "runtime", 2, (base, "pkg:npm/shimmer@1.2.1")),
+    }
+    assert {p.key.split("#")[1] for p in of(result, Project)} == {
+        "pkg:npm/opentelemetry",
+        "pkg:npm/%40opentelemetry/core",
+        "pkg:npm/%40opentelemetry/semantic-conventions",
+        "pkg:npm/%40opentelemetry/sdk-trace-base",
+        "pkg:npm/%40opentelemetry/sdk-node",
+    }
+    assert result.warnings == []

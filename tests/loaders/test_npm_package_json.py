@@ -300,3 +300,30 @@ def test_babel_workspace_caret_links(corpus: Path) -> None:
     links = {p.target: p.spec for p in of(result, ProjectDependency)}
     assert links["r/packages/babel-parser#pkg:npm/%40babel/parser"] == "workspace:^"
     assert not any(d.unresolved and d.unresolved.startswith("workspace:") for d in of(result, Declared))
+
+
+def test_pnpm_override_selectors_keep_their_version_range() -> None:
+    """``pnpm.overrides`` keys with a version range or a parent (issue 12, finding 8: the range's ``>``
+    was read as a parent separator and the override dropped with a warning)."""
+    doc = {
+        "name": "root",
+        "private": True,
+        "pnpm": {
+            "overrides": {
+                "rollup@>=4.0.0 <4.22.4": ">=4.22.4",
+                "vite>esbuild": "0.25.0",
+                "foo@1>bar@<2": "2.0.1",
+                "@babel/traverse": "7.23.2",
+            }
+        },
+    }
+    text = json.dumps(doc, indent=2)
+    result = LOADER.parse(text, Source("acme", "package.json", "package.json"), StaticContext({}))
+    got = {(c.package, c.range, c.selector, c.location.line) for c in of(result, Constrains)}
+    assert got == {
+        ("pkg:npm/rollup", ">=4.22.4", "rollup@>=4.0.0 <4.22.4", 6),
+        ("pkg:npm/esbuild", "0.25.0", "vite>esbuild", 7),
+        ("pkg:npm/bar", "2.0.1", "foo@1>bar@<2", 8),
+        ("pkg:npm/%40babel/traverse", "7.23.2", None, 9),
+    }
+    assert result.warnings == []

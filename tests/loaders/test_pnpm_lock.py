@@ -64,6 +64,9 @@ def test_v9_importers_snapshots_alias_links_and_overrides() -> None:
         ("acme/.#pkg:npm/root", "pkg:npm/a@1.0.0", 1, "runtime"),
         ("acme/.#pkg:npm/root", "pkg:npm/react@18.2.0", 2, "runtime"),
         ("acme/packages/lib#pkg:npm/lib", "pkg:npm/obug@1.0.2", 1, "runtime"),  # debug: npm:obug alias
+        # the root links lib (a devDependency): lib's own dependencies come with it, as dev; lib has no
+        # version, so it is no hop of the chain (issue 12, finding 6)
+        ("acme/.#pkg:npm/root", "pkg:npm/obug@1.0.2", 1, "dev"),
     }
     react = next(r for r in of(result, Resolved) if r.version == "pkg:npm/react@18.2.0")
     assert react.path == ("pkg:npm/a@1.0.0", "pkg:npm/react@18.2.0")
@@ -220,3 +223,28 @@ def test_vite_counts_links_and_overrides(corpus: Path) -> None:
     print(
         f"vite pnpm-lock.yaml: {len(got)} packages in {elapsed:.3f}s = {len(got) / max(elapsed, 1e-9):,.0f} packages/s"
     )
+
+
+def test_override_selectors_with_version_ranges_and_parents() -> None:
+    """pnpm splits ``parent>child`` only at a ``>`` after neither space, ``|`` nor ``@`` (a version
+    range such as ``rollup@>=4.0.0 <4.22.4`` is not a parent): issue 12, finding 8."""
+    result = parse("selectors.pnpm-lock.yaml")
+    got = {(c.package, c.range, c.selector, c.location.line) for c in of(result, Constrains)}
+    assert got == {
+        ("pkg:npm/rollup", ">=4.22.4", "rollup@>=4.0.0 <4.22.4", 8),
+        ("pkg:npm/%40babel/traverse", ">=7.23.2", "@babel/traverse@<7.23.2", 9),
+        ("pkg:npm/esbuild", "0.25.0", "vite>esbuild", 10),
+        ("pkg:npm/send", ">=0.19.0", "send@<0.19.0", 11),
+        ("pkg:npm/semver", "^7.5.2", None, 12),
+    }
+    assert result.warnings == []
+
+
+def test_a_linked_member_with_a_version_is_a_hop_of_the_chain() -> None:
+    files = {
+        "package.json": json.dumps({"name": "root", "private": True}),
+        "packages/lib/package.json": json.dumps({"name": "lib", "version": "2.0.0"}),
+    }
+    result = parse("v9.pnpm-lock.yaml", files)
+    (obug,) = [r for r in of(result, Resolved) if r.project == "acme/.#pkg:npm/root" and "obug" in r.version]
+    assert (obug.depth, obug.scope, obug.path) == (2, "dev", ("pkg:npm/lib@2.0.0", "pkg:npm/obug@1.0.2"))

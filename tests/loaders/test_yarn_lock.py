@@ -97,6 +97,13 @@ def test_berry_workspaces_patches_and_scopes() -> None:
     assert set(by) == {"pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0"}  # the patch is the same version as its base
     assert (by["pkg:npm/a@1.0.0"].scope, by["pkg:npm/a@1.0.0"].depth) == ("runtime", 1)
     assert by["pkg:npm/b@2.0.0"].scope == "runtime"  # dev for root, but runtime through lib -> a -> b
+    got = {(r.project.split("#")[1], r.version, r.scope, r.depth) for r in of(result, Resolved)}
+    assert got == {  # each workspace resolves its own tree (issue 12, finding 6)
+        ("pkg:npm/lib", "pkg:npm/a@1.0.0", "runtime", 1),
+        ("pkg:npm/lib", "pkg:npm/b@2.0.0", "runtime", 2),
+        ("pkg:npm/root", "pkg:npm/a@1.0.0", "runtime", 1),  # through lib, which has no version to name
+        ("pkg:npm/root", "pkg:npm/b@2.0.0", "runtime", 1),
+    }
     links = {(p.project, p.target, p.spec) for p in of(result, ProjectDependency)}
     assert links == {
         ("acme/app#pkg:npm/root", "acme/app/packages/lib#pkg:npm/lib", "workspace-member"),
@@ -310,6 +317,12 @@ def test_metro_workspace_packages_are_links_with_the_cycle(corpus: Path) -> None
     links = {(p.project, p.target, p.spec) for p in of(result, ProjectDependency)}
     assert ("r/packages/metro#pkg:npm/metro", "r/packages/metro-config#pkg:npm/metro-config", "0.84.4") in links
     assert ("r/packages/metro-config#pkg:npm/metro-config", "r/packages/metro#pkg:npm/metro", "0.84.4") in links
+    # each member resolves its own tree, through the cycle: metro-config gets metro's own dependencies
+    by = {(r.project, r.version): r for r in of(result, Resolved)}
+    config, metro = "r/packages/metro-config#pkg:npm/metro-config", "r/packages/metro#pkg:npm/metro"
+    (jsc,) = [v for p, v in by if p == metro and v.startswith("pkg:npm/jsc-safe-url@")]
+    assert by[(metro, jsc)].depth == 1 and by[(config, jsc)].depth == 2
+    assert by[(config, jsc)].path == ("pkg:npm/metro@0.84.4", jsc)
 
 
 @pytest.mark.corpus

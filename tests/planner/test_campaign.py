@@ -22,6 +22,7 @@ def run(store, data_dir: Path):
     def invoke(*args: str):
         return runner.invoke(cli, ["--data-dir", str(data_dir), *args], env={"DEPWAVE_USER": "alice"})
 
+    invoke.data_dir = str(data_dir)  # type: ignore[attr-defined]
     assert invoke("ingest", str(EXAMPLES)).exit_code == 0
     return invoke
 
@@ -42,6 +43,8 @@ def test_campaign_start_mark_status(run) -> None:
         "id": EDIT_CORE,
         "previous": "todo",
         "state": "done",
+        "pr": None,
+        "issue": None,
     }
     after = json.loads(run("campaign", "status", "--format", "json").output)
     assert after["counts"]["done"] == 1
@@ -70,3 +73,124 @@ def test_campaign_errors(run) -> None:
     res = run("campaign", "mark", "no-such-step", "done")
     assert res.exit_code == EXIT_USAGE and "no step" in res.output
     assert run("campaign", "mark", EDIT_CORE, "finished").exit_code == EXIT_USAGE
+
+
+BUILD_CORE = "build:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"
+PR = "https://github.com/acme/logging-core/pull/12"
+
+
+def test_start_with_a_name_in_use_refuses_and_keeps_the_record(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c3").exit_code == 0
+    before = json.loads(run("campaign", "status", "--format", "json").output)["campaign"]
+    again = run("campaign", "start", "--advisory", ADVISORY, "--name", "c3")
+    assert again.exit_code == EXIT_USAGE
+    assert "campaign 'c3' already exists" in again.output and "--replace" in again.output
+    after = json.loads(run("campaign", "status", "--format", "json").output)["campaign"]
+    assert after["created_at"] == before["created_at"] and "replaced_at" not in after
+
+
+def test_replace_keeps_creation_states_links_and_events(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c4").exit_code == 0
+    created = json.loads(run("campaign", "status", "--format", "json").output)["campaign"]["created_at"]
+    assert run("campaign", "mark", EDIT_CORE, "in-pr", "--pr", PR).exit_code == 0
+    replaced = CliRunner().invoke(
+        cli,
+        ["--data-dir", run.data_dir, "campaign", "start", "--advisory", ADVISORY, "--name", "c4", "--replace"],
+        env={"DEPWAVE_USER": "bob"},
+    )
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.output.startswith("campaign c4 re-planned: 20 steps (19 todo, 1 in-pr); history kept\n")
+    status = json.loads(run("campaign", "status", "--format", "json").output)
+    c = status["campaign"]
+    assert (c["created_at"], c["created_by"], c["replaced_by"]) == (created, "alice", "bob")
+    core = next(s for s in status["steps"] if s["id"] == EDIT_CORE)
+    assert (core["state"], core["pr"]) == ("in-pr", PR)
+    assert [(e["step"], e["to"], e["pr"]) for e in status["events"]] == [(EDIT_CORE, "in-pr", PR)]
+
+
+def test_derived_statuses_follow_the_plan(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c5").exit_code == 0
+    status = json.loads(run("campaign", "status", "--format", "json").output)
+    # the decide step and the four first-wave edits wait for nothing; every other step waits for one
+    assert status["statuses"] == {
+        "awaiting-parents": 15,
+        "awaiting-pr": 5,
+        "in-pr": 0,
+        "done": 0,
+        "failed": 0,
+        "blocked": 0,
+        "bot-error": 0,
+    }
+    build = next(s for s in status["steps"] if s["id"] == BUILD_CORE)
+    assert (build["status"], build["waits_for"]) == ("awaiting-parents", [EDIT_CORE])
+    assert run("campaign", "mark", EDIT_CORE, "done").exit_code == 0
+    status = json.loads(run("campaign", "status", "--format", "json").output)
+    build = next(s for s in status["steps"] if s["id"] == BUILD_CORE)
+    assert (build["status"], build["waits_for"]) == ("awaiting-pr", [])
+    assert run("campaign", "mark", BUILD_CORE, "bot-error", "--note", "CI runner died").exit_code == 0
+    status = json.loads(run("campaign", "status", "--format", "json").output)
+    assert status["statuses"]["bot-error"] == 1 and status["counts"]["bot-error"] == 1
+
+
+def test_mark_links_and_bad_urls(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c6").exit_code == 0
+    issue = "https://github.com/acme/logging-core/issues/7"
+    res = run("campaign", "mark", EDIT_CORE, "in-pr", "--pr", PR, "--issue", issue, "--format", "json")
+    assert json.loads(res.output)["pr"] == PR and json.loads(res.output)["issue"] == issue
+    # a later mark without links keeps them
+    assert run("campaign", "mark", EDIT_CORE, "done").exit_code == 0
+    core = next(
+        s for s in json.loads(run("campaign", "status", "--format", "json").output)["steps"] if s["id"] == EDIT_CORE
+    )
+    assert (core["pr"], core["issue"]) == (PR, issue)
+    bad = run("campaign", "mark", EDIT_CORE, "done", "--pr", "#12")
+    assert bad.exit_code == EXIT_USAGE and "give the URL" in bad.output
+
+
+def test_status_per_owner(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c7").exit_code == 0
+    status = json.loads(run("campaign", "status", "--owner", "@acme/qa", "--format", "json").output)
+    assert [s["id"] for s in status["steps"]] == [
+        "edit:integration-tests/.#pkg:maven/com.acme.qa/integration-tests",
+        "build:integration-tests/.#pkg:maven/com.acme.qa/integration-tests",
+    ]
+    assert status["owner"] == "@acme/qa" and status["remaining_makespan"] == 5  # the plan stays whole
+    text = run("campaign", "status", "--owner", "@acme/qa").output
+    assert text.splitlines()[0].endswith("— steps of @acme/qa: 1 awaiting-parents, 1 awaiting-pr")
+
+
+def test_status_markdown_is_markdown(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c8").exit_code == 0
+    assert run("campaign", "mark", EDIT_CORE, "in-pr", "--pr", PR).exit_code == 0
+    out = run("campaign", "status", "--format", "markdown").output
+    lines = out.splitlines()
+    assert lines[0] == "# Campaign c8: pkg:maven/org.apache.logging.log4j/log4j-core → 2.15.0"
+    # every line is a heading, a list item, a table row or blank: none of the text form's plain lines
+    assert all(not line or line[0] in "#-|" or line.startswith("Verify") for line in lines), out
+    assert not any(line.startswith(("campaign ", "remaining makespan")) for line in lines)
+    row = next(line for line in lines if EDIT_CORE in line and line.startswith("| in-pr"))
+    assert PR in row and "in-pr 20" in row and "by alice" in row
+    never = next(line for line in lines if BUILD_CORE in line and line.startswith("| awaiting-parents"))
+    assert never.endswith("|  |  |  |")  # no PR, no issue, no last change (not the start time)
+    assert "## What remains" in lines and "### Wave 1" in lines
+
+
+def test_export_is_the_whole_history(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c9").exit_code == 0
+    assert run("campaign", "mark", EDIT_CORE, "in-pr", "--pr", PR).exit_code == 0
+    assert run("campaign", "mark", EDIT_CORE, "done", "--note", "merged").exit_code == 0
+    doc = json.loads(run("campaign", "export").output)
+    assert doc["schema"] == "depwave.campaign-history/1" and doc["campaign"]["key"] == "c9"
+    assert len(doc["steps"]) == 20
+    core = next(s for s in doc["steps"] if s["id"] == EDIT_CORE)
+    assert (core["state"], core["pr"], core["location"], core["repo"]) == ("done", PR, "pom.xml:32", "acme-logging")
+    assert core["last_change"]["by"] == "alice"
+    assert next(s for s in doc["steps"] if s["id"] == BUILD_CORE)["last_change"] is None
+    assert [(e["from"], e["to"], e["note"]) for e in doc["events"]] == [
+        ("todo", "in-pr", None),
+        ("in-pr", "done", "merged"),
+    ]
+    md = run("campaign", "export", "--format", "markdown").output
+    assert md.startswith("# Campaign record: c9\n")
+    assert "| `<log4j2.version>2.15.0</log4j2.version>` | done |" in md  # the change as code, not as HTML
+    assert "| todo → in-pr |" in md and "| in-pr → done | merged |" in md

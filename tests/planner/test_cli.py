@@ -29,7 +29,11 @@ def test_ingest_then_dependents_table_and_json_agree(run, tmp_path: Path) -> Non
     assert "2 loaded" in res.output
     table = run("dependents", LOG4J)
     assert table.exit_code == 0
-    assert "com.acme:lib" in table.output and "com.acme:app" in table.output
+    # at 100 columns a project is its label (repo/artifact); --wide shows the full names
+    assert "lib-repo/lib " in table.output and "app-repo/app " in table.output
+    assert "app → lib → log4j-core" in table.output  # the version lib publishes is not repeated
+    wide = run("dependents", LOG4J, "--wide")
+    assert "com.acme:lib" in wide.output and "com.acme:app" in wide.output
     as_json = json.loads(run("dependents", LOG4J, "--format", "json").output)
     assert as_json["schema"] == "depwave.dependents/1"
     assert [d["name"] for d in as_json["dependents"]] == ["com.acme:lib", "com.acme:app"]

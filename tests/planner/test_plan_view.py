@@ -58,6 +58,7 @@ def test_json_schema(plan):
     step = next(s for s in doc["steps"] if s["id"] == "edit:lib0")
     assert step == {
         "id": "edit:lib0",
+        "label": "edit r-lib0/lib0",
         "kind": "edit",
         "phase": "fix",
         "project": "lib0",
@@ -84,6 +85,7 @@ def test_json_schema(plan):
         "edits": [
             {
                 "project": "lib0",
+                "repo": "r-lib0",
                 "strategy": "direct",
                 "mechanism": "property",
                 "location": "pom.xml:14",
@@ -147,7 +149,7 @@ def test_deferred_libraries_render_as_the_clean_up_phase():
     assert "makespan 1.5 h" in out and "clean-up phase: 12 steps after the fix, done at 5.25 h" in out
     md = plan_view.markdown(plan)
     assert "- Clean-up phase: 12 steps after the fix, done at 5.25 h" in md
-    assert "| [ ] | `cleanup:edit:lib0` clean-up: edit (property) |" in md
+    assert "| [ ] | clean-up: edit r-lib0/lib0 (property) | com.acme:lib0 (r-lib0) |" in md  # a label, not the id
     doc = json.loads(plan_view.render(plan, "json"))
     assert doc["policy"]["defer_libraries"] is True
     assert {s["id"] for s in doc["steps"] if s["phase"] == "cleanup"} == {

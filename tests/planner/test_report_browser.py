@@ -149,6 +149,8 @@ def test_campaign_report_shows_states_and_now(run, chromium, tmp_path: Path, mon
     build = "build:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"
     assert run("campaign", "mark", edit, "done").exit_code == 0
     assert run("campaign", "mark", build, "in-pr").exit_code == 0
+    bot = "build:billing-service/.#pkg:maven/com.acme.billing/billing-service"
+    assert run("campaign", "mark", bot, "bot-error").exit_code == 0
     out = tmp_path / "campaign.html"
     res = run("report", "--campaign", "log4shell", "-o", str(out))
     assert res.exit_code == 0, res.output
@@ -156,8 +158,16 @@ def test_campaign_report_shows_states_and_now(run, chromium, tmp_path: Path, mon
     assert page.page.locator("svg.gantt line.now").count() == 1
     assert page.page.locator("svg.gantt rect.st-done").count() == 1
     assert page.page.locator("svg.gantt rect.st-in-pr").count() == 1
-    assert page.text('[data-json="campaign.counts"]') == "18 todo, 1 in-pr, 1 done"
+    assert page.page.locator("svg.gantt rect.st-bot-error").count() == 1
+    # todo steps are split: the 3 other first-wave edits and the decide step wait for nothing
+    assert (
+        page.text('[data-json="campaign.statuses"]')
+        == "13 awaiting-parents, 4 awaiting-pr, 1 in-pr, 1 done, 1 bot-error"
+    )
     assert page.page.locator(f'#owners tr[data-step="{edit}"] .st-done').count() == 1
+    billing_edit = "edit:billing-service/.#pkg:maven/com.acme.billing/billing-service"
+    assert page.page.locator(f'#owners tr[data-step="{billing_edit}"] .st-awaiting-pr').count() >= 1
+    assert page.page.locator(f'#owners tr[data-step="{bot}"] .st-bot-error').count() >= 1
     page.page.screenshot(path=str(tmp_path / "campaign.png"), full_page=True)
     print(f"screenshot: {tmp_path / 'campaign.png'}")
     page.close()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from planner.ingest import ingest
 from planner.link import link
-from planner.services import SCHEMA, list_services, render_text
+from planner.render.services_view import text as render_text
+from planner.services import SCHEMA, list_services
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.planner.test_link import deploy_registry  # noqa: F401 - fixture
 

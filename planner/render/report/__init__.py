@@ -89,11 +89,12 @@ def _subtitle(
         f"{esc(at.strftime('%Y-%m-%d %H:%M %Z'))}.</p>",
     ]
     if campaign:
-        counts = ", ".join(f"{n} {k}" for k, n in campaign["counts"].items() if n)
+        field = "statuses" if "statuses" in campaign else "counts"  # todo split into awaiting-parents/-pr
+        counts = ", ".join(f"{n} {k}" for k, n in campaign[field].items() if n)
         c = campaign["campaign"]
         parts.append(
             f"<p>Campaign started {esc(c.get('created_at'))} by {esc(c.get('created_by'))}: "
-            f'<span data-json="campaign.counts">{esc(counts)}</span>; what remains is re-planned from now.</p>'
+            f'<span data-json="campaign.{field}">{esc(counts)}</span>; what remains is re-planned from now.</p>'
         )
     return "".join(parts)
 

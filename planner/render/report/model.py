@@ -229,10 +229,15 @@ def gantt_rows(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, when
             lane = min(range(len(ends)), key=lambda i: ends[i])
             row.overflow += 1
         ends[lane] = max(ends[lane], finish)
-        state = recorded.get(s["id"], {}).get("state", "todo") if campaign else None
+        state = _status(recorded.get(s["id"], {})) if campaign else None
         row.bars.append(Bar(s, start, finish, lane, s["id"] in critical, state))
         row.lanes = len(ends)
     return kind, sorted(rows.values(), key=lambda r: (min(b.start for b in r.bars), _natural(r.label)))
+
+
+def _status(record: Mapping[str, Any]) -> str:
+    """A campaign step's status (``awaiting-parents`` / ``awaiting-pr`` for a todo step), else its state."""
+    return str(record.get("status") or record.get("state") or "todo")
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:

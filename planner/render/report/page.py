@@ -185,7 +185,7 @@ def gantt_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, w
     if campaign:
         legend += "".join(
             f'<li><svg width="14" height="10"><rect class="k-build st-{s}" width="14" height="10"/></svg>{s}</li>'
-            for s in ("done", "in-pr", "failed", "blocked")
+            for s in ("done", "in-pr", "failed", "blocked", "bot-error")
         )
     if plan["policy"].get("freeze"):
         legend += '<li><svg width="14" height="10"><rect class="freeze" width="14" height="10"/></svg>freeze</li>'
@@ -266,7 +266,7 @@ def owners_section(
 ) -> str:
     """A table per owner with their steps, in plan order: what to change where, and when. ``repos``: project
     key -> repository, so that a step editing files of several repositories names each file's."""
-    states = {s["id"]: s.get("state") or "todo" for s in (campaign or {}).get("steps") or []}
+    states = {s["id"]: s.get("status") or s.get("state") or "todo" for s in (campaign or {}).get("steps") or []}
     groups = model.by_owner(plan["steps"])
     parts = []
     for i, (owner, steps) in enumerate(groups.items()):

@@ -118,10 +118,12 @@ def test_a_saved_plan_gives_the_same_patches(run, tmp_path: Path) -> None:
 def test_text_output_shows_each_step_with_its_diff(run) -> None:
     res = run("fix", "--advisory", ADVISORY)
     assert res.exit_code == 0
-    assert "wave 1  edit:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core" in res.output
+    assert "wave 1  edit acme-logging/logging-core\n" in res.output  # a label; the step id is in the JSON
     assert "  acme-logging/pom.xml:32  property  2.14.1 -> 2.15.0  [changed]" in res.output
     assert "    +    <log4j2.version>2.15.0</log4j2.version>" in res.output
-    assert "waits for the release of com.acme.logging:logging-core" in res.output  # no --release given
+    words = " ".join(res.output.split())  # lines are wrapped to the terminal
+    assert "edit acme-platform/platform-web: acme-platform/" in words  # pending steps by label too
+    assert "waits for the release of com.acme.logging:logging-core" in words  # no --release given
     assert res.output.rstrip().endswith("4 patches in 4 repositories, 1 commands, 4 pending, 0 errors")
 
 

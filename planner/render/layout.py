@@ -1,0 +1,164 @@
+"""One table style for every command, sized to the terminal.
+
+A table is given as :class:`Column` specs and rows of cells. At the terminal's width (``COLUMNS``, else
+the terminal's own size, else 100 columns when the output is piped) the columns that do not fit are left
+out, least important first, and a note names them and the flag that shows them (``--wide``); cells of a
+column with a ``shorten`` limit are cut in the middle (``com.acme.lo…log4j-core``). With ``wide`` every
+column is shown in full and nothing is cut.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+#: width used when the output is not a terminal and ``COLUMNS`` is not set
+PIPED_WIDTH = 100
+#: narrowest width depwave lays out for (a smaller ``COLUMNS`` is treated as this)
+MIN_WIDTH = 40
+#: width a console gets with ``--wide``: lines are never wrapped
+WIDE_WIDTH = 100_000
+#: columns between two table columns (one padding space and the divider)
+GAP = 2
+#: a column whose text can wrap is counted at most this wide when deciding what fits
+WRAP_WIDTH = 12
+#: a word longer than this may be cut across lines rather than the column being left out
+WORD_WIDTH = 18
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: its header, when it is left out, and how long its cells may be.
+
+    ``drop`` 0 means always shown; otherwise the column with the highest ``drop`` is left out first
+    when the table does not fit. ``shorten`` cuts longer cells in the middle (not with ``wide``).
+    ``wrap`` False keeps a cell on one line (numbers, verdicts, ``file:line``).
+    """
+
+    name: str
+    drop: int = 0
+    shorten: int | None = None
+    wrap: bool = True
+    justify: str = "left"
+
+
+def terminal_width(stream: TextIO | None = None) -> int:
+    """The width to lay out for: ``COLUMNS``, else the terminal's width, else :data:`PIPED_WIDTH`."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return max(MIN_WIDTH, int(raw))
+    stream = stream or sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if tty:
+        return max(MIN_WIDTH, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns)
+    return PIPED_WIDTH
+
+
+def console(stderr: bool = False, wide: bool = False) -> Console:
+    """A console that wraps at :func:`terminal_width` (never, with ``wide``), without colour codes in pipes."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = WIDE_WIDTH if wide else terminal_width(stream)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=wide)
+
+
+def middle(text: str, limit: int) -> str:
+    """``text`` cut in the middle to at most ``limit`` cells (``org.apache.lo…log4j-core``)."""
+    if limit < 3 or cell_len(text) <= limit:
+        return text
+    keep = limit - 1
+    head = (keep + 1) // 2
+    tail = keep - head
+    return text[:head] + ELLIPSIS + (text[-tail:] if tail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """What :func:`fit` chose: the columns kept, their cells, and the names of the columns left out."""
+
+    columns: list[Column]
+    rows: list[list[str]]
+    dropped: list[str]
+
+
+def fit(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: int, wide: bool = False) -> Fitted:
+    """Choose the columns that fit ``width`` and shorten their cells (pure; see the module docstring)."""
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    if not wide:
+        for i, c in enumerate(columns):
+            if c.shorten:
+                for r in cells:
+                    r[i] = middle(r[i], c.shorten)
+    keep = list(range(len(columns)))
+    if not wide:
+        needs = [_need(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
+        droppable = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: (-columns[i].drop, -i))
+        while droppable and sum(needs[i] for i in keep) + GAP * (len(keep) - 1) > width:
+            keep.remove(droppable.pop(0))
+    dropped = [columns[i].name for i in range(len(columns)) if i not in keep]
+    return Fitted([columns[i] for i in keep], [[r[i] for i in keep] for r in cells], dropped)
+
+
+def _need(column: Column, cells: list[str]) -> int:
+    """How wide a column must be to read well: its widest cell when it keeps to one line; when it may
+    wrap, its longest word (up to :data:`WORD_WIDTH`, so that words are not cut) or :data:`WRAP_WIDTH`."""
+    natural = max([cell_len(column.name), *(cell_len(c) for c in cells)])
+    if not column.wrap:
+        return natural
+    word = max((cell_len(w) for c in cells for w in c.split()), default=0)
+    return min(natural, max(WRAP_WIDTH, cell_len(column.name), min(word, WORD_WIDTH)))
+
+
+def table(fitted: Fitted, wide: bool = False) -> Table:
+    """The rich table in depwave's one style: a header rule, two spaces between columns, no borders."""
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="bold",
+        expand=False,
+    )
+    for c in fitted.columns:
+        t.add_column(c.name, overflow="fold", no_wrap=wide or not c.wrap, justify=c.justify)  # type: ignore[arg-type]
+    for r in fitted.rows:
+        t.add_row(*r)
+    return t
+
+
+def dropped_note(fitted: Fitted, width: int, more: str = "") -> str | None:
+    """The line under a table that names the columns left out and where to see them."""
+    if not fitted.dropped:
+        return None
+    tail = f"; {more}" if more else ""
+    return f"(at {width} columns: {', '.join(fitted.dropped)} not shown; --wide shows every column{tail})"
+
+
+def print_table(
+    out: Console,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    wide: bool = False,
+    more: str = "",
+) -> None:
+    """Fit, print and annotate a table on ``out`` (``more`` names another place with the full detail)."""
+    width = out.width
+    fitted = fit(columns, rows, width, wide)
+    with out.capture() as captured:
+        out.print(table(fitted, wide))
+    out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    note = dropped_note(fitted, width, more)
+    if note:
+        out.print(note, markup=False)
