@@ -432,7 +432,7 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 scope=(worst.scope if worst else inherited.get(key, (None, None, dep.scope))[2]),
                 versions=vs,
                 path=[h.key for h in dep.path],
-                paths=_first_party_paths(graph, key, own, own_export, target),
+                paths=_first_party_paths(graph, key, own, target, own_export),
                 change_at=_change_at(items, graph, key, to_entry, export),
                 fixed=list(target.fixed),
                 recommended=recommended,
@@ -546,7 +546,11 @@ def _link_order(link: dict[str, Any]) -> tuple[bool, bool, bool]:
 
 
 def _first_party_paths(
-    graph: nx.DiGraph, key: str, own: dict[str, Any], own_export: dict[str, Any], target: AffectedPackage
+    graph: nx.DiGraph,
+    key: str,
+    own: dict[str, Any],
+    target: AffectedPackage,
+    own_export: dict[str, Any] | None = None,
 ) -> list[list[str]]:
     """The shortest project chain from ``key`` to each project whose own evidence passes the package on,
     through edges that pass it on after ``key``'s own, shortest first, at most ``MAX_PATHS`` of them. One
@@ -555,9 +559,10 @@ def _first_party_paths(
     if key in own:
         return [[key, target.package]]
     full = graph
-    passing = nx.subgraph_view(full, filter_edge=lambda u, v: u == key or bool(full.edges[u, v].get("passes")))
+    passing = nx.subgraph_view(full, filter_edge=lambda u, v: u == key or full.edges[u, v].get("passes", True))
     shortest = nx.single_source_shortest_path(passing, key, cutoff=12)
-    paths = [[*shortest[sink], target.package] for sink in own_export if sink != key and sink in shortest]
+    sinks = own if own_export is None else own_export
+    paths = [[*shortest[sink], target.package] for sink in sinks if sink != key and sink in shortest]
     return sorted(paths, key=lambda p: (len(p), p))[:MAX_PATHS]
 
 
