@@ -5,7 +5,7 @@
 
 Ingests the org (unless --reuse), then times `dependents` (21 runs), `exposure` for log4j-core < 2.15.0
 (7 runs) and the plan (`--package log4j-core --fixed 2.17.1`) under the default policy and with a CI
-capacity of 20, each also with ``defer_libraries`` (5 runs each), printing p50s, the makespan, its lower bound and the frontier baseline.
+capacity of 20, each also with ``defer_libraries: false`` (5 runs each), printing p50s, the makespan, its lower bound and the frontier baseline.
 """
 
 import argparse
@@ -64,10 +64,10 @@ try:
     print("exposure", [round(x, 3) for x in times], "p50", round(statistics.median(times), 3), rep.counts, flush=True)
     req = PlanRequest(package="pkg:maven/org.apache.logging.log4j/log4j-core", fixed="2.17.1")
     policies = (
-        ("default", Policy()),
-        ("capacity20", Policy(capacity=20)),
-        ("defer_libraries", Policy(defer_libraries=True)),
-        ("defer_libraries+capacity20", Policy(defer_libraries=True, capacity=20)),
+        ("default (defer_libraries)", Policy()),
+        ("default+capacity20", Policy(capacity=20)),
+        ("defer_libraries: false", Policy(defer_libraries=False)),
+        ("defer_libraries: false+capacity20", Policy(defer_libraries=False, capacity=20)),
     )
     for pol_name, pol in policies:
         ptimes = []

@@ -3,6 +3,7 @@
 Usage::
 
     python bench/synth.py OUT_DIR [--seed 42] [--repos 1000] [--projects 10000] [--edges 1000000]
+                          [--shape default|sbom-heavy]
 
 Writes ``OUT_DIR/<repo>/<project>/bom.json`` (CycloneDX 1.5 JSON, the shape the
 cyclonedx-maven-plugin emits: ``metadata.component``, ``components`` with purls and scopes, and a
@@ -28,12 +29,30 @@ What the organisation looks like
 
 log4j-core is never drawn from the random pool, so the projects that reach it are exactly the
 chain consumers and the direct users; the manifest records them.
+
+The SBOM-heavy shape (``--shape sbom-heavy``)
+---------------------------------------------
+The organisation of issue 16: every repository is one project that ships its own CycloneDX SBOM at
+its root (``<repo>/bom.json``, ``--projects`` is ignored: one per repository), restating the whole
+dependency graph of the libraries it contains, so the same (version -> package) pairs are stated by
+hundreds of files. Third-party packages come from a small pool (a quarter larger than an SBOM, 60..1,000)
+in one version each organisation-wide (a shared platform BOM), and one
+log4j chain ``lib0 .. lib8`` is consumed by about half of the services, so log4j-core sits 9 levels
+below them. Every service also ships a ``Dockerfile``, a ``skaffold.yaml`` (image
+``registry.synth.io/<name>``, context ``.``), a prod ``Deployment`` (``deploy/prod/deployment.yaml``,
+namespace ``prod``) and every repository a ``.github/CODEOWNERS``. The manifest's ``pairs`` says how
+often each pair is restated (min/median/max and how many are stated by at least 100 SBOMs).
+
+``expected.depends_on_edges`` is the number of distinct (version, package) pairs — the DEPENDS_ON
+edges in the store, one per pair — and ``expected.depends_on_statements`` the edge records the SBOMs
+state (what ``IngestReport.edges`` counts).
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
+import collections
 import hashlib
 import itertools
 import json
@@ -49,6 +68,10 @@ LOG4J_CORE_VERSIONS = ("2.14.1", "2.17.1")
 CHAIN_LEVELS = 9  # lib0 .. lib8
 LIB_FRACTION = 0.15
 DIRECT_LOG4J_FRACTION = 0.01
+SHAPES = ("default", "sbom-heavy")
+#: sbom-heavy: share of services that consume the log4j chain's top library
+CHAIN_CONSUMER_FRACTION = 0.5
+REGISTRY = "registry.synth.io"
 
 # The head of the popularity ranking: real, familiar coordinates (versions are synthetic except
 # for log4j-api, whose versions match log4j-core's).
@@ -198,13 +221,24 @@ def repo_name(i: int) -> str:
     return f"repo{i:04d}"
 
 
-def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000, edges: int = 1_000_000) -> dict:
+def generate(
+    out: Path,
+    seed: int = 42,
+    repos: int = 1000,
+    projects: int = 10000,
+    edges: int = 1_000_000,
+    shape: str = "default",
+) -> dict:
     """Write the organisation under ``out`` and return the manifest."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r} (expected one of {', '.join(SHAPES)})")
+    heavy = shape == "sbom-heavy"
     started = time.perf_counter()
     rng = random.Random(seed)
-    repos = max(1, repos)
-    projects = max(repos, projects)
-    pool_size = max(200, min(4000, edges // 300))
+    repos = max(CHAIN_LEVELS + 1 if heavy else 1, repos)
+    projects = repos if heavy else max(repos, projects)
+    # sbom-heavy: a pool a quarter larger than an SBOM, so the same packages (and pairs) recur in every SBOM
+    pool_size = max(60, min(1000, 5 * edges // (4 * repos))) if heavy else max(200, min(4000, edges // 300))
     pool = Pool(rng, pool_size)
 
     # -- projects -> repos: every repo has one project, the rest skewed (a few monorepos) -------
@@ -230,7 +264,7 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
         return s
 
     # -- log4j chains: lib0..lib8 + one service, each in a different repo ---------------------
-    n_chains = max(1, projects // 1000)
+    n_chains = 1 if heavy else max(1, projects // 1000)
     chains: list[list[ProjectSpec]] = []
     free = {r: list(ps) for r, ps in by_repo.items()}
     repo_ids = sorted(free)
@@ -283,6 +317,8 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
             k = rng.choices((0, 1, 2, 3, 4), weights=(25, 45, 20, 7, 3))[0]
             if every and k:
                 s.libs = sorted(set(rng.sample(every, min(k, len(every)))))
+            if heavy and rng.random() < CHAIN_CONSUMER_FRACTION:
+                s.libs = sorted({*s.libs, chains[0][CHAIN_LEVELS - 1].idx})
 
     # -- components: libraries by level, then services; calibrate sizes to the edge budget --
     order = sorted(all_specs, key=lambda s: (s.level if s.kind == "library" else 99, s.idx))
@@ -290,7 +326,7 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
     points: list[tuple[float, int]] = []
     mult = 1.0
     for _ in range(10):
-        total = _fill(order, all_specs, pool, seed, edges / projects * mult)
+        total = _fill(order, all_specs, pool, seed, edges / projects * mult, heavy)
         points.append((mult, total))
         if abs(total - edges) <= 0.01 * edges:
             break
@@ -302,7 +338,7 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
             mult = max(0.05, m1 + (edges - t1) / slope) if slope > 0 else mult * edges / total
     best = min(points, key=lambda pt: abs(pt[1] - edges))
     if best != points[-1]:
-        _fill(order, all_specs, pool, seed, edges / projects * best[0])
+        _fill(order, all_specs, pool, seed, edges / projects * best[0], heavy)
 
     # -- write ------------------------------------------------------------------------------
     if out.exists():
@@ -310,26 +346,43 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
             if child.is_dir() and child.name.startswith("repo"):
                 shutil.rmtree(child)
     out.mkdir(parents=True, exist_ok=True)
-    resolves = depends_on = 0
+    resolves = depends_on = files = 0
+    pairs: collections.Counter[tuple[int, str, int]] = collections.Counter()
     reach: dict[str, list[str]] = {v: [] for v in LOG4J_CORE_VERSIONS}
+    services_reaching = 0
     users: dict[int, int] = {}
     bytes_written = 0
+
+    def key_of(s: ProjectSpec) -> str:
+        repo = repo_name(s.repo)
+        group = f"com.synth.{repo}"
+        return f"{repo}/.#pkg:maven/{group}/{s.name}" if heavy else _project_key(repo, s.name, group)
+
     for s in all_specs:
         repo = repo_name(s.repo)
         group = f"com.synth.{repo}"
-        text, n_res, n_dep = _sbom(pool, s, group, seed)
+        text, n_res, stated = _sbom(pool, s, group, seed)
         resolves += n_res
-        depends_on += n_dep
+        depends_on += len(stated)
+        pairs.update(stated)
         for pid in s.comps:
             users[pid] = users.get(pid, 0) + 1
         v = s.comps.get(pool.log4j_core)
         if v:
-            reach[v].append(_project_key(repo, s.name, group))
-        d = out / repo / s.name
-        d.mkdir(parents=True, exist_ok=True)
-        data = text.encode()
-        bytes_written += len(data)
-        (d / "bom.json").write_bytes(data)
+            reach[v].append(key_of(s))
+            services_reaching += s.kind != "library"
+        d = out / repo if heavy else out / repo / s.name
+        written = {"bom.json": text}
+        if heavy:
+            written[".github/CODEOWNERS"] = f"* @synth/team-{repo}\n"
+            if s.kind != "library":
+                written.update(_deploy_files(s.name))
+        for name, content in written.items():
+            (d / name).parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode()
+            bytes_written += len(data)
+            (d / name).write_bytes(data)
+        files += len(written)
 
     def pkg_key(pid: int) -> str:
         return f"pkg:maven/{pool.group[pid]}/{pool.name[pid]}"
@@ -340,10 +393,21 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
     mid = chains[0][CHAIN_LEVELS // 2]
     deepest = chains[0][CHAIN_LEVELS]
     n_contains = projects
+    restated = sorted(pairs.values())
     manifest = {
         "generator": "bench/synth.py",
+        "shape": shape,
         "seed": seed,
         "requested": {"repos": repos, "projects": projects, "edges": edges},
+        "files": files,
+        "pairs": {
+            "distinct": len(restated),
+            "statements": depends_on,
+            "restated_min": restated[0] if restated else 0,
+            "restated_median": restated[len(restated) // 2] if restated else 0,
+            "restated_max": restated[-1] if restated else 0,
+            "restated_by_100_or_more": sum(1 for n in restated if n >= 100),
+        },
         "repos": len(by_repo),
         "projects": projects,
         "libraries": sum(1 for s in all_specs if s.kind == "library"),
@@ -353,11 +417,13 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
         "total_components": resolves,
         "expected": {
             "resolves_edges": resolves,
-            "depends_on_edges": depends_on,
+            "depends_on_edges": len(restated),
+            "depends_on_statements": depends_on,
             "contains_edges": n_contains,
             "describes_edges": projects,
             "published_by_edges": projects,
-            "edges_written": resolves + depends_on + 3 * projects,
+            # the deploy and ownership files add their own edges: not predicted for sbom-heavy
+            "edges_written": None if heavy else resolves + depends_on + 3 * projects,
         },
         "log4j": {
             "package": pkg_key(pool.log4j_core),
@@ -365,11 +431,9 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
             "chain_depth": CHAIN_LEVELS + 1,
             "projects_reaching": sum(len(v) for v in reach.values()),
             "projects_reaching_by_version": {k: len(v) for k, v in reach.items()},
+            "services_reaching": services_reaching,
             "direct_users": sum(1 for s in all_specs if s.log4j_direct and s.chain is None),
-            "deepest_services": [
-                _project_key(repo_name(ch[-1].repo), ch[-1].name, f"com.synth.{repo_name(ch[-1].repo)}")
-                for ch in chains
-            ],
+            "deepest_services": [key_of(ch[-1]) for ch in chains],
         },
         "targets": {
             "log4j-core": {"purl": pkg_key(pool.log4j_core), "expected_dependents": users[pool.log4j_core]},
@@ -378,7 +442,7 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
             "median-third-party": {"purl": pkg_key(median), "expected_dependents": users.get(median, 0)},
             "leaf": {"purl": pkg_key(leaf), "expected_dependents": users.get(leaf, 0)},
         },
-        "deepest_service": _project_key(repo_name(deepest.repo), deepest.name, f"com.synth.{repo_name(deepest.repo)}"),
+        "deepest_service": key_of(deepest),
         "bytes": bytes_written,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -386,8 +450,11 @@ def generate(out: Path, seed: int = 42, repos: int = 1000, projects: int = 10000
     return manifest
 
 
-def _fill(order: list[ProjectSpec], all_specs: list[ProjectSpec], pool: Pool, seed: int, mean: float) -> int:
-    """Choose every project's components (libraries first); returns the total component count."""
+def _fill(
+    order: list[ProjectSpec], all_specs: list[ProjectSpec], pool: Pool, seed: int, mean: float, pinned: bool = False
+) -> int:
+    """Choose every project's components (libraries first); returns the total component count. ``pinned``:
+    one version of each third-party package org-wide (a shared platform BOM), as in the SBOM-heavy shape."""
     rng = random.Random(f"{seed}:components")
     pool.truncate()
     total = 0
@@ -406,19 +473,25 @@ def _fill(order: list[ProjectSpec], all_specs: list[ProjectSpec], pool: Pool, se
         if s.log4j_direct:
             comps[pool.log4j_core] = s.log4j_direct
             for pid in pool.closure[pool.log4j_core][1:]:
-                comps.setdefault(pid, rng.choice(pool.versions[pid]))
+                comps.setdefault(pid, pool.versions[pid][-1] if pinned else rng.choice(pool.versions[pid]))
             direct.append(pool.log4j_core)
         tries = 0
-        while (len(comps) < target or tries == 0) and tries < 200:
+        # sbom-heavy: a library names a handful of direct dependencies (its pairs are restated by its consumers)
+        # (at most 4 draws per pool package: an SBOM cannot outgrow the pool, however large the target)
+        max_tries = (8 if s.kind == "library" else 4 * min(target, pool.n)) if pinned else 200
+        chosen = set(direct)
+        while (len(comps) < target or tries == 0) and tries < max_tries:
             tries += 1
-            d = pool.pick(rng)
-            if d in direct:
+            # sbom-heavy: every package as likely as any other, so each pair recurs in a similar share of SBOMs
+            d = rng.randrange(pool.n) if pinned else pool.pick(rng)
+            if d in chosen:
                 continue
+            chosen.add(d)
             direct.append(d)
             for pid in pool.closure[d]:
                 if pid not in comps:
                     vs = pool.versions[pid]
-                    comps[pid] = vs[-1] if len(vs) == 1 or rng.random() < 0.6 else rng.choice(vs)
+                    comps[pid] = vs[-1] if pinned or len(vs) == 1 or rng.random() < 0.6 else rng.choice(vs)
         s.comps = comps
         s.direct = tuple(direct)
         total += len(comps)
@@ -435,8 +508,38 @@ def _project_key(repo: str, directory: str, group: str) -> str:
 _SCOPE_CUM = (0.92, 0.97)  # required | optional | excluded
 
 
-def _sbom(pool: Pool, s: ProjectSpec, group: str, seed: int) -> tuple[str, int, int]:
-    """The CycloneDX JSON text of one project, its component count and its dependency edges."""
+def _deploy_files(name: str) -> dict[str, str]:
+    """A service's Dockerfile, skaffold.yaml and prod Deployment (the repository root is the project)."""
+    image = f"{REGISTRY}/{name}"
+    return {
+        "Dockerfile": (
+            "FROM eclipse-temurin:17-jre\n"
+            "WORKDIR /app\n"
+            f"COPY target/{name}.jar /app/{name}.jar\n"
+            f'ENTRYPOINT ["java", "-jar", "/app/{name}.jar"]\n'
+        ),
+        "skaffold.yaml": (
+            "apiVersion: skaffold/v4beta6\n"
+            "kind: Config\n"
+            f"metadata:\n  name: {name}\n"
+            f"build:\n  artifacts:\n  - image: {image}\n    context: .\n"
+            "manifests:\n  rawYaml:\n  - deploy/prod/deployment.yaml\n"
+        ),
+        "deploy/prod/deployment.yaml": (
+            "apiVersion: apps/v1\n"
+            "kind: Deployment\n"
+            f"metadata:\n  name: {name}\n  namespace: prod\n  labels:\n    app: {name}\n"
+            f"spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {name}\n"
+            f"  template:\n    metadata:\n      labels:\n        app: {name}\n"
+            f"    spec:\n      containers:\n      - name: server\n        image: {image}:1.0.0\n"
+            "        ports:\n        - containerPort: 8080\n"
+        ),
+    }
+
+
+def _sbom(pool: Pool, s: ProjectSpec, group: str, seed: int) -> tuple[str, int, list[tuple[int, str, int]]]:
+    """The CycloneDX JSON text of one project, its component count and the (package id, version, dependency
+    package id) pairs its ``dependencies`` state."""
     rnd = random.Random(f"{seed}:{s.idx}").random  # per project, so scopes do not depend on order
     root = f"pkg:maven/{group}/{s.name}@1.0.0?type=jar"
     serial = uuid.UUID(hashlib.sha256(f"{seed}:{s.idx}".encode()).hexdigest()[:32], version=4)
@@ -475,15 +578,15 @@ def _sbom(pool: Pool, s: ProjectSpec, group: str, seed: int) -> tuple[str, int, 
     out.append('  "dependencies" : [')
     direct = sorted(purl_of[d] for d in s.direct if d in purl_of)
     entries = [f'    {{ "ref" : "{root}", "dependsOn" : [ {", ".join(_q(d) for d in direct)} ] }}']
-    n_dep = 0
-    for pid, _v in items:
+    stated: list[tuple[int, str, int]] = []
+    for pid, v in items:
         deps = sorted(purl_of[d] for d in pool.deps[pid] if d in purl_of)
-        n_dep += len(deps)
+        stated += [(pid, v, d) for d in pool.deps[pid] if d in purl_of]
         entries.append(f'    {{ "ref" : "{purl_of[pid]}", "dependsOn" : [ {", ".join(_q(d) for d in deps)} ] }}')
     out.append(",\n".join(entries))
     out.append("  ]")
     out.append("}")
-    return "\n".join(out) + "\n", len(items), n_dep
+    return "\n".join(out) + "\n", len(items), stated
 
 
 def _q(s: str) -> str:
@@ -497,8 +600,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repos", type=int, default=1000)
     ap.add_argument("--projects", type=int, default=10000)
     ap.add_argument("--edges", type=int, default=1_000_000)
+    ap.add_argument("--shape", choices=SHAPES, default="default", help="sbom-heavy: see the module docstring")
     args = ap.parse_args(argv)
-    m = generate(args.out, args.seed, args.repos, args.projects, args.edges)
+    m = generate(args.out, args.seed, args.repos, args.projects, args.edges, args.shape)
     print(summary(m))
     return 0
 
@@ -512,8 +616,12 @@ def summary(m: dict) -> str:
             f"projects           {m['projects']:>10,}  ({m['libraries']:,} internal libraries, {m['services']:,} services)",
             f"third-party pkgs   {m['third_party_packages']:>10,}  ({m['third_party_versions']:,} versions)",
             f"total components   {m['total_components']:>10,}  (= expected RESOLVES edges)",
-            f"DEPENDS_ON edges   {m['expected']['depends_on_edges']:>10,}  (source-stamped, expected)",
-            f"edges written      {m['expected']['edges_written']:>10,}  (expected IngestReport.edges)",
+            f"DEPENDS_ON edges   {m['expected']['depends_on_edges']:>10,}  (one per (version, package) pair, expected)",
+            f"DEPENDS_ON stated  {m['pairs']['statements']:>10,}  (by the SBOMs; each pair {m['pairs']['restated_min']}"
+            f"-{m['pairs']['restated_max']} times, median {m['pairs']['restated_median']};"
+            f" {m['pairs']['restated_by_100_or_more']:,} pairs by >= 100)",
+            f"edges written      {m['expected']['edges_written'] or 0:>10,}  (expected IngestReport.edges; 0 = not predicted)",
+            f"files              {m['files']:>10,}  ({m['shape']} shape)",
             f"reach log4j-core   {lg['projects_reaching']:>10,}  {lg['projects_reaching_by_version']}"
             f" via {lg['chains']} chain(s) of depth {lg['chain_depth']}, {lg['direct_users']} direct users",
             f"size               {m['bytes'] / 1e6:>10,.1f} MB in {m['seconds']} s",

@@ -7,9 +7,13 @@
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
 //   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
 //   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line, hashes], ...]], ...]
-//   $depends_on_rows  [[version key, [[package key, [[source, range, resolved, scope], ...]], ...]], ...]
+//   $depends_on_rows  [[version key, [[package key, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]], ...]
 //                  (the two big sets, grouped by start node — RESOLVES also by source, DEPENDS_ON by
-//                  package, since many sources state the same pair —; null properties are not stored)
+//                  package —; null properties of RESOLVES are not stored)
+// DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
+// who says so in four aligned lists — sources, ranges, resolved_versions, scopes ('' = that source does
+// not say). A source's old statements are found through its SourceFile's depends_on_versions (read here
+// before step 13 overwrites it): each such edge forgets the source, and goes when no source is left.
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -36,8 +40,16 @@ WITH count(*) AS step3o
 OPTIONAL MATCH ()-[old4:RESOLVES]->() WHERE old4.source IN $sources
 DELETE old4
 WITH count(*) AS step4
-OPTIONAL MATCH ()-[old5:DEPENDS_ON]->() WHERE old5.source IN $sources
-DELETE old5
+OPTIONAL MATCH (sf5:SourceFile) WHERE sf5.key IN $sources
+WITH coalesce(sf5.depends_on_versions, []) AS vk5s
+UNWIND vk5s AS vk5
+MATCH (:Version {key: vk5})-[old5:DEPENDS_ON]->()
+WITH DISTINCT old5
+WITH old5, [i IN range(0, size(old5.sources) - 1) WHERE NOT old5.sources[i] IN $sources] AS keep5
+FOREACH (x IN CASE WHEN size(keep5) = 0 THEN [1] ELSE [] END | DELETE old5)
+FOREACH (x IN CASE WHEN size(keep5) > 0 THEN [1] ELSE [] END |
+  SET old5.sources = [i IN keep5 | old5.sources[i]], old5.ranges = [i IN keep5 | old5.ranges[i]],
+      old5.resolved_versions = [i IN keep5 | old5.resolved_versions[i]], old5.scopes = [i IN keep5 | old5.scopes[i]])
 WITH count(*) AS step5
 OPTIONAL MATCH ()-[old6:PUBLISHED_BY]->() WHERE old6.source IN $sources
 DELETE old6
@@ -143,8 +155,10 @@ UNWIND $depends_on_rows AS g
 MATCH (a27:Version {key: g[0]})
 UNWIND g[1] AS pg
 MATCH (b27:Package {key: pg[0]})
-UNWIND pg[1] AS row
-CREATE (a27)-[:DEPENDS_ON {source: row[0], run: $run, range: row[1], resolved: row[2], scope: row[3]}]->(b27)
+MERGE (a27)-[r27:DEPENDS_ON]->(b27)
+ON CREATE SET r27.sources = pg[1], r27.ranges = pg[2], r27.resolved_versions = pg[3], r27.scopes = pg[4], r27.run = $run
+ON MATCH SET r27.sources = r27.sources + pg[1], r27.ranges = r27.ranges + pg[2],
+             r27.resolved_versions = r27.resolved_versions + pg[3], r27.scopes = r27.scopes + pg[4], r27.run = $run
 WITH count(*) AS step27
 UNWIND $published_by_rows AS row
 MATCH (a28:Package {key: row.src})

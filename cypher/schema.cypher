@@ -21,7 +21,6 @@ CREATE INDEX declares_source IF NOT EXISTS FOR ()-[r:DECLARES]-() ON (r.source);
 CREATE INDEX constrains_source IF NOT EXISTS FOR ()-[r:CONSTRAINS]-() ON (r.source);
 CREATE INDEX uses_project_source IF NOT EXISTS FOR ()-[r:USES_PROJECT]-() ON (r.source);
 CREATE INDEX resolves_source IF NOT EXISTS FOR ()-[r:RESOLVES]-() ON (r.source);
-CREATE INDEX depends_on_source IF NOT EXISTS FOR ()-[r:DEPENDS_ON]-() ON (r.source);
 CREATE INDEX published_by_source IF NOT EXISTS FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
 CREATE INDEX built_in_source IF NOT EXISTS FOR ()-[r:BUILT_IN]-() ON (r.source);
 CREATE INDEX owns_path_source IF NOT EXISTS FOR ()-[r:OWNS_PATH]-() ON (r.source);

@@ -20,7 +20,6 @@ CREATE INDEX FOR ()-[r:DECLARES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:CONSTRAINS]-() ON (r.source);
 CREATE INDEX FOR ()-[r:USES_PROJECT]-() ON (r.source);
 CREATE INDEX FOR ()-[r:RESOLVES]-() ON (r.source);
-CREATE INDEX FOR ()-[r:DEPENDS_ON]-() ON (r.source);
 CREATE INDEX FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
 CREATE INDEX FOR ()-[r:BUILT_IN]-() ON (r.source);
 CREATE INDEX FOR ()-[r:OWNS_PATH]-() ON (r.source);

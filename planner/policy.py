@@ -110,7 +110,7 @@ class Policy:
     cleanup: bool = False
     #: production first: a library fix that no fix-phase step waits for (every consumer overrides or is
     #: deferred too) moves to the clean-up phase, after every production service is fixed
-    defer_libraries: bool = False
+    defer_libraries: bool = True
     source: str | None = None
 
     def allowed(self, kind: str, repo: str | None, owners: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -256,7 +256,7 @@ def parse_policy(data: Any, source: str | None = None, lines: Mapping[tuple[str,
         freeze=v.freezes(root.get("freeze", []), ("freeze",), start),
         start=start,
         cleanup=v.boolean(root.get("cleanup", False), ("cleanup",)),
-        defer_libraries=v.boolean(root.get("defer_libraries", False), ("defer_libraries",)),
+        defer_libraries=v.boolean(root.get("defer_libraries", True), ("defer_libraries",)),
         source=source,
     )
 

@@ -223,3 +223,14 @@ def synthetic_report_docs(graph, plan, generated_at):
     report = ExposureReport(["GHSA-jfh8-c2jp-5v3q"], affected, projects, [])
     spread = {"schema": "depwave.versions/1", "package": package, "versions": [], "declared_only": []}
     return ReportDocuments(report.as_dict(), plan_view.as_dict(plan), generated_at, [spread])
+
+
+@pytest.fixture()
+def libraries_in_fix_phase(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the CLI where ./depwave.yaml says ``defer_libraries: false``: for tests that follow every library of
+    examples/ through edit, build and publish in the fix phase (the default defers the library chain that no
+    production service waits for to the clean-up phase)."""
+    where = tmp_path_factory.mktemp("policy")
+    (where / "depwave.yaml").write_text("defer_libraries: false\n")
+    monkeypatch.chdir(where)
+    return where / "depwave.yaml"

@@ -92,6 +92,8 @@ def as_dict(plan: Plan) -> dict[str, Any]:
             "clears_all_known": t.clears_all_known,
         },
         "policy": plan.policy.summary(),
+        # the headline first: time to remediate (every exposed production service fixed), then the makespan
+        "services_fixed": _num(plan.services_fixed) if plan.services_fixed is not None else None,
         "makespan": _num(plan.makespan),
         "lower_bound": _num(plan.lower_bound),
         "ratio": _num(plan.ratio),
@@ -102,7 +104,6 @@ def as_dict(plan: Plan) -> dict[str, Any]:
             "services_fixed": _num(plan.baseline.services_fixed) if plan.baseline.services_fixed is not None else None,
         },
         "saved_hours": _num(plan.saved_hours),
-        "services_fixed": _num(plan.services_fixed) if plan.services_fixed is not None else None,
         "cleanup_finish": None if plan.cleanup_finish is None else _num(plan.cleanup_finish),
         "critical_path": list(plan.critical_path),
         "strategies": dict(plan.strategies),
@@ -201,6 +202,11 @@ def text(plan: Plan, width: int | None = None) -> str:
     out = [
         f"Plan for {plan.target.package} → {plan.target.fixed_version}"
         + ("" if plan.steps else " (nothing in scope needs it: no project resolves an affected version)"),
+    ]
+    remediated = services_fixed_text(plan)
+    if remediated:
+        out.append(f"  {remediated}")
+    out += [
         f"  {len(plan.steps)} steps in {len(plan.waves)} waves; makespan {_h(plan.makespan)} "
         f"(lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
         f"  frontier baseline {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds; "
@@ -209,11 +215,6 @@ def text(plan: Plan, width: int | None = None) -> str:
     caveat = _caveat(plan)
     if caveat:
         out.append(f"  {caveat}")
-    if plan.services_fixed is not None and plan.baseline.services_fixed is not None:
-        out.append(
-            f"  every exposed service fixed at {_h(plan.services_fixed)} "
-            f"(frontier baseline: {_h(plan.baseline.services_fixed)})"
-        )
     if plan.cleanup_finish is not None:
         n = sum(1 for s in plan.steps if s.phase == "cleanup")
         out.append(f"  clean-up phase: {n} steps after the fix, done at {_h(plan.cleanup_finish)}")
@@ -266,6 +267,26 @@ def _member_label(key: str) -> str:
     return project_label(package_name(key.split("#", 1)[1]), repo)
 
 
+def services_fixed_text(plan: Plan) -> str | None:
+    """The plan's headline, time to remediate: when every exposed production service is fixed, against the
+    frontier baseline (None when the plan fixes no service). The makespan is the second figure."""
+    if plan.services_fixed is None or plan.baseline.services_fixed is None:
+        return None
+    return (
+        f"every exposed service fixed at {_h(plan.services_fixed)} "
+        f"(frontier baseline: {_h(plan.baseline.services_fixed)})"
+    )
+
+
+def headline(plan: Plan) -> str:
+    """One line: time to remediate vs the frontier baseline, then when the whole programme (clean-up and
+    library republishing included) is done (for the graph formats)."""
+    done = plan.cleanup_finish if plan.cleanup_finish is not None else plan.makespan
+    makespan = f"everything done at {_h(done)} (frontier baseline {_h(plan.baseline.makespan)})"
+    remediated = services_fixed_text(plan)
+    return f"{remediated}; {makespan}" if remediated else makespan
+
+
 def _caveat(plan: Plan) -> str | None:
     t = plan.target
     if not t.still_affected_by:
@@ -290,7 +311,14 @@ def markdown(plan: Plan) -> str:
     out = [
         f"# Runbook: {t.package} → {t.fixed_version}",
         "",
-        f"- Makespan: **{_h(plan.makespan)}** (lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
+    ]
+    if plan.services_fixed is not None and plan.baseline.services_fixed is not None:
+        out.append(
+            f"- Every exposed service fixed at: **{_h(plan.services_fixed)}** "
+            f"(frontier baseline {_h(plan.baseline.services_fixed)})"
+        )
+    out += [
+        f"- Makespan: {_h(plan.makespan)} (lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
         f"- Frontier baseline: {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds "
         f"(saved {_h(plan.saved_hours)})",
     ]
@@ -367,7 +395,7 @@ def mermaid(plan: Plan) -> str:
     """A Mermaid flowchart of the step graph, one subgraph per wave."""
     ids = {s.id: f"s{i}" for i, s in enumerate(sorted(plan.steps, key=lambda s: s.id))}
     by_id = {s.id: s for s in plan.steps}
-    out = ["flowchart LR"]
+    out = ["flowchart LR", f"  %% {headline(plan)}"]
     for i, wave in enumerate(plan.waves, start=1):
         out.append(f'  subgraph w{i}["wave {i}"]')
         for sid in wave:
@@ -387,7 +415,7 @@ def dot(plan: Plan) -> str:
         return '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     by_id = {s.id: s for s in plan.steps}
-    out = ["digraph plan {", "  rankdir=LR;", "  node [shape=box];"]
+    out = ["digraph plan {", "  rankdir=LR;", f"  label={q(headline(plan))};", "  labelloc=t;", "  node [shape=box];"]
     for i, wave in enumerate(plan.waves, start=1):
         out.append(f"  subgraph cluster_w{i} {{")
         out.append(f"    label={q(f'wave {i}')};")

@@ -74,8 +74,9 @@ EDGE_SETS = {
 #: the two big relationship sets travel compactly (most of the parameter text would otherwise repeat
 #: the same keys) and are grouped while records are added; ``load_sources.cypher`` reads them by position:
 #: RESOLVES ``[project, source, file, [[version, scope, raw_scope, depth, chain, line, hashes], ...]]``, DEPENDS_ON
-#: ``[version, [[package, [[source, range, resolved, scope], ...]], ...]]`` — thousands of SBOMs state the
-#: same (version, package) pair, and grouped this way each pair's nodes are looked up once per batch
+#: ``[version, [[package, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]]`` — thousands of
+#: SBOMs state the same (version, package) pair, which is one edge listing its sources ('' where a source
+#: does not say); grouped this way each pair's nodes are looked up once per batch
 COMPACT_EDGES = ("resolves", "depends_on")
 
 
@@ -103,7 +104,8 @@ class GraphBatch:
         default_factory=lambda: {k: [] for k in EDGE_SETS if k not in COMPACT_EDGES}
     )
     resolves: dict[tuple[str, str, str | None], list[list[Any]]] = field(default_factory=dict)
-    depends_on: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
+    #: version -> package -> source -> [range, resolved, scope] (a source's first statement of a pair wins)
+    depends_on: dict[str, dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
     compact_edges: int = 0
     #: purl as a record gives it -> normalised key, for purls already turned into node rows
     _packages: dict[str, str] = field(default_factory=dict, repr=False)
@@ -166,9 +168,17 @@ class GraphBatch:
             out[f"{name}_rows"] = rows
         out["resolves_rows"] = PlainParam([*key, members] for key, members in self.resolves.items())
         out["depends_on_rows"] = PlainParam(
-            [version, [[package, stated] for package, stated in packages.items()]]
+            [version, [_pair_row(package, stated) for package, stated in packages.items()]]
             for version, packages in self.depends_on.items()
         )
+        # which versions' DEPENDS_ON edges list each source: how the next load or prune finds them
+        stated_by: dict[str, set[str]] = {s: set() for s in self.sources}
+        for version, packages in self.depends_on.items():
+            for stated in packages.values():
+                for source in stated:
+                    stated_by.setdefault(source, set()).add(version)
+        for row in out["sourcefile_rows"]:
+            row["props"] = {**row["props"], "depends_on_versions": sorted(stated_by.get(row["key"], ()))}
         return out
 
     # -- records -------------------------------------------------------------------------------
@@ -293,8 +303,8 @@ class GraphBatch:
             case VersionDependency():
                 ver = self._version(rec.version)
                 pkg = self._package(rec.package)
-                stated = self.depends_on.setdefault(ver, {}).setdefault(pkg, [])
-                stated.append([src.key, rec.range, rec.resolved, rec.scope])
+                stated = self.depends_on.setdefault(ver, {}).setdefault(pkg, {})
+                stated.setdefault(src.key, [rec.range, rec.resolved, rec.scope])
                 self.compact_edges += 1
             case Publishes():
                 pkg = self._package(rec.package)
@@ -379,6 +389,12 @@ class PlainParam(list):  # type: ignore[type-arg]
     ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer)."""
 
     __slots__ = ()
+
+
+def _pair_row(package: str, stated: dict[str, list[Any]]) -> list[Any]:
+    """One DEPENDS_ON pair's row: the package and four lists aligned by source (sorted), '' for null."""
+    sources = sorted(stated)
+    return [package, sources, *([stated[s][i] or "" for s in sources] for i in range(3))]
 
 
 def _location(loc: Location | None, prefix: str) -> dict[str, Any]:

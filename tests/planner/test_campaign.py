@@ -16,7 +16,7 @@ EDIT_CORE = "edit:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-c
 
 
 @pytest.fixture()
-def run(store, data_dir: Path):
+def run(store, data_dir: Path, libraries_in_fix_phase: Path):
     runner = CliRunner()
 
     def invoke(*args: str):

@@ -71,9 +71,26 @@ def test_plan_needs_a_target(run) -> None:
     assert low.exit_code == EXIT_USAGE and "2.0.0" in low.output
 
 
-def test_examples_expected_plan(run) -> None:
+def test_examples_default_plan_is_production_first(run) -> None:
+    """Under the default policy (defer_libraries: true) billing-service overrides and production is safe after
+    one edit -> build -> deploy cycle; the library chain nobody in the fix phase waits for is republished in
+    the clean-up phase, level by level (logging-core 1.5-2.75 h, the cycle 2.75-5.25 h, platform-web 5.25-6.5 h)."""
+    plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
+    assert plan["services_fixed"] == 1.5 and plan["baseline"]["services_fixed"] == 6.75
+    assert plan["makespan"] == plan["lower_bound"] == 1.5 and plan["cleanup_finish"] == 6.5
+    assert sorted({s["name"] for s in plan["steps"] if s["phase"] == "cleanup"}) == [
+        "com.acme.auth:auth-client + com.acme.commons:commons-util",
+        "com.acme.logging:logging-core",
+        "com.acme.platform:platform-web",
+    ]
+    text = run("plan", "--advisory", ADVISORY).output.splitlines()
+    assert text[1] == "  every exposed service fixed at 1.5 h (frontier baseline: 6.75 h)"
+
+
+def test_examples_expected_plan(run, libraries_in_fix_phase: Path) -> None:
     """The plan examples/ was built to exercise (durations are the policy defaults: edit 0.5 h,
-    build 0.5 h, publish 0.25 h, deploy 0.25 h; a cycle's members are edited and built together)."""
+    build 0.5 h, publish 0.25 h, deploy 0.25 h; a cycle's members are edited and built together), with
+    every library fix in the fix phase (defer_libraries: false)."""
     plan = json.loads(run("plan", "--advisory", ADVISORY, "--format", "json").output)
     by = {(s["kind"], s["name"], s["environment"]): s for s in plan["steps"]}
     # a library chain of depth >= 3, propagated: logging-core -> (auth-client + commons-util) -> platform-web

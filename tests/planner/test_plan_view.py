@@ -27,12 +27,12 @@ def test_json_schema(plan):
         "schema",
         "target",
         "policy",
+        "services_fixed",  # the headline: time to remediate, then the makespan
         "makespan",
         "lower_bound",
         "ratio",
         "baseline",
         "saved_hours",
-        "services_fixed",
         "cleanup_finish",
         "critical_path",
         "strategies",

@@ -20,7 +20,7 @@ def test_defaults():
     assert p.capacity is None and p.repo_capacity("x") is None
     assert p.ci_kinds == {"build", "publish"}
     assert p.production_environments() == ("prod",)
-    assert p.never_override_across_major and p.staging_before_prod and not p.cleanup and not p.defer_libraries
+    assert p.never_override_across_major and p.staging_before_prod and not p.cleanup and p.defer_libraries
     assert parse_policy({}) == Policy(source=None)
     assert parse_policy_text("") == Policy(source="depwave.yaml")
 

@@ -27,7 +27,7 @@ ADVISORY = str(EXAMPLES / "security" / "advisories" / "GHSA-jfh8-c2jp-5v3q.json"
 
 
 @pytest.fixture()
-def run(store, data_dir: Path, monkeypatch):
+def run(store, data_dir: Path, monkeypatch, libraries_in_fix_phase: Path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704704400")  # 2024-01-08 09:00 UTC
     runner = CliRunner()
 

@@ -118,7 +118,8 @@ def test_exposure_at_100_columns_keeps_what_to_change_and_where_it_runs(org) -> 
     assert "(at 100 columns: how, scope, depth, versions, owners, path not shown" in " ".join(out)
 
 
-def test_plan_text_names_repository_file_line_and_the_change(org) -> None:
+def test_plan_text_names_repository_file_line_and_the_change(org, libraries_in_fix_phase) -> None:
+    # every library in the fix phase, so the plan edits files of several repositories before the services
     out = org("plan", "--advisory", GHSA, "--offline").output
     assert "#pkg:" not in out and "edit:" not in out  # no step ids: they are in the JSON
     lines = [line.strip() for line in out.splitlines()]
@@ -147,7 +148,7 @@ def test_services_table_style_and_final_newline(org) -> None:
     assert "billing-service/.#pkg:maven/com.acme.billing/billing-service  group:default/billing" in wide
 
 
-def test_markdown_runbook_names_steps_by_label_and_each_file_s_repository(org) -> None:
+def test_markdown_runbook_names_steps_by_label_and_each_file_s_repository(org, libraries_in_fix_phase) -> None:
     md = org("plan", "--advisory", GHSA, "--offline", "--format", "markdown").output
     assert "#pkg:" not in md  # was: every step and cycle member by id
     cycle = next(line for line in md.splitlines() if line.startswith("| [ ] | edit acme-auth/auth-client"))

@@ -74,9 +74,13 @@ DEFAULT = {
 }
 
 
-def test_default_policy_plan():
+#: the policy of the hand-computed schedules below: the defaults, with every library fix in the fix phase
+FIX_PHASE = Policy(defer_libraries=False)
+
+
+def test_libraries_in_the_fix_phase_plan():
     g, target = load_org()
-    plan = build_plan(g, target, Policy())
+    plan = build_plan(g, target, FIX_PHASE)
     assert times(plan) == DEFAULT
     assert plan.makespan == 3.75
     assert plan.lower_bound == 3.75
@@ -118,6 +122,30 @@ def test_default_policy_plan():
     assert not any(s.project == "bystander" for s in plan.steps)
 
 
+def test_default_policy_fixes_production_first():
+    """defer_libraries is the default: svc and svc2 override and production is fixed at 1.5 h (frontier
+    baseline 6.5 h); lib0 -> lib1 -> lib2 and the cycle, which no fix-phase step waits for, are
+    republished after the fix phase, one 0.5 + 0.5 + 0.25 h level after the other."""
+    g, target = load_org()
+    plan = build_plan(g, target, Policy())
+    assert plan.services_fixed == 1.5 and plan.baseline.services_fixed == 6.5
+    assert plan.makespan == plan.lower_bound == 1.5
+    got = times(plan)
+    assert got["deploy:svc:prod:svc"] == (1.25, 1.5, 4)
+    assert {k: v[:2] for k, v in got.items() if k.startswith("cleanup:") and "lib" in k} == {
+        "cleanup:edit:lib0": (1.5, 2.0),
+        "cleanup:build:lib0": (2.0, 2.5),
+        "cleanup:publish:lib0": (2.5, 2.75),
+        "cleanup:edit:lib1": (2.75, 3.25),
+        "cleanup:build:lib1": (3.25, 3.75),
+        "cleanup:publish:lib1": (3.75, 4.0),
+        "cleanup:edit:lib2": (4.0, 4.5),
+        "cleanup:build:lib2": (4.5, 5.0),
+        "cleanup:publish:lib2": (5.0, 5.25),
+    }
+    assert plan.cleanup_finish == 5.25
+
+
 def test_strict_policy_propagates_everywhere():
     g, target = load_org()
     plan = build_plan(g, target, load_policy(FIXTURES / "strict.depwave.yaml"))
@@ -147,7 +175,7 @@ def test_override_shortens_the_chain_plan():
     chain = {"lib0", "lib1", "lib2", "svc"}
     g, target = load_org(only=chain)
     strict = build_plan(g, target, parse_policy({"strategies": {"services": ["propagate"]}}))
-    fast = build_plan(g, target, Policy())
+    fast = build_plan(g, target, FIX_PHASE)
     prod = "deploy:svc:prod:svc"
     assert times(strict)[prod] == (5.0, 5.25, 13)
     assert times(fast)[prod] == (1.25, 1.5, 4)
@@ -159,7 +187,7 @@ def test_override_shortens_the_chain_plan():
 def test_chain_with_one_ci_runner():
     """Capacity 1: svc's build fills the gaps of the library chain; the plan still meets its lower bound."""
     g, target = load_org(only={"lib0", "lib1", "lib2", "svc"})
-    plan = build_plan(g, target, parse_policy({"capacity": {"org": 1}}))
+    plan = build_plan(g, target, parse_policy({"capacity": {"org": 1}, "defer_libraries": False}))
     assert times(plan) == {
         "edit:lib0": (0.0, 0.5, 1),
         "edit:svc": (0.0, 0.5, 1),

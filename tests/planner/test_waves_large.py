@@ -104,7 +104,7 @@ def synthetic_org(
     return g
 
 
-POLICY = parse_policy({"capacity": {"org": 20}})
+POLICY = parse_policy({"capacity": {"org": 20}, "defer_libraries": False})
 
 
 def test_synthetic_org_is_near_optimal_and_beats_the_frontier():

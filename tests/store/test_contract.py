@@ -198,3 +198,100 @@ def test_workspace_link_to_a_project_loaded_later_and_constraints(any_store: Sto
         "MATCH (:Project)-[c:CONSTRAINS]->(p:Package) RETURN p.key AS p, c.mechanism AS m, c.range AS r"
     )
     assert rows == [{"p": "pkg:npm/lodash", "m": "npm-override", "r": "4.17.21"}]
+
+
+# -- DEPENDS_ON: one edge per (version, package) pair, listing the sources that state it ----------------
+
+DATABIND = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.2"
+CORE = "pkg:maven/com.fasterxml.jackson.core/jackson-core"
+
+
+def write_service_sbom(root: Path, repo: str, core_scope: str | None) -> Path:
+    """A Spring service's committed cyclonedx-maven-plugin output (bom.json at the root): the app needs
+    jackson-databind, which needs jackson-core (marked optional in one build, required in the other)."""
+    app = f"pkg:maven/com.acme/{repo}@1.0.0"
+    doc = sbom(
+        comp(app, type="application"),
+        [comp(DATABIND, scope="required"), comp(f"{CORE}@2.15.2", scope=core_scope)],
+        [{"ref": app, "dependsOn": [DATABIND]}, {"ref": DATABIND, "dependsOn": [f"{CORE}@2.15.2"]}],
+    )
+    path = root / repo / "bom.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def pair_statements(store: Store, sources: list[str]) -> list[tuple[str, str | None, str | None]]:
+    """(source, resolved, scope) of every statement of the databind -> jackson-core pair."""
+    rows = store.query("list_sbom_dependencies", {"versions": [DATABIND], "sources": sources})
+    return [(r["source"], r["resolved"], r["scope"]) for r in rows if r["package"] == CORE]
+
+
+ORDERS, BILLING = "orders-service:bom.json", "billing-service:bom.json"
+
+
+def test_two_sboms_stating_a_pair_make_one_edge_with_both_sources(any_store: Store, tmp_path: Path) -> None:
+    write_service_sbom(tmp_path, "orders-service", "optional")
+    write_service_sbom(tmp_path, "billing-service", "required")
+    ingest(any_store, [tmp_path / "orders-service", tmp_path / "billing-service"])
+    # the apps' own needs are resolutions (RESOLVES depth 1); databind -> core is one pair, stated twice
+    assert any_store.stats()["relationships"]["DEPENDS_ON"] == 1
+    assert pair_statements(any_store, [ORDERS, BILLING]) == [
+        (BILLING, "2.15.2", "runtime"),
+        (ORDERS, "2.15.2", "optional"),
+    ]
+    assert pair_statements(any_store, [ORDERS]) == [(ORDERS, "2.15.2", "optional")]
+
+
+def test_pruning_sources_of_a_shared_pair(any_store: Store, tmp_path: Path) -> None:
+    orders = write_service_sbom(tmp_path, "orders-service", "optional")
+    billing = write_service_sbom(tmp_path, "billing-service", "required")
+    ingest(any_store, [tmp_path / "orders-service", tmp_path / "billing-service"])
+    orders.unlink()
+    assert ingest(any_store, [tmp_path / "orders-service"]).pruned == 1
+    assert any_store.stats()["relationships"]["DEPENDS_ON"] == 1
+    assert pair_statements(any_store, [ORDERS, BILLING]) == [(BILLING, "2.15.2", "runtime")]
+    billing.unlink()
+    assert ingest(any_store, [tmp_path / "billing-service"]).pruned == 1
+    assert "DEPENDS_ON" not in any_store.stats()["relationships"]
+    assert not any_store.query("get_package", {"key": CORE})
+
+
+def test_a_source_that_stops_stating_a_pair_leaves_the_others(any_store: Store, tmp_path: Path) -> None:
+    write_service_sbom(tmp_path, "orders-service", "optional")
+    write_service_sbom(tmp_path, "billing-service", "required")
+    ingest(any_store, [tmp_path])
+    app = "pkg:maven/com.acme/orders-service@1.0.0"
+    doc = sbom(comp(app, type="application"), [comp(DATABIND)], [{"ref": app, "dependsOn": [DATABIND]}])
+    (tmp_path / "orders-service" / "bom.json").write_text(json.dumps(doc))
+    assert ingest(any_store, [tmp_path]).loaded == 1
+    assert pair_statements(any_store, [ORDERS, BILLING]) == [(BILLING, "2.15.2", "runtime")]
+    assert any_store.stats()["relationships"]["DEPENDS_ON"] == 1
+
+
+def test_reingesting_gives_the_identical_graph_of_pairs(any_store: Store, tmp_path: Path) -> None:
+    for repo, scope in (("orders-service", "optional"), ("billing-service", "required"), ("ledger", None)):
+        write_service_sbom(tmp_path, repo, scope)
+
+    def edges() -> list[dict]:
+        return any_store.run(
+            "MATCH (v:Version)-[d:DEPENDS_ON]->(p:Package) "
+            "RETURN v.key AS v, p.key AS p, d.sources AS sources, d.ranges AS ranges, "
+            "d.resolved_versions AS resolved, d.scopes AS scopes ORDER BY v, p"
+        )
+
+    ingest(any_store, [tmp_path])
+    before, stats = edges(), any_store.stats()
+    shared = [e for e in before if e["p"] == CORE]
+    assert shared == [
+        {
+            "v": DATABIND,
+            "p": CORE,
+            "sources": [BILLING, "ledger:bom.json", ORDERS],
+            "ranges": ["", "", ""],
+            "resolved": ["2.15.2", "2.15.2", "2.15.2"],
+            "scopes": ["runtime", "runtime", "optional"],
+        }
+    ]
+    assert ingest(any_store, [tmp_path], force=True).loaded == 3
+    assert edges() == before and any_store.stats() == stats

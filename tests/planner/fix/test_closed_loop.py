@@ -85,7 +85,7 @@ def _copy(src: Path, dst: Path) -> Path:
     return dst
 
 
-def test_examples(store, data_dir: Path, tmp_path: Path) -> None:
+def test_examples(store, data_dir: Path, tmp_path: Path, libraries_in_fix_phase: Path) -> None:
     loop = Loop(data_dir, _copy(EXAMPLES, tmp_path / "org"))
     releases = (
         "pkg:maven/com.acme.logging/logging-core=1.4.1",

@@ -32,7 +32,7 @@ def org(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def run(store, data_dir: Path, org: Path):
+def run(store, data_dir: Path, org: Path, libraries_in_fix_phase: Path):
     runner = CliRunner()
 
     def invoke(*args: str):

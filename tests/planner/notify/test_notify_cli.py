@@ -16,7 +16,8 @@ ADVISORY = str(EXAMPLES / "security" / "advisories" / "GHSA-jfh8-c2jp-5v3q.json"
 TOKEN = "ghp_sekret_never_printed_0123456789"
 LOGGING = "@acme/platform-logging"
 QA = "@acme/qa"
-EDIT_CORE = "edit:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"
+# production first (the default policy): the logging library is fixed in the clean-up phase
+EDIT_CORE = "cleanup:edit:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core"
 EDIT_QA = "edit:integration-tests/.#pkg:maven/com.acme.qa/integration-tests"
 BUILD_QA = "build:integration-tests/.#pkg:maven/com.acme.qa/integration-tests"
 
@@ -84,8 +85,8 @@ def test_post_github_stores_the_issue_urls_on_the_campaign(run, server: FakeServ
     issues = {s["id"]: s["issue"] for s in history["steps"] if s["issue"]}
     assert issues == {
         EDIT_CORE: "https://github.com/acme/logging-core/issues/41",
-        "build:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core": "https://github.com/acme/logging-core/issues/41",
-        "publish:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core": "https://github.com/acme/logging-core/issues/41",
+        "cleanup:build:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core": "https://github.com/acme/logging-core/issues/41",
+        "cleanup:publish:acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core": "https://github.com/acme/logging-core/issues/41",
         EDIT_QA: "https://github.com/acme/security/issues/7",
         BUILD_QA: "https://github.com/acme/security/issues/7",
     }
