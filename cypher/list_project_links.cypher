@@ -3,19 +3,19 @@
 // project directly (workspaces, path dependencies). Only direct dependencies: a resolution deeper
 // than 1 reaches its library through another one.
 // Parameters: $keys (list of project keys: the consumers looked at).
-// Answers: consumer, provider, package, via (declares | resolves | project), scope, spec (range,
-// resolved version or link spec), depth, file, line, exclusions.
+// Answers: consumer, provider, package, via (declares | resolves | project), scope, optional (a Maven
+// <optional> declaration), spec (range, resolved version or link spec), depth, file, line, exclusions.
 MATCH (c:Project)-[d:DECLARES]->(pkg:Package)-[:PUBLISHED_BY]->(l:Project)
 WHERE c.key IN $keys AND c.key <> l.key
 RETURN c.key AS consumer, l.key AS provider, pkg.key AS package, 'declares' AS via, d.scope AS scope,
-       d.range AS spec, 1 AS depth, d.file AS file, d.line AS line, d.exclusions AS exclusions
+       d.optional AS optional, d.range AS spec, 1 AS depth, d.file AS file, d.line AS line, d.exclusions AS exclusions
 UNION ALL
 MATCH (c:Project)-[r:RESOLVES]->(v:Version)-[:VERSION_OF]->(pkg:Package)-[:PUBLISHED_BY]->(l:Project)
 WHERE c.key IN $keys AND c.key <> l.key AND coalesce(r.depth, 1) = 1
 RETURN c.key AS consumer, l.key AS provider, pkg.key AS package, 'resolves' AS via, r.scope AS scope,
-       v.version AS spec, r.depth AS depth, r.file AS file, r.line AS line, null AS exclusions
+       false AS optional, v.version AS spec, r.depth AS depth, r.file AS file, r.line AS line, null AS exclusions
 UNION ALL
 MATCH (c:Project)-[u:USES_PROJECT]->(l:Project)
 WHERE c.key IN $keys AND c.key <> l.key
 RETURN c.key AS consumer, l.key AS provider, null AS package, 'project' AS via, u.scope AS scope,
-       u.spec AS spec, 1 AS depth, u.file AS file, u.line AS line, null AS exclusions
+       false AS optional, u.spec AS spec, 1 AS depth, u.file AS file, u.line AS line, null AS exclusions

@@ -26,6 +26,7 @@ files through the context, so they emit the identical ``Project`` record and key
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,24 @@ from loaders import _gradle_lex as lex
 from loaders.base import SourceContext
 from planner import purl as purls
 from planner.model import Project, project_key
+
+#: configurations that resolve a build tool's own classpath, never what the project ships (scope ``build``):
+#: the build script, annotation processors and compiler plugins (kapt, ksp, Kotlin compiler classpaths),
+#: static analysis (spotbugs, checkstyle, pmd, codenarc, detekt, ktlint, errorprone, Android lint),
+#: coverage agents (jacoco), documentation (dokka) and code generators (protobuf) — issue 12, finding 4
+_TOOL_CONFIGURATION = re.compile(
+    r"(?i)^(?:classpath|buildscript\w*|settings\w*|kapt\w*|ksp\w*|\w*annotationProcessor|lintChecks|lintPublish|"
+    r"lintClassPath|detekt\w*|baselineProfile|errorprone\w*|compileOnlyProcessor|coreLibraryDesugaringProcessor|"
+    r"checkstyle|pmd\w*|codenarc|jdepend|spotbugs\w*|jacoco\w*|ktlint\w*|protobuf|dokka\w*|"
+    r"kotlin\w*CompilerClasspath|kotlin\w*PluginClasspath\w*|kotlinKlibCommonizerClasspath|kotlinBuildToolsApiClasspath)$"
+)
+
+
+def is_tool_configuration(conf: str) -> bool:
+    """Whether a Gradle configuration resolves a build tool's classpath (``spotbugs``, ``kapt``,
+    ``annotationProcessor``, ``testAnnotationProcessor``, ``jacocoAgent`` ...): scope ``build``."""
+    return bool(_TOOL_CONFIGURATION.match(conf))
+
 
 SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
 BUILD_FILES = ("build.gradle.kts", "build.gradle")

@@ -97,6 +97,9 @@ class RawPom:
     management: tuple[RawDependency, ...]
     profiles: tuple[RawProfile, ...]
     modules: tuple[str, ...]
+    #: ``<build><plugins><plugin><dependencies>``: (the plugin's artifactId, a dependency on the plugin's own
+    #: classpath: never in the artifact the project ships)
+    plugin_dependencies: tuple[tuple[str, RawDependency], ...] = ()
 
     def own_property(self, name: str) -> str | None:
         """The last definition of a property in this POM's own ``<properties>``."""
@@ -124,7 +127,10 @@ def _text(el: Element | None, tag: str) -> tuple[str | None, int | None]:
 
 
 def _dependency(el: Element) -> RawDependency:
+    """One ``<dependency>``; its line is the ``<artifactId>`` line (what names the dependency; the
+    ``<dependency>`` tag when it has none), so every answer points at the same line for the same edge."""
     version, version_line = _text(el, "version")
+    _, artifact_line = _text(el, "artifactId")
     return RawDependency(
         group=el.text_of("groupId"),
         artifact=el.text_of("artifactId"),
@@ -133,7 +139,7 @@ def _dependency(el: Element) -> RawDependency:
         classifier=el.text_of("classifier"),
         scope=el.text_of("scope"),
         optional=el.text_of("optional"),
-        line=el.line,
+        line=artifact_line or el.line,
         version_line=version_line,
         exclusions=tuple(
             f"{x.text_of('groupId') or '*'}:{x.text_of('artifactId') or '*'}"
@@ -198,6 +204,11 @@ def pom_from_element(root: Element) -> RawPom:
         management=_management(root),
         profiles=profiles,
         modules=tuple(m.text for m in root.path("modules", "module")),
+        plugin_dependencies=tuple(
+            (plugin.text_of("artifactId") or "plugin", _dependency(d))
+            for plugin in root.path("build", "plugins", "plugin")
+            for d in plugin.path("dependencies", "dependency")
+        ),
     )
 
 

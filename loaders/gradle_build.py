@@ -56,11 +56,6 @@ from planner.model import (
 _CONTROL = frozenset({"if", "else", "for", "while", "when", "try", "catch", "finally", "do"})
 _SKIP_WORDS = frozenset({"val", "var", "def", "return", "println", "print", "logger", "configurations", "ext", "extra"})
 _OTHER_PROJECTS = frozenset({"allprojects", "subprojects", "configure", "project"})
-_BUILD_CONFS = re.compile(
-    r"^(?:classpath|kapt\w*|ksp\w*|annotationProcessor|\w+AnnotationProcessor|lintChecks|lintPublish|"
-    r"detektPlugins|baselineProfile|errorprone|compileOnlyProcessor|coreLibraryDesugaringProcessor|checkstyle|"
-    r"pmd|spotbugsPlugins|jacocoAgent|jacocoAnt|ktlint|protobuf)$"
-)
 _TEST = re.compile(r"(?:^test|^androidTest|Test(?:[A-Z]|$)|^integrationTest|^functionalTest|^jmh)")
 _RUNTIME_SUFFIXES = ("implementation", "api", "runtimeonly", "compile", "runtime", "wearapp")
 
@@ -68,7 +63,7 @@ _RUNTIME_SUFFIXES = ("implementation", "api", "runtimeonly", "compile", "runtime
 def scope_of(conf: str, in_test_source_set: bool = False) -> str:
     """The normalised scope of a Gradle configuration name (see the module docstring)."""
     lower = conf.lower()
-    if _BUILD_CONFS.match(conf):
+    if gp.is_tool_configuration(conf):
         return "build"
     if in_test_source_set or _TEST.search(conf) or lower.startswith("testfixtures"):
         return "test"

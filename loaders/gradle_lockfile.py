@@ -10,8 +10,10 @@ by :mod:`loaders._gradle_project`; ``depth`` is None because lockfiles are flat.
 
 Scope from the configurations an entry is locked for: any runtime classpath of production code →
 runtime; only compile classpaths (``compileOnly`` dependencies) → provided; only test classpaths
-(``test*``, ``androidTest*``, ``*UnitTest*``) → test; only annotation processors, ``kapt``/``ksp``,
-build script or settings classpaths → build; otherwise unknown. ``raw_scope`` lists the configurations.
+(``test*``, ``androidTest*``, ``*UnitTest*``) → test; only tool classpaths (annotation processors,
+``kapt``/``ksp``, spotbugs, checkstyle, pmd, jacoco, detekt, ktlint, the build script or settings
+classpath: :func:`loaders._gradle_project.is_tool_configuration`) → build; otherwise unknown.
+``raw_scope`` lists the configurations.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ _RANK = {"runtime": 0, "provided": 1, "build": 2, "test": 3, "unknown": 4}
 
 
 def _one(conf: str) -> str:
-    if _BUILD.search(conf):
+    if gp.is_tool_configuration(conf.rpartition(":")[2]) or _BUILD.search(conf):
         return "build"
     if _TEST.search(conf):
         return "test"

@@ -102,10 +102,13 @@ class _PomReader:
         declared: dict[tuple, Declared] = {}
         for dep in raw.dependencies:
             self._declare(dep, eff, eff.interpolate, {}, None, project.key, declared)
+        self._inherited(eff, project.key, declared)
         for profile in raw.profiles:
             interp, management = self._profile(profile, eff)
             for dep in profile.dependencies:
                 self._declare(dep, eff, interp, management, profile.id, project.key, declared)
+        for plugin, dep in raw.plugin_dependencies:  # a build plugin's own classpath: scope build
+            self._declare(dep, eff, eff.interpolate, {}, None, project.key, declared, plugin=plugin)
         records.extend(sorted(declared.values(), key=_declared_order))
         records.extend(self._constraints(eff, project.key))
         self.result.extend(records)
@@ -178,6 +181,28 @@ class _PomReader:
                 management.setdefault(entry.key, entry)
         return interp, management
 
+    def _inherited(self, eff: Effective, project: str, out: dict[tuple, Declared]) -> None:
+        """The ``<dependencies>`` of the parents in the ingest (same repository), nearest first, as Maven
+        inherits them: interpolated in this POM's context, located at the parent's ``<artifactId>`` line;
+        an entry of this POM or of a nearer parent with the same key overrides a farther one."""
+        interp = eff.interpolate
+        seen = {self._dependency_key(dep, interp) for dep in self.raw.dependencies}
+        for repo, path in eff.chain[1:]:
+            parent = self.resolver.read(repo, path) if repo == self.source.repo else None
+            for dep in parent.dependencies if parent is not None else ():
+                key = self._dependency_key(dep, interp)
+                if key is None or key in seen:
+                    continue
+                seen.add(key)
+                self._declare(dep, eff, interp, {}, None, project, out, where=path)
+
+    @staticmethod
+    def _dependency_key(dep: RawDependency, interp: Interpolator) -> tuple | None:
+        group, artifact = interp(dep.group).value, interp(dep.artifact).value
+        if not group or not artifact:
+            return None
+        return management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value)
+
     def _declare(
         self,
         dep: RawDependency,
@@ -187,26 +212,32 @@ class _PomReader:
         profile: str | None,
         project: str,
         out: dict[tuple, Declared],
+        plugin: str | None = None,
+        where: str | None = None,
     ) -> None:
-        path = self.source.path
+        """One declared dependency; ``plugin`` names the build plugin whose own classpath it is on (then
+        scope ``build``, raw scope ``plugin:<artifactId>``: a tool's classpath is not shipped); ``where`` is
+        the parent POM it is inherited from (its lines; its own parse reports its problems)."""
+        path = where or self.source.path
+        warn = self.warn if where is None else (lambda _line, _message: None)
         group, artifact = interp(dep.group).value, interp(dep.artifact).value
         if not group or not artifact:
             what = dep.group if not group else dep.artifact
-            self.warn(dep.line, f"dependency {dep.group}:{dep.artifact}: {what or 'a coordinate'} cannot be resolved")
+            warn(dep.line, f"dependency {dep.group}:{dep.artifact}: {what or 'a coordinate'} cannot be resolved")
             return
         try:
             package = purls.maven(group, artifact).package
         except ValueError as exc:
-            self.warn(dep.line, f"bad dependency coordinates {group}:{artifact}: {exc}")
+            warn(dep.line, f"bad dependency coordinates {group}:{artifact}: {exc}")
             return
         key = management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value)
         managed: Managed | None = extra_management.get(key) or eff.management.get(key)
-        version, unresolved = self._version(dep, interp, managed, eff, group)
+        version, unresolved = self._version(dep, interp, managed, eff, group, path)
         raw_scope = interp(dep.scope).value if dep.scope else (managed.scope if managed and managed.scope else None)
-        raw_scope = (raw_scope or "compile").strip()
-        scope = SCOPES.get(raw_scope)
+        raw_scope = (raw_scope or "compile").strip() if plugin is None else f"plugin:{plugin}"
+        scope = SCOPES.get(raw_scope) if plugin is None else "build"
         if scope is None:
-            self.warn(dep.line, f"unknown scope {raw_scope!r} for {group}:{artifact}")
+            warn(dep.line, f"unknown scope {raw_scope!r} for {group}:{artifact}")
             scope = "unknown"
         optional = (interp(dep.optional).value or "").strip().lower() == "true"
         rec = Declared(
@@ -226,20 +257,21 @@ class _PomReader:
         out.setdefault((package, profile, scope, rec.range, unresolved, optional), rec)
 
     def _version(
-        self, dep: RawDependency, interp: Interpolator, managed: Managed | None, eff: Effective, group: str
+        self, dep: RawDependency, interp: Interpolator, managed: Managed | None, eff: Effective, group: str, path: str
     ) -> tuple[Value, str | None]:
-        """The effective version and, when it is not known, what it depends on."""
+        """The effective version and, when it is not known, what it depends on (``path``: the POM it is in)."""
+        warn = self.warn if path == self.source.path else (lambda _line, _message: None)
         if dep.version:
-            v = interp(dep.version, Location(self.source.path, dep.version_line))
+            v = interp(dep.version, Location(path, dep.version_line))
             if v.value is not None and not v.value.strip():
-                self.warn(dep.line, f"dependency {group}:{dep.artifact}: version {dep.version} is empty")
+                warn(dep.line, f"dependency {group}:{dep.artifact}: version {dep.version} is empty")
                 return Value(None, v.origin, dep.version), dep.version
             return v, v.unresolved
         if managed is not None and (managed.version.value or managed.version.unresolved):
             return managed.version, managed.version.unresolved
         hint, origin = _external_hint(eff, group)
         if hint is None:
-            self.warn(dep.line, f"dependency {group}:{dep.artifact} has no version and none is managed")
+            warn(dep.line, f"dependency {group}:{dep.artifact} has no version and none is managed")
         same = [b for b in eff.external_boms if b.group == group]
         if len(same) == 1 and same[0].version.value:
             # A project BOM (log4j-bom, jackson-bom, netty-bom ...) manages the artifacts of its own

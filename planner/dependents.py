@@ -8,6 +8,11 @@ Project`` (workspace and path links). One catalog
 query per kind of node per step (``list_package_dependents``, ``list_project_dependents``,
 ``list_version_resolvers``/``list_version_resolutions``); breadth-first order gives every project its
 shortest path, and ties are broken by key so the answer is deterministic.
+
+Scopes (:mod:`planner.scopes`): every project whose own edge points at the chain is a dependent, whatever
+its scope, but the walk only goes on from it when that edge passes the package on to consumers (a Maven
+``test``, ``provided`` or ``<optional>`` dependency, an npm ``devDependency`` does not). A project first
+reached through an edge that does not pass is still walked on when another of its edges does.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from planner import purl as purls
+from planner import scopes
 from planner.errors import UsageError
 from planner.model import location_text
 from planner.store.base import Store
@@ -119,33 +125,47 @@ def find_dependents(
     order: list[str] = []
     walked_repos: dict[str, str | None] = {}
     prefetched: dict[str, list[dict[str, Any]]] = {}  # package → its dependents, fetched with its project
+    stopped: set[str] = set()  # reached, but only through edges that do not pass the target on
+    through: dict[str, _Link] = {}  # for those walked on later: the edge that does pass it on
     while frontier:
-        rows = _step(store, key, frontier, label_of, prefetched, links, target_versions, resolved)
+        settled = {k: v for k, v in links.items() if k not in stopped} if stopped else links
+        rows = _step(store, key, frontier, label_of, prefetched, settled, target_versions, resolved)
         rows.sort(key=lambda r: _row_order(r, target_versions))
         nxt: list[str] = []
         for row in rows:
             dep, tgt, rel = row["dependent"], row["target"], row["rel"]
             if rel == "VERSION_OF" and tgt == key:
                 target_versions.add(dep)
-            if dep in links or dep == key:
+            if dep == key or (dep in links and dep not in stopped):
                 continue
             hops = projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
             props = {k: row[k] for k in _DETAILS if row.get(k) is not None}  # RESOLVES rows carry them
-            links[dep] = _Link(tgt, rel, props, row["label"], row.get("name"))
-            label_of[dep] = row["label"]
-            projects_on_chain[dep] = hops
-            if row["label"] == "Project":
-                order.append(dep)
-                walked_repos[dep] = row.get("repo")
-                if max_projects is not None and hops >= max_projects:
+            link = _Link(tgt, rel, props, row["label"], row.get("name"))
+            passes = scopes.passes_on(scopes.ecosystem_of(tgt), row.get("scope"))
+            if dep in stopped:  # a second edge of a project already listed: does this one pass it on?
+                if not passes:
                     continue
+                stopped.discard(dep)
+                through[dep] = link
+            else:
+                links[dep] = link
+                label_of[dep] = row["label"]
+                if row["label"] == "Project":
+                    order.append(dep)
+                    walked_repos[dep] = row.get("repo")
+                if not passes:
+                    stopped.add(dep)
+                    continue
+            projects_on_chain[dep] = hops
+            if row["label"] == "Project" and max_projects is not None and hops >= max_projects:
+                continue
             nxt.append(dep)
         frontier = sorted(set(nxt))
     if not links and not store.query("get_package", {"key": key}):
         return DependentsResult(key, False, [])
     repos = _link_details(store, order, links)
     repos.update({k: v for k, v in walked_repos.items() if k not in repos})
-    dependents = [_dependent(proj, key, links, resolved) for proj in order]
+    dependents = [_dependent(proj, key, links, through, resolved) for proj in order]
     missing = [d.project for d in dependents if d.project not in repos]
     if missing:
         repos.update({r["key"]: r.get("repo") for r in store.query("get_projects", {"keys": missing})})
@@ -331,24 +351,36 @@ def _link_details(store: Store, projects: list[str], links: dict[str, _Link]) ->
 _DETAILED_RELS = frozenset({"DECLARES", "USES_PROJECT"})  # RESOLVES rows of the walk carry their details
 
 
-def _detail_order(row: dict[str, Any]) -> tuple[int, str]:
+def _detail_order(row: dict[str, Any]) -> tuple[int, bool, bool, str]:
+    """Shallowest first, then an edge that passes the target on, then a runtime one, then by source."""
     depth = row.get("depth")
-    return (depth if isinstance(depth, int) else 10**6, str(row.get("source") or ""))
+    scope = row.get("scope")
+    return (
+        depth if isinstance(depth, int) else 10**6,
+        not scopes.passes_on(scopes.ecosystem_of(str(row["target"])), scope),
+        (scope or "runtime") != "runtime",
+        str(row.get("source") or ""),
+    )
 
 
-def _row_order(row: dict[str, Any], target_versions: set[str]) -> tuple[str, int, int, int, str]:
-    """Per dependent: declarations first, then resolutions of the target itself, shallowest first."""
+def _row_order(row: dict[str, Any], target_versions: set[str]) -> tuple[str, int, int, bool, int, str]:
+    """Per dependent: declarations first, then resolutions of the target itself, an edge that passes the
+    target on before one that does not, shallowest first."""
     depth = row.get("depth")
     return (
         row["dependent"],
         _REL_ORDER.get(row["rel"], 9),
         0 if row["target"] in target_versions else 1,
+        not scopes.passes_on(scopes.ecosystem_of(str(row["target"])), row.get("scope")),
         depth if isinstance(depth, int) else 10**6,
         row["target"],
     )
 
 
-def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dict[str, set[str]]) -> Dependent:
+def _dependent(
+    project: str, target: str, links: dict[str, _Link], through: dict[str, _Link], resolved: dict[str, set[str]]
+) -> Dependent:
+    """The answer for one project: its own first edge, then the edges that pass the target on."""
     first = links[project]
     kinds = {"Project": "project", "Package": "package", "Version": "version"}
     path: list[Hop] = [Hop(project, "project")]
@@ -356,7 +388,7 @@ def _dependent(project: str, target: str, links: dict[str, _Link], resolved: dic
     depth = 0
     node = project
     while node != target:
-        link = links[node]
+        link = links[node] if node == project else through.get(node, links[node])
         rel = link.rel
         relations.append(rel)
         nxt = link.toward

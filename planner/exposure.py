@@ -8,6 +8,10 @@ Evidence comes in three strengths, strongest first:
 3. what it inherits from the internal libraries it consumes (the first-party project graph),
    when it has no evidence of its own about the package.
 
+Scopes pass on as the ecosystem passes them (:mod:`planner.scopes`): a library's ``test``, ``provided``
+or optional dependency (an npm ``devDependency``, a Cargo ``dev-dependency`` ...) is not its consumers'
+concern, and a consumer's own ``test`` edge to a library makes what the library ships test-only for it.
+
 Verdicts, worst first: ``exposed`` (an affected version at runtime), ``exposed-test-only`` (only
 in test/dev/build scopes), ``unknown`` (a version that cannot be resolved or compared),
 ``declared-range-allows`` (a declared range admits an affected version but what is resolved is
@@ -23,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import environments, followups, inventory, versions
+from planner import environments, followups, inventory, scopes, versions
 from planner import purl as purls
 from planner.dependents import DependentsResult, find_dependents
 from planner.errors import UsageError
@@ -82,6 +86,7 @@ class Evidence:
     version_location: str | None = None
     chain: list[str] = field(default_factory=list)
     version_property: str | None = None  # the property defined at version_location (``log4j2.version``)
+    optional: bool = False  # a declaration marked optional (Maven ``<optional>true</optional>``)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -374,27 +379,35 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 location=location_text(row.get("file"), row.get("line")),
                 version_location=location_text(row.get("version_file"), row.get("version_line")),
                 version_property=row.get("version_property"),
+                optional=bool(row.get("optional")),
             )
         )
     links = store.query("list_project_links", {"keys": sorted(by_key)})
     graph = nx.DiGraph()
     graph.add_nodes_from(by_key)
-    for link in links:
+    for link in sorted(links, key=_link_order):  # per pair the manifest line beats the lock, then what passes on
         if link["consumer"] in by_key and link["provider"] in by_key:
             excluded = target.package in {_excluded_package(x, target) for x in link.get("exclusions") or []}
             if excluded:
                 continue
             pair = (link["consumer"], link["provider"])
-            if not graph.has_edge(*pair) or link.get("via") == "declares":  # the manifest line beats the lock
-                graph.add_edge(*pair, **{k: link.get(k) for k in ("via", "scope", "file", "line")})
+            if not graph.has_edge(*pair):
+                passes = scopes.passes_on(scopes.ecosystem_of(pair[1]), link.get("scope"), link.get("optional"))
+                graph.add_edge(*pair, passes=passes, **{k: link.get(k) for k in ("via", "scope", "file", "line")})
             all_links.append(
                 {k: link.get(k) for k in ("consumer", "provider", "package", "via", "scope", "spec", "file", "line")}
             )
 
     own: dict[str, tuple[str, str]] = {}
+    own_export: dict[str, tuple[str, str | None]] = {}  # what a project's own evidence passes on
+    ecosystem = scopes.ecosystem_of(target.package)
     for key, items in evidence.items():
         own[key] = _own_verdict(target, items, known_versions)
-    inherited = _inherit(graph, own, by_key)
+        passed = [e for e in items if scopes.passes_on(ecosystem, e.scope, e.optional)]
+        if passed:
+            worst_passed = _worst_evidence(passed)
+            own_export[key] = (_own_verdict(target, passed, known_versions)[0], worst_passed and worst_passed.scope)
+    inherited, export = _inherit(graph, own, own_export, by_key)
     entries = [
         k for k, items in evidence.items() if k in graph and any(e.kind == "declares" or e.depth == 1 for e in items)
     ]
@@ -405,8 +418,11 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
     out = []
     for key, dep in by_key.items():
         items = evidence.get(key, [])
-        verdict, reason = own.get(key) or inherited.get(key) or ("unknown", "reached only through dependency metadata")
-        succ = sorted(graph.successors(key), key=lambda p: (to_entry.get(p, 10**6), p))
+        verdict, reason = own.get(key) or inherited.get(key, (None, None))[:2]
+        if verdict is None:
+            verdict, reason = "unknown", "reached only through dependency metadata"
+        succ = sorted(graph.successors(key), key=lambda p: (p not in export, to_entry.get(p, 10**6), p))
+        succ = [p for p in succ if p in export] or succ  # the libraries that pass the package on
         via = [p for p in succ if to_entry.get(p, 10**6) == to_entry.get(succ[0], 10**6)] if succ else []
         resolved_versions = sorted({e.version for e in items if e.kind == "resolves" and e.version})
         declared_versions = sorted({e.version for e in items if e.kind == "declares" and e.version})
@@ -433,11 +449,11 @@ def _assess_package(store: Store, target: AffectedPackage, all_links: list[dict[
                 reason=reason,
                 direct=direct,
                 depth=(worst.depth if worst and worst.depth else dep.depth),
-                scope=(worst.scope if worst else dep.scope),
+                scope=(worst.scope if worst else inherited.get(key, (None, None, dep.scope))[2]),
                 versions=vs,
                 path=[h.key for h in dep.path],
-                paths=_first_party_paths(graph, key, own, target),
-                change_at=_change_at(items, graph, key, to_entry),
+                paths=_first_party_paths(graph, key, own, target, own_export),
+                change_at=_change_at(items, graph, key, to_entry, export),
                 fixed=list(target.fixed),
                 recommended=recommended,
                 via=via,
@@ -478,49 +494,101 @@ def _own_verdict(target: AffectedPackage, items: list[Evidence], known: set[str]
     return "unknown", "declared without a version that can be resolved statically"
 
 
-def _inherit(graph: nx.DiGraph, own: dict[str, tuple[str, str]], by_key: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Verdicts for projects without evidence of their own, from the libraries they consume."""
-    out: dict[str, tuple[str, str]] = {}
+_Reach = tuple[str, str, str | None]  # verdict, reason, scope
+
+
+def _inherit(
+    graph: nx.DiGraph,
+    own: dict[str, tuple[str, str]],
+    own_export: dict[str, tuple[str, str | None]],
+    by_key: dict[str, Any],
+) -> tuple[dict[str, _Reach], dict[str, _Reach]]:
+    """Verdicts for projects without evidence of their own, from the libraries they consume, and what
+    each project passes on to its consumers (``export``).
+
+    A project passes on what its own evidence says in scopes that pass on (:mod:`planner.scopes`), else
+    what it gets through its own edges that pass on. A consumer gets a provider's export through an edge
+    of any scope, composed with it (a ``test`` edge makes ``exposed`` test-only). Members of a cycle are
+    iterated until they agree (verdict ranks only ever get worse, so this ends)."""
+    inherited: dict[str, _Reach] = {}
+    export: dict[str, _Reach] = {}
     condensed = nx.condensation(graph)
     for comp in reversed(list(nx.topological_sort(condensed))):
-        members = condensed.nodes[comp]["members"]
-        inherit = sorted(k for k in members if k not in own)
-        for key in inherit:
-            best: tuple[str, str] | None = None
-            for provider in sorted(graph.successors(key)):
-                if provider in members and provider not in own:
-                    continue  # the same cycle: it gets the verdict the cycle inherits (below)
-                verdict, _ = own.get(provider) or out.get(provider) or ("unknown", "")
-                scope = graph.edges[key, provider].get("scope")
-                if verdict == "exposed" and scope in NON_RUNTIME_SCOPES:
-                    verdict = "exposed-test-only"
-                name = by_key[provider].name if provider in by_key else provider
-                candidate = (verdict, f"through {name} ({verdict})")
-                if best is None or _RANK[candidate[0]] < _RANK[best[0]]:
-                    best = candidate
-            if best is not None:
-                out[key] = best
-        cycle = [out[k] for k in inherit if k in out]
-        if len(members) > 1 and cycle:  # members of a cycle share what any of them inherits
-            worst = min(cycle, key=lambda v: _RANK[v[0]])
-            out.update(dict.fromkeys(inherit, worst))
-    return out
+        members = sorted(condensed.nodes[comp]["members"])
+        for _ in range(len(members) + len(VERDICTS) if len(members) > 1 else 1):  # ranks only get worse
+            changed = False
+            for key in members:
+                got = _best_through(graph, key, export, by_key, only_passing=False)
+                if key not in own and got is not None and got != inherited.get(key):
+                    inherited[key] = got
+                if key in own_export:
+                    verdict, scope = own_export[key]
+                    out: _Reach | None = (verdict, own[key][1], scope)
+                else:
+                    out = _best_through(graph, key, export, by_key, only_passing=True)
+                if out is not None and out != export.get(key):
+                    export[key] = out
+                    changed = True
+            if not changed:
+                break
+    return inherited, export
+
+
+def _best_through(
+    graph: nx.DiGraph, key: str, export: dict[str, _Reach], by_key: dict[str, Any], only_passing: bool
+) -> _Reach | None:
+    """The worst verdict ``key`` gets from its providers' exports (None: none passes anything on)."""
+    best: _Reach | None = None
+    for provider in sorted(graph.successors(key)):
+        edge = graph.edges[key, provider]
+        if provider not in export or (only_passing and not edge.get("passes")):
+            continue
+        verdict, _, inner = export[provider]
+        scope = scopes.compose(edge.get("scope"), inner)
+        if verdict == "exposed" and scope in NON_RUNTIME_SCOPES:
+            verdict = "exposed-test-only"
+        name = by_key[provider].name if provider in by_key else provider
+        candidate = (verdict, f"through {name} ({verdict})", scope)
+        if best is None or _RANK[candidate[0]] < _RANK[best[0]]:
+            best = candidate
+    return best
+
+
+def _link_order(link: dict[str, Any]) -> tuple[bool, bool, bool]:
+    """Among links of one consumer to one provider: a declaration first (the manifest line beats the
+    lock), then one that passes the package on, then a runtime one."""
+    provider_ecosystem = scopes.ecosystem_of(str(link.get("provider") or ""))
+    return (
+        link.get("via") != "declares",
+        not scopes.passes_on(provider_ecosystem, link.get("scope"), link.get("optional")),
+        (link.get("scope") or "runtime") != "runtime",
+    )
 
 
 def _first_party_paths(
-    graph: nx.DiGraph, key: str, own: dict[str, tuple[str, str]], target: AffectedPackage
+    graph: nx.DiGraph,
+    key: str,
+    own: dict[str, Any],
+    target: AffectedPackage,
+    own_export: dict[str, Any] | None = None,
 ) -> list[list[str]]:
-    """The shortest project chain from ``key`` to each project with its own evidence, shortest first,
-    at most ``MAX_PATHS`` of them. One breadth-first search (O(projects + links)): enumerating every
-    simple path explodes on a dense workspace (babel: over 60 s of CPU for one project)."""
+    """The shortest project chain from ``key`` to each project whose own evidence passes the package on,
+    through edges that pass it on after ``key``'s own, shortest first, at most ``MAX_PATHS`` of them. One
+    breadth-first search (O(projects + links)): enumerating every simple path explodes on a dense
+    workspace (babel: over 60 s of CPU for one project)."""
     if key in own:
         return [[key, target.package]]
-    shortest = nx.single_source_shortest_path(graph, key, cutoff=12)
-    paths = [[*shortest[sink], target.package] for sink in own if sink != key and sink in shortest]
+    full = graph
+    passing = nx.subgraph_view(full, filter_edge=lambda u, v: u == key or full.edges[u, v].get("passes", True))
+    shortest = nx.single_source_shortest_path(passing, key, cutoff=12)
+    sinks = own if own_export is None else own_export
+    paths = [[*shortest[sink], target.package] for sink in sinks if sink != key and sink in shortest]
     return sorted(paths, key=lambda p: (len(p), p))[:MAX_PATHS]
 
 
-def _change_at(items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: dict[str, int]) -> str | None:
+def _change_at(
+    items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: dict[str, int], export: dict[str, Any]
+) -> str | None:
     """The file:line to edit: where an exact declared version is set; else the lockfile line of a
     direct resolution (a range that already admits the fix only needs a relock); else a declared
     range; else the dependency on the internal library that brings the package in."""
@@ -536,7 +604,7 @@ def _change_at(items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: dic
             return e.version_location or e.location
     links = sorted(
         graph.out_edges(key, data=True),
-        key=lambda e: (to_entry.get(e[1], 10**6), e[2].get("via") != "declares", e[1]),
+        key=lambda e: (e[1] not in export, to_entry.get(e[1], 10**6), e[2].get("via") != "declares", e[1]),
     )
     for _, _provider, data in links:
         if data.get("file"):

@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from planner import purl as purls
-from planner import versions
+from planner import scopes, versions
 from planner.errors import UsageError
 from planner.exposure import OSV_ECOSYSTEM
 from planner.model import location_text
@@ -48,12 +48,30 @@ class VersionSpread:
     versions: list[VersionUse]
     declared_only: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def declared_versions(self) -> list[VersionUse]:
+        """The declared-only uses counted per requirement as written (``2.14.1``, ``^4.17.15``): what is in
+        use where nothing says what resolves."""
+        by: dict[str, list[dict[str, Any]]] = {}
+        for d in self.declared_only:
+            by.setdefault(str(d.get("range") or "?"), []).append(d)
+        return [
+            VersionUse(
+                version=spec,
+                projects=sorted({str(d["project"]) for d in uses}),
+                repos=sorted({str(d["repo"]) for d in uses if d.get("repo")}),
+                services=sorted({s for d in uses for s in d.get("services") or ()}),
+            )
+            for spec, uses in sorted(by.items())
+        ]
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON form."""
+        """JSON form; ``declared_versions`` counts the declared-only uses per requirement as written."""
         return {
             "schema": "depwave.versions/1",
             "package": self.package,
             "versions": [v.as_dict() for v in self.versions],
+            "declared_versions": [v.as_dict() for v in self.declared_versions],
             "declared_only": self.declared_only,
         }
 
@@ -67,10 +85,14 @@ def version_spread(store: Store, package: str) -> VersionSpread:
     key = p.package
     rows = store.query("list_package_versions", {"package": key})
     keys = sorted({k for r in rows for k in r["projects"]})
+    resolved = set(keys)
+    declarations = [r for r in store.query("list_declarations", {"package": key}) if r["project"] not in resolved]
+    declarers = sorted({str(r["project"]) for r in declarations})
     services: dict[str, set[str]] = {}
-    if keys:
-        for row in store.query("list_project_deployments", {"keys": keys}):
+    if keys or declarers:
+        for row in store.query("list_project_deployments", {"keys": keys + declarers}):
             services.setdefault(row["project"], set()).add(str(row["service"]))
+    repos = {r["key"]: r.get("repo") for r in store.query("get_projects", {"keys": declarers})} if declarers else {}
     uses = [
         VersionUse(
             version=str(r["version"]),
@@ -84,11 +106,16 @@ def version_spread(store: Store, package: str) -> VersionSpread:
     if versions.is_supported(ecosystem):
         order = {v: i for i, v in enumerate(versions.sort_versions(ecosystem, [u.version for u in uses]))}
         uses.sort(key=lambda u: (order.get(u.version, len(order)), u.version))
-    resolved = set(keys)
     declared_only = [
-        {"project": r["project"], "range": r.get("range") or r.get("unresolved"), "location": _loc(r)}
-        for r in store.query("list_declarations", {"package": key})
-        if r["project"] not in resolved
+        {
+            "project": r["project"],
+            "range": r.get("range") or r.get("unresolved"),
+            "location": _loc(r),
+            "scope": r.get("scope"),
+            "repo": repos.get(r["project"]),
+            "services": sorted(services.get(r["project"], ())),
+        }
+        for r in declarations
     ]
     return VersionSpread(key, uses, declared_only)
 
@@ -102,7 +129,8 @@ class WhyResult:
     paths: list[list[dict[str, Any]]]
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON form: each path is a list of steps ``{key, kind, location}``."""
+        """JSON form: each path is a list of steps ``{key, kind, location, scope}`` (``scope``: of the edge
+        from a project to the next step, of a declaration or of the first resolved version)."""
         return {"schema": "depwave.why/1", "project": self.project, "package": self.package, "paths": self.paths}
 
 
@@ -119,47 +147,44 @@ def find_project(store: Store, text: str) -> str:
 
 def why(store: Store, project_text: str, package: str) -> WhyResult:
     """Every first-party path from the project to the package, each ending in the project's or a
-    library's own evidence (a resolution with its chain, or a declaration)."""
+    library's own evidence (a resolution with its chain, or a declaration), with the scope of every hop.
+
+    Scopes pass on as :mod:`planner.scopes` says: the project's own first edge may have any scope, every
+    later edge and a library's own evidence only count when they pass the package on to consumers."""
     project = find_project(store, project_text)
     p = purls.parse_user(package)
     key = p.package
+    ecosystem = scopes.ecosystem_of(key)
     evidence: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("list_resolutions", {"package": key}):
         if p.version and r["version"] != p.version:
             continue
         if r["project"] != project and (r.get("depth") or 1) > 1:
             continue  # another project's transitive resolution: the route continues through its libraries
+        if r["project"] != project and not scopes.passes_on(ecosystem, r.get("scope")):
+            continue  # a library's test/dev/build resolution is not its consumers' concern
         chain = [str(c) for c in r.get("chain") or []] or [f"{key}@{r['version']}"]
-        steps = [{"key": c, "kind": "version", "location": None} for c in chain]
+        steps = [{"key": c, "kind": "version", "location": None, "scope": None} for c in chain]
         steps[-1]["location"] = _loc(r)
+        steps[0]["scope"] = r.get("scope")
         evidence.setdefault(r["project"], []).append({"steps": steps, "order": (r.get("depth") or 99, chain)})
     for r in store.query("list_declarations", {"package": key}):
+        if r["project"] != project and not scopes.passes_on(ecosystem, r.get("scope"), r.get("optional")):
+            continue
         spec = r.get("range") or r.get("unresolved") or "?"
-        steps = [{"key": f"{key} {spec}", "kind": "declaration", "location": _loc(r)}]
+        steps = [{"key": f"{key} {spec}", "kind": "declaration", "location": _loc(r), "scope": r.get("scope")}]
         evidence.setdefault(r["project"], []).append({"steps": steps, "order": (0, [spec])})
-    graph = nx.DiGraph()
-    graph.add_node(project)
-    frontier = [project]
-    for _ in range(MAX_ROUNDS):
-        if not frontier:
-            break
-        nxt = []
-        for link in store.query("list_project_links", {"keys": frontier}):
-            c, prov = link["consumer"], link["provider"]
-            if prov not in graph:
-                nxt.append(prov)
-            if not graph.has_edge(c, prov) or link.get("via") == "declares":
-                graph.add_edge(c, prov, location=_loc(link))
-        frontier = sorted(set(nxt))
+    graph = _project_graph(store, project)
     paths: list[list[dict[str, Any]]] = []
     for sink in sorted(s for s in evidence if s in graph):
-        routes = [[project]] if sink == project else list(nx.all_simple_paths(graph, project, sink, cutoff=MAX_ROUNDS))
+        routes = [[project]] if sink == project else _routes(graph, project, sink, MAX_PATHS)
         for route in sorted(routes, key=lambda r: (len(r), r)):
             head = [
                 {
                     "key": node,
                     "kind": "project",
                     "location": graph.edges[node, route[i + 1]].get("location") if i + 1 < len(route) else None,
+                    "scope": graph.edges[node, route[i + 1]].get("scope") if i + 1 < len(route) else None,
                 }
                 for i, node in enumerate(route)
             ]
@@ -168,6 +193,61 @@ def why(store: Store, project_text: str, package: str) -> WhyResult:
                 if len(paths) >= MAX_PATHS:
                     return WhyResult(project, key, paths)
     return WhyResult(project, key, paths)
+
+
+def _project_graph(store: Store, project: str) -> nx.DiGraph:
+    """The first-party project graph below ``project`` (bounded rounds); each edge keeps its location,
+    scope and whether it passes the package on (:func:`planner.scopes.passes_on`)."""
+    graph = nx.DiGraph()
+    graph.add_node(project)
+    frontier = [project]
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            break
+        nxt = []
+        for link in sorted(store.query("list_project_links", {"keys": frontier}), key=_link_rank):
+            c, prov = link["consumer"], link["provider"]
+            if prov not in graph:
+                nxt.append(prov)
+            if not graph.has_edge(c, prov):
+                passes = scopes.passes_on(scopes.ecosystem_of(prov), link.get("scope"), link.get("optional"))
+                graph.add_edge(c, prov, location=_loc(link), scope=link.get("scope"), passes=passes)
+        frontier = sorted(set(nxt))
+    return graph
+
+
+def _link_rank(link: dict[str, Any]) -> tuple[bool, bool, str, str]:
+    """Per pair: the manifest line beats the lock, then an edge that passes the package on."""
+    passes = scopes.passes_on(scopes.ecosystem_of(str(link["provider"])), link.get("scope"), link.get("optional"))
+    return (link.get("via") != "declares", not passes, str(link["consumer"]), str(link["provider"]))
+
+
+#: how many partial routes a route search may hold at once (real workspaces have thousands of simple paths)
+MAX_PARTIAL = 5000
+
+
+def _routes(graph: nx.DiGraph, source: str, sink: str, limit: int) -> list[list[str]]:
+    """Up to ``limit`` simple routes from ``source`` to ``sink``, shortest first: a breadth-first search
+    over partial routes, bounded in length (``MAX_ROUNDS``) and in how many partial routes it holds. Only
+    the first edge may be one that does not pass the package on."""
+    found: list[list[str]] = []
+    layer = [[source]]
+    for _ in range(MAX_ROUNDS):
+        nxt: list[list[str]] = []
+        for route in layer:
+            for provider in sorted(graph.successors(route[-1])):
+                if provider in route or (len(route) > 1 and not graph.edges[route[-1], provider]["passes"]):
+                    continue
+                if provider == sink:
+                    found.append([*route, provider])
+                    if len(found) >= limit:
+                        return found
+                elif len(nxt) < MAX_PARTIAL:
+                    nxt.append([*route, provider])
+        if not nxt:
+            break
+        layer = nxt
+    return found
 
 
 def _loc(row: dict[str, Any]) -> str | None:

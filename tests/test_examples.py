@@ -50,7 +50,8 @@ def test_log4j_core_dependents(store) -> None:
     assert all(d.versions == ["2.14.1"] for d in result.dependents)
     assert billing.location == "bom.json:121"
     core = result.dependents[0]
-    assert (core.location, core.declared) == ("logging-core/pom.xml:26", "2.14.1")
+    # the line of its <artifactId>log4j-core</artifactId>
+    assert (core.location, core.declared) == ("logging-core/pom.xml:28", "2.14.1")
     rows = store.run(
         "MATCH (p:Project {name: 'com.acme.logging:logging-core'})-[d:DECLARES]->(:Package {key: $k}) "
         "RETURN d.version_file AS file, d.version_line AS line",

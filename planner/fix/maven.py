@@ -23,6 +23,7 @@ _MAX_ALIASES = 10  # ${a} -> ${b} -> ... deeper than this is a cycle or a puzzle
 _DEPENDENCY_PATHS = (
     (False, ("dependencies", "dependency")),
     (True, ("dependencyManagement", "dependencies", "dependency")),
+    (False, ("build", "plugins", "plugin", "dependencies", "dependency")),  # a build plugin's classpath
 )
 _SECTION_ORDER = ("dependencies", "build", "reporting", "profiles", "repositories", "distributionManagement")
 

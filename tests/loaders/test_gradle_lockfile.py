@@ -104,6 +104,17 @@ def test_project_key_matches_the_build_loader_and_scopes() -> None:
         (["kapt"], "build"),
         (["compileClasspath"], "provided"),
         (["somethingElse"], "unknown"),
+        # tool classpaths (issue 12, finding 4): build, unless a shipped classpath has it too
+        (["spotbugs"], "build"),
+        (["spotbugsSlf4j"], "build"),
+        (["checkstyle"], "build"),
+        (["pmd"], "build"),
+        (["jacocoAgent", "jacocoAnt"], "build"),
+        (["detekt"], "build"),
+        (["kaptTest"], "build"),
+        (["kotlinCompilerClasspath"], "build"),
+        (["buildscript:classpath"], "build"),
+        (["spotbugs", "runtimeClasspath"], "runtime"),
     ],
 )
 def test_scope_from_configurations(confs, scope) -> None:

@@ -94,7 +94,7 @@ def test_one_package_has_its_lines() -> None:
     (dep,) = of(result, Declared)
     assert (dep.package, dep.range, dep.scope, dep.raw_scope) == (LOG4J_CORE, "2.14.1", "runtime", "compile")
     lines = (DIR / "one-package/pom.xml").read_text().splitlines()
-    assert lines[dep.location.line - 1].strip() == "<dependency>"
+    assert lines[dep.location.line - 1].strip() == "<artifactId>log4j-core</artifactId>"  # what names it
     assert lines[dep.version_location.line - 1].strip() == "<version>2.14.1</version>"
     assert dep.unresolved is None and dep.profile is None
 
@@ -570,7 +570,7 @@ def test_struts_showcase_log4j_core_comes_from_the_external_log4j_bom(struts, co
         c for c in of(struts["parent/pom.xml"], Constrains) if c.mechanism == "bom-import" and "log4j-bom" in c.package
     ]
     assert (bom.package, bom.range) == ("pkg:maven/org.apache.logging.log4j/log4j-bom", "2.26.1")
-    assert parent_text.splitlines()[bom.location.line].strip() == "<groupId>org.apache.logging.log4j</groupId>"
+    assert parent_text.splitlines()[bom.location.line - 1].strip() == "<artifactId>log4j-bom</artifactId>"
 
 
 @pytest.mark.corpus

@@ -30,10 +30,10 @@ LOG4SHELL = {
 EXAMPLES_LOG4SHELL = [
     ("com.acme.logging:logging-core", "exposed", True, "pom.xml:32"),  # <log4j2.version> in the parent
     ("com.acme.orders:orders-service", "exposed", True, "build.gradle:34"),
-    ("com.acme.commons:commons-util", "exposed", False, "pom.xml:32"),  # its dependency on logging-core
-    ("com.acme.auth:auth-client", "exposed", False, "pom.xml:34"),  # its dependency on commons-util
-    ("com.acme.platform:platform-web", "exposed", False, "pom.xml:30"),
-    ("com.acme.billing:billing-service", "exposed", False, "pom.xml:35"),
+    ("com.acme.commons:commons-util", "exposed", False, "pom.xml:34"),  # <artifactId>logging-core</artifactId>
+    ("com.acme.auth:auth-client", "exposed", False, "pom.xml:36"),  # <artifactId>commons-util</artifactId>
+    ("com.acme.platform:platform-web", "exposed", False, "pom.xml:32"),
+    ("com.acme.billing:billing-service", "exposed", False, "pom.xml:37"),
     ("com.acme.qa:integration-tests", "exposed-test-only", True, "pom.xml:43"),
 ]
 RECOMMENDED = {"GHSA-jfh8-c2jp-5v3q": "2.15.0", "GHSA-7rjr-3q55-vv33": "2.16.0", "GHSA-p6xc-xr62-6r2g": "2.17.0"}

@@ -38,7 +38,7 @@ def test_why_lists_the_route_through_internal_libraries(store) -> None:
         "acme-logging/logging-core#pkg:maven/com.acme.logging/logging-core",
     ] in routes
     first_hop = result.paths[0][0]
-    assert first_hop["location"] == "pom.xml:35"  # billing-service's <dependency> on platform-web
+    assert first_hop["location"] == "pom.xml:37"  # billing-service's <artifactId>platform-web</artifactId>
     own = [p for p in result.paths if p[1]["kind"] == "version"]
     assert own and own[0][-1]["key"] == LOG4J + "@2.14.1"  # its own SBOM chain
     assert spread.why(store, "@acme/storefront", LOG4J).paths == []

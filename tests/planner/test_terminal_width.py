@@ -115,7 +115,7 @@ def test_exposure_at_100_columns_keeps_what_to_change_and_where_it_runs(org) -> 
     # examples/ has scanned sources: whether the code is called is kept before the fix version
     assert header.split() == ["verdict", "called?", "project", "change", "runs"]
     row = next(line for line in out if "billing-service" in line and line.startswith("exposed"))
-    assert row.split() == ["exposed", "via", "logging-core", "(2)", "billing-service", "pom.xml:35", "prod,", "staging"]
+    assert row.split() == ["exposed", "via", "logging-core", "(2)", "billing-service", "pom.xml:37", "prod,", "staging"]
     assert any("acme-logging/logging-core" in line and "pom.xml:32" in line for line in out)
     assert "(at 100 columns: how, scope, depth, versions, fix, owners, path not shown" in " ".join(out)
     sites = out[out.index("call sites of the vulnerable code:") + 1 :]
@@ -134,8 +134,8 @@ def test_plan_text_names_repository_file_line_and_the_change(org, libraries_in_f
     assert "acme-logging/pom.xml:32  <log4j2.version> 2.14.1 → 2.15.0" in lines
     assert "orders-service/build.gradle:34  log4j-core 2.14.1 → 2.15.0" in lines
     # the cycle step is filed under acme-auth and edits a file of acme-commons too: both named
-    assert any(line.startswith("acme-auth/pom.xml:34  bump logging-core to the new release") for line in lines)
-    assert any(line.startswith("acme-commons/pom.xml:32  bump logging-core to the new release") for line in lines)
+    assert any(line.startswith("acme-auth/pom.xml:36  bump logging-core to the new release") for line in lines)
+    assert any(line.startswith("acme-commons/pom.xml:34  bump logging-core to the new release") for line in lines)
     assert "cycle fixed together: acme-auth/auth-client ↔ acme-commons/commons-util" in lines
     assert "1–1.25 h      deploy billing-service to staging" in lines
     assert "0–1 h         decide legacy-reports  (@acme/sre)" in lines  # was `legacy-reports []`
@@ -160,7 +160,7 @@ def test_markdown_runbook_names_steps_by_label_and_each_file_s_repository(org, l
     assert "#pkg:" not in md  # was: every step and cycle member by id
     cycle = next(line for line in md.splitlines() if line.startswith("| [ ] | edit acme-auth/auth-client"))
     cells = [c.strip() for c in cycle.split("|")]
-    assert cells[5] == "acme-auth/pom.xml:34, acme-commons/pom.xml:32"  # was `pom.xml:34, pom.xml:32`
+    assert cells[5] == "acme-auth/pom.xml:36, acme-commons/pom.xml:34"  # the <artifactId> lines (issue 12)
     assert cells[6] == "bump logging-core to the new release (brings log4j-core 2.14.1 → 2.15.0)"
     assert cells[8] == "publish acme-logging/logging-core"
     assert "- Cycles fixed together: acme-auth/auth-client ↔ acme-commons/commons-util" in md
