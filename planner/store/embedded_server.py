@@ -72,12 +72,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _client(sock: str, timeout_s: float):
+    """A redis client that tries once: the default retries turned a silent server's 2 s into 26 s, and
+    would send a timed-out ``SHUTDOWN SAVE`` again."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(
+        unix_socket_path=sock,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=min(timeout_s, 5.0),
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 def _ping(sock: str) -> str | None:
     """``ok`` when the server answers, ``loading`` while it reads its data set, else None."""
     import redis
 
     try:
-        client = redis.Redis(unix_socket_path=sock, socket_timeout=2, socket_connect_timeout=2)
+        client = _client(sock, 2.0)
         try:
             return "ok" if client.ping() else None
         finally:
@@ -301,7 +316,7 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
                 raise StoreUnavailable(f"the embedded store (pid {recorded.pid}) is still loading its data; try again")
             _state_file(data_dir).unlink(missing_ok=True)
             return False
-        client = redis.Redis(unix_socket_path=running.socket, socket_timeout=max(1.0, timeout_s))
+        client = _client(running.socket, max(1.0, timeout_s))
         try:
             if save:
                 _save_and_shutdown(client, data_dir, running, deadline, timeout_s)
