@@ -147,13 +147,16 @@ class EmbeddedStore(Store):
                 raise self._gone(exc) from exc
 
         try:
+            embedded_server.resume_persistence(conn)
             persistence.wait_durable(lambda: conn.info("persistence"), repair, self.data_dir, timeout_s)
         except redis.RedisError as exc:
             raise self._gone(exc) from exc
 
     def _check_durable(self) -> None:
-        """After a write outside bulk mode: the server's persistence is healthy, or an error (one INFO)."""
-        if persistence.problem(self._db.connection.info("persistence")):
+        """After a write outside bulk mode: the server's persistence is healthy (and on: a killed bulk
+        ingest leaves the AOF off), or this makes it so or raises (one INFO when all is well)."""
+        state = self._db.connection.info("persistence")
+        if persistence.problem(state) or not state.get("aof_enabled"):
             self.ensure_durable()
 
     def _gone(self, exc: Exception) -> StoreUnavailable:

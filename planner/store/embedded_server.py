@@ -339,6 +339,16 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
         return True
 
 
+def resume_persistence(client) -> bool:
+    """Switch the AOF and the save points back on when a bulk load left them off and never came back
+    (its ingest was killed): else what was written since is in no file a restart reads. True if it did."""
+    if client.info("persistence").get("aof_enabled"):
+        return False
+    client.config_set("save", SAVE)
+    client.config_set("appendonly", APPENDONLY)  # writes the whole data set as the AOF base
+    return True
+
+
 def _save_and_shutdown(client, data_dir: Path, running: ServerInfo, deadline: float, timeout_s: float) -> None:
     """``SHUTDOWN SAVE`` once a running AOF rewrite is over (the server refuses to exit meanwhile)."""
     import redis
@@ -347,9 +357,10 @@ def _save_and_shutdown(client, data_dir: Path, running: ServerInfo, deadline: fl
         f"; it keeps running with the data in its memory: free space on the disk of {data_dir} "
         "and run `depwave db stop` again, or `depwave db stop --no-save` to stop it and lose what is not saved"
     )
+    resume_persistence(client)  # a restart reads the AOF, not the final snapshot: it must be current
     while True:
         info = client.info("persistence")
-        if not (info.get("aof_rewrite_in_progress") or info.get("rdb_bgsave_in_progress")):
+        if not persistence.busy(info) or persistence.problem(info):
             break
         if time.monotonic() > deadline:
             raise StoreNotDurable(f"the embedded store was still writing to disk after {timeout_s:.0f} s{keep}")

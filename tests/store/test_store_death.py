@@ -126,3 +126,41 @@ def test_killed_cli_takes_its_workers_with_it(data: Path, tmp_path: Path) -> Non
         for p in workers:  # reparented once the CLI is gone: only their pids find them
             if alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+def projects(data: Path) -> int:
+    store = EmbeddedStore(data)
+    try:
+        return store.stats()["nodes"].get("Project", 0)
+    finally:
+        store.close()
+
+
+def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_path: Path) -> None:
+    """kill -9 of an ingest in bulk mode leaves the server with its AOF and save points off; what it
+    loaded was in no file a restart reads (db stop said 'stopped' and the restart had none of it).
+    The next write or `db stop` switches persistence back on first."""
+    org = write_org(tmp_path / "org", 2_400, 10)  # over WORKER_MIN_FILES: bulk mode from the start
+    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
+    cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
+    assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
+    proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while projects(data) == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    time.sleep(1)  # let the killed workers go and a load already sent finish
+    loaded = projects(data)
+    assert 0 < loaded < 2_400, "killed in the middle"
+    store = EmbeddedStore(data)
+    assert store._db.connection.config_get("appendonly")["appendonly"] == "no", "the fault: bulk mode left on"
+    store.close()
+
+    res = subprocess.run([*cmd, "db", "stop"], env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "saved: True" in res.stdout, res.stderr
+    assert projects(data) == loaded  # a fresh server, from the files
