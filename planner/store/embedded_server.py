@@ -312,8 +312,8 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
         running = status(data_dir)
         if running is None:
             recorded = _recorded(data_dir)
-            if recorded is not None and _alive(recorded.pid) and _ping(recorded.socket) == "loading":
-                raise StoreUnavailable(f"the embedded store (pid {recorded.pid}) is still loading its data; try again")
+            if recorded is not None and _alive(recorded.pid):
+                return _stop_silent(recorded, data_dir, save)
             _state_file(data_dir).unlink(missing_ok=True)
             return False
         client = _client(running.socket, max(1.0, timeout_s))
@@ -337,6 +337,22 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
                 os.kill(running.pid, signal.SIGKILL)
         _state_file(data_dir).unlink(missing_ok=True)
         return True
+
+
+def _stop_silent(server: ServerInfo, data_dir: Path, save: bool) -> bool:
+    """A recorded server that is alive but does not answer: loading (try later), or hung. A hung one is
+    killed only when told not to save (it could not save anyway); it is never forgotten while alive."""
+    if _ping(server.socket) == "loading":
+        raise StoreUnavailable(f"the embedded store (pid {server.pid}) is still loading its data; try again")
+    if save:
+        raise StoreUnavailable(
+            f"the embedded store (pid {server.pid}) runs but does not answer, so it cannot save; "
+            "`depwave db stop --no-save` kills it, losing what it has not saved"
+        )
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(server.pid, signal.SIGKILL)
+    _state_file(data_dir).unlink(missing_ok=True)
+    return True
 
 
 def resume_persistence(client) -> bool:

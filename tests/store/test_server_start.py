@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,19 @@ def test_server_json_is_replaced_whole(data: Path) -> None:
     assert second.pid != first.pid
     assert json.loads((data / "server.json").read_text()) == {"pid": second.pid, "socket": second.socket}
     assert sorted(p.name for p in data.iterdir() if p.name.startswith(".server.json")) == []
+
+
+def test_stopping_a_silent_server(data: Path) -> None:
+    """`db stop` of a hung server neither reports 'not running' (forgetting a live server) nor hangs:
+    it says so (exit 4); --no-save kills it."""
+    first = embedded_server.start(data)
+    os.kill(first.pid, signal.SIGSTOP)
+    with pytest.raises(StoreUnavailable, match=rf"\(pid {first.pid}\) runs but does not answer.*--no-save"):
+        embedded_server.stop(data, timeout_s=5)
+    assert json.loads((data / "server.json").read_text())["pid"] == first.pid
+    assert embedded_server.stop(data, save=False, timeout_s=5)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{first.pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{first.pid}").exists() or "Z" in Path(f"/proc/{first.pid}/stat").read_text().split()[2]
+    assert not (data / "server.json").exists()
