@@ -236,16 +236,7 @@ def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
         raise StoreUnavailable(f"could not start the embedded store ({server_bin}): {exc}") from exc
     if proc.returncode != 0:
         raise StoreUnavailable(f"the embedded store failed to start: {(proc.stderr or proc.stdout).strip()}")
-    deadline = time.monotonic() + wait_s
-    while not pidfile.exists():
-        if time.monotonic() > deadline:
-            tail = _log_tail(log)
-            raise StoreUnavailable(f"the embedded store did not start within {wait_s:.0f} s; its log says: {tail}")
-        time.sleep(0.02)
-    try:
-        pid = int(pidfile.read_text().strip())
-    except (OSError, ValueError) as exc:
-        raise StoreUnavailable(f"the embedded store wrote an unreadable pid file {pidfile}: {exc}") from exc
+    pid = _read_pid(pidfile, log, wait_s)
     server = ServerInfo(pid, sock, str(data_dir))
     try:
         _write_state(data_dir, pid, sock)  # before the lock is released: the next command finds this server
@@ -259,6 +250,20 @@ def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
     if _wait_ready(server, data_dir, wait_s, kill=True):
         return server
     raise AssertionError("unreachable")  # _wait_ready(kill=True) raises instead of returning False
+
+
+def _read_pid(pidfile: Path, log: Path, wait_s: float) -> int:
+    """The daemon's pid, once its pid file exists and holds a number (redis creates it, then writes it)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            tail = _log_tail(log)
+            raise StoreUnavailable(f"the embedded store did not start within {wait_s:.0f} s; its log says: {tail}")
+        time.sleep(0.02)
 
 
 def _wait_ready(server: ServerInfo, data_dir: Path, wait_s: float, *, kill: bool) -> bool:
