@@ -1178,18 +1178,25 @@ def db_start(app: App, fmt: str) -> None:
 
 
 @db.command("stop")
+@click.option(
+    "--no-save", is_flag=True, help="Stop without saving: what is not yet on disk is lost (when saving fails)."
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Give up after this many seconds.")
 @format_option
 @pass_app
-def db_stop(app: App, fmt: str) -> None:
-    """Stop the embedded store, saving it to disk."""
+def db_stop(app: App, no_save: bool, timeout: float, fmt: str) -> None:
+    """Stop the embedded store, saving it to disk (exit 4, store left running, when it cannot save)."""
     from planner.store import default_data_dir, embedded_server
 
     kind = app.store_kind or os.environ.get("DEPWAVE_STORE") or "embedded"
     if kind != "embedded":
         raise UsageError("Neo4j is not started by depwave: stop it with `docker compose down`")
+    if timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
     data_dir = app.data_dir or default_data_dir()
-    stopped = embedded_server.stop(data_dir)
-    _show_status({"store": "embedded", "data_dir": str(data_dir), "stopped": stopped, "running": False}, fmt)
+    stopped = embedded_server.stop(data_dir, save=not no_save, timeout_s=timeout)
+    info = {"store": "embedded", "data_dir": str(data_dir), "stopped": stopped, "saved": stopped and not no_save}
+    _show_status(info | {"running": False}, fmt)
 
 
 @db.command("status")

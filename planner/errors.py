@@ -15,6 +15,11 @@ class StoreUnavailable(DepwaveError):
     """The graph store cannot be started or reached."""
 
 
+class StoreNotDurable(StoreUnavailable):
+    """The store took a write but cannot save it to disk (disk full, a failed AOF or RDB write): what
+    was written is not durable, so nothing may be reported as loaded or saved."""
+
+
 class QueryError(DepwaveError):
     """A Cypher query was rejected or failed inside the store."""
 

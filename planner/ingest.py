@@ -25,7 +25,7 @@ from pathlib import Path
 
 from loaders.base import Loader, SourceContext
 from loaders.registry import loader_for
-from planner.errors import DepwaveError, ParseError
+from planner.errors import DepwaveError, ParseError, StoreNotDurable, StoreUnavailable
 from planner.model import Source
 from planner.safe_text import excerpt, message
 from planner.storable import drop_unstorable, might_hold_unstorable
@@ -383,10 +383,41 @@ def ingest(
     scan: bool = True,
 ) -> IngestReport:
     """Load every recognised file under ``paths`` into ``store``; see the module docstring.
-    With ``scan``, source code is scanned too and the ``CALLS`` edges derived afterwards."""
-    started = time.perf_counter()
-    paths = [Path(p) for p in paths]
+    With ``scan``, source code is scanned too and the ``CALLS`` edges derived afterwards.
+
+    Returns once what it loaded is durable. When the store stops answering or cannot save, raises
+    :class:`StoreUnavailable` (:class:`StoreNotDurable`) saying how many files were loaded and that
+    running the same command again finishes the job (unchanged files are skipped, the rest loaded)."""
     report = IngestReport(run=new_run_id())
+    loads = LoadReport()
+    try:
+        _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progress, scan)
+        store.ensure_durable()
+    except StoreUnavailable as exc:
+        loaded = report.loaded if loads.merged else loads.loaded
+        done = f"{loaded} of {report.files} files were loaded"
+        if isinstance(exc, StoreNotDurable):
+            raise StoreNotDurable(f"{exc} ({done} into its memory)") from exc
+        raise StoreUnavailable(
+            f"the store stopped during the ingest; {done}, run the same command again to finish ({exc})"
+        ) from exc
+    return report
+
+
+def _ingest(
+    store: Store,
+    paths: list[Path],
+    report: IngestReport,
+    loads: LoadReport,
+    repo: str | None,
+    force: bool,
+    prune: bool,
+    max_bytes: int,
+    progress: Progress | None,
+    scan: bool,
+) -> None:
+    """The body of :func:`ingest`: fills ``report`` (parse outcomes) and ``loads`` (load outcomes)."""
+    started = time.perf_counter()
     store.ensure_schema()
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
@@ -402,7 +433,6 @@ def ingest(
     # Loads run on one background thread so that reading and parsing the next batch overlaps the
     # store executing this one (the GIL is released while the thread waits for the server). At
     # most one load is in flight; its outcome goes to a report of its own, merged at the end.
-    loads = LoadReport()
     loader_thread: ThreadPoolExecutor | None = None
     in_flight: Future[None] | None = None
 
@@ -465,7 +495,6 @@ def ingest(
 
         report.calls = derive_calls(store, report.run).as_dict()
     report.seconds = time.perf_counter() - started
-    return report
 
 
 @contextlib.contextmanager
@@ -628,15 +657,19 @@ def _ingest_with_workers(
     mp = multiprocessing.get_context("fork")
     chunks = _chunks(len(candidates))
     receivers, processes = [], []
+    parent = os.getpid()
     for k in range(workers):
         receive, send = mp.Pipe(duplex=False)
-        args = (send, store, candidates, known, context, stamp, report.run, chunks[k::workers])
-        process = mp.Process(target=_worker, args=args, daemon=True)
+        # the child closes the read ends it inherits (its own and its elder siblings'): once this process
+        # is gone nobody reads them, and a worker's send fails instead of blocking forever
+        args = (send, [*receivers, receive], parent, store, candidates, known, context, stamp, report.run)
+        process = mp.Process(target=_worker, args=(*args, chunks[k::workers]), daemon=True)
         process.start()
         send.close()
         receivers.append(receive)
         processes.append(process)
     handled = 0
+    failed = True
     with ThreadPoolExecutor(1, thread_name_prefix="depwave-load") as pool:
         in_flight: Future[bool] | None = None
         try:
@@ -669,23 +702,44 @@ def _ingest_with_workers(
                             known, loads, stamp, report.run,
                         )  # fmt: skip
                     handled = end
+            failed = False
         finally:
-            if in_flight is not None:
-                in_flight.result()
-            for receive in receivers:
-                receive.close()
-            for process in processes:
-                process.join(timeout=5)
-                if process.is_alive():
+            if failed:  # the store stopped (or this process is interrupted): the workers' parses are moot
+                for process in processes:
                     process.kill()
+            try:
+                if in_flight is not None:
+                    in_flight.result()
+            finally:
+                for receive in receivers:
+                    receive.close()
+                for process in processes:
+                    process.join(timeout=5)
+                    if process.is_alive():
+                        process.kill()
+                        process.join(timeout=5)
     return handled
 
 
 def _worker(  # pragma: no cover - runs in the child
-    send, store: Store, candidates, known, context, stamp: str, run: str, chunks: list[tuple[int, int]]
+    send,
+    inherited: list,
+    parent: int,
+    store: Store,
+    candidates,
+    known,
+    context,
+    stamp: str,
+    run: str,
+    chunks: list[tuple[int, int]],
 ) -> None:
     """A worker (see :func:`_ingest_with_workers`) on its share of the chunks; it never touches the
-    store's connection. Its batches leave out the Package/Version nodes its earlier batches carried."""
+    store's connection. Its batches leave out the Package/Version nodes its earlier batches carried.
+    It dies with its parent: killed by the kernel when the parent exits (Linux), and elsewhere on
+    its next send, which fails once no process holds the pipe's read end."""
+    _die_with_parent(parent)
+    for receive in inherited:
+        receive.close()
     written: set[tuple[str, str]] = set()
     try:
         for lo, hi in chunks:
@@ -715,6 +769,22 @@ def _worker(  # pragma: no cover - runs in the child
         send.close()
 
 
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel SIGKILL this process when its parent exits (``PR_SET_PDEATHSIG``, Linux); exit
+    at once when the parent is already gone (it may have died before the request was made)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _load_prepared(
     store: Store,
     prepared: object,
@@ -730,6 +800,8 @@ def _load_prepared(
     them one by one so one bad source costs only itself. Returns whether the batch loaded whole."""
     try:
         store.load_prepared(prepared)
+    except StoreUnavailable:
+        raise  # the store is gone or cannot save: no file is to blame
     except DepwaveError:
         for cand in cands:
             outcome = _parse_one(cand, context, known)
@@ -760,9 +832,11 @@ class LoadReport:
     edges: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    merged: bool = False
 
     def merge_into(self, report: IngestReport) -> None:
         """Add these counts and errors to the ingest's report."""
+        self.merged = True
         report.loaded += self.loaded
         report.skipped += self.skipped
         report.rows += self.rows
@@ -778,6 +852,8 @@ def _load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: st
         batch.add(item, stamp)
     try:
         store.load(batch, run)
+    except StoreUnavailable:
+        raise  # the store is gone or cannot save: no file is to blame
     except DepwaveError as exc:
         if len(items) > 1:
             for item in items:

@@ -69,6 +69,10 @@ class Store(ABC):
         must have made everything written inside durable again (or be making it so) on exit."""
         yield
 
+    def ensure_durable(self) -> None:  # noqa: B027 - optional hook
+        """Return once everything written is durable; raise :class:`~planner.errors.StoreNotDurable`
+        when the store cannot save it. (Neo4j commits are durable when they return: nothing to do.)"""
+
     def stats(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type."""
         nodes = {r["label"]: int(r["count"]) for r in self.query("count_nodes")}

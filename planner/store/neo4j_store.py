@@ -9,6 +9,10 @@ from planner import catalog
 from planner.errors import QueryError, StoreUnavailable, UsageError
 from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, Row, Store
 
+#: seconds to connect and get a connection (Bolt handshake included): an address that accepts the
+#: connection but never answers left the CLI silent for 61 s with the driver's 60 s acquisition default
+CONNECT_TIMEOUT_S = 5.0
+
 
 class Neo4jStore(Store):
     """Neo4j reached at ``NEO4J_URI`` with ``NEO4J_USER``/``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``."""
@@ -22,14 +26,20 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database or None
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10)
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=CONNECT_TIMEOUT_S,
+            )
             self._driver.verify_connectivity()
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials in NEO4J_USER/NEO4J_PASSWORD") from exc
         except (ServiceUnavailable, OSError, ValueError, Neo4jError) as exc:
             detail = (str(exc).strip().splitlines() or ["no answer"])[-1]
             raise StoreUnavailable(
-                f"cannot reach Neo4j at {uri} ({detail}); is it running (docker compose up -d)?"
+                f"cannot reach Neo4j at {uri} within {CONNECT_TIMEOUT_S:.0f} s ({detail}); "
+                "is it running and is this its Bolt address (docker compose up -d)?"
             ) from exc
 
     @classmethod

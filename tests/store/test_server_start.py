@@ -1,0 +1,116 @@
+"""Starting the embedded server: private files, a failed start quotes the log, a silent server is
+neither reported as running nor started a second time (issue 13, item 8 and the start robustness)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from planner.errors import StoreUnavailable
+from planner.store import embedded_server
+from planner.store.embedded import EmbeddedStore
+from tests.store.conftest import kill_server
+
+
+@pytest.fixture()
+def data(tmp_path: Path):
+    path = tmp_path / "dw"
+    try:
+        yield path
+    finally:
+        kill_server(path)
+
+
+def modes(root: Path) -> dict[str, int]:
+    """Permission bits of every file and directory under ``root`` (the socket aside)."""
+    out = {".": stat.S_IMODE(root.stat().st_mode)}
+    for p in root.rglob("*"):
+        if not p.is_socket():
+            out[p.relative_to(root).as_posix()] = stat.S_IMODE(p.stat().st_mode)
+    return out
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_data_directory_is_private(data: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        store = EmbeddedStore(data)
+        store.run("CREATE (:Package {purl: 'pkg:npm/a'})", write=True)
+        store.close()
+        assert embedded_server.stop(data)
+    finally:
+        os.umask(old)
+    found = modes(data)
+    for name in ("falkordb/depwave.rdb", "falkordb/appendonlydir", "falkordb.log", ".lock"):
+        assert name in found
+    dirs = {k: v for k, v in found.items() if (data / k).is_dir()}
+    files = {k: v for k, v in found.items() if k not in dirs}
+    assert set(dirs.values()) == {0o700}, dirs
+    assert set(files.values()) == {0o600}, files
+
+
+def test_an_existing_open_data_directory_is_made_private(data: Path) -> None:
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)
+    (data / "falkordb.log").write_text("an old log\n")
+    os.chmod(data / "falkordb.log", 0o644)
+    embedded_server.start(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "falkordb.log").stat().st_mode) == 0o600
+    assert stat.S_IMODE((data / "server.json").stat().st_mode) == 0o600
+
+
+def test_a_server_that_cannot_start_is_exit_4_quoting_its_log(data: Path) -> None:
+    embedded_server.start(data)
+    assert embedded_server.stop(data)
+    manifest = data / "falkordb" / "appendonlydir" / "appendonly.aof.manifest"
+    manifest.write_text("this is not a manifest\n")
+    with pytest.raises(StoreUnavailable, match=r"exited while starting; its log says: .*(?i:manifest)"):
+        embedded_server.start(data, wait_s=10)
+    assert not (data / "server.json").exists()
+
+
+def test_a_silent_server_is_not_started_twice(data: Path) -> None:
+    """A server that stops answering (here: SIGSTOP) is neither reported running nor replaced by a
+    second one on the same files; the error names its pid. Once it answers again it is reused."""
+    first = embedded_server.start(data)
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        assert embedded_server.status(data) is None
+        with pytest.raises(StoreUnavailable, match=rf"\(pid {first.pid}\) runs but does not answer"):
+            embedded_server.start(data, wait_s=1)
+        assert json.loads((data / "server.json").read_text())["pid"] == first.pid
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    assert embedded_server.start(data) == first
+
+
+def test_server_json_is_replaced_whole(data: Path) -> None:
+    first = embedded_server.start(data)
+    kill_server(data)
+    second = embedded_server.start(data)
+    assert second.pid != first.pid
+    assert json.loads((data / "server.json").read_text()) == {"pid": second.pid, "socket": second.socket}
+    assert sorted(p.name for p in data.iterdir() if p.name.startswith(".server.json")) == []
+
+
+def test_stopping_a_silent_server(data: Path) -> None:
+    """`db stop` of a hung server neither reports 'not running' (forgetting a live server) nor hangs:
+    it says so (exit 4); --no-save kills it."""
+    first = embedded_server.start(data)
+    os.kill(first.pid, signal.SIGSTOP)
+    with pytest.raises(StoreUnavailable, match=rf"\(pid {first.pid}\) runs but does not answer.*--no-save"):
+        embedded_server.stop(data, timeout_s=5)
+    assert json.loads((data / "server.json").read_text())["pid"] == first.pid
+    assert embedded_server.stop(data, save=False, timeout_s=5)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{first.pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{first.pid}").exists() or "Z" in Path(f"/proc/{first.pid}/stat").read_text().split()[2]
+    assert not (data / "server.json").exists()
