@@ -1,0 +1,123 @@
+"""Step-graph helpers: topological order, bottom levels, pool bounds, waves, the critical path."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from planner.policy import Policy
+
+if TYPE_CHECKING:
+    from planner.waves._planner import _Step
+
+TICKS = 3600  # scheduling resolution: one second
+
+
+def _ticks(hours: float) -> int:
+    return round(hours * TICKS)
+
+
+def _hours(ticks: float) -> float:
+    return round(ticks / TICKS, 4)
+
+
+def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
+    """Best ``min head + work / cap + min tail`` over the jobs with head ≥ h, and over those with tail ≥ q."""
+    best: float = 0
+    work = 0
+    min_tail = math.inf
+    for h, q, d in sorted(jobs, key=lambda j: -j[0]):
+        work += d
+        min_tail = min(min_tail, q)
+        best = max(best, h + work / cap + min_tail)
+    work = 0
+    min_head = math.inf
+    for h, q, d in sorted(jobs, key=lambda j: -j[1]):
+        work += d
+        min_head = min(min_head, h)
+        best = max(best, min_head + work / cap + q)
+    return best
+
+
+def _topo(steps: list[_Step], index: Mapping[str, int]) -> list[int]:
+    n = len(steps)
+    indeg = [0] * n
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for i, s in enumerate(steps):
+        for d in s.deps:
+            j = index.get(d)
+            if j is not None:
+                succ[j].append(i)
+                indeg[i] += 1
+    order = [i for i in range(n) if indeg[i] == 0]
+    k = 0
+    while k < len(order):
+        i = order[k]
+        k += 1
+        for j in succ[i]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                order.append(j)
+    if len(order) != n:  # pragma: no cover - the step graph is acyclic by construction
+        raise AssertionError("the step graph has a cycle")
+    return order
+
+
+def _bottom_levels(steps: list[_Step], index: Mapping[str, int], succ: list[list[int]] | None = None) -> list[int]:
+    """Longest path (with durations) from each step to the end, its own duration included."""
+    if succ is None:
+        succ = [[] for _ in steps]
+        for i, s in enumerate(steps):
+            for d in s.deps:
+                j = index.get(d)
+                if j is not None:
+                    succ[j].append(i)
+    bottom = [0] * len(steps)
+    for i in reversed(_topo(steps, index)):
+        bottom[i] = steps[i].dur + max((bottom[j] for j in succ[i]), default=0)
+    return bottom
+
+
+def _merge_windows(policy: Policy) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for f in policy.freeze:
+        out.setdefault(f.environment, []).append((_ticks(f.start), _ticks(f.end)))
+    for env, windows in out.items():
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(windows):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        out[env] = merged
+    return out
+
+
+def _waves(steps: list[_Step], after: int = 0) -> dict[str, int]:
+    """Topological levels (deps outside ``steps`` count as done), numbered from ``after + 1``."""
+    index = {s.id: i for i, s in enumerate(steps)}
+    wave = [after + 1] * len(steps)
+    for i in _topo(steps, index):
+        s = steps[i]
+        wave[i] = 1 + max((wave[index[d]] for d in s.deps if d in index), default=after)
+    return {s.id: w for s, w in zip(steps, wave, strict=True)}
+
+
+def _critical_path(steps: list[_Step], start: Mapping[str, int], finish: Mapping[str, int]) -> tuple[str, ...]:
+    """A chain of steps ending at the makespan, each starting when its predecessor on the chain finishes."""
+    if not steps:
+        return ()
+    fix = [s for s in steps if s.phase == "fix"]
+    if not fix:
+        return ()
+    by_id = {s.id: s for s in fix}
+    last = min(fix, key=lambda s: (-finish[s.id], s.id))
+    chain = [last.id]
+    while True:
+        s = by_id[chain[-1]]
+        preds = sorted((d for d in s.deps if d in by_id and finish[d] == start[s.id]), key=lambda d: d)
+        if not preds:
+            break
+        chain.append(preds[0])
+    return tuple(reversed(chain))
