@@ -68,7 +68,7 @@ class Phases:
 
     def install(self) -> None:
         import planner.ingest as ingest_mod
-        from loaders.cyclonedx_json import CycloneDxJsonLoader
+        from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
         from planner import catalog
         from planner.store.rows import GraphBatch
 

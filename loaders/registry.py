@@ -2,46 +2,46 @@
 
 from __future__ import annotations
 
-from loaders.backstage import BackstageLoader
+from loaders.advisories.osv_json import OsvJsonLoader
 from loaders.base import Loader
-from loaders.cargo_lock import CargoLockLoader
-from loaders.cargo_toml import CargoTomlLoader
-from loaders.codeowners import CodeownersLoader
-from loaders.compose import ComposeLoader
-from loaders.cyclonedx_json import CycloneDxJsonLoader
-from loaders.cyclonedx_xml import CycloneDxXmlLoader
-from loaders.dockerfile import DockerfileLoader
-from loaders.dotnet_packages_lock import NugetLockLoader
-from loaders.dotnet_project import DotnetProjectLoader
-from loaders.go_mod import GoModLoader, GoWorkLoader
-from loaders.go_sum import GoSumLoader
-from loaders.gradle_build import GradleBuildLoader
-from loaders.gradle_catalog import GradleCatalogLoader
-from loaders.gradle_deps_text import GradleDepsTextLoader
-from loaders.gradle_lockfile import GradleLockfileLoader
-from loaders.gradle_settings import GradleSettingsLoader
-from loaders.helm import HelmTemplateLoader
-from loaders.k8s_manifest import K8sManifestLoader
-from loaders.k8s_owners import K8sOwnersLoader
-from loaders.kubectl_dump import KubectlDumpLoader
-from loaders.kustomize import KustomizeLoader
-from loaders.maven_pom import MavenPomLoader
-from loaders.maven_tree import MavenDependencyTreeLoader
-from loaders.npm_lock import NpmLockLoader
-from loaders.npm_package_json import NpmPackageJsonLoader
-from loaders.osv_json import OsvJsonLoader
-from loaders.pdm_lock import PdmLockLoader
-from loaders.pip_requirements import PipRequirementsLoader
-from loaders.pipfile import PipfileLoader, PipfileLockLoader
-from loaders.pnpm_lock import PnpmLockLoader
-from loaders.poetry_lock import PoetryLockLoader
-from loaders.pyproject_toml import PyprojectTomlLoader
-from loaders.skaffold import SkaffoldLoader
-from loaders.source_scan import SourceScanLoader
-from loaders.spdx_json import SpdxJsonLoader
-from loaders.spdx_tagvalue import SpdxTagValueLoader
-from loaders.uv_lock import UvLockLoader
-from loaders.yarn_lock import YarnLockLoader
+from loaders.deploy.compose import ComposeLoader
+from loaders.deploy.dockerfile import DockerfileLoader
+from loaders.deploy.helm import HelmTemplateLoader
+from loaders.deploy.k8s_manifest import K8sManifestLoader
+from loaders.deploy.kubectl_dump import KubectlDumpLoader
+from loaders.deploy.kustomize import KustomizeLoader
+from loaders.deploy.skaffold import SkaffoldLoader
+from loaders.dotnet.packages_lock import NugetLockLoader
+from loaders.dotnet.project import DotnetProjectLoader
+from loaders.go.mod import GoModLoader, GoWorkLoader
+from loaders.go.sum import GoSumLoader
+from loaders.gradle.build import GradleBuildLoader
+from loaders.gradle.catalog import GradleCatalogLoader
+from loaders.gradle.deps_text import GradleDepsTextLoader
+from loaders.gradle.lockfile import GradleLockfileLoader
+from loaders.gradle.settings import GradleSettingsLoader
+from loaders.js.npm_lock import NpmLockLoader
+from loaders.js.package_json import NpmPackageJsonLoader
+from loaders.js.pnpm_lock import PnpmLockLoader
+from loaders.js.yarn_lock import YarnLockLoader
+from loaders.maven.dependency_tree import MavenDependencyTreeLoader
+from loaders.maven.pom import MavenPomLoader
+from loaders.ownership.backstage import BackstageLoader
+from loaders.ownership.codeowners import CodeownersLoader
+from loaders.ownership.k8s_owners import K8sOwnersLoader
+from loaders.python.pdm_lock import PdmLockLoader
+from loaders.python.pipfile import PipfileLoader, PipfileLockLoader
+from loaders.python.poetry_lock import PoetryLockLoader
+from loaders.python.pyproject import PyprojectTomlLoader
+from loaders.python.requirements import PipRequirementsLoader
+from loaders.python.uv_lock import UvLockLoader
+from loaders.rust.cargo_lock import CargoLockLoader
+from loaders.rust.cargo_toml import CargoTomlLoader
+from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
+from loaders.sbom.cyclonedx_xml import CycloneDxXmlLoader
+from loaders.sbom.spdx_json import SpdxJsonLoader
+from loaders.sbom.spdx_tagvalue import SpdxTagValueLoader
+from loaders.source.loader import SourceScanLoader
 
 LOADERS: tuple[Loader, ...] = (
     SpdxJsonLoader(),  # before CycloneDX JSON: "bom.spdx.json" matches both

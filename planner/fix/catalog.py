@@ -7,7 +7,7 @@ is written; the editor replaces that one string.
 
 from __future__ import annotations
 
-from loaders.gradle_catalog import parse_catalog
+from loaders.gradle.catalog import parse_catalog
 from planner.errors import ParseError
 from planner.fix import toml_lines
 from planner.fix.gradle import coordinates

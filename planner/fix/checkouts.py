@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders._maven_effective import is_pom_path
+from loaders.maven._effective import is_pom_path
 from planner.fix.model import FixError
 from planner.store.base import Store
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from loaders._go_modfile import GO_MOD_VERBS, go_purl, parse_directives
+from loaders.go.modfile import GO_MOD_VERBS, go_purl, parse_directives
 from planner import purl as purls
 from planner.errors import ParseError
 from planner.fix.model import Change, Edit, FixError, on_line

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders import _gradle_lex as lex
+from loaders.gradle import _lex as lex
 from planner import purl as purls
 from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, indent_unit, insert_before_line, splice

@@ -1,6 +1,6 @@
 """``pom.xml``: property bump, direct ``<version>``, managed version, BOM import, and overrides.
 
-The POM is parsed (defusedxml, through :mod:`loaders._maven_xml`) only to find *which* element holds
+The POM is parsed (defusedxml, through :mod:`loaders.maven._xml`) only to find *which* element holds
 the version; the change itself is a splice of that element's text, so comments, attribute order,
 blank lines, CRLF and tabs stay as they are (Dependabot's property and declaration updaters work
 the same way). A version written as ``${name}`` is followed to the property that sets it in the same
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders._maven_xml import Element, XmlError, parse_xml
+from loaders.maven._xml import Element, XmlError, parse_xml
 from planner import purl as purls
 from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, indent_unit, insert_before_line, splice

@@ -2,7 +2,7 @@
 
 A plan's location is ``path:line`` inside *some* repository: for a version a parent POM of another
 repository sets, the path names that parent's file, which the consumer's repository does not hold.
-The chain is found the way the Maven loader finds it (its own :class:`~loaders._maven_effective.Resolver`,
+The chain is found the way the Maven loader finds it (its own :class:`~loaders.maven._effective.Resolver`,
 over the ingested POMs), so the answer is the loader's.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from loaders._maven_effective import Resolver, management_key
 from loaders.base import SourceContext
+from loaders.maven._effective import Resolver, management_key
 from planner.model import Source
 
 Reader = Callable[[str, str], str | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders._python_common import canonical
+from loaders.python._common import canonical
 from planner.fix import toml_lines
 from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.requirements import move_specifier, python_name, specifier

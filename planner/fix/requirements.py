@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders._python_common import canonical
+from loaders.python._common import canonical
 from planner import purl as purls
 from planner.fix.model import Change, Edit, FixError, NeedsCommand, on_line
 from planner.fix.spec import move

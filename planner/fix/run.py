@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders._maven_effective import is_pom_path
+from loaders.maven._effective import is_pom_path
 from planner import purl as purls
 from planner.buildtools import relock_command
 from planner.fix import editors, parents

@@ -17,7 +17,7 @@ DATA_FILE = "incidents.yaml"
 @lru_cache(maxsize=1)
 def curated_rules() -> tuple[SymbolRule, ...]:
     """Every curated rule, in file order."""
-    from loaders.symbols_yaml import parse_symbols
+    from loaders.advisories.symbols_yaml import parse_symbols
 
     text = resources.files("planner.reachability").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     rules, problems = parse_symbols(text, f"planner/reachability/data/{DATA_FILE}")

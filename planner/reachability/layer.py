@@ -193,6 +193,6 @@ def symbols_file_rules(path: str | None) -> tuple[list[SymbolRule], list[str]]:
         return [], []
     from pathlib import Path
 
-    from loaders.symbols_yaml import parse_symbols
+    from loaders.advisories.symbols_yaml import parse_symbols
 
     return parse_symbols(Path(path).read_text(encoding="utf-8"), path)

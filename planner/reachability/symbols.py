@@ -11,7 +11,7 @@ written (``LogManager.getLogger().info``) can be matched.
 Patterns are qualified symbols (:mod:`planner.reachability.records`) with three wildcards:
 ``*`` any part of one name (``Logger.at*``), ``**`` anything (``net/http.**``: every symbol of a
 package), ``{a,b}`` alternatives (``Logger.{info,warn}``). Rules come from a symbols file
-(:mod:`loaders.symbols_yaml`), from OSV records (:mod:`planner.reachability.osv_symbols`) or from
+(:mod:`loaders.advisories.symbols_yaml`), from OSV records (:mod:`planner.reachability.osv_symbols`) or from
 the curated set shipped with depwave (:mod:`planner.reachability.curated`).
 """
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.backstage import BackstageLoader, entity_ref
+from loaders.ownership.backstage import BackstageLoader, entity_ref
 from planner.model import Owner, Owns, Source
 from tests.conftest import EXAMPLES, FIXTURES
 

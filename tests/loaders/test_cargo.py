@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.cargo_lock import CargoLockLoader
-from loaders.cargo_toml import CargoTomlLoader
+from loaders.rust.cargo_lock import CargoLockLoader
+from loaders.rust.cargo_toml import CargoTomlLoader
 from planner.errors import ParseError
 from planner.model import (
     Constrains,

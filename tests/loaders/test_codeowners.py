@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.codeowners import CodeownersLoader
-from loaders.k8s_owners import K8sOwnersLoader
+from loaders.ownership.codeowners import CodeownersLoader
+from loaders.ownership.k8s_owners import K8sOwnersLoader
 from planner.link import Rule, codeowners_match, owners_for
 from planner.model import Owner, OwnershipRule, Source
 from tests.conftest import FIXTURES

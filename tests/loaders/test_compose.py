@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.compose import ComposeLoader, interpolate
+from loaders.deploy.compose import ComposeLoader, interpolate
 from planner.model import ImageBuild, Runs, Service, Source
 from tests.conftest import FIXTURES
 

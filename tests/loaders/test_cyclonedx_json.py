@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.cyclonedx_json import CycloneDxJsonLoader
+from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.cyclonedx_json import CycloneDxJsonLoader
-from loaders.cyclonedx_xml import CycloneDxXmlLoader
+from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
+from loaders.sbom.cyclonedx_xml import CycloneDxXmlLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

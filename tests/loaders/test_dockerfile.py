@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.dockerfile import DockerfileLoader, instructions, read_dockerfile
+from loaders.deploy.dockerfile import DockerfileLoader, instructions, read_dockerfile
 from planner.model import Source
 from tests.conftest import FIXTURES
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import loaders.registry as registry
 from loaders.base import StaticContext
-from loaders.dotnet_packages_lock import NugetLockLoader
-from loaders.dotnet_project import DotnetProjectLoader, Prop, evaluate_condition
+from loaders.dotnet.packages_lock import NugetLockLoader
+from loaders.dotnet.project import DotnetProjectLoader, Prop, evaluate_condition
 from planner.errors import ParseError
 from planner.model import (
     Constrains,

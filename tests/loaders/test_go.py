@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.go_mod import GoModLoader, GoWorkLoader
-from loaders.go_sum import GoSumLoader
+from loaders.go.mod import GoModLoader, GoWorkLoader
+from loaders.go.sum import GoSumLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Project, ProjectDependency, Publishes, Resolved, Source
 from tests.conftest import FIXTURES

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.gradle_build import GradleBuildLoader, scope_of
+from loaders.gradle.build import GradleBuildLoader, scope_of
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Project, ProjectDependency, Publishes, Source
 from tests.conftest import FIXTURES

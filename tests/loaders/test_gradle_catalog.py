@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.gradle_catalog import GradleCatalogLoader, normalise_alias, parse_catalog, rich_version
+from loaders.gradle.catalog import GradleCatalogLoader, normalise_alias, parse_catalog, rich_version
 from planner.errors import ParseError
 from planner.model import Source
 from tests.conftest import FIXTURES

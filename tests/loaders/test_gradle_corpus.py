@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from loaders.base import StaticContext
-from loaders.gradle_build import GradleBuildLoader
-from loaders.gradle_catalog import GradleCatalogLoader
-from loaders.gradle_deps_text import GradleDepsTextLoader
-from loaders.gradle_settings import GradleSettingsLoader
+from loaders.gradle.build import GradleBuildLoader
+from loaders.gradle.catalog import GradleCatalogLoader
+from loaders.gradle.deps_text import GradleDepsTextLoader
+from loaders.gradle.settings import GradleSettingsLoader
 from planner.model import Declared, Project, ProjectDependency, Resolved, Source
 
 NIA = "android__nowinandroid"

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.gradle_deps_text import GradleDepsTextLoader
+from loaders.gradle.deps_text import GradleDepsTextLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Resolved, Source
 from tests.conftest import FIXTURES

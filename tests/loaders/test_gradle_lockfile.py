@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.gradle_lockfile import GradleLockfileLoader, classpath_scope
+from loaders.gradle.lockfile import GradleLockfileLoader, classpath_scope
 from planner.errors import ParseError
 from planner.model import Project, Resolved, Source
 from tests.conftest import FIXTURES

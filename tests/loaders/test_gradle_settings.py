@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.gradle_build import GradleBuildLoader
-from loaders.gradle_settings import GradleSettingsLoader
+from loaders.gradle.build import GradleBuildLoader
+from loaders.gradle.settings import GradleSettingsLoader
 from planner.errors import ParseError
 from planner.model import Project, Source
 from tests.conftest import FIXTURES

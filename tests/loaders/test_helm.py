@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.helm import HelmTemplateLoader, render
+from loaders.deploy.helm import HelmTemplateLoader, render
 from planner.model import Runs, Service, Source
 from tests.conftest import FIXTURES
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders import _image_ref
-from loaders._deploy_yaml import read_documents
 from loaders.base import StaticContext
-from loaders.k8s_manifest import K8sManifestLoader
+from loaders.deploy import image_ref as _image_ref
+from loaders.deploy.k8s_manifest import K8sManifestLoader
+from loaders.deploy.yaml_docs import read_documents
 from planner.model import Image, Runs, Service, Source
 from tests.conftest import FIXTURES
 

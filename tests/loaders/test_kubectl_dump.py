@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.kubectl_dump import KubectlDumpLoader
+from loaders.deploy.kubectl_dump import KubectlDumpLoader
 from planner.errors import ParseError
 from planner.model import DeployedIn, Runs, Service, Source
 from tests.conftest import FIXTURES

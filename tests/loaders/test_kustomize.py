@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.kustomize import KustomizeLoader, apply_image_rule
+from loaders.deploy.kustomize import KustomizeLoader, apply_image_rule
 from planner.model import DeployedIn, Runs, Service, Source
 from tests.conftest import EXAMPLES, FIXTURES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.base import StaticContext
-from loaders.maven_pom import MavenPomLoader
+from loaders.maven.pom import MavenPomLoader
 from planner.model import ImageBuild, Source
 from tests.conftest import FIXTURES
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.maven_pom import MavenPomLoader
+from loaders.maven.pom import MavenPomLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Location, Project, Publishes, Source
 from tests.conftest import CORPUS, FIXTURES

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.maven_pom import MavenPomLoader
-from loaders.maven_tree import MavenDependencyTreeLoader
+from loaders.maven.dependency_tree import MavenDependencyTreeLoader
+from loaders.maven.pom import MavenPomLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.npm_lock import NpmLockLoader
+from loaders.js.npm_lock import NpmLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Publishes, Resolved, Source, VersionDependency
 from tests.conftest import EXAMPLES, FIXTURES

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.npm_package_json import NpmPackageJsonLoader
+from loaders.js.package_json import NpmPackageJsonLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Project, ProjectDependency, Publishes, Source
 from tests.conftest import FIXTURES

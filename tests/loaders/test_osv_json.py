@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.cyclonedx_json import CycloneDxJsonLoader
-from loaders.osv_json import OsvJsonLoader
+from loaders.advisories.osv_json import OsvJsonLoader
+from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from planner import versions
 from planner.errors import ParseError
 from planner.model import Advisory, Affects, Source

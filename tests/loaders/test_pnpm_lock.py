@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.pnpm_lock import PnpmLockLoader
+from loaders.js.pnpm_lock import PnpmLockLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Project, ProjectDependency, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.pdm_lock import PdmLockLoader
-from loaders.poetry_lock import PoetryLockLoader
-from loaders.uv_lock import UvLockLoader
+from loaders.python.pdm_lock import PdmLockLoader
+from loaders.python.poetry_lock import PoetryLockLoader
+from loaders.python.uv_lock import UvLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.pipfile import PipfileLoader, PipfileLockLoader
+from loaders.python.pipfile import PipfileLoader, PipfileLockLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, ProjectDependency, Resolved, Source
 from tests.conftest import FIXTURES

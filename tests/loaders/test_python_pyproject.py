@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.pyproject_toml import PyprojectTomlLoader
+from loaders.python.pyproject import PyprojectTomlLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, ProjectDependency, Publishes, Source
 from tests.conftest import FIXTURES

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.pip_requirements import PipRequirementsLoader
+from loaders.python.requirements import PipRequirementsLoader
 from planner.errors import ParseError
 from planner.model import (
     Constrains,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.skaffold import SkaffoldLoader
+from loaders.deploy.skaffold import SkaffoldLoader
 from planner.model import ImageBuild, Source
 from tests.conftest import FIXTURES
 

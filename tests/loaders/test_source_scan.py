@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.registry import loader_for
-from loaders.source_scan import SourceScanLoader
+from loaders.source.loader import SourceScanLoader
 from planner.model import Source, SourceScan
 from planner.reachability import scan_codec
 

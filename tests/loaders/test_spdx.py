@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.spdx_json import SpdxJsonLoader
-from loaders.spdx_tagvalue import SpdxTagValueLoader
+from loaders.sbom.spdx_json import SpdxJsonLoader
+from loaders.sbom.spdx_tagvalue import SpdxTagValueLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.symbols_yaml import parse_symbols
+from loaders.advisories.symbols_yaml import parse_symbols
 from planner.errors import ParseError
 
 VALID = """\

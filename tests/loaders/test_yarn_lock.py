@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.base import StaticContext
-from loaders.yarn_lock import YarnLockLoader
+from loaders.js.yarn_lock import YarnLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Publishes, Resolved, Source, VersionDependency
 from tests.conftest import FIXTURES

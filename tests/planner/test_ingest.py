@@ -139,7 +139,7 @@ def test_context_serves_nothing_outside_the_repository(tmp_path: Path) -> None:
 def test_full_garbage_collections_wait_until_the_ingest_ends(store, tmp_path: Path, monkeypatch) -> None:
     import gc
 
-    from loaders.cyclonedx_json import CycloneDxJsonLoader
+    from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 
     good(tmp_path / "a" / "bom.json")
     before = gc.get_threshold()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import planner.ingest as ingest_mod
-from loaders.cyclonedx_json import CycloneDxJsonLoader
+from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from planner.dependents import find_dependents
 from planner.errors import QueryError
 from planner.ingest import ingest

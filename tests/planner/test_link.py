@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 import loaders.registry as registry
-from loaders.backstage import BackstageLoader
-from loaders.codeowners import CodeownersLoader
-from loaders.compose import ComposeLoader
-from loaders.dockerfile import DockerfileLoader
-from loaders.helm import HelmTemplateLoader
-from loaders.k8s_manifest import K8sManifestLoader
-from loaders.k8s_owners import K8sOwnersLoader
-from loaders.kubectl_dump import KubectlDumpLoader
-from loaders.kustomize import KustomizeLoader
-from loaders.skaffold import SkaffoldLoader
+from loaders.deploy.compose import ComposeLoader
+from loaders.deploy.dockerfile import DockerfileLoader
+from loaders.deploy.helm import HelmTemplateLoader
+from loaders.deploy.k8s_manifest import K8sManifestLoader
+from loaders.deploy.kubectl_dump import KubectlDumpLoader
+from loaders.deploy.kustomize import KustomizeLoader
+from loaders.deploy.skaffold import SkaffoldLoader
+from loaders.ownership.backstage import BackstageLoader
+from loaders.ownership.codeowners import CodeownersLoader
+from loaders.ownership.k8s_owners import K8sOwnersLoader
 from planner.ingest import ingest
 from planner.link import built_from_rows, link
 from tests.conftest import EXAMPLES

@@ -1,0 +1,1 @@
+"""Advisories: OSV JSON records and depwave symbols files."""

@@ -1,0 +1,1 @@
+"""Deployment: Dockerfiles, Compose, Helm, Kustomize, Skaffold, Kubernetes manifests and kubectl dumps."""

@@ -1,0 +1,1 @@
+""".NET: MSBuild project files (with Directory.*.props) and NuGet packages.lock.json."""

@@ -1,0 +1,1 @@
+"""Go: go.mod, go.work and go.sum."""

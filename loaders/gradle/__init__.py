@@ -1,0 +1,1 @@
+"""Gradle: build scripts (Groovy and Kotlin DSL), settings, version catalogs, lockfiles, dependencies output."""

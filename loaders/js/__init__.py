@@ -1,0 +1,1 @@
+"""JavaScript: package.json (with workspaces), package-lock.json, yarn.lock (v1 and berry), pnpm-lock.yaml."""

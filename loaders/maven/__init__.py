@@ -1,0 +1,1 @@
+"""Maven: POMs (with parents, BOMs, profiles, interpolation) and dependency:tree output."""

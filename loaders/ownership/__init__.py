@@ -1,0 +1,1 @@
+"""Ownership: CODEOWNERS, Kubernetes OWNERS and Backstage catalog entities."""

@@ -1,0 +1,1 @@
+"""Rust: Cargo.toml and Cargo.lock."""

@@ -1,0 +1,209 @@
+"""Shared SBOM semantics: one project, its resolved components, their depth, chain and metadata.
+
+Every SBOM format (CycloneDX JSON/XML, SPDX JSON/tag-value) reduces to the same shape: a root
+element (the project), components keyed by a document-local reference, and a directed
+"needs" graph between references. This module turns that shape into records exactly as
+:mod:`loaders.sbom.cyclonedx_json` does: each component with a versioned purl is ``Resolved`` by the
+project, its depth and chain are the shortest path from the root(s), and every graph edge between
+two versioned components becomes ``VersionDependency`` metadata.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from planner import hashes
+from planner import purl as purls
+from planner.model import (
+    SCOPES,
+    Location,
+    ParseWarning,
+    Project,
+    Publishes,
+    Record,
+    Resolved,
+    Source,
+    VersionDependency,
+    project_key,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One SBOM element that has a purl."""
+
+    ref: str
+    purl: purls.Purl
+    scope: str = "runtime"
+    raw_scope: str | None = None
+    line: int | None = None
+    hashes: tuple[str, ...] = ()  # ``alg:hex`` (planner.hashes)
+
+
+def stated_hashes(pairs: Iterable[tuple[object, object]]) -> tuple[str, ...]:
+    """``(algorithm, hex digest)`` pairs as an SBOM states them (CycloneDX ``SHA-256``, SPDX ``SHA256``)
+    in the graph's normal form; algorithms depwave does not keep are left out."""
+    out: list[str] = []
+    for alg, digest in pairs:
+        if isinstance(alg, str) and isinstance(digest, str):
+            normal = hashes.from_hex(alg, digest)
+            if normal is not None and normal not in out:
+                out.append(normal)
+    return tuple(out)
+
+
+def property_scope(properties: Mapping[str, str], scope: str, raw_scope: str | None) -> tuple[str, str | None]:
+    """A component's scope refined by its CycloneDX properties: ``depwave:scope`` (what ``depwave sbom``
+    writes, so that a re-ingest keeps ``dev``/``build``/``provided`` ...) or cdxgen's
+    ``cdx:npm:package:development``."""
+    own = properties.get("depwave:scope")
+    if own in SCOPES:
+        return own, raw_scope
+    if properties.get("cdx:npm:package:development", "").lower() == "true":
+        return "dev", raw_scope or "development"
+    return scope, raw_scope
+
+
+def parse_purl(
+    raw: object, version: object, source: Source, line: int | None, warn: list[ParseWarning]
+) -> purls.Purl | None:
+    """Parse a purl string, taking the version from ``version`` when the purl has none; warn if invalid."""
+    if not raw or not isinstance(raw, str):
+        return None
+    try:
+        p = purls.parse(raw)
+    except ValueError as exc:
+        warn.append(ParseWarning(source.display, line, str(exc)))
+        return None
+    if not p.version and isinstance(version, str) and version.strip():
+        try:
+            p = purls.build(p.type, p.namespace, p.name, version.strip())
+        except ValueError as exc:
+            warn.append(ParseWarning(source.display, line, str(exc)))
+            return None
+    return p
+
+
+def generic(name: str, version: object = None) -> purls.Purl:
+    """A ``pkg:generic`` purl for something without coordinates."""
+    return purls.build("generic", None, name, str(version) if version else None)
+
+
+def sbom_project(
+    source: Source, purl: purls.Purl | None, kind: str, line: int | None, warn: list[ParseWarning], missing: str
+) -> Project:
+    """The project an SBOM describes; named after its directory (with the ``missing`` warning) when unknown."""
+    directory = source.directory
+    if purl is None:
+        warn.append(ParseWarning(source.display, line, missing))
+        base = posixpath.basename(directory) if directory != "." else source.repo
+        purl = generic(base or "unnamed")
+    return Project(
+        key=project_key(source.repo, directory, purl.package),
+        name=purl.display_name,
+        ecosystem=purl.type,
+        repo=source.repo,
+        path=directory,
+        manifest=source.path,
+        purl=purl.key,
+        version=purl.version,
+        kind=kind,
+    )
+
+
+def project_records(project: Project) -> list[Record]:
+    """The project and, when it has real coordinates, the package it publishes."""
+    out: list[Record] = [project]
+    if project.purl and project.ecosystem != "generic":
+        out.append(Publishes(project.key, purls.parse(project.purl).package))
+    return out
+
+
+def shortest_chains(roots: Iterable[str], graph: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Shortest chain of refs (roots excluded) from any root to every reachable ref (BFS, sorted ties)."""
+    chains: dict[str, list[str]] = {}
+    queue: deque[tuple[str, list[str]]] = deque()
+    seen: set[str] = set()
+    for root in sorted(set(roots)):
+        seen.add(root)
+        queue.append((root, []))
+    while queue:
+        ref, chain = queue.popleft()
+        for dep in sorted(set(graph.get(ref, ()))):
+            if dep in seen:
+                continue
+            seen.add(dep)
+            chains[dep] = [*chain, dep]
+            queue.append((dep, chains[dep]))
+    return chains
+
+
+def missing_refs_warning(
+    graph: Mapping[str, Sequence[str]], known: set[str], source: Source, line: int | None
+) -> ParseWarning | None:
+    """One aggregated warning for dependency targets that name no element."""
+    missing = sorted({d for deps in graph.values() for d in deps if d not in known})
+    if not missing:
+        return None
+    return ParseWarning(
+        source.display, line, f"{len(missing)} dependency reference(s) name no component, e.g. {missing[0]!r}"
+    )
+
+
+def graph_records(
+    project: Project,
+    components: Mapping[str, Component],
+    graph: Mapping[str, Sequence[str]],
+    roots: Iterable[str],
+    source: Source,
+    warn: list[ParseWarning],
+    edge_scopes: Mapping[tuple[str, str], str] | None = None,
+) -> list[Record]:
+    """``Resolved`` per versioned component (shallowest wins) and ``VersionDependency`` per graph edge.
+
+    ``edge_scopes`` optionally gives the scope of an edge (SPDX ``DEV_DEPENDENCY_OF`` ...); otherwise the
+    scope of the dependency's component is used, as in CycloneDX.
+    """
+    chains = shortest_chains(roots, graph)
+    resolved: dict[str, Resolved] = {}
+    for ref, comp in components.items():
+        if not comp.purl.version:
+            warn.append(ParseWarning(source.display, comp.line, f"component {comp.purl.package} has no version"))
+            continue
+        chain = chains.get(ref)
+        path = tuple(components[r].purl.key for r in chain if r in components) if chain else ()
+        rec = Resolved(
+            project=project.key,
+            version=comp.purl.key,
+            scope=comp.scope,
+            raw_scope=comp.raw_scope,
+            depth=len(chain) if chain else None,
+            path=path,
+            location=Location(source.path, comp.line),
+            hashes=comp.hashes,
+        )
+        prev = resolved.get(rec.version)
+        if prev is None or (rec.depth or 10**9) < (prev.depth or 10**9):
+            resolved[rec.version] = rec
+    out: list[Record] = [resolved[k] for k in sorted(resolved)]
+
+    edges: set[VersionDependency] = set()
+    for ref, deps in graph.items():
+        parent = components.get(ref)
+        if parent is None or not parent.purl.version:
+            continue
+        for dep_ref in deps:
+            dep = components.get(dep_ref)
+            if dep is None:
+                continue
+            scope = (edge_scopes or {}).get((ref, dep_ref), dep.scope)
+            edges.add(
+                VersionDependency(
+                    version=parent.purl.key, package=dep.purl.package, resolved=dep.purl.version, scope=scope
+                )
+            )
+    out.extend(sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope)))
+    return out
