@@ -7,9 +7,9 @@ import time
 
 import networkx as nx
 
-from planner.exposure import MAX_PATHS, AffectedPackage, _first_party_paths
+from planner.exposure.project_graph import MAX_PATHS, first_party_paths
 
-TARGET = AffectedPackage("GHSA-x", "pkg:npm/semver", "npm", {})
+PACKAGE = "pkg:npm/semver"
 
 
 def test_dense_workspace_gives_the_shortest_chain_fast() -> None:
@@ -18,18 +18,18 @@ def test_dense_workspace_gives_the_shortest_chain_fast() -> None:
     graph = nx.DiGraph((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
     own = {"m39": ("exposed", "resolves affected 6.3.1")}
     started = time.process_time()
-    assert _first_party_paths(graph, "m00", own, TARGET) == [["m00", "m39", "pkg:npm/semver"]]
+    assert first_party_paths(graph, "m00", own, PACKAGE) == [["m00", "m39", "pkg:npm/semver"]]
     assert time.process_time() - started < 1.0
 
 
 def test_one_shortest_chain_per_project_with_evidence_shortest_first() -> None:
     graph = nx.DiGraph([("app", "lib"), ("lib", "core"), ("app", "util"), ("util", "x"), ("x", "core")])
     own = {"core": ("exposed", ""), "util": ("exposed", "")}
-    assert _first_party_paths(graph, "app", own, TARGET) == [
+    assert first_party_paths(graph, "app", own, PACKAGE) == [
         ["app", "util", "pkg:npm/semver"],
         ["app", "lib", "core", "pkg:npm/semver"],
     ]
-    assert _first_party_paths(graph, "core", own, TARGET) == [["core", "pkg:npm/semver"]]
+    assert first_party_paths(graph, "core", own, PACKAGE) == [["core", "pkg:npm/semver"]]
     wide = nx.DiGraph(("hub", f"leaf{i:02d}") for i in range(MAX_PATHS + 5))
     leaves = {f"leaf{i:02d}": ("exposed", "") for i in range(MAX_PATHS + 5)}
-    assert len(_first_party_paths(wide, "hub", leaves, TARGET)) == MAX_PATHS
+    assert len(first_party_paths(wide, "hub", leaves, PACKAGE)) == MAX_PATHS

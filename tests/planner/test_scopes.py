@@ -93,9 +93,9 @@ def test_exposure_follows_maven_scope_mediation(struts) -> None:
     report = exposure.assess(struts, exposure.affected_from_spec(f"{LOG4J}@<2.15.0"))
     got = sorted(
         ((p.name.split(":")[1], p.verdict, p.scope, p.change_at) for p in report.projects),
-        key=lambda r: (exposure._RANK[r[1]], r[0]),
+        key=lambda r: (exposure.RANK[r[1]], r[0]),
     )
-    assert got == sorted(EXPECTED, key=lambda r: (exposure._RANK[r[1]], r[0]))
+    assert got == sorted(EXPECTED, key=lambda r: (exposure.RANK[r[1]], r[0]))
     by = {p.name.split(":")[1]: p for p in report.projects}
     assert by["struts2-spring-plugin"].via == [KEY.format("plugins/tiles", "struts2-tiles-plugin")]
     assert by["struts2-testng-plugin"].via == [KEY.format("plugins/tiles", "struts2-tiles-plugin")]
