@@ -142,6 +142,7 @@ class CampaignStatus:
     events: list[dict[str, Any]] = field(default_factory=list)
     report: ExposureReport | None = None  # the exposure the re-plan was made from
     owner: str | None = None
+    done: frozenset[str] = frozenset()  # ids of the plan's steps recorded done (every owner's)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -219,7 +220,8 @@ def status(store: Store, campaign: str | None, resolve: Resolver, owner: str | N
     if owner is not None:
         listed = {s["id"] for s in steps} | {s["id"] for s in obsolete}
         events = [e for e in events if e["step"] in listed]
-    return CampaignStatus(record, steps, result.plan, obsolete, events, result.report, owner)
+    done_now = frozenset(k for k, state in state_of.items() if state == "done")
+    return CampaignStatus(record, steps, result.plan, obsolete, events, result.report, owner, done_now)
 
 
 def derived_status(state: str, parents: list[str]) -> str:

@@ -105,7 +105,9 @@ def build(
     campaign: str | None = None,
 ) -> list[Message]:
     """One message per owner (sorted by owner; ``owners``: only these), each with the owner's steps in
-    wave order. A step with several owners is in each of their messages; a step with none goes to
+    wave order. An owner is an identity as ownership names it (a CODEOWNERS team, a Backstage group):
+    a project owned by both gets two messages, since depwave cannot tell that two identities are one
+    team. A step with several owners is in each of their messages; a step with none goes to
     ``(no owner)``. With ``states`` (a campaign), done steps are left out: nothing is asked of anyone."""
     wanted = set(owners)
     diffs, commands, errors = _patches(fix)

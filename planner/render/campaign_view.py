@@ -56,7 +56,7 @@ def status_text(st: CampaignStatus) -> str:
 
 def status_markdown(st: CampaignStatus) -> str:
     """A Markdown document: headline, a table of steps with status, links and last change, steps no
-    longer needed, then the runbook of what remains (its headings one level down)."""
+    longer needed, then the runbook of what remains (its headings one level down, done steps ticked)."""
     c = st.campaign
     last = _last_changes(st.events)
     whose = f" — steps of {st.owner}" if st.owner else ""
@@ -83,7 +83,7 @@ def status_markdown(st: CampaignStatus) -> str:
     if st.obsolete:
         out += ["", "## No longer needed", ""]
         out += [f"- {_code(s['id'])} ({_md(s.get('state'))}): {_md(s['reason'])}" for s in st.obsolete]
-    runbook = plan_view.render(st.plan, "markdown").splitlines()[1:]  # its title is this document's
+    runbook = plan_view.markdown(st.plan, st.done).splitlines()[1:]  # its title is this document's
     while runbook and not runbook[0]:
         runbook.pop(0)
     out += ["", "## What remains", ""]

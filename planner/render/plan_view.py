@@ -324,8 +324,9 @@ def _md(x: str | None) -> str:
     return x.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(plan: Plan) -> str:
-    """A runbook: per wave the steps, owners, the file:line to edit, the exact change and how to verify it."""
+def markdown(plan: Plan, done: frozenset[str] = frozenset()) -> str:
+    """A runbook: per wave the steps, owners, the file:line to edit, the exact change and how to verify it;
+    the steps in ``done`` (a campaign's record) and their decisions are ticked ``[x]``."""
     t = plan.target
     out = [
         f"# Runbook: {t.package} → {t.fixed_version}",
@@ -356,7 +357,8 @@ def markdown(plan: Plan) -> str:
     if plan.decisions:
         out += ["", "## Decisions needed", ""]
         for d in plan.decisions:
-            out.append(f"- [ ] **{d.name}** ({d.reason}): {d.question} — {', '.join(d.owners) or 'no owner'}")
+            whose = ", ".join(d.owners) or "no owner"
+            out.append(f"- {_box(d.step in done)} **{d.name}** ({d.reason}): {d.question} — {whose}")
     if plan.inventory_gaps:
         out += ["", "## Inventory gap", "", inventory_gap_sentence(plan.inventory_gaps) or ""]
     by_id = {s.id: s for s in plan.steps}
@@ -375,7 +377,7 @@ def markdown(plan: Plan) -> str:
                 window += f" ({_at(plan, s.start)})"
             after = ", ".join(step_label(by_id[d]) if d in by_id else d for d in s.depends_on)
             out.append(
-                f"| [ ] | {_md(what)} | {_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''} | "
+                f"| {_box(sid in done)} | {_md(what)} | {_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''} | "
                 f"{_md(', '.join(s.owners))} | "
                 f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
             )
@@ -388,6 +390,11 @@ def markdown(plan: Plan) -> str:
             for name, cmd in verifies:
                 out.append(f"- {name}: `{cmd}`")
     return "\n".join(out) + "\n"
+
+
+def _box(ticked: bool) -> str:
+    """A Markdown task-list box."""
+    return "[x]" if ticked else "[ ]"
 
 
 def _md_where(s: Step) -> str:

@@ -197,3 +197,20 @@ def test_export_is_the_whole_history(run) -> None:
     assert md.startswith("# Campaign record: c9\n")
     assert "| `<log4j2.version>2.15.0</log4j2.version>` | done |" in md  # the change as code, not as HTML
     assert "| todo → in-pr |" in md and "| in-pr → done | merged |" in md
+
+
+def test_the_runbook_ticks_done_steps_and_decisions_only(run) -> None:
+    """The status Markdown's runbook of what remains: a done step's row and a done decide step's
+    checklist item are [x] (they used to stay [ ]), in the owner's view too; every other row is [ ]."""
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c10").exit_code == 0
+    decide = "decide:image:registry.acme.io/legacy-reports:2019.4:unresolved"
+    for step in (EDIT_CORE, decide):
+        assert run("campaign", "mark", step, "done").exit_code == 0
+    for owner in ((), ("--owner", "@acme/qa")):  # neither step is @acme/qa's: still ticked in the whole runbook
+        lines = run("campaign", "status", "--format", "markdown", *owner).output.splitlines()
+        ticked = [line for line in lines if "[x]" in line]
+        assert len(ticked) == 3, ticked
+        assert ticked[0].startswith("- [x] **legacy-reports** (unresolved)")
+        assert ticked[1].startswith("| [x] | decide legacy-reports |")
+        assert ticked[2].startswith("| [x] | edit acme-logging/logging-core (property) |")
+        assert sum(line.startswith("| [ ] |") for line in lines) == 18

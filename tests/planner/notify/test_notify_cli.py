@@ -168,3 +168,16 @@ def test_corpus_struts_one_issue_for_the_codeowners_team(store, data_dir: Path, 
     assert (
         "-        <log4j2.version>2.26.1</log4j2.version>\n+        <log4j2.version>2.27.0</log4j2.version>\n" in body
     )
+
+
+def test_one_message_per_owner_identity(run) -> None:
+    """billing-service is owned by its CODEOWNERS team and by its Backstage group: two owner identities,
+    so two messages with the same steps (depwave does not guess that two identities are one team; --owner
+    picks one). examples/billing-service: .github/CODEOWNERS @acme/billing, catalog-info.yaml group:default/billing."""
+    doc = json.loads(run("notify", "--advisory", ADVISORY, "--format", "github", "--github-repo", "acme/sec").output)
+    billing = {m["owner"]: m["steps"] for m in doc["messages"] if m["owner"].endswith("billing")}
+    assert sorted(billing) == ["@acme/billing", "group:default/billing"]
+    assert billing["@acme/billing"] == billing["group:default/billing"]
+    assert billing["@acme/billing"][0] == "edit:billing-service/.#pkg:maven/com.acme.billing/billing-service"
+    picked = run("notify", "--advisory", ADVISORY, "--owner", "@acme/billing", "--format", "github")
+    assert [m["owner"] for m in json.loads(picked.output)["messages"]] == ["@acme/billing"]
