@@ -1,7 +1,7 @@
 """Parse speed of every depwave loader over the shared corpus (parse only, no graph).
 
-For every loader in :data:`loaders.registry.LOADERS`, the corpus files dispatched to it (the first loader
-whose ``matches`` accepts the repo-relative path, as the ingest does) are parsed with a context holding
+For every loader in :data:`loaders.registry.LOADERS`, the corpus files dispatched to it (the loader
+:func:`loaders.registry.loader_for` chooses for the repo-relative path, as the ingest does) are parsed with a context holding
 the other files of the same corpus repository, so cross-file loaders (Maven parents, Gradle settings and
 catalogs, npm/pnpm workspaces, ``-r`` includes) do their real work.
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import posixpath
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from enum import IntEnum
+from fnmatch import fnmatchcase
 from typing import Any
 
 from planner.errors import ParseError
@@ -58,11 +61,38 @@ class StaticContext(SourceContext):
         return [Source(repo, path, f"{repo}/{path}") for repo, path in sorted(self._files)]
 
 
+class Precedence(IntEnum):
+    """How specifically a loader claims a file: when several loaders accept one file, the highest
+    claim wins (ties are broken by the registry's stated ``TIE_BREAKS``)."""
+
+    #: a source scanner: only a file no manifest or deploy loader wants
+    SOURCE_CODE = 0
+    #: by where the file lives or what it holds (any YAML under ``deploy/``, a chart's ``templates/``)
+    LOCATION = 1
+    #: by a file-name pattern (``*.csproj``, ``docker-compose.*.yml``)
+    FILE_GLOB = 2
+    #: by its exact file name (``pom.xml``)
+    FILE_NAME = 3
+
+
 class Loader(ABC):
-    """One file format."""
+    """One file format.
+
+    Which files it reads is declared as data: :attr:`file_names` and :attr:`file_globs` name them,
+    and :attr:`other_files` says how strongly it claims any other file :meth:`matches` accepts.
+    :meth:`matches` stays the exact test (it may refuse a named file, e.g. one under
+    ``node_modules``); the declarations decide the :class:`Precedence` of a file it accepts.
+    """
 
     #: short, stable name shown in summaries (``cyclonedx-json``)
     name: str = ""
+    #: exact file names this loader reads, claimed at ``Precedence.FILE_NAME``
+    file_names: frozenset[str] = frozenset()
+    #: ``fnmatch`` patterns on the file name, claimed at ``Precedence.FILE_GLOB``
+    file_globs: tuple[str, ...] = ()
+    #: the precedence of a file :meth:`matches` accepts although neither a name nor a pattern above
+    #: describes it (by directory or content); None: :meth:`matches` accepts only the files named above
+    other_files: Precedence | None = None
     #: a loader that reads the file's bytes itself (:meth:`parse_bytes`): ingest then neither decodes
     #: them nor refuses binary content, and reads at most ``byte_limit`` + 1 bytes
     reads_bytes: bool = False
@@ -84,6 +114,24 @@ class Loader(ABC):
     def parse_bytes(self, data: bytes, source: Source) -> ParseResult:
         """Parse one file's bytes (only loaders with ``reads_bytes``)."""
         raise NotImplementedError(f"the {self.name} loader reads text")
+
+    def claim(self, path: str) -> Precedence | None:
+        """How specifically this loader claims the file at ``path``, or None when it does not read it.
+
+        Names and patterns are compared with the file name as written and in lower case. A file that
+        :meth:`matches` accepts but no declaration describes is claimed at ``other_files``, or at
+        ``Precedence.LOCATION`` when that is None (the registry tests hold every loader to its
+        declarations, so that fallback is never relied on).
+        """
+        if not self.matches(path):
+            return None
+        base = posixpath.basename(path)
+        lower = base.lower()
+        if base in self.file_names or lower in self.file_names:
+            return Precedence.FILE_NAME
+        if any(fnmatchcase(base, glob) or fnmatchcase(lower, glob) for glob in self.file_globs):
+            return Precedence.FILE_GLOB
+        return Precedence.LOCATION if self.other_files is None else self.other_files
 
 
 class LineIndex:

@@ -1,6 +1,14 @@
-"""The explicit list of loaders. A file goes to the first loader whose ``matches`` accepts it."""
+"""The explicit list of loaders, and which one reads a file.
+
+Every loader that accepts a file claims it at a :class:`~loaders.base.Precedence` taken from its
+declarations: an exact file name beats a file-name pattern, which beats a directory or content rule,
+which beats source scanning. Two claims at the same precedence are settled by :data:`TIE_BREAKS`.
+The order of :data:`LOADERS` never matters.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from loaders.advisories.osv_json import OsvJsonLoader
 from loaders.base import Loader
@@ -44,7 +52,7 @@ from loaders.sbom.spdx_tagvalue import SpdxTagValueLoader
 from loaders.source.loader import SourceScanLoader
 
 LOADERS: tuple[Loader, ...] = (
-    SpdxJsonLoader(),  # before CycloneDX JSON: "bom.spdx.json" matches both
+    SpdxJsonLoader(),
     CycloneDxJsonLoader(),
     CycloneDxXmlLoader(),
     SpdxTagValueLoader(),
@@ -74,8 +82,7 @@ LOADERS: tuple[Loader, ...] = (
     CargoLockLoader(),
     DotnetProjectLoader(),
     NugetLockLoader(),
-    # deployment and ownership; the Kubernetes manifest loader is the catch-all for YAML in deploy
-    # directories, so every more specific YAML loader comes before it
+    # deployment and ownership
     HelmTemplateLoader(),
     KustomizeLoader(),
     SkaffoldLoader(),
@@ -86,17 +93,62 @@ LOADERS: tuple[Loader, ...] = (
     DockerfileLoader(),
     CodeownersLoader(),
     K8sOwnersLoader(),
-    # source code last: a manifest or deploy file is never scanned as code (``ingest --no-scan`` leaves it out)
+    # source code (``ingest --no-scan`` leaves it out); it claims at Precedence.SOURCE_CODE, so a
+    # manifest or deploy file is never scanned as code
     SourceScanLoader(),
 )
 #: the loaders of everything but source code
 MANIFEST_LOADERS: tuple[Loader, ...] = tuple(loader for loader in LOADERS if not loader.reads_bytes)
 
 
+#: (winner, loser, why): who reads a file two loaders claim at the same precedence
+TIE_BREAKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "spdx-json",
+        "cyclonedx-json",
+        "bom.spdx.json: the .spdx.json suffix names the format, while bom.* is only CycloneDX's habit",
+    ),
+    ("helm", "k8s-manifest", "a chart's templates/ under deploy/ are rendered before they are read"),
+    ("helm", "kubectl-dump", "inventory/<chart>/templates/ holds templates, which must be rendered"),
+    ("kubectl-dump", "k8s-manifest", "inventory/ under deploy/ holds dumps of a cluster, not manifests"),
+    ("cyclonedx-json", "osv-json", "GO-2024-x-bom.json: an advisory database never names a record *-bom"),
+    ("cyclonedx-json", "kubectl-dump", "kubectl-bom.json: bom names what the file holds"),
+)
+_BEATEN_BY: dict[str, frozenset[str]] = {
+    loser: frozenset(w for w, lo, _ in TIE_BREAKS if lo == loser) for _, loser, _ in TIE_BREAKS
+}
+
+
+class AmbiguousLoaders(Exception):
+    """Two or more loaders claim a file at the same precedence and no tie-break settles it."""
+
+
+def contenders(path: str, loaders: Iterable[Loader]) -> list[Loader]:
+    """The loaders with the strongest claim on ``path`` after :data:`TIE_BREAKS`, sorted by name:
+    one loader, none, or (a gap in the tie-breaks) several."""
+    claims = [(claim, loader) for loader in loaders if (claim := loader.claim(path)) is not None]
+    if not claims:
+        return []
+    best = max(claim for claim, _ in claims)
+    top = {loader.name: loader for claim, loader in claims if claim == best}
+    return [top[name] for name in sorted(top) if not (_BEATEN_BY.get(name, frozenset()) & top.keys())]
+
+
+def choose(path: str, loaders: Iterable[Loader], *, strict: bool = False) -> Loader | None:
+    """The loader that reads the file at this POSIX path, or None when no loader accepts it.
+
+    The strongest claim wins (see the module docstring). A tie that :data:`TIE_BREAKS` leaves open
+    raises :class:`AmbiguousLoaders` when ``strict``; otherwise the loader first by name reads the file,
+    so the choice still never depends on the order of ``loaders`` (the registry tests check that no
+    file of the examples, the corpus or the matching tables ends up there).
+    """
+    found = contenders(path, loaders)
+    if len(found) > 1 and strict:
+        raise AmbiguousLoaders(f"{path}: claimed by {', '.join(x.name for x in found)} with no tie-break")
+    return found[0] if found else None
+
+
 def loader_for(path: str, *, scan: bool = True) -> Loader | None:
-    """The loader that handles the file at this POSIX path (see ``Loader.matches``), or None;
+    """The loader that handles the file at this POSIX path (see :func:`choose`), or None;
     ``scan=False`` leaves source code out."""
-    for loader in LOADERS if scan else MANIFEST_LOADERS:
-        if loader.matches(path):
-            return loader
-    return None
+    return choose(path, LOADERS if scan else MANIFEST_LOADERS)

@@ -19,11 +19,18 @@ from planner.errors import ParseError
 from planner.model import Advisory, Affects, ParseResult, ParseWarning, Source
 from planner.store.rows import encode_ranges
 
+#: the advisory-database prefixes of :data:`planner.advisories.osv.OSV_FILE_NAME`, as file-name patterns
+_OSV_ID_PREFIXES = (
+    "GHSA", "GO", "PYSEC", "RUSTSEC", "OSV", "MAL", "GSD", "CVE", "BIT", "RXSA", "DLA", "DSA", "DTSA", "USN",
+    "ALSA", "RLSA", "ALBA", "ALEA", "CGA", "MGASA", "openSUSE-SU", "SUSE-SU",
+)  # fmt: skip
+
 
 class OsvJsonLoader(Loader):
     """OSV JSON records, one advisory per file."""
 
     name = "osv-json"
+    file_globs = tuple(f"{prefix}-*.json" for prefix in _OSV_ID_PREFIXES)
 
     def matches(self, path: str) -> bool:
         """An OSV id file name: ``GHSA-xxxx-xxxx-xxxx.json``, ``GO-2023-2102.json``, ``PYSEC-…``,

@@ -72,6 +72,8 @@ class ComposeLoader(Loader):
     """Services, their images and where those images are built, from Compose files."""
 
     name = "compose"
+    file_names = frozenset({"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"})
+    file_globs = ("docker-compose[.-]*.y*ml", "compose[.-]*.y*ml")
 
     def matches(self, path: str) -> bool:
         """``docker-compose.yml``, ``compose.yaml``, ``docker-compose.<x>.yml`` and friends."""

@@ -241,6 +241,8 @@ class DockerfileLoader(Loader):
     """Dockerfiles: checked and recorded (as their source file) for the image-build linker."""
 
     name = "dockerfile"
+    file_names = frozenset({"dockerfile", "containerfile"})
+    file_globs = ("dockerfile.*", "containerfile.*", "*.dockerfile", "*.containerfile")
 
     def matches(self, path: str) -> bool:
         """See :func:`is_dockerfile_name`."""

@@ -19,7 +19,7 @@ import re
 import shlex
 from typing import Any
 
-from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
 from loaders.deploy.k8s_manifest import K8sManifestLoader, dedupe, emit_workload, workloads_in
 from loaders.deploy.yaml_docs import load_one, read_documents
 from planner.model import ParseResult, ParseWarning, Record, Source
@@ -254,6 +254,7 @@ class HelmTemplateLoader(Loader):
     """Workloads and images of a Helm chart's templates, rendered with the chart's default values."""
 
     name = "helm"
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """A ``.yaml``/``.yml`` file inside a ``templates/`` directory (charts keep them there)."""

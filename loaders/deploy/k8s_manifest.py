@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
 from loaders.deploy import image_ref as _image_ref
 from loaders.deploy.yaml_docs import YList, YMap, line_of, read_documents, text_at
 from planner.model import (
@@ -210,6 +210,7 @@ class K8sManifestLoader(Loader):
     """Workloads and the images they run, from plain Kubernetes manifests."""
 
     name = "k8s-manifest"
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """A YAML file under a deployment directory (``k8s/``, ``deploy/``, ``release/``…)."""

@@ -26,7 +26,7 @@ import posixpath
 import re
 from typing import Any
 
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, Precedence, SourceContext
 from loaders.deploy import image_ref as _image_ref
 from loaders.deploy.k8s_manifest import Workload, emit_workload, service_key, service_name, workloads_in
 from loaders.deploy.yaml_docs import read_documents
@@ -71,6 +71,8 @@ class KubectlDumpLoader(Loader):
     """What is running, from ``kubectl get -o json|yaml`` output."""
 
     name = "kubectl-dump"
+    file_globs = ("kubectl-*.json", "kubectl-*.y*ml", "*.kubectl.json", "*.kubectl.y*ml")
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """Under ``inventory/`` or named ``kubectl-*.json``/``*.kubectl.json`` (or YAML)."""

@@ -299,6 +299,7 @@ class KustomizeLoader(Loader):
     """Services rendered by root kustomizations (overlays, standalone components)."""
 
     name = "kustomize"
+    file_names = frozenset(KUSTOMIZATION_NAMES)
 
     def matches(self, path: str) -> bool:
         """``kustomization.yaml``, ``kustomization.yml`` or ``Kustomization``."""

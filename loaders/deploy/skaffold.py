@@ -36,6 +36,8 @@ class SkaffoldLoader(Loader):
     """Images built by Skaffold artifacts, with their build context."""
 
     name = "skaffold"
+    file_names = frozenset({"skaffold.yaml", "skaffold.yml"})
+    file_globs = ("skaffold[-._]*.y*ml",)
 
     def matches(self, path: str) -> bool:
         """``skaffold.yaml`` and variants such as ``skaffold-dev.yaml``."""

@@ -53,6 +53,8 @@ class NugetLockLoader(Loader):
     """NuGet ``packages.lock.json`` files (``RestorePackagesWithLockFile``)."""
 
     name = "nuget-lock"
+    file_names = frozenset({"packages.lock.json"})
+    file_globs = ("packages.*.lock.json",)
 
     def matches(self, path: str) -> bool:
         """``packages.lock.json`` or ``packages.<project name>.lock.json``."""

@@ -745,6 +745,7 @@ class DotnetProjectLoader(Loader):
     """``*.csproj``, ``*.fsproj``, ``*.vbproj`` with their Directory.*.props, evaluated statically."""
 
     name = "dotnet-project"
+    file_globs = tuple(f"*{suffix}" for suffix in PROJECT_SUFFIXES)
 
     def matches(self, path: str) -> bool:
         """A file ending ``.csproj``, ``.fsproj`` or ``.vbproj`` (not ``.csproj.user`` etc.)."""

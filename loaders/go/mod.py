@@ -105,6 +105,7 @@ class GoModLoader(Loader):
     """``go.mod`` files."""
 
     name = "go-mod"
+    file_names = frozenset({"go.mod"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``go.mod``."""
@@ -203,6 +204,7 @@ class GoWorkLoader(Loader):
     """``go.work`` workspace files."""
 
     name = "go-work"
+    file_names = frozenset({"go.work"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``go.work``."""

@@ -45,6 +45,7 @@ class GoSumLoader(Loader):
     """``go.sum`` files (a cross-check of the go.mod beside them)."""
 
     name = "go-sum"
+    file_names = frozenset({"go.sum"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``go.sum`` (``go.work.sum`` holds workspace-only checksums and is not read)."""

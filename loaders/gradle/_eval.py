@@ -81,13 +81,6 @@ class Ignored:
     what: str
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
-    """Map notation: ``group: 'g', name: 'a', version: 'v'`` / ``group = "g", ...``."""
-
-    values: tuple[tuple[str, object], ...]
-
-
 @dataclass(slots=True)
 class VarDef:
     """A statically visible binding: a local, an ``ext``/``extra`` property, or ``by project``."""

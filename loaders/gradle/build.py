@@ -82,6 +82,7 @@ class GradleBuildLoader(Loader):
     """``build.gradle`` and ``build.gradle.kts``."""
 
     name = "gradle-build"
+    file_names = frozenset(gp.BUILD_FILES)
 
     def matches(self, path: str) -> bool:
         """``build.gradle`` / ``build.gradle.kts`` (not ``settings.gradle``, not ``*.gradle`` script plugins)."""

@@ -220,6 +220,7 @@ class GradleCatalogLoader(Loader):
     """Gradle version catalogs: validated here, consumed by :mod:`loaders.gradle.build`."""
 
     name = "gradle-catalog"
+    file_globs = ("*.versions.toml",)
 
     def matches(self, path: str) -> bool:
         """``*.versions.toml`` (``gradle/libs.versions.toml`` and named catalogs)."""

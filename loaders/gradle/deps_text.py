@@ -26,7 +26,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
 from loaders.gradle import _project as gp
 from loaders.gradle.lockfile import _RANK, classpath_scope
 from planner.errors import ParseError
@@ -51,6 +51,9 @@ class GradleDepsTextLoader(Loader):
     """``gradle dependencies`` output files and dependency-guard baselines."""
 
     name = "gradle-deps-text"
+    file_names = frozenset(_NAMES)
+    file_globs = ("*.gradle-dependencies.txt",)
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """``gradle-dependencies.txt`` and the like, ``*.gradle-dependencies.txt``, and dependency-guard

@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
 from loaders.gradle import _project as gp
 from planner.errors import ParseError
 from planner.model import Location, ParseResult, ParseWarning, Resolved, Source
@@ -66,6 +66,9 @@ class GradleLockfileLoader(Loader):
     """``gradle.lockfile``, ``*-gradle.lockfile`` and ``gradle/dependency-locks/*.lockfile``."""
 
     name = "gradle-lockfile"
+    file_names = frozenset({"gradle.lockfile"})
+    file_globs = ("*-gradle.lockfile",)
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """The per-project lockfile, its buildscript/settings variants, and legacy per-configuration lockfiles."""

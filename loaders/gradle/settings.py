@@ -25,6 +25,7 @@ class GradleSettingsLoader(Loader):
     """``settings.gradle`` and ``settings.gradle.kts``."""
 
     name = "gradle-settings"
+    file_names = frozenset(gp.SETTINGS_FILES)
 
     def matches(self, path: str) -> bool:
         """Exactly ``settings.gradle`` or ``settings.gradle.kts``."""

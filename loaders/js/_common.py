@@ -205,15 +205,6 @@ def make_project(repo: str, directory: str, manifest: str, name: Any, version: A
     )
 
 
-def project_key_for_dir(context: Any, repo: str, directory: str, fallback_name: str | None = None) -> str:
-    """The key of the project in ``directory``: its package.json name via the context, else ``fallback_name``."""
-    manifest = read_json(context, repo, posixpath.join("" if directory == "." else directory, "package.json"))
-    name = manifest.get("name") if manifest else None
-    if not valid_name(name):
-        name = fallback_name
-    return package_key(repo, directory, name)[0]
-
-
 _VER = re.compile(r"^v?(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:[-+].*)?$")
 
 

@@ -75,6 +75,7 @@ class NpmLockLoader(Loader):
     """``package-lock.json`` and ``npm-shrinkwrap.json``."""
 
     name = "npm-lock"
+    file_names = frozenset({"package-lock.json", "npm-shrinkwrap.json"})
 
     def matches(self, path: str) -> bool:
         """``package-lock.json`` / ``npm-shrinkwrap.json`` outside ``node_modules`` (not ``.package-lock.json``)."""

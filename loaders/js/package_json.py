@@ -80,6 +80,7 @@ class NpmPackageJsonLoader(Loader):
     """``package.json`` files (not those inside ``node_modules``)."""
 
     name = "npm-package-json"
+    file_names = frozenset({"package.json"})
 
     def matches(self, path: str) -> bool:
         """``package.json`` outside ``node_modules``."""

@@ -117,6 +117,7 @@ class PnpmLockLoader(Loader):
     """``pnpm-lock.yaml``."""
 
     name = "pnpm-lock"
+    file_names = frozenset({"pnpm-lock.yaml"})
 
     def matches(self, path: str) -> bool:
         """``pnpm-lock.yaml`` outside ``node_modules``."""

@@ -82,6 +82,7 @@ class YarnLockLoader(Loader):
     """``yarn.lock`` (v1 and Berry)."""
 
     name = "yarn-lock"
+    file_names = frozenset({"yarn.lock"})
 
     def matches(self, path: str) -> bool:
         """``yarn.lock`` outside ``node_modules``."""

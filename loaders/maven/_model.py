@@ -101,14 +101,6 @@ class RawPom:
     #: classpath: never in the artifact the project ships)
     plugin_dependencies: tuple[tuple[str, RawDependency], ...] = ()
 
-    def own_property(self, name: str) -> str | None:
-        """The last definition of a property in this POM's own ``<properties>``."""
-        value = None
-        for n, v, _ in self.properties:
-            if n == name:
-                value = v
-        return value
-
 
 class NotAPom(Exception):
     """Well-formed XML that is not a POM (``line``, ``reason``)."""

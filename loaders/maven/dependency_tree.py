@@ -56,6 +56,8 @@ class MavenDependencyTreeLoader(Loader):
     """``mvn dependency:tree`` text output."""
 
     name = "maven-dependency-tree"
+    file_names = frozenset(_NAMES)
+    file_globs = tuple(f"*{suffix}" for suffix in _SUFFIXES)
 
     def matches(self, path: str) -> bool:
         """``dependency-tree.txt``, ``dependency_tree.txt``, ``mvn-dependency-tree.txt``,

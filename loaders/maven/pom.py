@@ -50,6 +50,8 @@ class MavenPomLoader(Loader):
     """Maven POMs, resolved against the other POMs of the same ingest."""
 
     name = "maven-pom"
+    file_names = frozenset({"pom.xml"})
+    file_globs = ("*.pom",)
 
     def matches(self, path: str) -> bool:
         """``pom.xml`` and ``*.pom``; not ``dependency-reduced-pom.xml``, ``effective-pom.xml`` nor

@@ -59,6 +59,7 @@ class BackstageLoader(Loader):
     """Owners of components from Backstage catalog files."""
 
     name = "backstage"
+    file_names = frozenset(_NAMES)
 
     def matches(self, path: str) -> bool:
         """``catalog-info.yaml`` / ``.yml``."""

@@ -62,6 +62,7 @@ class CodeownersLoader(Loader):
     """Ownership rules from CODEOWNERS files."""
 
     name = "codeowners"
+    file_names = frozenset({"CODEOWNERS"})
 
     def matches(self, path: str) -> bool:
         """A file named ``CODEOWNERS``."""

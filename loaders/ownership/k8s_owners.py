@@ -28,6 +28,7 @@ class K8sOwnersLoader(Loader):
     """Approvers from Kubernetes ``OWNERS`` files."""
 
     name = "k8s-owners"
+    file_names = frozenset({"OWNERS"})
 
     def matches(self, path: str) -> bool:
         """A file named ``OWNERS``."""

@@ -32,6 +32,7 @@ class PdmLockLoader(Loader):
     """``pdm.lock``."""
 
     name = "pdm-lock"
+    file_names = frozenset({"pdm.lock"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``pdm.lock``."""

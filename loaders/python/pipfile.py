@@ -76,6 +76,7 @@ class PipfileLoader(Loader):
     """``Pipfile``."""
 
     name = "pipfile"
+    file_names = frozenset({"Pipfile"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``Pipfile``."""
@@ -181,6 +182,7 @@ class PipfileLockLoader(Loader):
     """``Pipfile.lock``."""
 
     name = "pipfile-lock"
+    file_names = frozenset({"Pipfile.lock"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``Pipfile.lock``."""

@@ -25,6 +25,7 @@ class PoetryLockLoader(Loader):
     """``poetry.lock``."""
 
     name = "poetry-lock"
+    file_names = frozenset({"poetry.lock"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``poetry.lock``."""

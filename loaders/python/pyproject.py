@@ -87,6 +87,7 @@ class PyprojectTomlLoader(Loader):
     """``pyproject.toml``."""
 
     name = "pyproject-toml"
+    file_names = frozenset({"pyproject.toml"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``pyproject.toml``."""

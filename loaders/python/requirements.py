@@ -36,7 +36,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
 from loaders.python._common import (
     canonical,
     exact_pin,
@@ -107,6 +107,15 @@ class PipRequirementsLoader(Loader):
     """``requirements*.txt``/``*.in``, ``*constraints*.txt``, ``requirements/*.txt|in``."""
 
     name = "pip-requirements"
+    file_globs = (
+        "*requirements*.txt",
+        "*requirements*.in",
+        "constraints*.txt",
+        "constraints*.in",
+        "*constraints.txt",
+        "*constraints.in",
+    )
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """Requirements and constraints files by name, or ``.txt``/``.in`` files inside ``requirements/``."""

@@ -28,6 +28,7 @@ class UvLockLoader(Loader):
     """``uv.lock``."""
 
     name = "uv-lock"
+    file_names = frozenset({"uv.lock"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``uv.lock``."""

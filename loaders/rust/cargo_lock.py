@@ -106,6 +106,7 @@ class CargoLockLoader(Loader):
     """``Cargo.lock`` lockfiles."""
 
     name = "cargo-lock"
+    file_names = frozenset({"Cargo.lock"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``Cargo.lock``."""

@@ -219,6 +219,7 @@ class CargoTomlLoader(Loader):
     """``Cargo.toml`` manifests."""
 
     name = "cargo-toml"
+    file_names = frozenset({"Cargo.toml"})
 
     def matches(self, path: str) -> bool:
         """Exactly ``Cargo.toml``."""

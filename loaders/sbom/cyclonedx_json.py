@@ -34,6 +34,8 @@ class CycloneDxJsonLoader(Loader):
     """CycloneDX SBOMs in JSON."""
 
     name = "cyclonedx-json"
+    file_names = frozenset({"bom.json", "sbom.json", "sbom.cdx.json"})
+    file_globs = ("bom.*.json", "*.cdx.json", "*.bom.json", "*-bom.json", "*_bom.json", "*cyclonedx*.json")
 
     def matches(self, path: str) -> bool:
         """``bom.json``, ``bom.1.5.json``, ``*.cdx.json``, ``*.bom.json``, ``*cyclonedx*.json``."""

@@ -37,6 +37,17 @@ class CycloneDxXmlLoader(Loader):
     """CycloneDX SBOMs in XML."""
 
     name = "cyclonedx-xml"
+    file_names = frozenset({"bom.xml", "sbom.xml"})
+    file_globs = (
+        "bom.*.xml",
+        "*.cdx.xml",
+        "*.bom.xml",
+        "*-bom.xml",
+        "*_bom.xml",
+        "*.sbom.xml",
+        "*-sbom.xml",
+        "*cyclonedx*.xml",
+    )
 
     def matches(self, path: str) -> bool:
         """``bom.xml``, ``bom.1.5.xml``, ``*.cdx.xml``, ``*.bom.xml``, ``*-bom.xml``, ``*cyclonedx*.xml``.

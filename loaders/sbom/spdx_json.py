@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
+from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, Precedence, SourceContext, expect, load_json
 from loaders.sbom._spdx import Document, Package, Relationship, document_records
 from planner.errors import ParseError
 from planner.model import ParseResult, Source
@@ -24,6 +24,8 @@ class SpdxJsonLoader(Loader):
     """SPDX 2.x documents in JSON."""
 
     name = "spdx-json"
+    file_globs = ("*spdx*.json",)
+    other_files = Precedence.LOCATION
 
     def matches(self, path: str) -> bool:
         """``*.spdx.json``, any ``*spdx*.json``, or a ``.json`` inside a versioned ``SPDX2.3``-like directory."""

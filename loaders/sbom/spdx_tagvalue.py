@@ -61,6 +61,7 @@ class SpdxTagValueLoader(Loader):
     """SPDX 2.x documents in tag-value form."""
 
     name = "spdx-tagvalue"
+    file_globs = ("*.spdx", "*.spdx.tv", "*.spdx.tag")
 
     def matches(self, path: str) -> bool:
         """``*.spdx`` (and the ``*.spdx.tv`` / ``*.spdx.tag`` spellings)."""

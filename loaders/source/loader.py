@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.base import Loader, SourceContext
+from loaders.base import Loader, Precedence, SourceContext
 from loaders.source import scan_source, scanner_for
 from loaders.source.core import MAX_SOURCE_BYTES
 from planner.model import ParseResult, ParseWarning, Source, SourceScan
@@ -24,6 +24,7 @@ class SourceScanLoader(Loader):
     """Scans one source file (see the module docstring)."""
 
     name = "source"
+    other_files = Precedence.SOURCE_CODE
     reads_bytes = True
     byte_limit = MAX_SOURCE_BYTES
 
