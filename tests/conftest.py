@@ -234,3 +234,8 @@ def libraries_in_fix_phase(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     (where / "depwave.yaml").write_text("defer_libraries: false\n")
     monkeypatch.chdir(where)
     return where / "depwave.yaml"
+
+
+def records_of(result, kind: type) -> list:
+    """The records of one kind in a ``ParseResult``, in order."""
+    return [r for r in result.records if isinstance(r, kind)]

@@ -35,6 +35,7 @@ import posixpath
 import re
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.gradle import _describe as gd
 from loaders.gradle import _eval as ev
 from loaders.gradle import _lex as lex
 from loaders.gradle import _project as gp
@@ -97,7 +98,7 @@ class _BuildParse:
     def __init__(self, text: str, source: Source, context: SourceContext) -> None:
         self.text = text
         self.source = source
-        self.context = gp.SelfFirst(context, source.repo, source.path, text)
+        self.context = gd.SelfFirst(context, source.repo, source.path, text)
         self.result = ParseResult()
         self.records: set[Record] = set()
 
@@ -118,7 +119,7 @@ class _BuildParse:
         script = lex.tokenize(text, kotlin)
         for offset, message in script.problems:
             self.warn(script.line(offset), message)
-        project = gp.describe(source.repo, source.directory, self.context)
+        project = gd.describe(source.repo, source.directory, self.context)
         self.project = project
         self.result.records.append(project.record())
         if project.group and project.publishes:
@@ -140,7 +141,7 @@ class _BuildParse:
 
     # ------------------------------------------------------------------------------------ context
 
-    def _scope(self, script: lex.Script, kotlin: bool, project: gp.GradleProject) -> ev.Scope:
+    def _scope(self, script: lex.Script, kotlin: bool, project: gd.GradleProject) -> ev.Scope:
         repo, ctx = self.source.repo, self.context
         settings = project.settings
         root_dir = settings.directory if settings else project.directory
@@ -154,7 +155,7 @@ class _BuildParse:
             props_path,
         )
         if root_dir != project.directory:
-            root_path, root_text = gp.read_build(repo, root_dir, ctx)
+            root_path, root_text = gd.read_build(repo, root_dir, ctx)
             if root_text and root_path and "\x00" not in root_text and len(root_text) <= gp.MAX_SCRIPT_CHARS:
                 root_script = lex.tokenize(root_text, root_path.endswith(".kts"))
                 root_props_path = gp.join(root_dir, "gradle.properties")
@@ -442,7 +443,7 @@ class _BuildParse:
         canonical = ":" + path.strip(":") if path.strip(":") else ":"
         if canonical != ":" and canonical not in settings.projects:
             self.warn(line, f"{written}: {canonical} is not included in {settings.path}; its default directory is used")
-        target = gp.describe_path(self.source.repo, settings, canonical, self.context)
+        target = gd.describe_path(self.source.repo, settings, canonical, self.context)
         self.records.add(
             ProjectDependency(
                 project=self.project.key,

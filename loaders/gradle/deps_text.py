@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
+from loaders.gradle import _describe as gd
 from loaders.gradle import _project as gp
 from loaders.gradle.lockfile import _RANK, classpath_scope
 from planner.errors import ParseError
@@ -42,7 +43,7 @@ _NAMES = ("gradle-dependencies.txt", "gradle_dependencies.txt", "dependencies-gr
 
 @dataclass(slots=True)
 class _Unit:
-    project: gp.GradleProject
+    project: gd.GradleProject
     resolved: dict[str, Resolved] = field(default_factory=dict)
     links: set[ProjectDependency] = field(default_factory=set)
 
@@ -81,7 +82,7 @@ class GradleDepsTextLoader(Loader):
         result = ParseResult()
         self.source, self.context, self.result = source, context, result
         units: dict[str, _Unit] = {}
-        unit = self._unit(units, gp.describe(source.repo, directory, context))
+        unit = self._unit(units, gd.describe(source.repo, directory, context))
         if any(_ENTRY.match(line) for line in lines):
             self._tree(lines, unit, units, default_conf, directory)
         else:
@@ -97,7 +98,7 @@ class GradleDepsTextLoader(Loader):
         result.extend(records)
         return result
 
-    def _unit(self, units: dict[str, _Unit], project: gp.GradleProject) -> _Unit:
+    def _unit(self, units: dict[str, _Unit], project: gd.GradleProject) -> _Unit:
         return units.setdefault(project.key, _Unit(project))
 
     def _add(self, unit: _Unit, rec: Resolved) -> None:
@@ -145,7 +146,7 @@ class GradleDepsTextLoader(Loader):
                 path = header.group("path")
                 if settings is not None:
                     target = path if path.startswith(":") else ":"
-                    unit = self._unit(units, gp.describe_path(src.repo, settings, target, ctx))
+                    unit = self._unit(units, gd.describe_path(src.repo, settings, target, ctx))
                 continue
             m = _ENTRY.match(raw)
             if not m:
@@ -179,7 +180,7 @@ class GradleDepsTextLoader(Loader):
                 chain.append(None)
                 target = right if right.startswith("project ") else left
                 if depth == 1 and settings is not None:
-                    dest = gp.describe_path(src.repo, settings, target.removeprefix("project ").strip(), ctx)
+                    dest = gd.describe_path(src.repo, settings, target.removeprefix("project ").strip(), ctx)
                     unit.links.add(
                         ProjectDependency(
                             unit.project.key,

@@ -22,6 +22,7 @@ import posixpath
 import re
 
 from loaders.base import EMPTY_CONTEXT, Loader, Precedence, SourceContext
+from loaders.gradle import _describe as gd
 from loaders.gradle import _project as gp
 from planner.errors import ParseError
 from planner.model import Location, ParseResult, ParseWarning, Resolved, Source
@@ -94,7 +95,7 @@ class GradleLockfileLoader(Loader):
         elif base != "gradle.lockfile":
             default_confs = (base.removesuffix("-gradle.lockfile"),)  # buildscript / settings
         result = ParseResult()
-        project = gp.describe(source.repo, project_dir(source.path), context)
+        project = gd.describe(source.repo, project_dir(source.path), context)
         entries: dict[str, Resolved] = {}
         bad: list[int] = []
         good = 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
+from loaders.gradle import _describe as gd
 from loaders.gradle import _project as gp
 from planner.errors import ParseError
 from planner.model import ParseResult, ParseWarning, Source
@@ -42,8 +43,8 @@ class GradleSettingsLoader(Loader):
         settings = gp.parse_settings(text, gp.join(source.path))
         result = ParseResult()
         result.warnings.extend(ParseWarning(source.display, line, msg) for line, msg in settings.warnings)
-        own = gp.SelfFirst(context, source.repo, gp.join(source.path), text)
-        projects = {gp.describe(source.repo, settings.directory, own).record()}
+        own = gd.SelfFirst(context, source.repo, gp.join(source.path), text)
+        projects = {gd.describe(source.repo, settings.directory, own).record()}
         for path in sorted(settings.explicit):
             directory = settings.projects[path]
             if directory.startswith(("../", "/")) or directory == "..":
@@ -55,6 +56,6 @@ class GradleSettingsLoader(Loader):
                     )
                 )
                 continue
-            projects.add(gp.describe_path(source.repo, settings, path, own).record())
+            projects.add(gd.describe_path(source.repo, settings, path, own).record())
         result.extend(sorted(projects, key=lambda p: (p.path, p.key)))
         return result

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 import loaders.registry as registry
 from loaders.base import StaticContext
+from loaders.dotnet._expressions import Prop, evaluate_condition
 from loaders.dotnet.packages_lock import NugetLockLoader
-from loaders.dotnet.project import DotnetProjectLoader, Prop, evaluate_condition
+from loaders.dotnet.project import DotnetProjectLoader
 from planner.errors import ParseError
 from planner.model import (
     Constrains,
@@ -30,7 +31,7 @@ from planner.model import (
     Source,
     VersionDependency,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 PROJECT = DotnetProjectLoader()
 LOCK = NugetLockLoader()
@@ -52,12 +53,8 @@ def parse(name: str):
     return PROJECT.parse(text, Source("acme", f"svc/{name}", f"fixtures/{name}"))
 
 
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
-
-
 def declared(result) -> dict[str, Declared]:
-    return {d.package.removeprefix("pkg:nuget/"): d for d in of(result, Declared)}
+    return {d.package.removeprefix("pkg:nuget/"): d for d in records_of(result, Declared)}
 
 
 # ----------------------------------------------------------------------------------------- matching
@@ -111,20 +108,20 @@ def test_no_other_registered_loader_claims_these_files() -> None:
 
 def test_empty() -> None:
     result = parse("empty.csproj")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:nuget/empty"
     assert (project.name, project.ecosystem, project.kind, project.version) == ("empty", "nuget", "library", None)
     assert project.manifest == "svc/empty.csproj" and project.path == "svc"
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:nuget/empty")]
-    assert of(result, Declared) == [] and result.warnings == []
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:nuget/empty")]
+    assert records_of(result, Declared) == [] and result.warnings == []
 
 
 def test_one_package_with_package_id_version_and_line() -> None:
     result = parse("one-package.csproj")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:nuget/Acme.Logging"
     assert project.purl == "pkg:nuget/Acme.Logging@2.1.0"
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert (dep.package, dep.range, dep.scope, dep.raw_scope) == (
         "pkg:nuget/Newtonsoft.Json",
         "13.0.1",
@@ -138,7 +135,7 @@ def test_one_package_with_package_id_version_and_line() -> None:
 
 def test_two_packages_forms_ranges_scopes_conditions() -> None:
     result = parse("two-packages.csproj")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.name == "Acme.Tool"  # AssemblyName, no PackageId
     assert project.version == "1.4.0-beta.2"  # VersionPrefix-VersionSuffix
     assert project.kind == "application"  # OutputType Exe
@@ -179,11 +176,11 @@ REPO = DIR / "repo"
 
 def test_central_package_management_and_directory_build_props() -> None:
     result = parse_in(REPO, "src/App/App.csproj")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/src/App#pkg:nuget/App"
     assert project.version == "3.2.1"  # Directory.Build.props; its "'$(Version)' == ''" default did not apply
     assert project.kind == "application"  # Microsoft.NET.Sdk.Web
-    assert of(result, Publishes) == []  # web projects are not packable
+    assert records_of(result, Publishes) == []  # web projects are not packable
     deps = declared(result)
     grpc = deps["Grpc.AspNetCore"]
     assert grpc.range == "2.60.0"  # PackageVersion Version="$(GrpcVersion)" from Directory.Build.props
@@ -194,10 +191,10 @@ def test_central_package_management_and_directory_build_props() -> None:
     assert (analyzers.range, analyzers.scope, analyzers.location.path) == ("1.0.0", "build", "Directory.Build.props")
     gitversioning = deps["Nerdbank.GitVersioning"]
     assert (gitversioning.range, gitversioning.raw_scope) == ("3.6.133", "GlobalPackageReference")
-    pins = {c.package: c for c in of(result, Constrains)}  # transitive pinning is enabled
+    pins = {c.package: c for c in records_of(result, Constrains)}  # transitive pinning is enabled
     assert pins["pkg:nuget/Newtonsoft.Json"].range == "13.0.3"
     assert pins["pkg:nuget/Grpc.AspNetCore"].version_location == Location("Directory.Build.props", 5)
-    (ref,) = of(result, ProjectDependency)
+    (ref,) = records_of(result, ProjectDependency)
     # the target's PackageId is "$(Company).Library", read through the context
     assert ref.target == "acme/src/Acme.Lib#pkg:nuget/Acme.Library"
     assert ref.spec == "..\\Acme.Lib\\Acme.Lib.csproj" and ref.location.line == 8
@@ -206,21 +203,21 @@ def test_central_package_management_and_directory_build_props() -> None:
 
 def test_referenced_project_key_matches_its_own_parse() -> None:
     lib = parse_in(REPO, "src/Acme.Lib/Acme.Lib.csproj")
-    (project,) = of(lib, Project)
+    (project,) = records_of(lib, Project)
     assert project.name == "Acme.Library" and project.purl == "pkg:nuget/Acme.Library@3.2.1"
-    assert of(lib, Publishes) == [Publishes(project.key, "pkg:nuget/Acme.Library")]
+    assert records_of(lib, Publishes) == [Publishes(project.key, "pkg:nuget/Acme.Library")]
     app = parse_in(REPO, "src/App/App.csproj")
-    assert of(app, ProjectDependency)[0].target == project.key
+    assert records_of(app, ProjectDependency)[0].target == project.key
 
 
 def test_test_project_remove_and_missing_reference() -> None:
     result = parse_in(REPO, "tests/App.Tests/App.Tests.csproj")
-    (project,) = of(result, Project)
-    assert project.kind == "test" and of(result, Publishes) == []
+    (project,) = records_of(result, Project)
+    assert project.kind == "test" and records_of(result, Publishes) == []
     deps = declared(result)
     assert "Acme.Analyzers" not in deps  # <PackageReference Remove> of the props item
     assert deps["xunit"].scope == "test" and deps["xunit"].range == "2.9.0"
-    targets = {r.target: r.scope for r in of(result, ProjectDependency)}
+    targets = {r.target: r.scope for r in records_of(result, ProjectDependency)}
     assert targets == {
         "acme/src/App#pkg:nuget/App": "test",
         "acme/src/Missing#pkg:nuget/Missing": "test",  # not in the ingest: named after its file
@@ -229,14 +226,14 @@ def test_test_project_remove_and_missing_reference() -> None:
 
 def test_nested_props_chain_and_choose() -> None:
     result = parse_in(REPO, "src/Legacy/Old/Old.vbproj")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.version == "0.9.0"  # the nearer props overrides the root one it imports
-    assert of(result, Publishes) == []  # IsPackable false
+    assert records_of(result, Publishes) == []  # IsPackable false
     deps = declared(result)
     assert deps["Acme.Analyzers"].range == "1.0.0"  # root props reached through GetPathOfFileAbove
     assert deps["Acme.Debugging"].profile == "'$(Configuration)' == 'Debug'"
     assert deps["Acme.Release"].profile == "!('$(Configuration)' == 'Debug')"
-    pins = {c.package: c.range for c in of(result, Constrains)}
+    pins = {c.package: c.range for c in records_of(result, Constrains)}
     assert pins["pkg:nuget/Grpc.AspNetCore"] == "2.60.0"
 
 
@@ -250,7 +247,7 @@ def test_without_context_props_are_unknown() -> None:
 def test_sdk_from_nuget_is_a_build_dependency() -> None:
     text = '<Project Sdk="Microsoft.Build.NoTargets/3.7.56">\n</Project>\n'
     result = PROJECT.parse(text, Source("r", "x/x.csproj", "x.csproj"))
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert (dep.package, dep.range, dep.scope, dep.raw_scope) == (
         "pkg:nuget/Microsoft.Build.NoTargets",
         "3.7.56",
@@ -266,7 +263,7 @@ def test_property_expansion_bomb_is_bounded() -> None:
         '<ItemGroup><PackageReference Include="A" Version="$(P59)" /></ItemGroup></Project>'
     )
     result = PROJECT.parse(text, Source("r", "x.csproj", "x.csproj"))
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert dep.range is None and dep.unresolved == "$(P59)"
 
 
@@ -354,14 +351,14 @@ LOCKS = DIR / "lock"
 
 def test_lock_empty_belongs_to_the_project_beside_it() -> None:
     result = parse_in(LOCKS, "empty/packages.lock.json", LOCK)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/empty#pkg:nuget/Acme.Empty" and project.manifest == "empty/Empty.csproj"
-    assert of(result, Resolved) == [] and result.warnings == []
+    assert records_of(result, Resolved) == [] and result.warnings == []
 
 
 def test_lock_one_package_without_project_file() -> None:
     result = parse_in(LOCKS, "one-package/packages.lock.json", LOCK)
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.raw_scope) == ("pkg:nuget/Newtonsoft.Json@13.0.1", 1, "Direct")
     assert res.path == ("pkg:nuget/Newtonsoft.Json@13.0.1",)
     assert res.location == Location("one-package/packages.lock.json", 5)
@@ -371,10 +368,10 @@ def test_lock_one_package_without_project_file() -> None:
 
 def test_lock_two_packages_depths_chains_and_metadata() -> None:
     result = parse_in(LOCKS, "two-packages/packages.lock.json", LOCK)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     app = parse_in(LOCKS, "two-packages/App.csproj")
-    assert project == of(app, Project)[0]  # the same record as the project loader's
-    res = {r.version: r for r in of(result, Resolved)}
+    assert project == records_of(app, Project)[0]  # the same record as the project loader's
+    res = {r.version: r for r in records_of(result, Resolved)}
     client = res["pkg:nuget/Grpc.Net.Client@2.60.0"]  # referenced as "grpc.net.client": case-insensitive ids
     assert client.depth == 3
     assert client.path == (
@@ -388,7 +385,7 @@ def test_lock_two_packages_depths_chains_and_metadata() -> None:
     assert (memory.depth, memory.path) == (2, ("pkg:nuget/System.Memory@4.5.5",))
     assert res["pkg:nuget/runtime.linux-x64.Microsoft.DotNet.ILCompiler@8.0.1"].depth is None
     assert not any("acme.lib" in v.lower() for v in res)  # a Project entry is not a package
-    edges = {(e.version, e.package, e.range, e.resolved) for e in of(result, VersionDependency)}
+    edges = {(e.version, e.package, e.range, e.resolved) for e in records_of(result, VersionDependency)}
     assert edges == {
         ("pkg:nuget/Grpc.AspNetCore@2.60.0", "pkg:nuget/Google.Protobuf", "3.24.0", "3.25.1"),
         (
@@ -404,9 +401,9 @@ def test_lock_two_packages_depths_chains_and_metadata() -> None:
 
 def test_lock_named_after_its_project() -> None:
     result = parse_in(LOCKS, "named/packages.Acme.Worker.lock.json", LOCK)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/named#pkg:nuget/Acme.Worker" and project.kind == "application"
-    assert [r.version for r in of(result, Resolved)] == ["pkg:nuget/Serilog@3.1.1"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:nuget/Serilog@3.1.1"]
     assert result.warnings == []
 
 
@@ -448,7 +445,7 @@ def test_odd_lock_entries_are_warnings() -> None:
         },
     }
     result = LOCK.parse(json.dumps(doc, indent=1), Source("r", "packages.lock.json", "packages.lock.json"))
-    assert sorted(r.version for r in of(result, Resolved)) == ["pkg:nuget/A@1.0.0", "pkg:nuget/C@2.0.0"]
+    assert sorted(r.version for r in records_of(result, Resolved)) == ["pkg:nuget/A@1.0.0", "pkg:nuget/C@2.0.0"]
     messages = " | ".join(w.message for w in result.warnings)
     for part in ("unknown lock file version 3", "'dependencies' is not an object", "'B' is not an object"):
         assert part in messages
@@ -504,7 +501,7 @@ def test_fuzz_structured_projects_never_crash(sdk, props, items, choose, cut) ->
         except ParseError as exc:
             assert str(exc).startswith("d/x.csproj:")
             continue
-        assert len(of(result, Project)) == 1
+        assert len(records_of(result, Project)) == 1
         assert all(str(w).startswith("d/x.csproj:") for w in result.warnings)
 
 
@@ -551,8 +548,8 @@ def test_fuzz_locks_never_crash(version, frameworks) -> None:
     except ParseError as exc:
         assert str(exc).startswith("packages.lock.json:")
         return
-    assert len(of(result, Project)) == 1
-    assert all(r.depth is None or r.depth >= 1 for r in of(result, Resolved))
+    assert len(records_of(result, Project)) == 1
+    assert all(r.depth is None or r.depth >= 1 for r in records_of(result, Resolved))
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -586,11 +583,11 @@ def test_corpus_cartservice(corpus: Path) -> None:
     path = "src/cartservice/src/cartservice.csproj"
     result = _corpus_parse(corpus, path)
     assert result.warnings == []
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "microservices-demo/src/cartservice/src#pkg:nuget/cartservice"
     assert (project.path, project.kind) == ("src/cartservice/src", "application")
-    assert of(result, Publishes) == []  # Microsoft.NET.Sdk.Web
-    got = {d.package.removeprefix("pkg:nuget/"): d.range for d in of(result, Declared)}
+    assert records_of(result, Publishes) == []  # Microsoft.NET.Sdk.Web
+    got = {d.package.removeprefix("pkg:nuget/"): d.range for d in records_of(result, Declared)}
     assert got == CART_PINS
     independent = dict(_REFERENCE.findall((corpus / CART / "src/cartservice.csproj").read_text()))
     assert got == independent and len(got) == 6
@@ -600,28 +597,19 @@ def test_corpus_cartservice_tests(corpus: Path) -> None:
     path = "src/cartservice/tests/cartservice.tests.csproj"
     result = _corpus_parse(corpus, path)
     assert result.warnings == []
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.path, project.kind) == ("src/cartservice/tests", "test")
-    assert of(result, Publishes) == []  # IsPackable false
+    assert records_of(result, Publishes) == []  # IsPackable false
     independent = dict(_REFERENCE.findall((corpus / CART / "tests/cartservice.tests.csproj").read_text()))
-    got = {d.package.removeprefix("pkg:nuget/"): d.range for d in of(result, Declared)}
+    got = {d.package.removeprefix("pkg:nuget/"): d.range for d in records_of(result, Declared)}
     assert got == independent and len(got) == 5
-    assert {d.scope for d in of(result, Declared)} == {"test"}
-    (ref,) = of(result, ProjectDependency)
+    assert {d.scope for d in records_of(result, Declared)} == {"test"}
+    (ref,) = records_of(result, ProjectDependency)
     assert ref.target == "microservices-demo/src/cartservice/src#pkg:nuget/cartservice"
     assert ref.spec == "..\\src\\cartservice.csproj"
 
 
-@pytest.fixture()
-def dotnet_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The registry with the deploy loaders (as tests/planner/test_link.py adds them) and these two."""
-    from tests.planner.test_link import DEPLOY_LOADERS
-
-    extra = tuple(x for x in DEPLOY_LOADERS if type(x) not in {type(y) for y in registry.LOADERS})
-    monkeypatch.setattr(registry, "LOADERS", (*registry.LOADERS, PROJECT, LOCK, *extra))
-
-
-def test_corpus_cartservice_image_is_built_from_the_project(store, dotnet_registry, corpus: Path) -> None:
+def test_corpus_cartservice_image_is_built_from_the_project(store, corpus: Path) -> None:
     from planner.ingest import ingest
     from planner.link import link
 
