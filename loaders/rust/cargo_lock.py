@@ -48,7 +48,7 @@ _VERSION_LINE = re.compile(r"^version\s*=", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
-class _Pkg:
+class _LockedCrate:
     index: int
     name: str
     version: str
@@ -58,7 +58,7 @@ class _Pkg:
     checksum: str | None = None  # sha256 of the .crate (``checksum``, or v1's ``[metadata]`` entry)
 
 
-def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseWarning]) -> list[_Pkg]:
+def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseWarning]) -> list[_LockedCrate]:
     raw = data.get("package", [])
     if not isinstance(raw, list):
         raise ParseError(source.display, 1, "not a Cargo.lock: 'package' is not an array of tables")
@@ -70,7 +70,7 @@ def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseW
         entries.append((data["root"], None))
     metadata = data.get("metadata")
     v1_checksums = metadata if isinstance(metadata, dict) else {}
-    out: list[_Pkg] = []
+    out: list[_LockedCrate] = []
     for entry, line in entries:
         if (
             not isinstance(entry, dict)
@@ -86,11 +86,11 @@ def _packages(data: dict[str, Any], text: str, source: Source, warn: list[ParseW
         if not isinstance(checksum, str) and src is not None:  # format v1: "checksum name version (source)" = "hex"
             checksum = v1_checksums.get(f"checksum {entry['name']} {entry['version']} ({src})")
         digest = hashes.from_hex("sha256", checksum) if isinstance(checksum, str) else None
-        out.append(_Pkg(len(out), entry["name"], entry["version"], src, deps, line, digest))
+        out.append(_LockedCrate(len(out), entry["name"], entry["version"], src, deps, line, digest))
     return out
 
 
-def _resolve(dep: str, by_name: dict[str, list[_Pkg]]) -> _Pkg | None:
+def _resolve(dep: str, by_name: dict[str, list[_LockedCrate]]) -> _LockedCrate | None:
     """``name``, ``name version`` or ``name version (source)`` -> the package it names."""
     parts = dep.split(" ", 2)
     candidates = by_name.get(parts[0], [])
@@ -128,10 +128,10 @@ class CargoLockLoader(Loader):
         if "package" not in data and "root" not in data:
             raise ParseError(source.display, 1, "not a Cargo.lock: no [[package]] entries")
         pkgs = _packages(data, text, source, warn)
-        by_name: dict[str, list[_Pkg]] = {}
+        by_name: dict[str, list[_LockedCrate]] = {}
         for p in pkgs:
             by_name.setdefault(p.name, []).append(p)
-        graph: dict[int, list[_Pkg]] = {}
+        graph: dict[int, list[_LockedCrate]] = {}
         unresolved: list[str] = []
         for p in pkgs:
             targets = []
@@ -166,8 +166,8 @@ class CargoLockLoader(Loader):
 
     def _project(
         self,
-        pkgs: list[_Pkg],
-        graph: dict[int, list[_Pkg]],
+        pkgs: list[_LockedCrate],
+        graph: dict[int, list[_LockedCrate]],
         source: Source,
         context: SourceContext,
         warn: list[ParseWarning],
@@ -218,16 +218,16 @@ class CargoLockLoader(Loader):
     def _resolved(
         self,
         project: Project,
-        pkgs: list[_Pkg],
-        graph: dict[int, list[_Pkg]],
+        pkgs: list[_LockedCrate],
+        graph: dict[int, list[_LockedCrate]],
         source: Source,
         warn: list[ParseWarning],
         skip: frozenset[int] | set[int] = frozenset(),
     ) -> list[Record]:
         """What no member with a manifest in the ingest resolves, attributed to the lock's own project
         (everything, when no member's Cargo.toml is known)."""
-        chains: dict[int, list[_Pkg]] = {}
-        queue: deque[tuple[_Pkg, list[_Pkg]]] = deque()
+        chains: dict[int, list[_LockedCrate]] = {}
+        queue: deque[tuple[_LockedCrate, list[_LockedCrate]]] = deque()
         seen: set[int] = set()
         for p in pkgs:
             if p.source is None:
@@ -270,7 +270,7 @@ class CargoLockLoader(Loader):
         return [best[k] for k in sorted(best)]
 
     def _metadata(
-        self, pkgs: list[_Pkg], graph: dict[int, list[_Pkg]], warn: list[ParseWarning], source: Source
+        self, pkgs: list[_LockedCrate], graph: dict[int, list[_LockedCrate]], warn: list[ParseWarning], source: Source
     ) -> list[Record]:
         edges: set[VersionDependency] = set()
         for p in pkgs:
@@ -286,7 +286,7 @@ class CargoLockLoader(Loader):
         return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or ""))
 
 
-def _key(p: _Pkg) -> str | None:
+def _key(p: _LockedCrate) -> str | None:
     """The versioned purl of a locked package; a git checkout gets ``+git.<commit>`` build metadata,
     so it is not mistaken for (nor merged with) the registry crate of the same version."""
     version = p.version
@@ -299,7 +299,7 @@ def _key(p: _Pkg) -> str | None:
         return None
 
 
-def _member_projects(pkgs: list[_Pkg], source: Source, context: SourceContext) -> dict[int, Project]:
+def _member_projects(pkgs: list[_LockedCrate], source: Source, context: SourceContext) -> dict[int, Project]:
     """The path packages of the lock whose Cargo.toml is in the ingest (at or below the lock's
     directory), as the projects their manifests define: lock index -> project."""
     prefix = "" if source.directory == "." else source.directory + "/"
@@ -329,12 +329,12 @@ def _member_projects(pkgs: list[_Pkg], source: Source, context: SourceContext) -
 
 
 def _member_resolved(
-    member: Project, start: _Pkg, graph: dict[int, list[_Pkg]], source: Source, warn: list[ParseWarning]
+    member: Project, start: _LockedCrate, graph: dict[int, list[_LockedCrate]], source: Source, warn: list[ParseWarning]
 ) -> dict[int, Resolved]:
     """What one member really resolves: the packages reachable from its own lock entry (through the
     path crates it uses), each at its shortest distance with that chain (lock index -> record)."""
-    chains: dict[int, list[_Pkg]] = {start.index: []}
-    queue: deque[_Pkg] = deque([start])
+    chains: dict[int, list[_LockedCrate]] = {start.index: []}
+    queue: deque[_LockedCrate] = deque([start])
     while queue:
         p = queue.popleft()
         for t in sorted(graph.get(p.index, ()), key=lambda x: (x.name, x.version, x.source or "")):
@@ -354,7 +354,7 @@ def _member_resolved(
     return out
 
 
-def _purl(p: _Pkg, source: Source, warn: list[ParseWarning]) -> str | None:
+def _purl(p: _LockedCrate, source: Source, warn: list[ParseWarning]) -> str | None:
     key = _key(p)
     if key is None:
         w = ParseWarning(source.display, p.line, f"invalid crate {p.name!r} {p.version!r} skipped")
