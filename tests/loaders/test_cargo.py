@@ -25,7 +25,7 @@ from planner.model import (
     Source,
     VersionDependency,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 DIR = FIXTURES / "cargo"
 TOML, LOCK = CargoTomlLoader(), CargoLockLoader()
@@ -40,10 +40,6 @@ CTX = context_of(DIR)
 
 def parse(loader, rel: str, ctx: StaticContext = CTX):
     return loader.parse((DIR / rel).read_text(), Source("fx", rel, f"fixtures/{rel}"), ctx)
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -66,32 +62,32 @@ def test_matches_file_names(loader, name: str, expected: bool) -> None:
 
 def test_empty_package_is_a_published_project() -> None:
     result = parse(TOML, "empty/Cargo.toml")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.key, project.purl, project.version) == (
         "fx/empty#pkg:cargo/empty",
         "pkg:cargo/empty@0.1.0",
         "0.1.0",
     )
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:cargo/empty")]
-    assert of(result, Declared) == [] and result.warnings == []
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:cargo/empty")]
+    assert records_of(result, Declared) == [] and result.warnings == []
 
 
 def test_one_package_publish_false_and_its_lock() -> None:
     result = parse(TOML, "one-package/Cargo.toml")
-    assert of(result, Publishes) == []
-    (decl,) = of(result, Declared)
+    assert records_of(result, Publishes) == []
+    (decl,) = records_of(result, Declared)
     assert (decl.package, decl.range, decl.scope, decl.location.line) == ("pkg:cargo/serde", "1.0.190", "runtime", 7)
     lock = parse(LOCK, "one-package/Cargo.lock")
-    (project,) = of(lock, Project)
+    (project,) = records_of(lock, Project)
     assert project.key == "fx/one-package#pkg:cargo/one"
-    (res,) = of(lock, Resolved)
+    (res,) = records_of(lock, Resolved)
     assert (res.version, res.depth, res.path, res.location.line) == (
         "pkg:cargo/serde@1.0.190",
         1,
         ("pkg:cargo/serde@1.0.190",),
         10,
     )
-    assert [(v.version, v.package, v.resolved) for v in of(lock, VersionDependency)] == [
+    assert [(v.version, v.package, v.resolved) for v in records_of(lock, VersionDependency)] == [
         ("pkg:cargo/one@1.0.0", "pkg:cargo/serde", "1.0.190")
     ]
     assert lock.warnings == []
@@ -99,26 +95,26 @@ def test_one_package_publish_false_and_its_lock() -> None:
 
 def test_virtual_workspace_members_constraints_and_patches() -> None:
     result = parse(TOML, "workspace/Cargo.toml")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "fx/workspace#pkg:generic/workspace"
-    members = sorted(p.target for p in of(result, ProjectDependency))
+    members = sorted(p.target for p in records_of(result, ProjectDependency))
     assert members == ["fx/workspace/crates/app#pkg:cargo/app", "fx/workspace/crates/core#pkg:cargo/core-crate"]
-    constrains = {(c.package, c.range, c.mechanism) for c in of(result, Constrains)}
+    constrains = {(c.package, c.range, c.mechanism) for c in records_of(result, Constrains)}
     assert ("pkg:cargo/log", "0.4.20", "cargo-workspace") in constrains
     assert ("pkg:cargo/regex", "1.10", "cargo-workspace") in constrains
     assert ("pkg:cargo/log", None, "cargo-patch") in constrains
     assert ("pkg:cargo/x", None, "cargo-patch") in constrains
     assert ("pkg:cargo/openssl", None, "cargo-patch") in constrains
-    patch = next(c for c in of(result, Constrains) if c.package == "pkg:cargo/openssl")
+    patch = next(c for c in records_of(result, Constrains) if c.package == "pkg:cargo/openssl")
     assert patch.unresolved == "replaces 0.10.0; git https://github.com/sfackler/rust-openssl tag=v0.10.1"
     assert result.warnings == []
 
 
 def test_member_inherits_version_and_dependencies_from_the_workspace() -> None:
     result = parse(TOML, "workspace/crates/core/Cargo.toml")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.version, project.kind) == ("2.3.0", "library")
-    declared = {d.package: d for d in of(result, Declared)}
+    declared = {d.package: d for d in records_of(result, Declared)}
     log = declared["pkg:cargo/log"]
     assert (log.range, log.optional, log.location.line) == ("0.4.20", True, 10)
     assert log.version_location.path == "workspace/Cargo.toml" and log.version_location.line == 10
@@ -132,26 +128,26 @@ def test_member_inherits_version_and_dependencies_from_the_workspace() -> None:
 
 def test_path_dependencies_are_project_links_plus_declared_when_versioned() -> None:
     result = parse(TOML, "workspace/crates/app/Cargo.toml")
-    links = {(p.target, p.spec) for p in of(result, ProjectDependency)}
+    links = {(p.target, p.spec) for p in records_of(result, ProjectDependency)}
     assert links == {
         ("fx/workspace/crates/core#pkg:cargo/core-crate", "path = crates/core"),  # inherited: relative to the root
         ("fx/workspace/crates/helper#pkg:cargo/helper", "path = ../helper"),
     }
-    assert [(d.package, d.range) for d in of(result, Declared)] == [("pkg:cargo/core-crate", "2.3.0")]
-    assert of(result, Project)[0].kind == "application"
+    assert [(d.package, d.range) for d in records_of(result, Declared)] == [("pkg:cargo/core-crate", "2.3.0")]
+    assert records_of(result, Project)[0].kind == "application"
 
 
 def test_workspace_lock_depths_chains_and_disambiguation() -> None:
     """Each member resolves what its own lock entry reaches (issue 12, finding 6); the virtual root
     keeps only what no member resolves (nothing here); the git-sourced ``log`` is keyed apart."""
     result = parse(LOCK, "workspace/Cargo.lock")
-    assert {p.key for p in of(result, Project)} == {
+    assert {p.key for p in records_of(result, Project)} == {
         "fx/workspace#pkg:generic/workspace",
         "fx/workspace/crates/app#pkg:cargo/app",
         "fx/workspace/crates/core#pkg:cargo/core-crate",
     }
     log = "pkg:cargo/log@0.4.21%2Bgit.0123456789ab"
-    got = {(r.project.split("#")[1], r.version, r.depth, r.path) for r in of(result, Resolved)}
+    got = {(r.project.split("#")[1], r.version, r.depth, r.path) for r in records_of(result, Resolved)}
     core, rand, rand_core, helper = (
         "pkg:cargo/core-crate@2.3.0",
         "pkg:cargo/rand@0.8.5",
@@ -169,7 +165,7 @@ def test_workspace_lock_depths_chains_and_disambiguation() -> None:
         ("pkg:cargo/core-crate", rand_core, 2, (rand, rand_core)),
         ("pkg:cargo/core-crate", "pkg:cargo/regex@1.10.2", 1, ("pkg:cargo/regex@1.10.2",)),
     }
-    deps = {(v.version, v.package, v.resolved) for v in of(result, VersionDependency)}
+    deps = {(v.version, v.package, v.resolved) for v in records_of(result, VersionDependency)}
     assert ("pkg:cargo/helper@0.0.1", "pkg:cargo/rand", "0.7.3") in deps
     assert ("pkg:cargo/core-crate@2.3.0", "pkg:cargo/rand", "0.8.5") in deps
     assert result.warnings == []
@@ -178,9 +174,9 @@ def test_workspace_lock_depths_chains_and_disambiguation() -> None:
 def test_a_lock_without_member_manifests_attributes_everything_to_its_project() -> None:
     text = (DIR / "workspace/Cargo.lock").read_text()
     result = LOCK.parse(text, Source("fx", "workspace/Cargo.lock", "x"), StaticContext({}))
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "fx/workspace#pkg:cargo/app"  # the one path package nothing depends on
-    assert {r.version: r.depth for r in of(result, Resolved)} == {
+    assert {r.version: r.depth for r in records_of(result, Resolved)} == {
         "pkg:cargo/log@0.4.21%2Bgit.0123456789ab": 1,
         "pkg:cargo/rand@0.7.3": 1,
         "pkg:cargo/rand@0.8.5": 1,
@@ -192,12 +188,12 @@ def test_a_lock_without_member_manifests_attributes_everything_to_its_project() 
 @pytest.mark.parametrize(("rel", "root"), [("v1/Cargo.lock", "old"), ("v2/Cargo.lock", "mid")])
 def test_old_lock_formats_without_a_manifest(rel: str, root: str) -> None:
     result = parse(LOCK, rel)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key.endswith(f"#pkg:cargo/{root}")
-    assert [r.version for r in of(result, Resolved)] == [
+    assert [r.version for r in records_of(result, Resolved)] == [
         "pkg:cargo/libc@0.2.40" if root == "old" else "pkg:cargo/libc@0.2.150"
     ]
-    assert of(result, Resolved)[0].depth == 1
+    assert records_of(result, Resolved)[0].depth == 1
     (warning,) = result.warnings
     assert "no Cargo.toml beside this Cargo.lock" in warning.message
 
@@ -234,7 +230,7 @@ def test_unknown_lock_version_is_a_warning() -> None:
     text = 'version = 9\n\n[[package]]\nname = "a"\nversion = "1.0.0"\nsource = "registry+x"\n'
     result = LOCK.parse(text, Source("r", "Cargo.lock", "Cargo.lock"))
     assert any("unknown Cargo.lock version 9" in w.message and w.line == 1 for w in result.warnings)
-    assert [r.version for r in of(result, Resolved)] == ["pkg:cargo/a@1.0.0"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:cargo/a@1.0.0"]
 
 
 TOML_BITS = st.sampled_from(
@@ -270,18 +266,20 @@ def test_ripgrep_path_and_version_dependency_links_the_grep_crate(corpus: Path) 
     files = ripgrep(corpus)
     ctx = StaticContext(files)
     result = TOML.parse(files[(RG, "Cargo.toml")], Source(RG, "Cargo.toml", "Cargo.toml"), ctx)
-    grep_links = [p for p in of(result, ProjectDependency) if p.raw_scope == "dependencies"]
+    grep_links = [p for p in records_of(result, ProjectDependency) if p.raw_scope == "dependencies"]
     assert "BurntSushi__ripgrep/crates/grep#pkg:cargo/grep" in {p.target for p in grep_links}
-    grep = next(d for d in of(result, Declared) if d.package == "pkg:cargo/grep")
+    grep = next(d for d in records_of(result, Declared) if d.package == "pkg:cargo/grep")
     assert grep.range == "0.4.1"
     target_keys = {
-        of(TOML.parse(t, Source(RG, p, p), ctx), Project)[0].key for (_, p), t in files.items() if p.endswith(".toml")
+        records_of(TOML.parse(t, Source(RG, p, p), ctx), Project)[0].key
+        for (_, p), t in files.items()
+        if p.endswith(".toml")
     }
     for (_, path), text in files.items():
         if path.endswith("Cargo.toml"):
             res = TOML.parse(text, Source(RG, path, path), ctx)
             assert res.warnings == [], path
-            assert {p.target for p in of(res, ProjectDependency)} <= target_keys, path  # every link lands
+            assert {p.target for p in records_of(res, ProjectDependency)} <= target_keys, path  # every link lands
 
 
 def _independent_manifest_counts(text: str) -> tuple[int, int]:
@@ -310,14 +308,16 @@ def test_ripgrep_manifest_counts(corpus: Path) -> None:
             continue
         result = TOML.parse(text, Source(RG, path, path), ctx)
         declared, links = _independent_manifest_counts(text)
-        assert len(of(result, Declared)) == declared, path
-        assert len([p for p in of(result, ProjectDependency) if p.raw_scope != "workspace.members"]) == links, path
+        assert len(records_of(result, Declared)) == declared, path
+        assert len([p for p in records_of(result, ProjectDependency) if p.raw_scope != "workspace.members"]) == links, (
+            path
+        )
     root = TOML.parse(files[(RG, "Cargo.toml")], Source(RG, "Cargo.toml", "Cargo.toml"), ctx)
-    assert len([p for p in of(root, ProjectDependency) if p.raw_scope == "workspace.members"]) == 10
+    assert len([p for p in records_of(root, ProjectDependency) if p.raw_scope == "workspace.members"]) == 10
     grep_cli = TOML.parse(files[(RG, "crates/cli/Cargo.toml")], Source(RG, "crates/cli/Cargo.toml", "x"), ctx)
-    assert {d.profile for d in of(grep_cli, Declared)} == {None, "cfg(windows)", "cfg(unix)"}
+    assert {d.profile for d in records_of(grep_cli, Declared)} == {None, "cfg(windows)", "cfg(unix)"}
     fuzz = TOML.parse(files[(RG, "fuzz/Cargo.toml")], Source(RG, "fuzz/Cargo.toml", "x"), ctx)
-    assert of(fuzz, Publishes) == []  # publish = false
+    assert records_of(fuzz, Publishes) == []  # publish = false
 
 
 @pytest.mark.corpus
@@ -333,10 +333,10 @@ def test_ripgrep_locks_counted_independently(corpus: Path, rel: str) -> None:
         if re.search(r"^source = ", b, re.M)
     }
     result = LOCK.parse(text, Source(RG, rel, rel), StaticContext(files))
-    got = {tuple(unquote(r.version.removeprefix("pkg:cargo/")).split("@")) for r in of(result, Resolved)}
+    got = {tuple(unquote(r.version.removeprefix("pkg:cargo/")).split("@")) for r in records_of(result, Resolved)}
     assert got == expected
     assert result.warnings == []
-    projects = {p.key for p in of(result, Project)}
+    projects = {p.key for p in records_of(result, Project)}
     if rel == "Cargo.lock":  # the root package and its 10 workspace members each resolve their own tree
         assert len(projects) == 11 and "BurntSushi__ripgrep/.#pkg:cargo/ripgrep" in projects
         assert "BurntSushi__ripgrep/crates/cli#pkg:cargo/grep-cli" in projects
@@ -345,12 +345,12 @@ def test_ripgrep_locks_counted_independently(corpus: Path, rel: str) -> None:
     edges = sum(
         len(re.findall(r'^ "', b.split("dependencies = [")[1], re.M)) for b in blocks if "dependencies = [" in b
     )
-    assert len(of(result, VersionDependency)) == edges
+    assert len(records_of(result, VersionDependency)) == edges
 
 
 def test_checksums_become_sha256_hashes_in_v1_metadata_and_per_package() -> None:
-    (per_package,) = of(parse(LOCK, "one-package/Cargo.lock"), Resolved)
+    (per_package,) = records_of(parse(LOCK, "one-package/Cargo.lock"), Resolved)
     assert per_package.hashes == ("sha256:91d3c334ca1ee894a2c6f6ad698fe8c435b76d504b13d436f0685d648d6d96f7",)
-    (from_metadata,) = of(parse(LOCK, "v1/Cargo.lock"), Resolved)
+    (from_metadata,) = records_of(parse(LOCK, "v1/Cargo.lock"), Resolved)
     assert from_metadata.version == "pkg:cargo/libc@0.2.40"
     assert from_metadata.hashes == ("sha256:6fd41f331ac7c5b8ac259b8bf82c75c0fb2e469bbf37d2becbba9a6a2221965b",)

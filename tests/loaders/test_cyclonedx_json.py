@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = CycloneDxJsonLoader()
 DIR = FIXTURES / "cyclonedx"
@@ -21,10 +21,6 @@ DIR = FIXTURES / "cyclonedx"
 def parse(name: str, repo: str = "acme"):
     text = (DIR / name).read_text()
     return LOADER.parse(text, Source(repo, f"svc/{name}", f"fixtures/{name}"))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -49,30 +45,32 @@ def test_matches_file_names(name: str, expected: bool) -> None:
 
 def test_empty() -> None:
     result = parse("empty.cdx.json")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:maven/com.example/app"
     assert project.name == "com.example:app"
     assert project.version == "1.0.0"
     assert project.kind == "application"
-    assert of(result, Resolved) == []
+    assert records_of(result, Resolved) == []
     assert result.warnings == []
 
 
 def test_one_package_is_direct_with_its_line() -> None:
     result = parse("one-package.cdx.json")
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert res.version == "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
     assert res.depth == 1
     assert res.scope == "runtime"
     assert res.path == ("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",)
     text = (DIR / "one-package.cdx.json").read_text().splitlines()
     assert '"bom-ref": "pkg:maven/org.apache.logging.log4j/log4j-core' in text[res.location.line - 1]
-    assert of(result, Publishes) == [Publishes("acme/svc#pkg:maven/com.example/app", "pkg:maven/com.example/app")]
+    assert records_of(result, Publishes) == [
+        Publishes("acme/svc#pkg:maven/com.example/app", "pkg:maven/com.example/app")
+    ]
 
 
 def test_two_packages_transitive_chain_scope_and_metadata() -> None:
     result = parse("two-packages.cdx.json")
-    by_version = {r.version: r for r in of(result, Resolved)}
+    by_version = {r.version: r for r in records_of(result, Resolved)}
     api = by_version["pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1"]
     assert api.depth == 2
     assert api.scope == "optional"
@@ -80,7 +78,7 @@ def test_two_packages_transitive_chain_scope_and_metadata() -> None:
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1",
     )
-    (dep,) = of(result, VersionDependency)
+    (dep,) = records_of(result, VersionDependency)
     assert dep.version == "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
     assert dep.package == "pkg:maven/org.apache.logging.log4j/log4j-api"
     assert dep.resolved == "2.14.1"
@@ -88,13 +86,13 @@ def test_two_packages_transitive_chain_scope_and_metadata() -> None:
 
 def test_nested_components_are_read() -> None:
     result = parse("nested-components.cdx.json")
-    depths = {r.version: r.depth for r in of(result, Resolved)}
+    depths = {r.version: r.depth for r in records_of(result, Resolved)}
     assert depths == {"pkg:npm/outer@1.0.0": 1, "pkg:npm/inner@2.0.0": 2}
 
 
 def test_missing_dependency_reference_is_a_warning() -> None:
     result = parse("missing-depends-on.cdx.json")
-    assert [r.version for r in of(result, Resolved)] == ["pkg:npm/a@1.0.0"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:npm/a@1.0.0"]
     (warning,) = result.warnings
     assert "1 dependency reference(s) name no component" in warning.message and "'ghost'" in warning.message
     assert str(warning).startswith("fixtures/missing-depends-on.cdx.json:")
@@ -102,12 +100,12 @@ def test_missing_dependency_reference_is_a_warning() -> None:
 
 def test_no_metadata_names_project_after_directory_and_normalises_purls() -> None:
     result = parse("no-metadata.cdx.json")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:generic/svc"
-    assert [r.version for r in of(result, Resolved)] == ["pkg:pypi/requests@2.25.1"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:pypi/requests@2.25.1"]
     assert any("no metadata.component" in w.message for w in result.warnings)
-    assert of(result, Publishes) == []
-    assert of(result, Resolved)[0].depth is None  # no dependency graph: depth unknown, not guessed
+    assert records_of(result, Publishes) == []
+    assert records_of(result, Resolved)[0].depth is None  # no dependency graph: depth unknown, not guessed
 
 
 @pytest.mark.parametrize(
@@ -150,7 +148,7 @@ def test_bad_purl_is_a_warning_not_a_crash() -> None:
         "components": [{"bom-ref": "x", "purl": "not a purl", "name": "x"}, {"bom-ref": "y", "purl": "pkg:npm/y@1"}],
     }
     result = LOADER.parse(json.dumps(doc), Source("r", "bom.json", "bom.json"))
-    assert [r.version for r in of(result, Resolved)] == ["pkg:npm/y@1"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:npm/y@1"]
     assert any("not a package URL" in w.message for w in result.warnings)
 
 
@@ -190,7 +188,7 @@ def test_fuzz_never_crashes(components, dependencies, metadata) -> None:
         result = LOADER.parse(json.dumps(doc), Source("r", "bom.json", "bom.json"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -233,7 +231,7 @@ def test_corpus_sbom_counts_match_an_independent_count(corpus: Path, rel: str) -
     text = path.read_text(encoding="utf-8-sig")
     result = LOADER.parse(text, Source("corpus", rel, str(path)))
     got = set()
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         p = r.version.removeprefix("pkg:")
         got.add(p.lower().replace("%40", "@"))
     expected = {e.replace("/none/", "/").replace("%40", "@") for e in _expected_versions(json.loads(text))}
@@ -244,7 +242,7 @@ def test_corpus_sbom_counts_match_an_independent_count(corpus: Path, rel: str) -
 def test_keycloak_has_log4j_api_but_no_log4j_core(corpus: Path) -> None:
     path = corpus / "CycloneDX__bom-examples/SBOM/keycloak-10.0.2/bom.json"
     result = LOADER.parse(path.read_text(), Source("corpus", "keycloak/bom.json", str(path)))
-    versions = {r.version for r in of(result, Resolved)}
+    versions = {r.version for r in records_of(result, Resolved)}
     assert "pkg:maven/org.apache.logging.log4j/log4j-api@2.10.0" in versions
     assert "pkg:maven/log4j/log4j@1.2.17" in versions
     assert not any("log4j-core" in v for v in versions)
@@ -254,5 +252,5 @@ def test_keycloak_has_log4j_api_but_no_log4j_core(corpus: Path) -> None:
 def test_juice_shop_has_both_lodash_versions(corpus: Path) -> None:
     path = corpus / "CycloneDX__cyclonedx-node-npm/demo/juice-shop/example-results/bare/bom.1.6.json"
     result = LOADER.parse(path.read_text(), Source("corpus", "bom.1.6.json", str(path)))
-    versions = {r.version for r in of(result, Resolved)}
+    versions = {r.version for r in records_of(result, Resolved)}
     assert {"pkg:npm/lodash@2.4.2", "pkg:npm/lodash@4.17.21"} <= versions

@@ -14,7 +14,7 @@ from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from loaders.sbom.cyclonedx_xml import CycloneDxXmlLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = CycloneDxXmlLoader()
 DIR = FIXTURES / "cyclonedx_xml"
@@ -22,10 +22,6 @@ DIR = FIXTURES / "cyclonedx_xml"
 
 def parse(name: str):
     return LOADER.parse((DIR / name).read_text(), Source("acme", f"svc/{name}", f"fixtures/{name}"))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -50,15 +46,15 @@ def test_matches_file_names(name: str, expected: bool) -> None:
 
 def test_empty() -> None:
     result = parse("empty.cdx.xml")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:maven/com.example/app"
     assert (project.name, project.version, project.kind) == ("com.example:app", "1.0.0", "application")
-    assert of(result, Resolved) == [] and result.warnings == []
+    assert records_of(result, Resolved) == [] and result.warnings == []
 
 
 def test_one_package_is_direct_with_its_line() -> None:
     result = parse("one-package.cdx.xml")
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.path) == (
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         1,
@@ -66,18 +62,20 @@ def test_one_package_is_direct_with_its_line() -> None:
     )
     lines = (DIR / "one-package.cdx.xml").read_text().splitlines()
     assert "<component" in lines[res.location.line - 1] and "log4j-core" in lines[res.location.line - 1]
-    assert of(result, Publishes) == [Publishes("acme/svc#pkg:maven/com.example/app", "pkg:maven/com.example/app")]
+    assert records_of(result, Publishes) == [
+        Publishes("acme/svc#pkg:maven/com.example/app", "pkg:maven/com.example/app")
+    ]
     assert result.warnings == []
 
 
 def test_two_packages_prefixed_namespace_nested_scope_dev_and_warnings() -> None:
     result = parse("two-packages.cdx.xml")
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert by["pkg:npm/outer@1.0.0"].depth == 1
     inner = by["pkg:npm/inner@2.0.0"]
     assert (inner.depth, inner.scope, inner.path) == (2, "optional", ("pkg:npm/outer@1.0.0", "pkg:npm/inner@2.0.0"))
     assert (by["pkg:npm/devtool@3.0.0"].scope, by["pkg:npm/devtool@3.0.0"].raw_scope) == ("dev", "development")
-    (dep,) = [d for d in of(result, VersionDependency) if d.version == "pkg:npm/outer@1.0.0"]
+    (dep,) = [d for d in records_of(result, VersionDependency) if d.version == "pkg:npm/outer@1.0.0"]
     assert (dep.package, dep.resolved) == ("pkg:npm/inner", "2.0.0")
     messages = [w.message for w in result.warnings]
     assert any("1 dependency reference(s) name no component, e.g. 'ghost'" in m for m in messages)
@@ -194,7 +192,7 @@ def test_xml_parity_with_the_json_loader_on_corpus_sboms(corpus: Path, rel: str)
     from_xml = LOADER.parse(to_xml(doc), Source("corpus", "sbom/bom.xml", rel))
     got, want = _without_locations(from_xml.records), _without_locations(from_json.records)
     assert {r for r in got if not isinstance(r, Project)} == {r for r in want if not isinstance(r, Project)}
-    assert len(of(from_xml, Resolved)) == len(of(from_json, Resolved)) > 0
+    assert len(records_of(from_xml, Resolved)) == len(records_of(from_json, Resolved)) > 0
     assert [w.message for w in from_xml.warnings] == [w.message for w in from_json.warnings]
 
 
@@ -202,7 +200,7 @@ def test_xml_parity_with_the_json_loader_on_corpus_sboms(corpus: Path, rel: str)
 def test_keycloak_as_xml_has_log4j_api_but_no_log4j_core(corpus: Path) -> None:
     doc = json.loads((corpus / CORPUS_SBOMS[0]).read_text())
     result = LOADER.parse(to_xml(doc, "1.2"), Source("c", "bom.xml", "bom.xml"))
-    versions = {r.version for r in of(result, Resolved)}
+    versions = {r.version for r in records_of(result, Resolved)}
     assert "pkg:maven/org.apache.logging.log4j/log4j-api@2.10.0" in versions
     assert not any("log4j-core" in v for v in versions)
 
@@ -225,4 +223,4 @@ def test_fuzz_never_crashes(bits: list[str]) -> None:
     except ParseError as exc:
         assert str(exc).startswith("bom.xml:")
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1

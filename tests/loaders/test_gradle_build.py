@@ -12,7 +12,7 @@ from loaders.base import StaticContext
 from loaders.gradle.build import GradleBuildLoader, scope_of
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Project, ProjectDependency, Publishes, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = GradleBuildLoader()
 DIR = FIXTURES / "gradle"
@@ -29,12 +29,8 @@ def parse(name: str, path: str):
     return LOADER.parse(text, Source("acme", path, f"fixtures/{path}"), ctx)
 
 
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
-
-
 def declared(result) -> dict[tuple[str, str], Declared]:
-    return {(d.package, d.raw_scope): d for d in of(result, Declared)}
+    return {(d.package, d.raw_scope): d for d in records_of(result, Declared)}
 
 
 @pytest.mark.parametrize(
@@ -64,25 +60,25 @@ def test_empty_script_is_a_project_without_dependencies() -> None:
 
 def test_one_package_kotlin() -> None:
     result = parse("build/one-package", "build.gradle.kts")
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert dep.package == "pkg:maven/org.apache.logging.log4j/log4j-core"
     assert (dep.range, dep.scope, dep.raw_scope, dep.location.line) == ("2.14.1", "runtime", "implementation", 2)
 
 
 def test_two_packages_groovy() -> None:
     result = parse("build/two-packages", "build.gradle")
-    got = {(d.package, d.scope) for d in of(result, Declared)}
+    got = {(d.package, d.scope) for d in records_of(result, Declared)}
     assert got == {("pkg:maven/org.apache.logging.log4j/log4j-core", "runtime"), ("pkg:maven/junit/junit", "test")}
 
 
 def test_not_gradle_yields_no_dependencies() -> None:
     result = parse("build/not-gradle", "build.gradle")
-    assert of(result, Declared) == []
+    assert records_of(result, Declared) == []
 
 
 def test_groovy_notations_interpolation_and_scopes() -> None:
     result = parse("groovy", "app/build.gradle")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:maven/com.acme.shop/app"  # group from gradle.properties
     assert (project.version, project.kind) == ("1.4.0", "application")  # allprojects { version }
     deps = declared(result)
@@ -107,19 +103,21 @@ def test_groovy_notations_interpolation_and_scopes() -> None:
     assert deps[("pkg:maven/junit/junit", "testImplementation")].scope == "test"
     assert ("pkg:maven/commons-io/commons-io", "implementation") in deps  # inside if/else
     assert not any("commented" in p for p, _ in deps)
-    constrains = {(c.package, c.mechanism, c.range) for c in of(result, Constrains)}
+    constrains = {(c.package, c.mechanism, c.range) for c in records_of(result, Constrains)}
     assert constrains == {
         ("pkg:maven/org.springframework.boot/spring-boot-dependencies", "gradle-platform", "3.1.0"),
         ("pkg:maven/org.yaml/snakeyaml", "gradle-constraint", "2.2"),
     }
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert (link.target, link.spec, link.scope) == ("acme/lib#pkg:maven/com.acme.lib/lib", "project(':lib')", "runtime")
 
 
 def test_publishing_library_publishes_its_coordinates() -> None:
     result = parse("groovy", "lib/build.gradle")
-    assert of(result, Publishes) == [Publishes("acme/lib#pkg:maven/com.acme.lib/lib", "pkg:maven/com.acme.lib/lib")]
-    (api,) = of(result, Declared)
+    assert records_of(result, Publishes) == [
+        Publishes("acme/lib#pkg:maven/com.acme.lib/lib", "pkg:maven/com.acme.lib/lib")
+    ]
+    (api,) = records_of(result, Declared)
     assert (api.range, api.version_location.path, api.version_location.line) == ("2.14.1", "build.gradle", 5)
 
 
@@ -148,9 +146,9 @@ def test_kotlin_catalog_aliases_bundles_accessors_and_rich_versions() -> None:
     assert deps[("pkg:maven/org.example/strict", "implementation")].range == "strictly 1.2"
     assert deps[("pkg:maven/com.google.dagger/hilt-compiler", "kapt")].scope == "build"
     assert deps[("pkg:maven/com.squareup.leakcanary/leakcanary-android", "debugImplementation")].scope == "runtime"
-    (bom,) = [c for c in of(result, Constrains) if c.mechanism == "gradle-enforced-platform"]
+    (bom,) = [c for c in records_of(result, Constrains) if c.mechanism == "gradle-enforced-platform"]
     assert bom.package == "pkg:maven/androidx.compose/compose-bom"
-    links = {(d.target, d.scope) for d in of(result, ProjectDependency)}
+    links = {(d.target, d.scope) for d in records_of(result, ProjectDependency)}
     assert links == {
         ("acme/modules/data-test#pkg:maven/com.acme.kshop/data-test", "runtime"),  # projectDir override
         ("acme/ui-kit#pkg:generic/kshop/ui-kit", "test"),
@@ -203,7 +201,7 @@ def run(text: str, path: str = "build.gradle.kts"):
 def test_unbalanced_braces_warn_and_keep_what_was_parsed() -> None:
     text = 'dependencies {\n    implementation("a:b:1.0")\n    if (x) {\n        api("c:d:2.0")\n'
     result = run(text)
-    assert {d.package for d in of(result, Declared)} == {"pkg:maven/a/b", "pkg:maven/c/d"}
+    assert {d.package for d in records_of(result, Declared)} == {"pkg:maven/a/b", "pkg:maven/c/d"}
     messages = [str(w) for w in result.warnings]
     assert any(m.startswith("repo/build.gradle.kts:1: unbalanced braces") for m in messages)
 
@@ -211,25 +209,25 @@ def test_unbalanced_braces_warn_and_keep_what_was_parsed() -> None:
 def test_stray_closing_brace_is_a_warning() -> None:
     result = run('}\ndependencies { implementation("a:b:1") }\n')
     assert any(str(w).startswith("repo/build.gradle.kts:1: unbalanced braces") for w in result.warnings)
-    assert [d.package for d in of(result, Declared)] == ["pkg:maven/a/b"]
+    assert [d.package for d in records_of(result, Declared)] == ["pkg:maven/a/b"]
 
 
 def test_braces_in_strings_and_comments_do_not_count() -> None:
     text = 'dependencies {\n  // }\n  /* { */ implementation("a:b:1.0") // "}"\n  implementation("c:d:${"}"}")\n}\n'
     result = run(text)
-    assert "pkg:maven/a/b" in {d.package for d in of(result, Declared)}
+    assert "pkg:maven/a/b" in {d.package for d in records_of(result, Declared)}
     assert not any("unbalanced" in w.message for w in result.warnings)
 
 
 def test_computed_coordinates_are_a_warning() -> None:
     result = run('dependencies {\n    implementation(myDeps.someLib())\n    implementation("$g:lib:1.0")\n}\n')
-    assert of(result, Declared) == []
+    assert records_of(result, Declared) == []
     assert [w.line for w in result.warnings] == [2, 3]
 
 
 def test_other_projects_dependencies_are_not_attributed() -> None:
     result = run('subprojects {\n  dependencies {\n    implementation("a:b:1")\n  }\n}\n')
-    assert of(result, Declared) == []
+    assert records_of(result, Declared) == []
     assert "configure other projects" in result.warnings[0].message
 
 
@@ -250,7 +248,7 @@ def test_bad_input_is_a_parse_error_with_path_and_line(text: str, line: int, rea
 def test_big_script_parses() -> None:
     text = "dependencies {\n" + "".join(f'    implementation("g{i}:a:1.{i}")\n' for i in range(10_000)) + "}\n"
     result = run(text)
-    assert len(of(result, Declared)) == 10_000
+    assert len(records_of(result, Declared)) == 10_000
 
 
 GRADLE_WORDS = st.sampled_from(

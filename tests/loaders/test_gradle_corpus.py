@@ -14,6 +14,7 @@ from loaders.gradle.catalog import GradleCatalogLoader
 from loaders.gradle.deps_text import GradleDepsTextLoader
 from loaders.gradle.settings import GradleSettingsLoader
 from planner.model import Declared, Project, ProjectDependency, Resolved, Source
+from tests.conftest import records_of
 
 NIA = "android__nowinandroid"
 ADSERVICE = "GoogleCloudPlatform__microservices-demo/src/adservice"
@@ -46,10 +47,6 @@ def nia(corpus: Path) -> tuple[Path, dict]:
     return root, _CACHE[root]
 
 
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
-
-
 def test_every_nowinandroid_gradle_file_loads(nia) -> None:
     root, results = nia
     expected = {str(p.relative_to(root)) for p in root.rglob("*.gradle.kts")} | {"gradle/libs.versions.toml"}
@@ -63,7 +60,7 @@ def test_catalog_aliases_resolve_like_the_toml_says(nia) -> None:
     root, results = nia
     toml = tomllib.loads((root / "gradle/libs.versions.toml").read_text())
     versions, libraries = toml["versions"], toml["libraries"]
-    app = {d.package: d for d in of(results["app/build.gradle.kts"], Declared)}
+    app = {d.package: d for d in records_of(results["app/build.gradle.kts"], Declared)}
     for alias in ("androidx-core-ktx", "kotlinx-coroutines-guava", "androidx-tracing-ktx", "coil-kt", "hilt-compiler"):
         lib = libraries[alias]
         group, name = lib["module"].split(":") if "module" in lib else (lib["group"], lib["name"])
@@ -85,7 +82,7 @@ def test_bundle_expands_to_its_libraries(nia) -> None:
     expected = {f"pkg:maven/{toml['libraries'][m]['group']}/{toml['libraries'][m]['name']}" for m in members}
     got = {
         d.package
-        for d in of(results["feature/interests/impl/build.gradle.kts"], Declared)
+        for d in records_of(results["feature/interests/impl/build.gradle.kts"], Declared)
         if d.raw_scope == "androidTestImplementation"
     }
     assert expected <= got
@@ -108,9 +105,11 @@ def test_type_safe_accessors_link_to_subproject_keys(nia) -> None:
         for no, line in enumerate(lines, 1):
             for m in re.finditer(r"\bprojects\.([A-Za-z0-9.]+)", line):
                 expected.add(("/".join(_kebab(s) for s in m.group(1).split(".")), no))
-        got = {(d.target.split("/", 1)[1].split("#")[0], d.location.line) for d in of(result, ProjectDependency)}
+        got = {
+            (d.target.split("/", 1)[1].split("#")[0], d.location.line) for d in records_of(result, ProjectDependency)
+        }
         assert got == expected, path
-        assert {d.target for d in of(result, ProjectDependency)} <= settings_keys
+        assert {d.target for d in records_of(result, ProjectDependency)} <= settings_keys
         total += len(expected)
     assert total > 100
 
@@ -120,17 +119,17 @@ def test_project_records_agree_between_settings_and_build_files(nia) -> None:
     from_settings = {p.key: p for p in results["settings.gradle.kts"].records}
     for path, result in results.items():
         if path.endswith("build.gradle.kts") and not path.startswith("build-logic"):
-            (project,) = of(result, Project)
+            (project,) = records_of(result, Project)
             assert from_settings[project.key] == project
 
 
 def test_convention_plugins_are_an_included_build(nia) -> None:
     _, results = nia
-    (project,) = of(results["build-logic/convention/build.gradle.kts"], Project)
+    (project,) = records_of(results["build-logic/convention/build.gradle.kts"], Project)
     assert (
         project.key == "r/build-logic/convention#pkg:maven/com.google.samples.apps.nowinandroid.buildlogic/convention"
     )
-    compile_only = {d.package for d in of(results["build-logic/convention/build.gradle.kts"], Declared)}
+    compile_only = {d.package for d in records_of(results["build-logic/convention/build.gradle.kts"], Declared)}
     assert "pkg:maven/com.android.tools.build/gradle-api" in compile_only  # ../gradle/libs.versions.toml
 
 
@@ -141,11 +140,11 @@ def test_convention_plugins_are_an_included_build(nia) -> None:
 def test_dependency_guard_baselines_load_every_line(nia, rel: str) -> None:
     root, results = nia
     lines = {line.strip() for line in (root / rel).read_text().splitlines() if line.strip()}
-    resolved = of(results[rel], Resolved)
+    resolved = records_of(results[rel], Resolved)
     assert len(resolved) == len(lines) > 100
     module = rel.split("/dependencies/")[0]
-    (project,) = of(results[rel], Project)
-    (from_build,) = of(results[f"{module}/build.gradle.kts"], Project)
+    (project,) = records_of(results[rel], Project)
+    (from_build,) = records_of(results[f"{module}/build.gradle.kts"], Project)
     assert project == from_build
     assert all(r.scope == "runtime" and r.depth is None for r in resolved)
 
@@ -154,7 +153,7 @@ def test_adservice_log4j_core_and_grpc_version(corpus: Path) -> None:
     root = corpus / ADSERVICE
     _, results = load_tree(root)
     text = (root / "build.gradle").read_text().splitlines()
-    deps = {d.package: d for d in of(results["build.gradle"], Declared)}
+    deps = {d.package: d for d in records_of(results["build.gradle"], Declared)}
     core = deps["pkg:maven/org.apache.logging.log4j/log4j-core"]
     assert core.range == "2.26.1" and core.scope == "runtime"
     assert "log4j-core:2.26.1" in text[core.location.line - 1]
@@ -162,6 +161,6 @@ def test_adservice_log4j_core_and_grpc_version(corpus: Path) -> None:
     assert len(grpc) == sum('"io.grpc:grpc-' in line for line in text) == 5
     assert {d.range for d in grpc} == {"1.83.1"}
     assert {text[d.version_location.line - 1].strip() for d in grpc} == {'def grpcVersion = "1.83.1"'}
-    (project,) = of(results["build.gradle"], Project)
+    (project,) = records_of(results["build.gradle"], Project)
     assert project.key == "r/.#pkg:maven/adservice/hipstershop"
-    assert of(results["settings.gradle"], Project) == [project]
+    assert records_of(results["settings.gradle"], Project) == [project]

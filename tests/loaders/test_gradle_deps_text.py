@@ -10,7 +10,7 @@ from loaders.base import StaticContext
 from loaders.gradle.deps_text import GradleDepsTextLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Resolved, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = GradleDepsTextLoader()
 DIR = FIXTURES / "gradle"
@@ -19,10 +19,6 @@ DIR = FIXTURES / "gradle"
 def tree(name: str) -> StaticContext:
     root = DIR / name
     return StaticContext({("acme", str(p.relative_to(root))): p.read_text() for p in root.rglob("*") if p.is_file()})
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -46,9 +42,9 @@ def test_tree_uses_resolved_versions_depths_chains_and_markers() -> None:
     result = LOADER.parse(
         ctx.read("acme", "gradle-dependencies.txt"), Source("acme", "gradle-dependencies.txt", "f/g.txt"), ctx
     )
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:generic/shop/app"  # from the "Project ':app'" header
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     core = by["pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1"]  # 2.14.1 -> 2.17.1
     assert (core.depth, core.scope, core.raw_scope, core.location.line) == (1, "runtime", "runtimeClasspath", 9)
     assert "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1" not in by
@@ -61,7 +57,7 @@ def test_tree_uses_resolved_versions_depths_chains_and_markers() -> None:
     assert by["pkg:maven/org.hamcrest/hamcrest-core@1.3"].scope == "test"
     assert not any("snakeyaml" in v or "missing" in v for v in by)  # (c) and FAILED
     assert len(by) == 9
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert (link.target, link.spec) == ("acme/lib#pkg:generic/shop/lib", "project :lib")
     (warning,) = result.warnings
     assert str(warning).startswith("f/g.txt:18:") and "FAILED" in warning.message
@@ -71,9 +67,9 @@ def test_dependency_guard_baseline_belongs_to_the_module() -> None:
     ctx = tree("kotlin")
     path = "app/dependencies/releaseRuntimeClasspath.txt"
     result = LOADER.parse(ctx.read("acme", path), Source("acme", path, path), ctx)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:generic/kshop/app"
-    resolved = of(result, Resolved)
+    resolved = records_of(result, Resolved)
     assert [r.version for r in resolved] == [
         "pkg:maven/androidx.core/core-ktx@1.12.0",
         "pkg:maven/com.squareup.okhttp3/okhttp@4.12.0",
@@ -110,5 +106,5 @@ def test_fuzz_never_crashes(words: list[str]) -> None:
         result = LOADER.parse("".join(words), Source("r", "gradle-dependencies.txt", "g.txt"))
     except ParseError:
         return
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         assert r.depth is None or r.depth >= 1

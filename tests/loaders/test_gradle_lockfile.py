@@ -10,7 +10,7 @@ from loaders.base import StaticContext
 from loaders.gradle.lockfile import GradleLockfileLoader, classpath_scope
 from planner.errors import ParseError
 from planner.model import Project, Resolved, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = GradleLockfileLoader()
 DIR = FIXTURES / "gradle"
@@ -18,10 +18,6 @@ DIR = FIXTURES / "gradle"
 
 def parse(rel: str, ctx: StaticContext | None = None, path: str = "gradle.lockfile"):
     return LOADER.parse((DIR / rel).read_text(), Source("acme", path, f"fixtures/{rel}"), ctx or StaticContext({}))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -51,14 +47,14 @@ def test_empty() -> None:
 
 def test_one_package() -> None:
     result = parse("lockfile/one-package/gradle.lockfile")
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert res.version == "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
     assert (res.scope, res.raw_scope, res.depth, res.location.line) == ("runtime", "runtimeClasspath", None, 1)
 
 
 def test_two_packages() -> None:
     result = parse("lockfile/two-packages/gradle.lockfile")
-    scopes = {r.version.split("/")[-1]: r.scope for r in of(result, Resolved)}
+    scopes = {r.version.split("/")[-1]: r.scope for r in records_of(result, Resolved)}
     assert scopes == {"log4j-core@2.14.1": "runtime", "log4j-api@2.14.1": "test"}
 
 
@@ -72,9 +68,9 @@ def test_project_key_matches_the_build_loader_and_scopes() -> None:
     root = DIR / "groovy"
     ctx = StaticContext({("acme", str(p.relative_to(root))): p.read_text() for p in root.rglob("*") if p.is_file()})
     result = parse("groovy/app/gradle.lockfile", ctx, "app/gradle.lockfile")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:maven/com.acme.shop/app"
-    scopes = {r.version.split("/")[-1]: r.scope for r in of(result, Resolved)}
+    scopes = {r.version.split("/")[-1]: r.scope for r in records_of(result, Resolved)}
     assert scopes == {
         "guava@31.1-jre": "runtime",
         "junit@4.13.2": "test",
@@ -87,9 +83,9 @@ def test_project_key_matches_the_build_loader_and_scopes() -> None:
         ctx,
         "gradle/dependency-locks/compileClasspath.lockfile",
     )
-    (project,) = of(legacy, Project)
+    (project,) = records_of(legacy, Project)
     assert project.path == "." and project.key == "acme/.#pkg:maven/com.acme.shop/shop"
-    (res,) = of(legacy, Resolved)
+    (res,) = records_of(legacy, Resolved)
     assert (res.raw_scope, res.location.line) == ("compileClasspath", 2)
 
 
@@ -124,14 +120,14 @@ def test_scope_from_configurations(confs, scope) -> None:
 def test_buildscript_lockfile_is_build_scope() -> None:
     text = "com.android.tools.build:gradle:8.2.0=classpath\n"
     result = LOADER.parse(text, Source("r", "buildscript-gradle.lockfile", "buildscript-gradle.lockfile"))
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert res.scope == "build"
 
 
 def test_bad_lines_are_a_warning() -> None:
     text = "a:b:1=runtimeClasspath\nthis is not a lock line\n"
     result = LOADER.parse(text, Source("r", "gradle.lockfile", "repo/gradle.lockfile"))
-    assert len(of(result, Resolved)) == 1
+    assert len(records_of(result, Resolved)) == 1
     assert str(result.warnings[0]).startswith("repo/gradle.lockfile:2:")
 
 
@@ -148,4 +144,4 @@ def test_fuzz_never_crashes(lines: list[str]) -> None:
         result = LOADER.parse("\n".join(lines), Source("r", "gradle.lockfile", "gradle.lockfile"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-import time
 from pathlib import Path
 
 import pytest
@@ -138,9 +137,7 @@ BAD = [
 
 @pytest.mark.parametrize(("name", "text", "warning"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_warns(name: str, text: str, warning: str | None) -> None:
-    started = time.perf_counter()
     res = parse("k8s/x.yaml", text)
-    assert time.perf_counter() - started < 2
     if warning is None:
         assert res.warnings == [] and res.records == []
     else:

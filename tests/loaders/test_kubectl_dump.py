@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import string
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -64,10 +63,11 @@ def test_environment_comment_wins_in_yaml() -> None:
 def test_bad_json(text: str, line: int) -> None:
     with pytest.raises(ParseError) as err:
         parse(text)
-    assert str(err.value).startswith("inventory/prod/pods.json:")
+    assert str(err.value).startswith(f"inventory/prod/pods.json:{line}: ")
 
 
-def test_hundred_thousand_objects_fast() -> None:
+def test_many_objects_fold_into_their_services() -> None:
+    """Correctness only; the time for 100,000 objects is a figure of ``bench/loader_limits.py``."""
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -75,14 +75,12 @@ def test_hundred_thousand_objects_fast() -> None:
         "status": {"containerStatuses": [{"name": "c", "imageID": "acme/svc@sha256:" + "3" * 64}]},
     }
     items = []
-    for i in range(100_000):
+    for i in range(5_000):
         p = dict(pod)
         p["metadata"] = {"name": f"svc{i % 500}-abc12-x{i}", "namespace": "prod", "labels": {"app": f"svc{i % 500}"}}
         items.append(p)
     text = json.dumps({"kind": "List", "items": items})
-    started = time.perf_counter()
     res = parse(text)
-    assert time.perf_counter() - started < 15
     assert len({r.key for r in res.records if isinstance(r, Service)}) == 500
     assert {r.image for r in res.records if isinstance(r, Runs)} == {"docker.io/acme/svc@sha256:" + "3" * 64}
 

@@ -14,16 +14,12 @@ from loaders.base import StaticContext
 from loaders.maven.pom import MavenPomLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Location, Project, Publishes, Source
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, records_of
 
 LOADER = MavenPomLoader()
 DIR = FIXTURES / "maven"
 LOG4J_CORE = "pkg:maven/org.apache.logging.log4j/log4j-core"
 LOG4J_API = "pkg:maven/org.apache.logging.log4j/log4j-api"
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 def parse_fixture(name: str):
@@ -45,7 +41,7 @@ def load_tree(root: Path, repo: str) -> dict[str, object]:
 
 
 def declared(result, package: str, profile: str | None = None) -> list[Declared]:
-    return [d for d in of(result, Declared) if d.package == package and d.profile == profile]
+    return [d for d in records_of(result, Declared) if d.package == package and d.profile == profile]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -81,17 +77,17 @@ def test_matches_file_names(path: str, expected: bool) -> None:
 
 def test_empty() -> None:
     result = parse_fixture("empty")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/empty#pkg:maven/com.example/empty"
     assert (project.name, project.version, project.kind) == ("com.example:empty", "1.0.0", "library")
     assert project.purl == "pkg:maven/com.example/empty@1.0.0"
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:maven/com.example/empty")]
-    assert of(result, Declared) == [] and result.warnings == []
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:maven/com.example/empty")]
+    assert records_of(result, Declared) == [] and result.warnings == []
 
 
 def test_one_package_has_its_lines() -> None:
     result = parse_fixture("one-package")
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert (dep.package, dep.range, dep.scope, dep.raw_scope) == (LOG4J_CORE, "2.14.1", "runtime", "compile")
     lines = (DIR / "one-package/pom.xml").read_text().splitlines()
     assert lines[dep.location.line - 1].strip() == "<artifactId>log4j-core</artifactId>"  # what names it
@@ -101,9 +97,9 @@ def test_one_package_has_its_lines() -> None:
 
 def test_two_packages_property_scope_optional_range_and_war() -> None:
     result = parse_fixture("two-packages")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.kind == "application"
-    core, junit = sorted(of(result, Declared), key=lambda d: d.package != LOG4J_CORE)
+    core, junit = sorted(records_of(result, Declared), key=lambda d: d.package != LOG4J_CORE)
     assert (core.range, core.scope, core.raw_scope, core.optional) == ("2.17.1", "runtime", "runtime", True)
     assert core.version_location == Location("two-packages/pom.xml", 9)  # the <log4j.version> definition
     assert (junit.range, junit.scope, junit.raw_scope) == ("[4.13,)", "test", "test")  # ranges kept as written
@@ -130,7 +126,7 @@ def test_multi_module_loads_without_warnings(multi) -> None:
 
 
 def test_revision_property_gives_the_root_its_version(multi) -> None:
-    (root,) = of(multi["pom.xml"], Project)
+    (root,) = records_of(multi["pom.xml"], Project)
     assert (root.version, root.kind) == ("3.1.0", "library")
 
 
@@ -190,13 +186,13 @@ def test_profile_dependencies_are_marked_and_use_profile_properties(multi) -> No
 
 
 def test_constraints_of_the_root(multi) -> None:
-    cons = {(c.package, c.mechanism): c for c in of(multi["pom.xml"], Constrains)}
+    cons = {(c.package, c.mechanism): c for c in records_of(multi["pom.xml"], Constrains)}
     assert cons[("pkg:maven/com.acme/acme-bom", "bom-import")].range == "3.1.0"
     jackson = cons[("pkg:maven/com.fasterxml.jackson/jackson-bom", "bom-import")]
     assert (jackson.range, jackson.version_location) == ("2.17.0", Location("pom.xml", 23))
     assert cons[(LOG4J_API, "dependency-management")].range == "2.26.1"
     # children do not repeat the management they inherit
-    assert of(multi["lib/pom.xml"], Constrains) == []
+    assert records_of(multi["lib/pom.xml"], Constrains) == []
 
 
 def test_relative_path_mismatch_falls_back_to_coordinates() -> None:
@@ -207,7 +203,7 @@ def test_relative_path_mismatch_falls_back_to_coordinates() -> None:
     }
     ctx = StaticContext(files)
     result = LOADER.parse(files[("r", "mod/pom.xml")], Source("r", "mod/pom.xml", "mod/pom.xml"), ctx)
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert (dep.range, dep.version_location) == ("9.9", Location("parent/pom.xml", 5))
 
 
@@ -220,10 +216,10 @@ def test_empty_relative_path_means_coordinates_only() -> None:
     ctx = StaticContext(files)
     result = LOADER.parse(files[("r", "mod/pom.xml")], Source("r", "mod/pom.xml", "mod/pom.xml"), ctx)
     # both files carry g:p:1; coordinates lookup takes the first in path order, never by relativePath
-    assert of(result, Declared)[0].range in ("from-dotdot", "from-coordinates")
+    assert records_of(result, Declared)[0].range in ("from-dotdot", "from-coordinates")
     files[("r", "pom.xml")] = _pom("g", "other", "1", props={"v": "from-dotdot"})
     result = LOADER.parse(files[("r", "mod/pom.xml")], Source("r", "mod/pom.xml", "mod/pom.xml"), StaticContext(files))
-    assert of(result, Declared)[0].range == "from-coordinates"
+    assert records_of(result, Declared)[0].range == "from-coordinates"
 
 
 def test_parent_cycle_is_a_warning() -> None:
@@ -234,7 +230,7 @@ def test_parent_cycle_is_a_warning() -> None:
     ctx = StaticContext(files)
     result = LOADER.parse(files[("r", "a/pom.xml")], Source("r", "a/pom.xml", "a/pom.xml"), ctx)
     assert any("parent cycle" in w.message for w in result.warnings)
-    assert of(result, Declared)[0].range == "2"
+    assert records_of(result, Declared)[0].range == "2"
 
 
 def test_bom_import_cycle_is_a_warning_not_a_hang() -> None:
@@ -249,7 +245,7 @@ def test_bom_import_cycle_is_a_warning_not_a_hang() -> None:
 def test_property_cycle_and_undefined_property() -> None:
     text = _pom("g", "a", "1", props={"a": "${b}", "b": "${a}"}, deps=[("x", "y", "${a}"), ("x", "z", "${nope}")])
     result = LOADER.parse(text, Source("r", "pom.xml", "pom.xml"))
-    by = {d.package: d for d in of(result, Declared)}
+    by = {d.package: d for d in records_of(result, Declared)}
     assert (by["pkg:maven/x/y"].range, by["pkg:maven/x/y"].unresolved) == (None, "${a}")
     assert (by["pkg:maven/x/z"].range, by["pkg:maven/x/z"].unresolved) == (None, "${nope}")
     assert any("property cycle" in w.message for w in result.warnings)
@@ -260,16 +256,16 @@ def test_property_expansion_bomb_is_capped() -> None:
     props["p40"] = "x" * 10
     text = _pom("g", "a", "1", props=props, deps=[("x", "y", "${p0}")])
     result = LOADER.parse(text, Source("r", "pom.xml", "pom.xml"))
-    assert of(result, Declared)[0].range is None
+    assert records_of(result, Declared)[0].range is None
     assert any("over 100,000 characters" in w.message for w in result.warnings)
 
 
 def test_deploy_skip_and_vendored_pom_publish_nothing() -> None:
     skip = _pom("g", "it", "1", props={"maven.deploy.skip": "true"})
-    assert of(LOADER.parse(skip, Source("r", "it/pom.xml", "it/pom.xml")), Publishes) == []
+    assert records_of(LOADER.parse(skip, Source("r", "it/pom.xml", "it/pom.xml")), Publishes) == []
     vendored = _pom("g", "bom", "1")
     result = LOADER.parse(vendored, Source("r", "m2/g/bom/1/bom-1.pom", "bom-1.pom"))
-    assert of(result, Publishes) == [] and len(of(result, Project)) == 1
+    assert records_of(result, Publishes) == [] and len(records_of(result, Project)) == 1
 
 
 # -------------------------------------------------------------------------------------- bad input
@@ -310,7 +306,7 @@ def test_unknown_namespace_is_a_warning() -> None:
     result = LOADER.parse(text, Source("r", "pom.xml", "pom.xml"))
     (warning,) = result.warnings
     assert "unknown namespace" in warning.message and str(warning).startswith("pom.xml:1:")
-    assert of(result, Project)[0].name == "g:a"
+    assert records_of(result, Project)[0].name == "g:a"
 
 
 def test_prefixed_namespace_is_read() -> None:
@@ -321,19 +317,19 @@ def test_prefixed_namespace_is_read() -> None:
         "</m:dependency></m:dependencies></m:project>"
     )
     result = LOADER.parse(text, Source("r", "pom.xml", "pom.xml"))
-    assert [(d.package, d.range) for d in of(result, Declared)] == [("pkg:maven/x/y", "2")]
+    assert [(d.package, d.range) for d in records_of(result, Declared)] == [("pkg:maven/x/y", "2")]
 
 
 def test_missing_coordinates_and_versions_are_warnings() -> None:
     text = _pom(None, "a", None, deps=[("x", "y", None), ("${undefined}", "z", "1")])
     result = LOADER.parse(text, Source("r", "lib/pom.xml", "lib/pom.xml"))
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "r/lib#pkg:generic/lib"
     messages = " | ".join(w.message for w in result.warnings)
     assert "groupId (none) cannot be resolved" in messages
     assert "has no version and none is managed" in messages
     assert "${undefined}" in messages
-    assert [d.package for d in of(result, Declared)] == ["pkg:maven/x/y"]
+    assert [d.package for d in records_of(result, Declared)] == ["pkg:maven/x/y"]
 
 
 def test_fifty_megabyte_pom_is_read() -> None:
@@ -341,7 +337,7 @@ def test_fifty_megabyte_pom_is_read() -> None:
     text = _pom("g", "big", "1", deps=[("x", "y", "1")]).replace("<project>", "<project>" + padding, 1)
     assert len(text) > 50_000_000
     result = LOADER.parse(text, Source("r", "pom.xml", "pom.xml"))
-    (dep,) = of(result, Declared)
+    (dep,) = records_of(result, Declared)
     assert dep.location.line == 50 * 1024 + 8
 
 
@@ -452,7 +448,7 @@ def test_generated_poms_interpolate_like_the_reference_model(
     result = LOADER.parse(child, Source("r", "mod/pom.xml", "mod/pom.xml"), StaticContext(files))
     base = {**(parent_props if use_parent else {}), **child_props, "project.version": "1.0"}
     in_profile = {**base, **profile_props, "project.version": "1.0"}
-    got = {(d.package, d.profile): d for d in of(result, Declared)}
+    got = {(d.package, d.profile): d for d in records_of(result, Declared)}
     assert len(got) == 2 * len(deps)
     for i, v in enumerate(versions):
         for profile, defs in ((None, base), ("prof", in_profile)):
@@ -504,8 +500,8 @@ def test_fuzz_never_crashes(parts) -> None:
     except ParseError as exc:
         assert str(exc).startswith("m/pom.xml:")
         return
-    assert len(of(result, Project)) == 1
-    for d in of(result, Declared):
+    assert len(records_of(result, Project)) == 1
+    for d in records_of(result, Declared):
         assert d.range is None or "${" not in d.range
 
 
@@ -539,7 +535,7 @@ def test_every_corpus_pom_loads_without_warnings(corpus_dir: Path) -> None:
     for repo_dir in sorted({p.relative_to(corpus_dir).parts[0] for p in poms}):
         for path, result in load_tree(corpus_dir / repo_dir, repo_dir).items():
             assert result.warnings == [], (repo_dir, path)
-            assert len(of(result, Project)) == 1
+            assert len(records_of(result, Project)) == 1
 
 
 @pytest.mark.corpus
@@ -547,7 +543,7 @@ def test_struts_poms_and_the_showcase_project(struts) -> None:
     # INDEX.md says "32 pom.xml"; the corpus holds 32 struts files of which 29 are POMs (the other
     # three: .github/dependabot.yml, .mvn/wrapper/maven-wrapper.properties, CODEOWNERS).
     assert len(struts) == 29
-    (showcase,) = of(struts["apps/showcase/pom.xml"], Project)
+    (showcase,) = records_of(struts["apps/showcase/pom.xml"], Project)
     assert (showcase.kind, showcase.version) == ("application", "7.4.0-SNAPSHOT")
     assert showcase.key == "struts/apps/showcase#pkg:maven/org.apache.struts/struts2-showcase"
 
@@ -567,7 +563,9 @@ def test_struts_showcase_log4j_core_comes_from_the_external_log4j_bom(struts, co
     assert (core.scope, core.raw_scope) == ("runtime", "compile")
     parent_text = (corpus_dir / "apache__struts/parent/pom.xml").read_text()
     (bom,) = [
-        c for c in of(struts["parent/pom.xml"], Constrains) if c.mechanism == "bom-import" and "log4j-bom" in c.package
+        c
+        for c in records_of(struts["parent/pom.xml"], Constrains)
+        if c.mechanism == "bom-import" and "log4j-bom" in c.package
     ]
     assert (bom.package, bom.range) == ("pkg:maven/org.apache.logging.log4j/log4j-bom", "2.26.1")
     assert parent_text.splitlines()[bom.location.line - 1].strip() == "<artifactId>log4j-bom</artifactId>"
@@ -618,21 +616,21 @@ def test_shiro_root_managed_log4j_versions_reach_every_child(shiro, corpus_dir: 
     log4j = [
         d
         for r in shiro.values()
-        for d in of(r, Declared)
+        for d in records_of(r, Declared)
         if d.package.startswith("pkg:maven/org.apache.logging.log4j/")
     ]
     assert len(log4j) > 30
     assert {(d.range, d.version_location) for d in log4j} == {("2.26.1", where)}
-    managed = {c.package for c in of(shiro["pom.xml"], Constrains) if c.range == "2.26.1"}
+    managed = {c.package for c in records_of(shiro["pom.xml"], Constrains) if c.range == "2.26.1"}
     assert {LOG4J_API, LOG4J_CORE, "pkg:maven/org.apache.logging.log4j/log4j-slf4j2-impl"} <= managed
 
 
 @pytest.mark.corpus
 def test_shiro_hasher_is_a_published_bundle(shiro) -> None:
-    (project,) = of(shiro["tools/hasher/pom.xml"], Project)
+    (project,) = records_of(shiro["tools/hasher/pom.xml"], Project)
     assert project.kind == "library"
-    assert of(shiro["tools/hasher/pom.xml"], Publishes)
-    assert of(shiro["integration-tests/pom.xml"], Publishes) == []  # maven.deploy.skip=true
+    assert records_of(shiro["tools/hasher/pom.xml"], Publishes)
+    assert records_of(shiro["integration-tests/pom.xml"], Publishes) == []  # maven.deploy.skip=true
 
 
 def test_jib_and_spring_boot_images_are_built_in_the_module_directory() -> None:

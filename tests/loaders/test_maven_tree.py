@@ -14,14 +14,10 @@ from loaders.maven.dependency_tree import MavenDependencyTreeLoader
 from loaders.maven.pom import MavenPomLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = MavenDependencyTreeLoader()
 DIR = FIXTURES / "maven"
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -54,20 +50,22 @@ def multi():
 def test_multi_module_output_gives_one_project_per_root_keyed_like_the_pom(multi) -> None:
     result, ctx = multi
     assert result.warnings == []
-    keys = [p.key for p in of(result, Project)]
+    keys = [p.key for p in records_of(result, Project)]
     assert keys == ["acme/lib#pkg:maven/com.acme/acme-lib", "acme/app#pkg:maven/com.acme/acme-app"]
     pom_keys = set()
     for src in ctx.sources():
         if src.path.endswith("pom.xml"):
-            pom_keys |= {p.key for p in of(MavenPomLoader().parse(ctx.read("acme", src.path), src, ctx), Project)}
+            pom_keys |= {
+                p.key for p in records_of(MavenPomLoader().parse(ctx.read("acme", src.path), src, ctx), Project)
+            }
     assert set(keys) <= pom_keys
-    app = of(result, Project)[1]
+    app = records_of(result, Project)[1]
     assert (app.kind, app.manifest, app.version) == ("application", "app/pom.xml", "3.1.0")
 
 
 def test_resolved_depth_path_scope_and_omitted_nodes(multi) -> None:
     result, _ = multi
-    lib = {r.version: r for r in of(result, Resolved) if r.project.startswith("acme/lib#")}
+    lib = {r.version: r for r in records_of(result, Resolved) if r.project.startswith("acme/lib#")}
     assert set(lib) == {
         "pkg:maven/org.apache.logging.log4j/log4j-api@2.26.1",
         "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.17.0",
@@ -80,13 +78,13 @@ def test_resolved_depth_path_scope_and_omitted_nodes(multi) -> None:
     assert ann.path == ("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.17.0", ann.version)
     slf4j = lib["pkg:maven/org.slf4j/slf4j-api@2.0.9"]
     assert (slf4j.scope, slf4j.raw_scope, slf4j.depth) == ("provided", "provided", 1)
-    app = {r.version: r.depth for r in of(result, Resolved) if r.project.startswith("acme/app#")}
+    app = {r.version: r.depth for r in records_of(result, Resolved) if r.project.startswith("acme/app#")}
     assert app["pkg:maven/org.apache.logging.log4j/log4j-api@2.26.1"] == 2
 
 
 def test_version_dependencies_record_what_was_asked_and_what_won(multi) -> None:
     result, _ = multi
-    edges = {(e.version, e.package): e for e in of(result, VersionDependency)}
+    edges = {(e.version, e.package): e for e in records_of(result, VersionDependency)}
     databind = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.17.0"
     conflict = edges[(databind, "pkg:maven/com.fasterxml.jackson.core/jackson-core")]
     assert (conflict.range, conflict.resolved) == ("2.16.1", "2.17.0")
@@ -100,10 +98,10 @@ def test_version_dependencies_record_what_was_asked_and_what_won(multi) -> None:
 def test_plain_output_without_prefix_classifier_root_and_fallback_directory() -> None:
     text = (DIR / "tree/plain.dependency-tree.txt").read_text()
     result = LOADER.parse(text, Source("r", "build/plain.dependency-tree.txt", "plain.dependency-tree.txt"))
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "r/build#pkg:maven/com.example/plain"
     assert project.manifest == "build/plain.dependency-tree.txt"
-    got = {r.version: (r.depth, r.scope) for r in of(result, Resolved)}
+    got = {r.version: (r.depth, r.scope) for r in records_of(result, Resolved)}
     assert got == {
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1": (1, "runtime"),
         "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1": (2, "runtime"),
@@ -136,7 +134,7 @@ def test_odd_lines_are_warnings() -> None:
     result = LOADER.parse(text, Source("r", "dependency-tree.txt", "t.txt"))
     messages = [(w.line, w.message.split(";")[0].split(":")[0]) for w in result.warnings]
     assert messages == [(1, "tree line before any module"), (3, "tree line indented too deep"), (4, "not a dependency")]
-    assert [r.version for r in of(result, Resolved)] == ["pkg:maven/x/y@2"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:maven/x/y@2"]
 
 
 line_part = (
@@ -164,7 +162,7 @@ line_part = (
 def test_fuzz_never_crashes(lines) -> None:
     text = "g:root:jar:1\n" + "\n".join(lines)
     result = LOADER.parse(text, Source("r", "dependency-tree.txt", "t.txt"))
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         assert r.depth is not None and r.depth >= 1
         assert not r.path or r.path[-1] == r.version
 
@@ -180,7 +178,7 @@ def test_hadoop_connectors_tree_against_the_poms(corpus: Path) -> None:
     text = files[("h", "dependency-tree.txt")]
     result = LOADER.parse(text, Source("h", "dependency-tree.txt", "dependency-tree.txt"), ctx)
     assert result.warnings == []
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "h/gcsio#pkg:maven/com.google.cloud.bigdataoss/gcsio"
 
     # independent count: distinct g:a:v of the non-omitted tree lines
@@ -190,14 +188,14 @@ def test_hadoop_connectors_tree_against_the_poms(corpus: Path) -> None:
         if m:
             g, a, *_, v, _scope = m.group(1).split(":")
             kept.add(f"{g}:{a}:{v}")
-    got = {r.version for r in of(result, Resolved)}
+    got = {r.version for r in records_of(result, Resolved)}
     assert len(got) == len(kept) == 111
     assert len(text.splitlines()) == 466
 
     # the POM loader, reading the same files, agrees with what the tree resolved
     pom = MavenPomLoader().parse(files[("h", "gcsio/pom.xml")], Source("h", "gcsio/pom.xml", "gcsio/pom.xml"), ctx)
-    assert of(pom, Project)[0].key == project.key
-    declared = {d.package: d.range for d in of(pom, Declared) if d.range}
+    assert records_of(pom, Project)[0].key == project.key
+    declared = {d.package: d.range for d in records_of(pom, Declared) if d.range}
     checked = 0
     for package in (
         "pkg:maven/com.google.guava/guava",
@@ -210,5 +208,5 @@ def test_hadoop_connectors_tree_against_the_poms(corpus: Path) -> None:
         assert f"{package}@{declared[package]}" in got, package
         checked += 1
     assert checked == 6
-    codec = [e for e in of(result, VersionDependency) if e.package == "pkg:maven/commons-codec/commons-codec"]
+    codec = [e for e in records_of(result, VersionDependency) if e.package == "pkg:maven/commons-codec/commons-codec"]
     assert ("1.11", "1.18.0") in {(e.range, e.resolved) for e in codec}

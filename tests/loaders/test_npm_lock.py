@@ -14,14 +14,10 @@ from loaders.base import StaticContext
 from loaders.js.npm_lock import NpmLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, records_of
 
 LOADER = NpmLockLoader()
 DIR = FIXTURES / "npm"
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 def parse(name: str, context=None):
@@ -48,10 +44,10 @@ def test_matches_file_names(name: str, expected: bool) -> None:
 
 def test_one_package_is_direct_with_its_line() -> None:
     result = parse("one-package.package-lock.json")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:npm/app"
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:npm/app")]
-    (res,) = of(result, Resolved)
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:npm/app")]
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.scope, res.path) == (
         "pkg:npm/lodash@4.17.21",
         1,
@@ -64,7 +60,7 @@ def test_one_package_is_direct_with_its_line() -> None:
 
 def test_two_packages_nested_resolution_scopes_and_links() -> None:
     result = parse("two-packages.package-lock.json")
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert set(by) == {"pkg:npm/a@1.0.0", "pkg:npm/b@1.5.0", "pkg:npm/b@2.0.0"}
     assert by["pkg:npm/b@1.5.0"].depth == 2
     assert by["pkg:npm/b@1.5.0"].path == ("pkg:npm/a@1.0.0", "pkg:npm/b@1.5.0")
@@ -73,26 +69,26 @@ def test_two_packages_nested_resolution_scopes_and_links() -> None:
         "dev",
         1,
     )
-    (edge,) = of(result, VersionDependency)
+    (edge,) = records_of(result, VersionDependency)
     assert (edge.version, edge.package, edge.range, edge.resolved) == (
         "pkg:npm/a@1.0.0",
         "pkg:npm/b",
         "^1.0.0",
         "1.5.0",
     )
-    links = {(p.project, p.target, p.spec) for p in of(result, ProjectDependency)}
+    links = {(p.project, p.target, p.spec) for p in records_of(result, ProjectDependency)}
     assert links == {
         ("acme/app#pkg:npm/app", "acme/app/packages/core#pkg:npm/%40acme/core", "workspace-member"),
         ("acme/app#pkg:npm/app", "acme/app/packages/util#pkg:npm/%40acme/util", "workspace-member"),
         ("acme/app/packages/util#pkg:npm/%40acme/util", "acme/app/packages/core#pkg:npm/%40acme/core", "0.1.0"),
     }
-    assert not any("acme" in r.version for r in of(result, Resolved))
+    assert not any("acme" in r.version for r in records_of(result, Resolved))
 
 
 def test_v1_nested_dependencies_alias_and_package_json_roots() -> None:
     manifest = json.dumps({"name": "old", "dependencies": {"a": "^1.0.0"}, "devDependencies": {"b": "^2.0.0"}})
     result = parse("v1.package-lock.json", StaticContext({("acme", "app/package.json"): manifest}))
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert set(by) == {"pkg:npm/a@1.0.0", "pkg:npm/b@1.5.0", "pkg:npm/b@2.0.0", "pkg:npm/real@3.0.0"}
     assert by["pkg:npm/b@1.5.0"].path == ("pkg:npm/a@1.0.0", "pkg:npm/b@1.5.0")
     assert by["pkg:npm/b@2.0.0"].scope == "dev" and by["pkg:npm/b@2.0.0"].depth == 1
@@ -102,13 +98,13 @@ def test_v1_nested_dependencies_alias_and_package_json_roots() -> None:
 
 def test_v1_without_package_json_has_unknown_depth() -> None:
     result = parse("v1.package-lock.json")
-    assert {r.depth for r in of(result, Resolved)} == {None}
+    assert {r.depth for r in records_of(result, Resolved)} == {None}
 
 
 def test_unknown_lockfile_version_is_a_warning_best_effort() -> None:
     text = json.dumps({"lockfileVersion": 7, "packages": {"node_modules/x": {"version": "1.0.0"}}})
     result = LOADER.parse(text, Source("r", "package-lock.json", "package-lock.json"))
-    assert [r.version for r in of(result, Resolved)] == ["pkg:npm/x@1.0.0"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:npm/x@1.0.0"]
     assert any("unknown lockfileVersion 7" in w.message for w in result.warnings)
 
 
@@ -197,9 +193,9 @@ def test_fuzz_never_crashes(version, packages, dependencies) -> None:
         result = LOADER.parse(json.dumps(doc), Source("r", "a/package-lock.json", "a/package-lock.json"))
     except ParseError:
         return
-    projects = of(result, Project)
+    projects = records_of(result, Project)
     assert projects[0].manifest == "a/package-lock.json"  # the lockfile's own, then one per member folder
-    assert {r.project for r in of(result, Resolved)} <= {p.key for p in projects}
+    assert {r.project for r in records_of(result, Resolved)} <= {p.key for p in projects}
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -224,7 +220,7 @@ def independent_count(doc: dict) -> set[tuple[str, str]]:
 
 def got_pairs(result) -> set[tuple[str, str]]:
     out = set()
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         body = r.version.removeprefix("pkg:npm/").replace("%40", "@")
         name, _, version = body.rpartition("@")
         out.add((name, version))
@@ -254,7 +250,7 @@ def test_corpus_counts_match_an_independent_count(corpus: Path, rel: str) -> Non
     got = got_pairs(result)
     assert got == expected
     assert result.warnings == []
-    assert all(r.depth is not None for r in of(result, Resolved))
+    assert all(r.depth is not None for r in records_of(result, Resolved))
     print(f"{rel}: {len(got)} packages in {elapsed:.3f}s = {len(got) / max(elapsed, 1e-9):,.0f} packages/s")
 
 
@@ -264,12 +260,12 @@ def test_opentelemetry_links_are_projects_not_packages(corpus: Path) -> None:
     doc = json.loads(text)
     assert doc["lockfileVersion"] == 3 and len(doc["packages"]) == 1726
     links = sum(1 for v in doc["packages"].values() if v.get("link"))
-    members = [p for p in of(result, ProjectDependency) if p.spec == "workspace-member"]
+    members = [p for p in records_of(result, ProjectDependency) if p.spec == "workspace-member"]
     assert len(members) == links
-    assert not any("%40opentelemetry/core@" in r.version for r in of(result, Resolved))
+    assert not any("%40opentelemetry/core@" in r.version for r in records_of(result, Resolved))
     pins = [
         p
-        for p in of(result, ProjectDependency)
+        for p in records_of(result, ProjectDependency)
         if p.project == "r/packages/opentelemetry-sdk-trace-base#pkg:npm/%40opentelemetry/sdk-trace-base"
         and p.target == "r/packages/opentelemetry-core#pkg:npm/%40opentelemetry/core"
     ]
@@ -286,7 +282,7 @@ def test_opentelemetry_links_are_projects_not_packages(corpus: Path) -> None:
 )
 def test_microservices_demo_direct_pins(corpus: Path, rel: str, pins: set[str]) -> None:
     _, result, _, _ = load_corpus(corpus, rel)
-    direct = {r.version.removeprefix("pkg:npm/") for r in of(result, Resolved) if r.depth == 1}
+    direct = {r.version.removeprefix("pkg:npm/") for r in records_of(result, Resolved) if r.depth == 1}
     assert pins <= direct
 
 
@@ -295,13 +291,13 @@ def test_integrity_becomes_a_hex_hash() -> None:
     with ``base64 -d | xxd -p``); an entry without ``integrity`` has no hashes."""
     text = (EXAMPLES / "storefront" / "package-lock.json").read_text()
     result = LOADER.parse(text, Source("storefront", "package-lock.json", "package-lock.json"), StaticContext({}))
-    by_version = {r.version: r for r in of(result, Resolved)}
+    by_version = {r.version: r for r in records_of(result, Resolved)}
     assert by_version["pkg:npm/%40jest/core@27.4.3"].hashes == (
         "sha512:58c45062d3db4fc09366ab4fb010e3875e99209c30eee0ab4a7d2abeed6c3a63"
         "c8cd98b7f10519a01883d3eaa04f39badd33549a5b12bafa5eaf66c041d62989",
     )
     v1 = parse("v1.package-lock.json")
-    assert all(r.hashes == () for r in of(v1, Resolved))
+    assert all(r.hashes == () for r in records_of(v1, Resolved))
 
 
 def test_workspace_members_resolve_their_own_trees() -> None:
@@ -315,7 +311,7 @@ def test_workspace_members_resolve_their_own_trees() -> None:
     result = LOADER.parse(text, Source("r", "package-lock.json", "package-lock.json"), StaticContext(files))
     base = "pkg:npm/%40opentelemetry/sdk-trace-base@1.0.0"
     api = "pkg:npm/%40opentelemetry/api@1.9.0"
-    got = {(r.project.split("#")[1], r.version, r.scope, r.depth, r.path) for r in of(result, Resolved)}
+    got = {(r.project.split("#")[1], r.version, r.scope, r.depth, r.path) for r in records_of(result, Resolved)}
     assert got == {
         ("pkg:npm/opentelemetry", "pkg:npm/lerna@6.6.2", "dev", 1, ("pkg:npm/lerna@6.6.2",)),
         ("pkg:npm/opentelemetry", "pkg:npm/typescript@5.2.2", "dev", 1, ("pkg:npm/typescript@5.2.2",)),
@@ -335,7 +331,7 @@ def test_workspace_members_resolve_their_own_trees() -> None:
         ),
         ("pkg:npm/%40opentelemetry/sdk-node", "pkg:npm/shimmer@1.2.1", "runtime", 2, (base, "pkg:npm/shimmer@1.2.1")),
     }
-    assert {p.key.split("#")[1] for p in of(result, Project)} == {
+    assert {p.key.split("#")[1] for p in records_of(result, Project)} == {
         "pkg:npm/opentelemetry",
         "pkg:npm/%40opentelemetry/core",
         "pkg:npm/%40opentelemetry/semantic-conventions",

@@ -13,15 +13,11 @@ from loaders.base import StaticContext
 from loaders.js.package_json import NpmPackageJsonLoader
 from planner.errors import ParseError
 from planner.model import Constrains, Declared, Project, ProjectDependency, Publishes, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = NpmPackageJsonLoader()
 DIR = FIXTURES / "npm"
 WEB = (DIR / "package.json").read_text()
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 def workspace_context(extra: dict[str, str] | None = None) -> StaticContext:
@@ -62,17 +58,17 @@ def test_matches_file_names(name: str, expected: bool) -> None:
 
 def test_project_and_publishes() -> None:
     result = parse_web()
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/apps/web#pkg:npm/%40acme/web"
     assert project.purl == "pkg:npm/%40acme/web@1.2.0"
     assert project.name == "@acme/web" and project.kind == "library"
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:npm/%40acme/web")]
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:npm/%40acme/web")]
     assert result.warnings == []
 
 
 def test_specs_become_declared_or_links() -> None:
     result = parse_web()
-    declared = {d.package: d for d in of(result, Declared)}
+    declared = {d.package: d for d in records_of(result, Declared)}
     assert declared["pkg:npm/lodash"].range == "^4.17.21"
     assert declared["pkg:npm/lodash"].location.line == 5
     assert declared["pkg:npm/left-pad"].range == "^1.3.0"  # alias on the real package
@@ -83,7 +79,7 @@ def test_specs_become_declared_or_links() -> None:
     assert (ts.range, ts.scope, ts.version_location.path) == ("^5.4.0", "dev", ".yarnrc.yml")
     assert declared["pkg:npm/react"].scope == "peer" and declared["pkg:npm/react"].optional is True
     assert declared["pkg:npm/fsevents"].scope == "optional" and declared["pkg:npm/fsevents"].optional is True
-    links = {(p.target, p.spec) for p in of(result, ProjectDependency)}
+    links = {(p.target, p.spec) for p in records_of(result, ProjectDependency)}
     assert links == {
         ("acme/packages/ui#pkg:npm/%40acme/ui", "workspace:^"),
         ("acme/apps/local#pkg:npm/local-lib", "file:../local"),
@@ -92,17 +88,17 @@ def test_specs_become_declared_or_links() -> None:
 
 def test_without_context_workspace_spec_is_declared_with_a_warning() -> None:
     result = LOADER.parse(WEB, Source("acme", "apps/web/package.json", "web/package.json"))
-    ui = next(d for d in of(result, Declared) if d.package == "pkg:npm/%40acme/ui")
+    ui = next(d for d in records_of(result, Declared) if d.package == "pkg:npm/%40acme/ui")
     assert ui.range is None and ui.unresolved == "workspace:^"
     assert any("workspace:^ names no workspace package" in w.message for w in result.warnings)
-    local = next(d for d in of(result, Declared) if d.package == "pkg:npm/local")
+    local = next(d for d in records_of(result, Declared) if d.package == "pkg:npm/local")
     assert local.unresolved == "file:../local"
-    ts = next(d for d in of(result, Declared) if d.package == "pkg:npm/typescript")
+    ts = next(d for d in records_of(result, Declared) if d.package == "pkg:npm/typescript")
     assert ts.range is None and ts.unresolved == "catalog:"
 
 
 def test_overrides_resolutions_and_pnpm_overrides() -> None:
-    got = {(c.package, c.range, c.mechanism) for c in of(parse_web(), Constrains)}
+    got = {(c.package, c.range, c.mechanism) for c in records_of(parse_web(), Constrains)}
     assert got == {
         ("pkg:npm/minimist", "1.2.8", "npm-override"),
         ("pkg:npm/foo", "2.0.0", "npm-override"),
@@ -115,9 +111,9 @@ def test_overrides_resolutions_and_pnpm_overrides() -> None:
 def test_workspace_root_links_its_members_only() -> None:
     ctx = workspace_context()
     result = LOADER.parse(ctx.read("acme", "package.json"), Source("acme", "package.json", "package.json"), ctx)
-    (project,) = of(result, Project)
-    assert project.kind == "application" and of(result, Publishes) == []
-    targets = {p.target for p in of(result, ProjectDependency) if p.spec == "workspace-member"}
+    (project,) = records_of(result, Project)
+    assert project.kind == "application" and records_of(result, Publishes) == []
+    targets = {p.target for p in records_of(result, ProjectDependency) if p.spec == "workspace-member"}
     assert targets == {
         "acme/apps/web#pkg:npm/%40acme/web",
         "acme/apps/local#pkg:npm/local-lib",
@@ -129,15 +125,15 @@ def test_plain_range_links_a_sibling_only_when_satisfied() -> None:
     text = json.dumps({"name": "x", "dependencies": {"@acme/ui": "^3.0.0", "local-lib": "^1.0.0"}})
     ctx = workspace_context({"apps/x/package.json": text})
     result = LOADER.parse(text, Source("acme", "apps/x/package.json", "x"), ctx)
-    assert [p.target for p in of(result, ProjectDependency)] == ["acme/packages/ui#pkg:npm/%40acme/ui"]
-    assert [d.package for d in of(result, Declared)] == ["pkg:npm/local-lib"]  # 0.0.1 does not satisfy ^1
+    assert [p.target for p in records_of(result, ProjectDependency)] == ["acme/packages/ui#pkg:npm/%40acme/ui"]
+    assert [d.package for d in records_of(result, Declared)] == ["pkg:npm/local-lib"]  # 0.0.1 does not satisfy ^1
 
 
 def test_no_name_is_generic_by_directory() -> None:
     result = LOADER.parse('{"private": true, "dependencies": {"a": "1"}}', Source("r", "svc/api/package.json", "p"))
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "r/svc/api#pkg:generic/api"
-    assert of(result, Publishes) == []
+    assert records_of(result, Publishes) == []
 
 
 @pytest.mark.parametrize(
@@ -211,7 +207,7 @@ def test_fuzz_never_crashes(doc) -> None:
         result = LOADER.parse(json.dumps(doc), Source("r", "a/package.json", "a/package.json"), workspace_context())
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -236,11 +232,13 @@ def test_metro_cycle_is_two_project_links(corpus: Path) -> None:
     metro = parse_corpus(root, "packages/metro/package.json")
     config = parse_corpus(root, "packages/metro-config/package.json")
     assert ProjectDependency in {type(r) for r in metro.records}
-    m2c = [p for p in of(metro, ProjectDependency) if p.target == "r/packages/metro-config#pkg:npm/metro-config"]
-    c2m = [p for p in of(config, ProjectDependency) if p.target == "r/packages/metro#pkg:npm/metro"]
+    m2c = [
+        p for p in records_of(metro, ProjectDependency) if p.target == "r/packages/metro-config#pkg:npm/metro-config"
+    ]
+    c2m = [p for p in records_of(config, ProjectDependency) if p.target == "r/packages/metro#pkg:npm/metro"]
     assert [(p.spec, p.scope) for p in m2c] == [("0.84.4", "runtime")]
     assert [(p.spec, p.scope) for p in c2m] == [("0.84.4", "runtime")]
-    assert not any(d.package == "pkg:npm/metro-config" for d in of(metro, Declared))
+    assert not any(d.package == "pkg:npm/metro-config" for d in records_of(metro, Declared))
     assert metro.warnings == [] and config.warnings == []
 
 
@@ -249,13 +247,13 @@ def test_opentelemetry_sdk_trace_base_pins_core(corpus: Path) -> None:
     result = parse_corpus(
         corpus / "open-telemetry__opentelemetry-js", "packages/opentelemetry-sdk-trace-base/package.json"
     )
-    core = [p for p in of(result, ProjectDependency) if p.target.endswith("#pkg:npm/%40opentelemetry/core")]
+    core = [p for p in records_of(result, ProjectDependency) if p.target.endswith("#pkg:npm/%40opentelemetry/core")]
     assert [(p.target, p.spec, p.scope) for p in core] == [
         ("r/packages/opentelemetry-core#pkg:npm/%40opentelemetry/core", "2.10.0", "runtime")
     ]
     api = [
         p
-        for p in of(result, ProjectDependency)
+        for p in records_of(result, ProjectDependency)
         if p.target == "r/api#pkg:npm/%40opentelemetry/api" and p.scope == "peer"
     ]
     assert [p.spec for p in api] == [">=1.3.0 <1.10.0"]
@@ -269,7 +267,7 @@ def test_deps_from_git_six_forms_are_unresolved(corpus: Path) -> None:
     doc = json.loads((root / rel).read_text())
     expected = {k: v for k, v in (doc.get("dependencies") or {}).items()}
     result = parse_corpus(root, rel)
-    got = {d.package.split("/")[-1]: d for d in of(result, Declared) if d.raw_scope == "dependencies"}
+    got = {d.package.split("/")[-1]: d for d in records_of(result, Declared) if d.raw_scope == "dependencies"}
     assert len(expected) >= 6
     for name, spec in expected.items():
         assert got[name.split("/")[-1]].range is None
@@ -297,9 +295,9 @@ def test_every_corpus_package_json_loads_without_warnings(corpus: Path) -> None:
 def test_babel_workspace_caret_links(corpus: Path) -> None:
     root = corpus / "babel__babel"
     result = parse_corpus(root, "packages/babel-core/package.json")
-    links = {p.target: p.spec for p in of(result, ProjectDependency)}
+    links = {p.target: p.spec for p in records_of(result, ProjectDependency)}
     assert links["r/packages/babel-parser#pkg:npm/%40babel/parser"] == "workspace:^"
-    assert not any(d.unresolved and d.unresolved.startswith("workspace:") for d in of(result, Declared))
+    assert not any(d.unresolved and d.unresolved.startswith("workspace:") for d in records_of(result, Declared))
 
 
 def test_pnpm_override_selectors_keep_their_version_range() -> None:
@@ -319,7 +317,7 @@ def test_pnpm_override_selectors_keep_their_version_range() -> None:
     }
     text = json.dumps(doc, indent=2)
     result = LOADER.parse(text, Source("acme", "package.json", "package.json"), StaticContext({}))
-    got = {(c.package, c.range, c.selector, c.location.line) for c in of(result, Constrains)}
+    got = {(c.package, c.range, c.selector, c.location.line) for c in records_of(result, Constrains)}
     assert got == {
         ("pkg:npm/rollup", ">=4.22.4", "rollup@>=4.0.0 <4.22.4", 6),
         ("pkg:npm/esbuild", "0.25.0", "vite>esbuild", 7),

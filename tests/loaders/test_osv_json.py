@@ -15,7 +15,7 @@ from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
 from planner import versions
 from planner.errors import ParseError
 from planner.model import Advisory, Affects, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = OsvJsonLoader()
 DIR = FIXTURES / "osv"
@@ -24,10 +24,6 @@ DIR = FIXTURES / "osv"
 def parse(name: str, as_name: str):
     text = (DIR / name).read_text(encoding="utf-8")
     return LOADER.parse(text, Source("db", f"advisories/{as_name}", f"fixtures/{as_name}"))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +69,7 @@ def test_empty() -> None:
 
 def test_one_package() -> None:
     result = parse("one-package.json", "GHSA-2222-3333-4444.json")
-    (adv,) = of(result, Advisory)
+    (adv,) = records_of(result, Advisory)
     assert adv == Advisory(
         key="GHSA-2222-3333-4444",
         summary="Path traversal in example-lib → remote read",
@@ -81,7 +77,7 @@ def test_one_package() -> None:
         published="2024-03-01T09:00:00Z",
         modified="2024-03-05T10:00:00Z",
     )
-    (aff,) = of(result, Affects)
+    (aff,) = records_of(result, Affects)
     assert aff.advisory == "GHSA-2222-3333-4444"
     assert aff.package == "pkg:maven/com.example/example-lib"
     assert aff.fixed == ("1.2.0",)
@@ -97,7 +93,7 @@ def test_one_package() -> None:
 
 def test_two_packages_merge_entries_of_the_same_package() -> None:
     result = parse("two-packages.json", "GHSA-5555-6666-7777.json")
-    affects = {a.package: a for a in of(result, Affects)}
+    affects = {a.package: a for a in records_of(result, Affects)}
     assert list(affects) == ["pkg:npm/%40acme/pad", "pkg:npm/left-pad"]
     left = affects["pkg:npm/left-pad"]
     assert left.fixed == ("1.3.1", "2.0.4")
@@ -112,7 +108,7 @@ def test_two_packages_merge_entries_of_the_same_package() -> None:
     scoped = json.loads(affects["pkg:npm/%40acme/pad"].ranges)
     assert scoped["versions"] == ["2.0.0-beta.1", "2.0.0", "2.1.0"]
     assert affects["pkg:npm/%40acme/pad"].fixed == ()
-    assert of(result, Advisory)[0].aliases == ("CVE-2024-0002",)
+    assert records_of(result, Advisory)[0].aliases == ("CVE-2024-0002",)
 
 
 def test_withdrawn_records_the_advisory_but_no_affects() -> None:
@@ -135,7 +131,7 @@ def test_problems_become_warnings_and_usable_entries_are_kept() -> None:
         "fixtures/RUSTSEC-2024-0004.json:22: affected[4] (badversion): fixed '1.x' is not a SemVer version",
         "fixtures/RUSTSEC-2024-0004.json:5: Cobol package 'payroll' skipped: no purl",
     ]
-    assert [a.package for a in of(result, Affects)] == [
+    assert [a.package for a in records_of(result, Affects)] == [
         "pkg:cargo/backwards",
         "pkg:cargo/badversion",
         "pkg:cargo/gitonly",
@@ -170,7 +166,7 @@ def test_duplicate_keys_are_warned() -> None:
     text = '{"id": "GO-2024-0001", "modified": "a", "modified": "b"}'
     result = LOADER.parse(text, Source("db", "GO-2024-0001.json", "GO-2024-0001.json"))
     assert "duplicate key 'modified'" in str(result.warnings[0])
-    assert of(result, Advisory)[0].modified == "b"
+    assert records_of(result, Advisory)[0].modified == "b"
 
 
 # -- corpus -------------------------------------------------------------------------------------
@@ -192,13 +188,13 @@ def test_corpus_counts(corpus: Path) -> None:
         doc = json.loads(text)
         result = LOADER.parse(text, Source("corpus", rel, rel))
         assert result.warnings == []
-        (adv,) = of(result, Advisory)
+        (adv,) = records_of(result, Advisory)
         assert (adv.key, adv.summary, list(adv.aliases)) == (doc["id"], doc["summary"], doc["aliases"])
         ranges_per_package: dict[str, int] = {}
         for a in doc["affected"]:
             key = independent_purl(a["package"]["ecosystem"], a["package"]["name"])
             ranges_per_package[key] = ranges_per_package.get(key, 0) + len(a["ranges"])
-        affects = of(result, Affects)
+        affects = records_of(result, Affects)
         assert {a.package: len(json.loads(a.ranges)["ranges"]) for a in affects} == ranges_per_package, rel
 
 
@@ -214,7 +210,7 @@ def test_corpus_ground_truth(corpus: Path) -> None:
     by_key: dict[tuple[str, str], Affects] = {}
     for path in corpus_files(corpus):
         rel = str(path.relative_to(corpus))
-        for rec in of(LOADER.parse(path.read_text(encoding="utf-8"), Source("corpus", rel, rel)), Affects):
+        for rec in records_of(LOADER.parse(path.read_text(encoding="utf-8"), Source("corpus", rel, rel)), Affects):
             by_key[(rec.advisory, rec.package)] = rec
 
     def affected(advisory: str, package: str, version: str) -> bool | None:
@@ -261,8 +257,8 @@ def test_fuzz_never_crashes(doc: object) -> None:
     except ParseError as exc:
         assert str(exc).startswith("GO-2024-0001.json:")
         return
-    assert len(of(result, Advisory)) == 1
-    for aff in of(result, Affects):
+    assert len(records_of(result, Advisory)) == 1
+    for aff in records_of(result, Affects):
         json.loads(aff.ranges)
 
 

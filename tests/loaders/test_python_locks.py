@@ -18,7 +18,7 @@ from loaders.python.poetry_lock import PoetryLockLoader
 from loaders.python.uv_lock import UvLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 POETRY, UV, PDM = PoetryLockLoader(), UvLockLoader(), PdmLockLoader()
 DIR = FIXTURES / "python"
@@ -30,12 +30,8 @@ def load(loader, case: str, rel: str, repo: str = "acme"):
     return loader.parse(files[(repo, rel)], Source(repo, rel, f"{case}/{rel}"), StaticContext(files))
 
 
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
-
-
 def resolved(result) -> dict[str, Resolved]:
-    return {r.version: r for r in of(result, Resolved)}
+    return {r.version: r for r in records_of(result, Resolved)}
 
 
 @pytest.mark.parametrize(
@@ -69,9 +65,9 @@ def test_poetry_empty() -> None:
 
 def test_poetry_one_package_is_direct() -> None:
     result = load(POETRY, "poetry/one-package", "poetry.lock")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/.#pkg:pypi/app"  # the same key the pyproject.toml loader gives
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.scope, res.raw_scope, res.location.line) == (
         "pkg:pypi/six@1.16.0",
         1,
@@ -88,7 +84,7 @@ def test_poetry_two_packages_graph_groups_and_metadata() -> None:
     assert res["pkg:pypi/urllib3@2.2.1"].path == ("pkg:pypi/requests@2.31.0", "pkg:pypi/urllib3@2.2.1")
     assert (res["pkg:pypi/urllib3@2.2.1"].scope, res["pkg:pypi/urllib3@2.2.1"].raw_scope) == ("runtime", "main,test")
     assert (res["pkg:pypi/pytest@8.0.0"].scope, res["pkg:pypi/pytest@8.0.0"].depth) == ("test", 1)
-    deps = {(d.version, d.package): (d.range, d.resolved) for d in of(result, VersionDependency)}
+    deps = {(d.version, d.package): (d.range, d.resolved) for d in records_of(result, VersionDependency)}
     assert deps[("pkg:pypi/requests@2.31.0", "pkg:pypi/urllib3")] == (">=1.21.1,<3", "2.2.1")
     assert deps[("pkg:pypi/requests@2.31.0", "pkg:pypi/certifi")] == (">=2017.4.17", None)  # not locked here
     assert result.warnings == []
@@ -104,7 +100,7 @@ def test_poetry_old_category_locks() -> None:
 
 def test_poetry_without_pyproject_warns_and_leaves_depth_unknown() -> None:
     result = load(POETRY, "poetry/no-pyproject", "poetry.lock")
-    assert [r.depth for r in of(result, Resolved)] == [None]
+    assert [r.depth for r in records_of(result, Resolved)] == [None]
     (warning,) = result.warnings
     assert "no pyproject.toml beside the lock" in warning.message
 
@@ -124,7 +120,7 @@ def test_poetry_directory_source_is_a_project_link() -> None:
     )
     files = {("r", "poetry.lock"): text, ("r", "libs/lib/pyproject.toml"): '[project]\nname = "lib"\n'}
     result = POETRY.parse(text, Source("r", "poetry.lock", "poetry.lock"), StaticContext(files))
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert link.target == "r/libs/lib#pkg:pypi/lib"
 
 
@@ -133,21 +129,21 @@ def test_poetry_directory_source_is_a_project_link() -> None:
 
 def test_uv_empty_root_is_the_project() -> None:
     result = load(UV, "uv/empty", "uv.lock")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.key, project.version) == ("acme/.#pkg:pypi/solo", "0.1.0")
-    assert of(result, Resolved) == [] and result.warnings == []
+    assert records_of(result, Resolved) == [] and result.warnings == []
 
 
 def test_uv_one_package() -> None:
     result = load(UV, "uv/one-package", "uv.lock")
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.scope) == ("pkg:pypi/six@1.16.0", 1, "runtime")
 
 
 def test_uv_two_versions_extras_groups_and_scopes() -> None:
     result = load(UV, "uv/two-packages", "uv.lock")
     res = resolved(result)
-    assert of(result, Project)[0].key == "acme/.#pkg:pypi/flask"
+    assert records_of(result, Project)[0].key == "acme/.#pkg:pypi/flask"
     assert "pkg:pypi/flask@3.2.0.dev0" not in res  # the editable root is the project, not a dependency
     assert {"pkg:pypi/sphinx@8.1.3", "pkg:pypi/sphinx@8.2.3"} <= set(res)
     assert res["pkg:pypi/sphinx@8.2.3"].scope == "dev"
@@ -155,14 +151,14 @@ def test_uv_two_versions_extras_groups_and_scopes() -> None:
     assert res["pkg:pypi/python-dotenv@1.0.1"].scope == "optional"
     markupsafe = res["pkg:pypi/markupsafe@3.0.2"]
     assert (markupsafe.scope, markupsafe.depth) == ("runtime", 2)  # via werkzeug, also via sphinx
-    deps = {(d.version, d.package) for d in of(result, VersionDependency)}
+    deps = {(d.version, d.package) for d in records_of(result, VersionDependency)}
     assert ("pkg:pypi/sphinx@8.1.3", "pkg:pypi/markupsafe") in deps
     assert result.warnings == []
 
 
 def test_uv_workspace_members_are_project_links() -> None:
     result = load(UV, "uv/workspace", "uv.lock")
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert link.target == "acme/packages/core#pkg:pypi/core"
     assert set(resolved(result)) == {"pkg:pypi/attrs@23.2.0"}
 
@@ -172,12 +168,12 @@ def test_uv_workspace_members_are_project_links() -> None:
 
 def test_pdm_one_and_two_packages() -> None:
     one = load(PDM, "pdm/one-package", "pdm.lock")
-    assert [(r.version, r.depth) for r in of(one, Resolved)] == [("pkg:pypi/six@1.16.0", 1)]
+    assert [(r.version, r.depth) for r in records_of(one, Resolved)] == [("pkg:pypi/six@1.16.0", 1)]
     two = load(PDM, "pdm/two-packages", "pdm.lock")
     res = resolved(two)
     assert res["pkg:pypi/urllib3@2.2.1"].path == ("pkg:pypi/requests@2.31.0", "pkg:pypi/urllib3@2.2.1")
     assert res["pkg:pypi/pytest@8.0.0"].scope == "test"
-    deps = {(d.version, d.package): d.range for d in of(two, VersionDependency)}
+    deps = {(d.version, d.package): d.range for d in records_of(two, VersionDependency)}
     assert deps[("pkg:pypi/requests@2.31.0", "pkg:pypi/urllib3")] == "<3,>=1.21.1"
     assert two.warnings == []
 
@@ -292,7 +288,7 @@ def test_fuzz_never_crashes(loader, packages, version) -> None:
         result = loader.parse(text, Source("r", "x.lock", "x.lock"), context)
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -320,7 +316,7 @@ def test_corpus_poetry_locks(corpus: Path, group: str, count: int) -> None:
     assert result.warnings == []
     packages = tomllib.loads(text)["package"]
     assert len(packages) == count
-    assert len(of(result, Resolved)) == len({(_norm(p["name"]), p["version"]) for p in packages})
+    assert len(records_of(result, Resolved)) == len({(_norm(p["name"]), p["version"]) for p in packages})
     # independent: the pyproject's direct dependencies are exactly the depth-1 entries
     pyproject = tomllib.loads((corpus / group / "pyproject.toml").read_text())
     direct = set()
@@ -332,9 +328,9 @@ def test_corpus_poetry_locks(corpus: Path, group: str, count: int) -> None:
     ]:
         direct |= {_norm(n) for n in table if n != "python"}
     locked_names = {_norm(p["name"]) for p in packages}
-    got = {r.version.removeprefix("pkg:pypi/").split("@")[0] for r in of(result, Resolved) if r.depth == 1}
+    got = {r.version.removeprefix("pkg:pypi/").split("@")[0] for r in records_of(result, Resolved) if r.depth == 1}
     assert got == direct & locked_names
-    assert all(r.depth is not None for r in of(result, Resolved))  # everything is reachable from the project
+    assert all(r.depth is not None for r in records_of(result, Resolved))  # everything is reachable from the project
 
 
 @pytest.mark.corpus
@@ -362,14 +358,14 @@ def test_flask_uv_lock(corpus: Path) -> None:
     packages = tomllib.loads(text)["package"]
     assert len(packages) == 83
     registry = {(p["name"], p["version"]) for p in packages if "registry" in p["source"]}
-    assert len(of(result, Resolved)) == len(registry) == 82
+    assert len(records_of(result, Resolved)) == len(registry) == 82
     res = resolved(result)
     assert {"pkg:pypi/sphinx@8.1.3", "pkg:pypi/sphinx@8.2.3"} <= set(res)
     assert all(r.depth is not None for r in res.values())
     root = next(p for p in packages if p["source"] == {"editable": "."})
     runtime = {f"pkg:pypi/{d['name']}" for d in root["dependencies"]}
     assert {v.split("@")[0] for v, r in res.items() if r.depth == 1 and r.scope == "runtime"} == runtime
-    assert of(result, Project)[0].key == "pallets__flask/.#pkg:pypi/flask"
+    assert records_of(result, Project)[0].key == "pallets__flask/.#pkg:pypi/flask"
 
 
 @pytest.mark.corpus

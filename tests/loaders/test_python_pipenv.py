@@ -15,7 +15,7 @@ from loaders.base import StaticContext
 from loaders.python.pipfile import PipfileLoader, PipfileLockLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, ProjectDependency, Resolved, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 PIPFILE, LOCK = PipfileLoader(), PipfileLockLoader()
 DIR = FIXTURES / "python" / "pipenv"
@@ -25,10 +25,6 @@ def load(loader, case: str, rel: str, repo: str = "acme"):
     root = DIR / case
     files = {(repo, p.relative_to(root).as_posix()): p.read_text() for p in root.rglob("*") if p.is_file()}
     return loader.parse(files[(repo, rel)], Source(repo, rel, f"{case}/{rel}"), StaticContext(files))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -58,33 +54,33 @@ def test_empty() -> None:
 
 
 def test_one_package() -> None:
-    (declared,) = of(load(PIPFILE, "one-package", "Pipfile"), Declared)
+    (declared,) = records_of(load(PIPFILE, "one-package", "Pipfile"), Declared)
     assert (declared.package, declared.range, declared.scope, declared.location.line) == (
         "pkg:pypi/requests",
         "*",
         "runtime",
         2,
     )
-    (res,) = of(load(LOCK, "one-package", "Pipfile.lock"), Resolved)
+    (res,) = records_of(load(LOCK, "one-package", "Pipfile.lock"), Resolved)
     assert (res.version, res.depth, res.raw_scope, res.location.line) == ("pkg:pypi/requests@2.31.0", 1, "default", 4)
 
 
 def test_two_packages_pipfile_tables_markers_git_and_paths() -> None:
     result = load(PIPFILE, "two-packages", "Pipfile")
-    by = {d.package: d for d in of(result, Declared)}
+    by = {d.package: d for d in records_of(result, Declared)}
     assert by["pkg:pypi/requests"].range == ">=2.31"
     assert (by["pkg:pypi/pytest"].scope, by["pkg:pypi/pytest"].raw_scope) == ("dev", "dev-packages")
     assert by["pkg:pypi/stdeb"].profile == 'sys_platform == "linux"'
     assert by["pkg:pypi/legacy-cgi"].profile == 'python_version >= "3.13"'
     assert by["pkg:pypi/tool"].unresolved == "git+https://github.com/acme/tool.git@v1"
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert link.target == "acme/lib#pkg:pypi/acme-lib"
     assert result.warnings == []
 
 
 def test_two_packages_lock_direct_from_the_pipfile_and_scopes() -> None:
     result = load(LOCK, "two-packages", "Pipfile.lock")
-    res = {r.version: r for r in of(result, Resolved)}
+    res = {r.version: r for r in records_of(result, Resolved)}
     assert set(res) == {
         "pkg:pypi/requests@2.31.0",
         "pkg:pypi/urllib3@2.2.1",
@@ -94,7 +90,7 @@ def test_two_packages_lock_direct_from_the_pipfile_and_scopes() -> None:
     assert res["pkg:pypi/urllib3@2.2.1"].scope == "runtime"  # in default and develop: runtime wins
     assert res["pkg:pypi/urllib3@2.2.1"].depth is None  # transitive, the lock has no graph
     assert (res["pkg:pypi/requests@2.31.0"].depth, res["pkg:pypi/pytest@8.0.0"].scope) == (1, "dev")
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert link.target == "acme/lib#pkg:pypi/acme-lib"
     assert result.warnings == []
 
@@ -102,7 +98,7 @@ def test_two_packages_lock_direct_from_the_pipfile_and_scopes() -> None:
 def test_lock_without_pipfile_warns() -> None:
     text = (DIR / "one-package" / "Pipfile.lock").read_text()
     result = LOCK.parse(text, Source("r", "Pipfile.lock", "repo/Pipfile.lock"))
-    assert [r.depth for r in of(result, Resolved)] == [None]
+    assert [r.depth for r in records_of(result, Resolved)] == [None]
     (warning,) = result.warnings
     assert str(warning).startswith("repo/Pipfile.lock:0: no Pipfile beside the lock")
 
@@ -179,7 +175,7 @@ def test_fuzz_lock_never_crashes(default, develop, meta) -> None:
         )
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -201,7 +197,7 @@ def test_fuzz_pipfile_never_crashes(packages) -> None:
         result = PIPFILE.parse(text, Source("r", "Pipfile", "Pipfile"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -223,12 +219,12 @@ def test_pipenv_corpus_lock_counts(corpus: Path) -> None:
         return re.sub(r"[-_.]+", "-", name).lower()
 
     expected = {f"{norm(n)}@{e['version'][2:]}" for s in ("default", "develop") for n, e in doc[s].items()}
-    got = {r.version.removeprefix("pkg:pypi/") for r in of(result, Resolved)}
+    got = {r.version.removeprefix("pkg:pypi/") for r in records_of(result, Resolved)}
     assert got == expected
-    runtime = {r.version.removeprefix("pkg:pypi/") for r in of(result, Resolved) if r.scope == "runtime"}
+    runtime = {r.version.removeprefix("pkg:pypi/") for r in records_of(result, Resolved) if r.scope == "runtime"}
     assert runtime == {f"{norm(n)}@{e['version'][2:]}" for n, e in doc["default"].items()}
-    assert of(result, Project)[0].key == "pipenv/.#pkg:pypi/pipenv"  # keyed like its pyproject.toml
-    assert {r.version for r in of(result, Resolved) if r.depth == 1} >= {"pkg:pypi/click@8.0.3"}
+    assert records_of(result, Project)[0].key == "pipenv/.#pkg:pypi/pipenv"  # keyed like its pyproject.toml
+    assert {r.version for r in records_of(result, Resolved) if r.depth == 1} >= {"pkg:pypi/click@8.0.3"}
 
 
 @pytest.mark.corpus
@@ -242,9 +238,9 @@ def test_pipenv_corpus_pipfiles(corpus: Path, rel: str) -> None:
     result = PIPFILE.parse(text, Source("pipenv", rel, str(root / rel)), StaticContext(files))
     assert result.warnings == []
     data = tomllib.loads(text)
-    assert len(of(result, Declared)) == len(data.get("packages", {})) + len(data.get("dev-packages", {}))
+    assert len(records_of(result, Declared)) == len(data.get("packages", {})) + len(data.get("dev-packages", {}))
     if rel == "Pipfile":
-        by = {d.package: d for d in of(result, Declared)}
+        by = {d.package: d for d in records_of(result, Declared)}
         assert by["pkg:pypi/stdeb"].profile == 'sys_platform == "linux"'
         assert by["pkg:pypi/pytz"].scope == "runtime"
 
@@ -257,7 +253,7 @@ def test_corpus_lock_hashes(corpus: Path) -> None:
     result = LOCK.parse(
         files[("pipenv", "Pipfile.lock")], Source("pipenv", "Pipfile.lock", "Pipfile.lock"), StaticContext(files)
     )
-    got = {r.version: r.hashes for r in of(result, Resolved)}
+    got = {r.version: r.hashes for r in records_of(result, Resolved)}
     assert got["pkg:pypi/exceptiongroup@1.3.1"] == (
         "sha256:8b412432c6055b0b7d14c310000ae93352ed6754f70fa8f7c34141f91c4e3219",
         "sha256:a7a39a3bd276781e98394987d3a5701d0c4edffb633bb7a5144577f82c773598",

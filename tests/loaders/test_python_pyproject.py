@@ -14,7 +14,7 @@ from loaders.base import StaticContext
 from loaders.python.pyproject import PyprojectTomlLoader
 from planner.errors import ParseError
 from planner.model import Declared, Project, ProjectDependency, Publishes, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = PyprojectTomlLoader()
 DIR = FIXTURES / "python" / "pyproject"
@@ -24,10 +24,6 @@ def load(case: str, rel: str = "pyproject.toml", repo: str = "acme"):
     root = DIR / case
     files = {(repo, p.relative_to(root).as_posix()): p.read_text() for p in root.rglob("*") if p.is_file()}
     return LOADER.parse(files[(repo, rel)], Source(repo, rel, f"{case}/{rel}"), StaticContext(files))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -47,27 +43,27 @@ def test_matches_file_names(path: str, expected: bool) -> None:
 
 def test_empty_tool_only_file_is_a_generic_project_that_publishes_nothing() -> None:
     result = load("empty")
-    assert result.records == [of(result, Project)[0]]
-    assert of(result, Project)[0].key == "acme/.#pkg:generic/acme"
+    assert result.records == [records_of(result, Project)[0]]
+    assert records_of(result, Project)[0].key == "acme/.#pkg:generic/acme"
     assert result.warnings == []
 
 
 def test_one_package_normalises_name_and_version_and_publishes() -> None:
     result = load("one-package")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.key, project.version, project.purl) == (
         "acme/.#pkg:pypi/acme-widgets",
         "1.2.dev0",
         "pkg:pypi/acme-widgets@1.2.dev0",
     )
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:pypi/acme-widgets")]
-    (dep,) = of(result, Declared)
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:pypi/acme-widgets")]
+    (dep,) = records_of(result, Declared)
     assert (dep.package, dep.range, dep.location.line) == ("pkg:pypi/requests", ">=2.31", 4)
 
 
 def test_two_packages_extras_markers_optional_and_build() -> None:
     result = load("two-packages")
-    by = {d.package: d for d in of(result, Declared)}
+    by = {d.package: d for d in records_of(result, Declared)}
     assert by["pkg:pypi/flask"].range == "<4,>=3.0"
     assert by["pkg:pypi/tomli"].profile == 'python_version < "3.11"'
     assert (by["pkg:pypi/redis"].scope, by["pkg:pypi/redis"].optional, by["pkg:pypi/redis"].raw_scope) == (
@@ -76,13 +72,13 @@ def test_two_packages_extras_markers_optional_and_build() -> None:
         "optional-dependencies.redis",
     )
     assert (by["pkg:pypi/hatchling"].scope, by["pkg:pypi/hatchling"].location.line) == ("build", 2)
-    assert of(result, Project)[0].version is None  # dynamic
+    assert records_of(result, Project)[0].version is None  # dynamic
     assert result.warnings == []
 
 
 def test_dependency_groups_include_group_and_cycles() -> None:
     result = load("groups")
-    scopes = {(d.package, d.raw_scope): d.scope for d in of(result, Declared)}
+    scopes = {(d.package, d.raw_scope): d.scope for d in records_of(result, Declared)}
     assert scopes[("pkg:pypi/pytest", "dependency-groups.test")] == "test"
     assert scopes[("pkg:pypi/mypy", "dependency-groups.test")] == "test"  # included from typing
     assert scopes[("pkg:pypi/mypy", "dependency-groups.typing")] == "dev"
@@ -93,7 +89,7 @@ def test_dependency_groups_include_group_and_cycles() -> None:
 
 def test_poetry_caret_tilde_tables_markers_git_and_paths() -> None:
     result = load("poetry")
-    by = {d.package: d for d in of(result, Declared)}
+    by = {d.package: d for d in records_of(result, Declared)}
     assert "pkg:pypi/python" not in by
     assert by["pkg:pypi/pygments"].range == "^2.13.0"
     assert (by["pkg:pypi/ipywidgets"].optional, by["pkg:pypi/ipywidgets"].scope) == (True, "optional")
@@ -109,14 +105,14 @@ def test_poetry_path_dependency_is_a_project_link() -> None:
     text = '[tool.poetry]\nname = "app"\n[tool.poetry.dependencies]\nlib = { path = "libs/lib", develop = true }\n'
     files = {("r", "pyproject.toml"): text, ("r", "libs/lib/pyproject.toml"): '[project]\nname = "Acme.Lib"\n'}
     result = LOADER.parse(text, Source("r", "pyproject.toml", "pyproject.toml"), StaticContext(files))
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert (link.target, link.spec, link.location.line) == ("r/libs/lib#pkg:pypi/acme-lib", "libs/lib", 4)
-    assert of(result, Declared) == []
+    assert records_of(result, Declared) == []
 
 
 def test_git_dependency_points_at_the_locked_reference() -> None:
     result = load("git-dependency")
-    by = {d.package: d for d in of(result, Declared)}
+    by = {d.package: d for d in records_of(result, Declared)}
     core = by["pkg:pypi/core-lib"]
     assert (core.range, core.unresolved) == (None, "git+https://github.com/acme/core-lib.git")
     lock = (DIR / "git-dependency" / "poetry.lock").read_text().splitlines()
@@ -210,7 +206,7 @@ def test_fuzz_never_crashes(name, deps, groups, poetry) -> None:
         result = LOADER.parse(text, Source("r", "pyproject.toml", "pyproject.toml"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -235,20 +231,23 @@ def test_poetry_pep621_with_groups_and_git_dependency(corpus: Path) -> None:
     result = _parse(corpus, "python-poetry__poetry")
     assert result.warnings == []
     data = tomllib.loads((corpus / "python-poetry__poetry/pyproject.toml").read_text())
-    runtime = {d.package.removeprefix("pkg:pypi/") for d in of(result, Declared) if d.raw_scope == "dependencies"}
+    runtime = {
+        d.package.removeprefix("pkg:pypi/") for d in records_of(result, Declared) if d.raw_scope == "dependencies"
+    }
     assert runtime == _pep508_names(data["project"]["dependencies"])
     groups = data["tool"]["poetry"]["group"]
     expected_group_entries = sum(len(g.get("dependencies", {})) for g in groups.values())
     assert (
-        sum(1 for d in of(result, Declared) if d.raw_scope.startswith("tool.poetry.group.")) == expected_group_entries
+        sum(1 for d in records_of(result, Declared) if d.raw_scope.startswith("tool.poetry.group."))
+        == expected_group_entries
     )
-    core = next(d for d in of(result, Declared) if d.package == "pkg:pypi/poetry-core" and d.scope == "runtime")
+    core = next(d for d in records_of(result, Declared) if d.package == "pkg:pypi/poetry-core" and d.scope == "runtime")
     assert core.unresolved == "git+https://github.com/python-poetry/poetry-core.git"
     lock = (corpus / "python-poetry__poetry/poetry.lock").read_text().splitlines()
     assert lock[core.version_location.line - 1] == 'resolved_reference = "e3998b0e111dc03e4aa721fd054c48e5c7de6fc5"'
-    xattr = next(d for d in of(result, Declared) if d.package == "pkg:pypi/xattr")
+    xattr = next(d for d in records_of(result, Declared) if d.package == "pkg:pypi/xattr")
     assert xattr.profile == 'sys_platform == "darwin"'
-    assert of(result, Publishes) == [Publishes("python-poetry__poetry/.#pkg:pypi/poetry", "pkg:pypi/poetry")]
+    assert records_of(result, Publishes) == [Publishes("python-poetry__poetry/.#pkg:pypi/poetry", "pkg:pypi/poetry")]
 
 
 @pytest.mark.corpus
@@ -257,7 +256,7 @@ def test_rich_poetry_style(corpus: Path) -> None:
     assert result.warnings == []
     data = tomllib.loads((corpus / "Textualize__rich/pyproject.toml").read_text())
     poetry = data["tool"]["poetry"]
-    declared = of(result, Declared)
+    declared = records_of(result, Declared)
     main = [d for d in declared if d.raw_scope == "tool.poetry.dependencies"]
     assert len(main) == len(poetry["dependencies"]) - 1  # python is not a dependency
     assert sum(1 for d in declared if d.raw_scope == "tool.poetry.dev-dependencies") == len(poetry["dev-dependencies"])
@@ -265,7 +264,7 @@ def test_rich_poetry_style(corpus: Path) -> None:
     assert pygments.range == "^2.13.0"
     ipywidgets = next(d for d in main if d.package == "pkg:pypi/ipywidgets")
     assert ipywidgets.optional
-    assert of(result, Project)[0].version == "14.3.3"
+    assert records_of(result, Project)[0].version == "14.3.3"
 
 
 @pytest.mark.corpus
@@ -276,26 +275,26 @@ def test_flask_pep735_groups(corpus: Path) -> None:
     for group, items in data["dependency-groups"].items():
         got = {
             d.package.removeprefix("pkg:pypi/")
-            for d in of(result, Declared)
+            for d in records_of(result, Declared)
             if d.raw_scope == f"dependency-groups.{group}"
         }
         assert got == _pep508_names([i for i in items if isinstance(i, str)])
-    scopes = {d.raw_scope: d.scope for d in of(result, Declared)}
+    scopes = {d.raw_scope: d.scope for d in records_of(result, Declared)}
     assert scopes["dependency-groups.tests"] == "test"
     assert scopes["dependency-groups.typing"] == "dev"
     assert scopes["dependencies"] == "runtime"
-    assert of(result, Project)[0].key == "pallets__flask/.#pkg:pypi/flask"
+    assert records_of(result, Project)[0].key == "pallets__flask/.#pkg:pypi/flask"
 
 
 @pytest.mark.corpus
 def test_pipenv_and_warehouse(corpus: Path) -> None:
     pipenv = _parse(corpus, "pypa__pipenv")
     assert pipenv.warnings == []
-    assert of(pipenv, Project)[0].version is None  # dynamic version
+    assert records_of(pipenv, Project)[0].version is None  # dynamic version
     data = tomllib.loads((corpus / "pypa__pipenv/pyproject.toml").read_text())
     extras = data["project"]["optional-dependencies"]
-    assert sum(1 for d in of(pipenv, Declared) if d.optional) == sum(len(v) for v in extras.values())
+    assert sum(1 for d in records_of(pipenv, Declared) if d.optional) == sum(len(v) for v in extras.values())
     warehouse = _parse(corpus, "pypi__warehouse")
     assert warehouse.warnings == []
-    assert of(warehouse, Project)[0].ecosystem == "generic"  # tool settings only
-    assert of(warehouse, Publishes) == []
+    assert records_of(warehouse, Project)[0].ecosystem == "generic"  # tool settings only
+    assert records_of(warehouse, Publishes) == []

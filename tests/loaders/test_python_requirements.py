@@ -22,7 +22,7 @@ from planner.model import (
     Source,
     VersionDependency,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = PipRequirementsLoader()
 DIR = FIXTURES / "python" / "requirements"
@@ -40,10 +40,6 @@ def tree(root: Path, repo: str = "acme") -> dict[tuple[str, str], str]:
 def load(case: str, rel: str = "requirements.txt", repo: str = "acme"):
     files = tree(DIR / case, repo)
     return LOADER.parse(files[(repo, rel)], Source(repo, rel, f"{case}/{rel}"), StaticContext(files))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -80,7 +76,7 @@ def test_matches_file_names(path: str, expected: bool) -> None:
 
 def test_empty() -> None:
     result = load("empty")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/.#pkg:generic/acme"
     assert result.records == [project]
     assert result.warnings == []
@@ -88,16 +84,16 @@ def test_empty() -> None:
 
 def test_one_package_is_declared_and_its_exact_pin_resolved() -> None:
     result = load("one-package")
-    (declared,) = of(result, Declared)
+    (declared,) = records_of(result, Declared)
     assert (declared.package, declared.range, declared.scope) == ("pkg:pypi/requests", "==2.31.0", "runtime")
     assert declared.location.line == 1
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.path) == ("pkg:pypi/requests@2.31.0", 1, ("pkg:pypi/requests@2.31.0",))
 
 
 def test_two_packages_markers_extras_hashes_continuations_and_comments() -> None:
     result = load("two-packages")
-    by_package = {d.package: d for d in of(result, Declared)}
+    by_package = {d.package: d for d in records_of(result, Declared)}
     assert set(by_package) == {"pkg:pypi/django", "pkg:pypi/celery"}
     django = by_package["pkg:pypi/django"]
     assert django.range == "<5,>=4.2"
@@ -105,16 +101,16 @@ def test_two_packages_markers_extras_hashes_continuations_and_comments() -> None
     assert django.unresolved is None
     celery = by_package["pkg:pypi/celery"]
     assert (celery.range, celery.location.line) == ("==5.3.6", 4)
-    assert [r.version for r in of(result, Resolved)] == ["pkg:pypi/celery@5.3.6"]
+    assert [r.version for r in records_of(result, Resolved)] == ["pkg:pypi/celery@5.3.6"]
     assert result.warnings == []
 
 
 def test_compiled_root_reads_includes_through_the_context() -> None:
     result = load("compiled")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/.#pkg:pypi/acme-web"  # the pyproject.toml beside it names the project
-    assert of(result, Declared) == []  # compiled output resolves; the .in file declares
-    resolved = {r.version: r for r in of(result, Resolved)}
+    assert records_of(result, Declared) == []  # compiled output resolves; the .in file declares
+    resolved = {r.version: r for r in records_of(result, Resolved)}
     assert len(resolved) == 9  # 7 in main.txt + 3 in tests.txt, requests@2.31.0 in both
     requests = resolved["pkg:pypi/requests@2.31.0"]
     assert (requests.depth, requests.scope, requests.raw_scope) == (1, "runtime", "main")
@@ -127,7 +123,7 @@ def test_compiled_root_reads_includes_through_the_context() -> None:
     pytest_ = resolved["pkg:pypi/pytest@8.0.0"]
     assert (pytest_.scope, pytest_.depth) == ("test", 1)
     assert resolved["pkg:pypi/iniconfig@2.0.0"].depth == 2
-    deps = {(d.version, d.package, d.resolved) for d in of(result, VersionDependency)}
+    deps = {(d.version, d.package, d.resolved) for d in records_of(result, VersionDependency)}
     assert ("pkg:pypi/kombu@5.3.5", "pkg:pypi/redis", "5.0.1") in deps
     assert ("pkg:pypi/celery@5.3.6", "pkg:pypi/kombu", "5.3.5") in deps
     assert result.warnings == []
@@ -135,14 +131,14 @@ def test_compiled_root_reads_includes_through_the_context() -> None:
 
 def test_the_input_file_declares_ranges() -> None:
     result = load("compiled", "requirements/main.in")
-    ranges = {d.package: d.range for d in of(result, Declared)}
+    ranges = {d.package: d.range for d in records_of(result, Declared)}
     assert ranges == {"pkg:pypi/celery": "<5.4,>=5.3", "pkg:pypi/requests": None}
-    assert of(result, Project)[0].key == "acme/.#pkg:pypi/acme-web"
+    assert records_of(result, Project)[0].key == "acme/.#pkg:pypi/acme-web"
 
 
 def test_includes_constraints_missing_files_and_cycles() -> None:
     result = load("includes")
-    constrains = {c.package: c for c in of(result, Constrains)}
+    constrains = {c.package: c for c in records_of(result, Constrains)}
     assert {p: c.range for p, c in constrains.items()} == {
         "pkg:pypi/urllib3": "<2",
         "pkg:pypi/banned": "==1000000000.0.0",
@@ -150,7 +146,7 @@ def test_includes_constraints_missing_files_and_cycles() -> None:
     }
     assert all(c.mechanism == "pip-constraint" for c in constrains.values())
     assert constrains["pkg:pypi/banned"].location.path == "constraints.txt"
-    declared = {d.package: d for d in of(result, Declared)}
+    declared = {d.package: d for d in records_of(result, Declared)}
     assert set(declared) == {"pkg:pypi/flask", "pkg:pypi/itsdangerous", "pkg:pypi/click"}
     assert declared["pkg:pypi/click"].range == "===8.1.7"
     assert declared["pkg:pypi/click"].location.path == "b.txt"
@@ -162,12 +158,12 @@ def test_includes_constraints_missing_files_and_cycles() -> None:
 
 def test_editable_paths_urls_and_wheels() -> None:
     result = load("editable", "app/requirements.txt")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:pypi/acme-app"
-    (link,) = of(result, ProjectDependency)
+    (link,) = records_of(result, ProjectDependency)
     assert link.target == "acme/lib#pkg:pypi/acme-lib"
     assert link.spec == "-e ../lib"
-    declared = {d.package: d for d in of(result, Declared)}
+    declared = {d.package: d for d in records_of(result, Declared)}
     assert declared["pkg:pypi/acme-tool"].unresolved == "git+https://github.com/acme/tool.git@v1.2#egg=acme-tool"
     assert declared["pkg:pypi/some-wheel"].range == "==2.0"
     assert declared["pkg:pypi/rich"].unresolved.endswith("v13.0.0.zip")
@@ -178,7 +174,7 @@ def test_editable_paths_urls_and_wheels() -> None:
 def test_include_outside_the_repository_and_remote_includes_are_warnings() -> None:
     text = "-r ../../etc/passwd\n-r https://example.org/r.txt\n-c\nrequests\n"
     result = LOADER.parse(text, Source("r", "requirements.txt", "requirements.txt"))
-    assert [d.package for d in of(result, Declared)] == ["pkg:pypi/requests"]
+    assert [d.package for d in records_of(result, Declared)] == ["pkg:pypi/requests"]
     assert [w.line for w in result.warnings] == [1, 2, 3]
 
 
@@ -197,12 +193,12 @@ def test_bad_lines_are_warnings_with_path_and_line(text: str, reason: str) -> No
     (warning,) = result.warnings
     assert str(warning).startswith("repo/requirements.txt:2:")
     assert reason in warning.message
-    assert [d.package for d in of(result, Declared)] == ["pkg:pypi/ok"]
+    assert [d.package for d in records_of(result, Declared)] == ["pkg:pypi/ok"]
 
 
 def test_garbage_file_never_raises() -> None:
     result = load("not-requirements")
-    assert of(result, Declared) == []
+    assert records_of(result, Declared) == []
     assert result.warnings  # each unusable line is reported
 
 
@@ -247,7 +243,7 @@ def test_fuzz_never_crashes(lines: list[str], other: list[str]) -> None:
         result = LOADER.parse("\n".join(lines), Source("r", "requirements.txt", "requirements.txt"), context)
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -283,7 +279,7 @@ def _parse_corpus(corpus: Path, group: str, rel: str):
 
 
 def _versions(result) -> set[str]:
-    return {r.version.removeprefix("pkg:pypi/") for r in of(result, Resolved)}
+    return {r.version.removeprefix("pkg:pypi/") for r in records_of(result, Resolved)}
 
 
 WAREHOUSE_COMPILED = ["main", "deploy", "docs-dev", "docs-user", "docs-blog", "lint", "tests", "dev"]
@@ -296,15 +292,15 @@ def test_warehouse_compiled_files_resolve_every_pin(corpus: Path, name: str) -> 
     result = _parse_corpus(corpus, "pypi__warehouse", rel)
     assert result.warnings == []
     assert _versions(result) == _pins((corpus / "pypi__warehouse" / rel).read_text())
-    assert of(result, Declared) == []
-    direct = {r.version.removeprefix("pkg:pypi/") for r in of(result, Resolved) if r.depth == 1}
+    assert records_of(result, Declared) == []
+    direct = {r.version.removeprefix("pkg:pypi/") for r in records_of(result, Resolved) if r.depth == 1}
     in_file = (corpus / "pypi__warehouse" / rel).read_text()
     expected_direct = set()
     for block in re.split(r"\n(?=[A-Za-z0-9])", in_file):  # one block per pin and its # via lines
         if "# via" in block and "-r " in block.split("# via", 1)[1]:
             expected_direct |= _pins(block)
     assert direct == expected_direct
-    assert all(r.depth is not None for r in of(result, Resolved))  # every # via parent is in the file
+    assert all(r.depth is not None for r in records_of(result, Resolved))  # every # via parent is in the file
 
 
 @pytest.mark.corpus
@@ -320,7 +316,7 @@ def test_warehouse_root_reads_its_includes_and_ground_truth(corpus: Path) -> Non
     versions = _versions(result)
     assert {"requests@2.34.2", "urllib3@2.7.0", "pyramid@2.1"} <= versions
     main = _parse_corpus(corpus, "pypi__warehouse", "requirements/main.txt")
-    depth = {r.version: r.depth for r in of(main, Resolved)}
+    depth = {r.version: r.depth for r in records_of(main, Resolved)}
     assert depth["pkg:pypi/requests@2.34.2"] == 1 and depth["pkg:pypi/pyramid@2.1"] == 1
     assert depth["pkg:pypi/urllib3@2.7.0"] == 1  # main.in names urllib3 itself
 
@@ -334,8 +330,8 @@ def test_warehouse_input_files_declare(corpus: Path) -> None:
         re.sub(r"[-_.]+", "-", m.group(1)).lower()
         for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", text, re.MULTILINE)
     }
-    assert {d.package.removeprefix("pkg:pypi/") for d in of(result, Declared)} == names
-    celery = next(d for d in of(result, Declared) if d.package == "pkg:pypi/celery")
+    assert {d.package.removeprefix("pkg:pypi/") for d in records_of(result, Declared)} == names
+    celery = next(d for d in records_of(result, Declared) if d.package == "pkg:pypi/celery")
     assert celery.range == "<5.7,>=5.6.2"
 
 
@@ -346,7 +342,7 @@ def test_home_assistant_constraints_and_ban_pins(corpus: Path) -> None:
     assert result.warnings == []
     constraints_text = (corpus / group / "homeassistant/package_constraints.txt").read_text()
     requirement_lines = [ln for ln in constraints_text.splitlines() if ln.strip() and not ln.startswith(("#", "-"))]
-    constrains = of(result, Constrains)
+    constrains = records_of(result, Constrains)
     assert len({c.package for c in constrains}) == len(
         {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", ln).group(0)).lower() for ln in requirement_lines}
     )
@@ -357,7 +353,7 @@ def test_home_assistant_constraints_and_ban_pins(corpus: Path) -> None:
         corpus / group / "requirements_test_pre_commit.txt"
     ).read_text()
     assert _versions(result) == _pins(own)
-    assert {r.scope for r in of(result, Resolved)} == {"test"}
+    assert {r.scope for r in records_of(result, Resolved)} == {"test"}
 
 
 @pytest.mark.corpus
@@ -369,10 +365,10 @@ def test_home_assistant_requirements(corpus: Path) -> None:
     assert _versions(result) == _pins(text)
     assert "requests@2.34.2" in _versions(result)
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith(("#", "-"))]
-    assert len(of(result, Declared)) == len(lines)
+    assert len(records_of(result, Declared)) == len(lines)
     standalone = _parse_corpus(corpus, group, "homeassistant/package_constraints.txt")
-    assert of(standalone, Declared) == [] and standalone.warnings == []
-    assert "pkg:pypi/requests" in {c.package for c in of(standalone, Constrains)}
+    assert records_of(standalone, Declared) == [] and standalone.warnings == []
+    assert "pkg:pypi/requests" in {c.package for c in records_of(standalone, Constrains)}
 
 
 @pytest.mark.corpus
@@ -382,7 +378,7 @@ def test_django_markers_are_kept(corpus: Path, rel: str) -> None:
     assert result.warnings == []
     text = (corpus / "django__django" / rel).read_text()
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    declared = of(result, Declared)
+    declared = records_of(result, Declared)
     assert len(declared) == len(lines)
     assert sum(1 for d in declared if d.profile) == sum(1 for ln in lines if ";" in ln)
     assert {d.scope for d in declared} == {"test"}
@@ -402,7 +398,7 @@ def test_microservices_demo_compiled_requirements(corpus: Path, service: str) ->
     result = _parse_corpus(corpus, group, rel)
     assert result.warnings == []
     assert _versions(result) == _pins((corpus / group / rel).read_text())
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == f"{group}/src/{service}#pkg:generic/{service}"
     assert "requests@2.32.5" in _versions(result)
     if service != "loadgenerator":
@@ -411,13 +407,13 @@ def test_microservices_demo_compiled_requirements(corpus: Path, service: str) ->
         assert "locust@2.43.0" in _versions(result)
     inputs = _parse_corpus(corpus, group, f"src/{service}/requirements.in")
     assert inputs.warnings == []
-    assert of(inputs, Project)[0].key == project.key
+    assert records_of(inputs, Project)[0].key == project.key
 
 
 @pytest.mark.corpus
 def test_pipenv_docs_requirements_editable_self_install(corpus: Path) -> None:
     result = _parse_corpus(corpus, "pypa__pipenv", "docs/requirements.txt")
     assert result.warnings == []  # -e . installs pipenv itself, the project the docs belong to
-    assert of(result, Project)[0].key == "pypa__pipenv/.#pkg:pypi/pipenv"
-    assert {d.scope for d in of(result, Declared)} == {"dev"}
-    assert of(result, ProjectDependency) == []
+    assert records_of(result, Project)[0].key == "pypa__pipenv/.#pkg:pypi/pipenv"
+    assert {d.scope for d in records_of(result, Declared)} == {"dev"}
+    assert records_of(result, ProjectDependency) == []

@@ -13,7 +13,7 @@ from loaders.sbom.spdx_json import SpdxJsonLoader
 from loaders.sbom.spdx_tagvalue import SpdxTagValueLoader
 from planner.errors import ParseError
 from planner.model import Project, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 JSON, TV = SpdxJsonLoader(), SpdxTagValueLoader()
 DIR = FIXTURES / "spdx"
@@ -21,10 +21,6 @@ DIR = FIXTURES / "spdx"
 
 def parse(loader, name: str):
     return loader.parse((DIR / name).read_text(), Source("acme", f"svc/{name}", f"fixtures/{name}"))
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 @pytest.mark.parametrize(
@@ -51,15 +47,15 @@ def test_matches_file_names(loader, name: str, expected: bool) -> None:
 
 def test_empty() -> None:
     result = parse(JSON, "empty.spdx.json")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert (project.key, project.purl, project.kind) == ("acme/svc#pkg:npm/app", "pkg:npm/app@1.0.0", "application")
-    assert of(result, Publishes) == [Publishes(project.key, "pkg:npm/app")]
-    assert of(result, Resolved) == [] and result.warnings == []
+    assert records_of(result, Publishes) == [Publishes(project.key, "pkg:npm/app")]
+    assert records_of(result, Resolved) == [] and result.warnings == []
 
 
 def test_one_package_document_describes_and_line() -> None:
     result = parse(JSON, "one-package.spdx.json")
-    (res,) = of(result, Resolved)
+    (res,) = records_of(result, Resolved)
     assert (res.version, res.depth, res.path) == ("pkg:npm/lodash@4.17.21", 1, ("pkg:npm/lodash@4.17.21",))
     line = (DIR / "one-package.spdx.json").read_text().splitlines()[res.location.line - 1]
     assert '"SPDXRef-lodash"' in line
@@ -69,15 +65,15 @@ def test_one_package_document_describes_and_line() -> None:
 @pytest.mark.parametrize(("loader", "name"), [(JSON, "two-packages.spdx.json"), (TV, "two-packages.spdx")])
 def test_two_packages_relationship_directions_scopes_and_warnings(loader, name: str) -> None:
     result = parse(loader, name)
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/svc#pkg:npm/app"
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert set(by) == {"pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0", "pkg:npm/jest@29.0.0"}  # versionInfo fills pkg:npm/b
     assert by["pkg:npm/a@1.0.0"].depth == 1  # DEPENDENCY_OF points the other way
     assert by["pkg:npm/b@2.0.0"].path == ("pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0")
     jest = by["pkg:npm/jest@29.0.0"]
     assert (jest.scope, jest.raw_scope, jest.depth) == ("dev", "DEV_DEPENDENCY_OF", 1)
-    assert [(v.version, v.package, v.resolved) for v in of(result, VersionDependency)] == [
+    assert [(v.version, v.package, v.resolved) for v in records_of(result, VersionDependency)] == [
         ("pkg:npm/a@1.0.0", "pkg:npm/b", "2.0.0")
     ]
     messages = sorted(w.message for w in result.warnings)
@@ -89,7 +85,7 @@ def test_two_packages_relationship_directions_scopes_and_warnings(loader, name: 
 
 def test_tag_value_empty_document() -> None:
     result = parse(TV, "empty.spdx")
-    assert of(result, Project)[0].key == "acme/svc#pkg:generic/svc"
+    assert records_of(result, Project)[0].key == "acme/svc#pkg:generic/svc"
     assert ["describes no package" in w.message for w in result.warnings] == [True]
 
 
@@ -150,7 +146,7 @@ def test_other_package_manager_locators_become_purls() -> None:
         ],
     }  # fmt: skip
     result = JSON.parse(json.dumps(doc), Source("r", "a.spdx.json", "a.spdx.json"))
-    assert {r.version for r in of(result, Resolved)} == {
+    assert {r.version for r in records_of(result, Resolved)} == {
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
         "pkg:npm/%40s/n@1.0.0",
     }
@@ -207,7 +203,7 @@ def test_fuzz_json_never_crashes(packages, relationships, describes) -> None:
     }
     text = json.dumps(doc)
     result = JSON.parse(text, Source("r", "a.spdx.json", "a.spdx.json"))
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
     # the same document in tag-value form must not crash either (and agree on what it resolves)
     if isinstance(packages, list) and isinstance(relationships, list):
         try:
@@ -232,7 +228,7 @@ def test_fuzz_tag_value_never_crashes(lines: list[str]) -> None:
     except ParseError as exc:
         assert str(exc).startswith("a.spdx:")
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -322,7 +318,7 @@ def test_corpus_spdx_counts_match_an_independent_count(corpus: Path, rel: str) -
     result = JSON.parse(text, Source("corpus", rel, rel))
     expected, no_purl = _independent(json.loads(text))
     got = set()
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         p = PackageURL.from_string(r.version)
         got.add(f"{p.type}/{p.namespace or ''}/{p.name}@{p.version}")
     assert got == expected
@@ -330,8 +326,8 @@ def test_corpus_spdx_counts_match_an_independent_count(corpus: Path, rel: str) -
         assert any(e in w.message for e in EXPLAINED), w
     assert any(f"{no_purl} package(s) without a purl" in w.message for w in result.warnings) == (no_purl > 0)
     tv = TV.parse(to_tag_value(json.loads(text)), Source("corpus", rel.replace(".json", ".spdx"), rel))
-    assert {(r.version, r.depth, r.scope) for r in of(tv, Resolved)} == {
-        (r.version, r.depth, r.scope) for r in of(result, Resolved)
+    assert {(r.version, r.depth, r.scope) for r in records_of(tv, Resolved)} == {
+        (r.version, r.depth, r.scope) for r in records_of(result, Resolved)
     }
 
 
@@ -342,19 +338,19 @@ def test_kubectl_sbom_resolves_vulnerable_x_net(corpus: Path) -> None:
     doc = json.loads(text)
     assert (doc["spdxVersion"], len(doc["packages"]), len(doc["relationships"])) == ("SPDX-2.3", 89, 1382)
     result = JSON.parse(text, Source("corpus", rel, rel))
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.ecosystem == "oci"
-    net = next(r for r in of(result, Resolved) if r.version == "pkg:golang/golang.org/x/net@v0.13.0")
+    net = next(r for r in records_of(result, Resolved) if r.version == "pkg:golang/golang.org/x/net@v0.13.0")
     assert net.depth == 1 and net.path == ("pkg:golang/golang.org/x/net@v0.13.0",)
-    assert len(of(result, Resolved)) == 88 and result.warnings == []
+    assert len(records_of(result, Resolved)) == 88 and result.warnings == []
 
 
 @pytest.mark.corpus
 def test_alpine_spdx_2_2(corpus: Path) -> None:
     rel = "guacsec__guac/internal/testing/testdata/exampledata/alpine-spdx.json"
     result = JSON.parse((corpus / rel).read_text(), Source("corpus", rel, rel))
-    assert len(of(result, Resolved)) == 14
-    assert all(r.version.startswith("pkg:alpine/") and r.depth is None for r in of(result, Resolved))
+    assert len(records_of(result, Resolved)) == 14
+    assert all(r.version.startswith("pkg:alpine/") and r.depth is None for r in records_of(result, Resolved))
 
 
 @pytest.mark.corpus

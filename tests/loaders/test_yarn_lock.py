@@ -17,14 +17,10 @@ from loaders.base import StaticContext
 from loaders.js.yarn_lock import YarnLockLoader
 from planner.errors import ParseError
 from planner.model import Project, ProjectDependency, Publishes, Resolved, Source, VersionDependency
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, records_of
 
 LOADER = YarnLockLoader()
 DIR = FIXTURES / "yarn"
-
-
-def of(result, kind):
-    return [r for r in result.records if isinstance(r, kind)]
 
 
 def parse(name: str, files: dict[str, str] | None = None):
@@ -51,23 +47,23 @@ def test_matches_file_names(name: str, expected: bool) -> None:
 
 def test_empty_lock_is_a_project_without_packages() -> None:
     result = parse("empty.yarn.lock")
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:generic/app"
-    assert of(result, Resolved) == [] and result.warnings == []
+    assert records_of(result, Resolved) == [] and result.warnings == []
 
 
 def test_v1_with_package_json_gets_scope_depth_and_chain() -> None:
     result = parse("v1.yarn.lock", {"app/package.json": (DIR / "package.json").read_text()})
-    (project,) = of(result, Project)
+    (project,) = records_of(result, Project)
     assert project.key == "acme/app#pkg:npm/yarn-app" and project.kind == "application"
-    assert of(result, Publishes) == []
-    by = {r.version: r for r in of(result, Resolved)}
+    assert records_of(result, Publishes) == []
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert set(by) == {"pkg:npm/%40scope/a@1.2.0", "pkg:npm/b@2.1.0", "pkg:npm/real-c@3.0.0"}
     assert (by["pkg:npm/%40scope/a@1.2.0"].depth, by["pkg:npm/%40scope/a@1.2.0"].scope) == (1, "runtime")
     assert by["pkg:npm/b@2.1.0"].path == ("pkg:npm/%40scope/a@1.2.0", "pkg:npm/b@2.1.0")
     assert by["pkg:npm/b@2.1.0"].scope == "runtime"
     assert (by["pkg:npm/real-c@3.0.0"].scope, by["pkg:npm/real-c@3.0.0"].location.line) == ("dev", 15)
-    edges = {(e.version, e.package, e.range, e.resolved, e.scope) for e in of(result, VersionDependency)}
+    edges = {(e.version, e.package, e.range, e.resolved, e.scope) for e in records_of(result, VersionDependency)}
     assert edges == {
         ("pkg:npm/%40scope/a@1.2.0", "pkg:npm/b", "^2.0.0", "2.1.0", "runtime"),
         ("pkg:npm/real-c@3.0.0", "pkg:npm/b", "^2.0.0", "2.1.0", "optional"),
@@ -77,7 +73,7 @@ def test_v1_with_package_json_gets_scope_depth_and_chain() -> None:
 
 def test_v1_without_package_json_has_unknown_depth_and_scope() -> None:
     result = parse("v1.yarn.lock")
-    assert {(r.depth, r.scope) for r in of(result, Resolved)} == {(None, "unknown")}
+    assert {(r.depth, r.scope) for r in records_of(result, Resolved)} == {(None, "unknown")}
 
 
 def test_berry_workspaces_patches_and_scopes() -> None:
@@ -93,18 +89,18 @@ def test_berry_workspaces_patches_and_scopes() -> None:
         "app/packages/lib/package.json": json.dumps({"name": "lib", "dependencies": {"a": "^1.0.0"}}),
     }
     result = parse("berry.yarn.lock", files)
-    by = {r.version: r for r in of(result, Resolved)}
+    by = {r.version: r for r in records_of(result, Resolved)}
     assert set(by) == {"pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0"}  # the patch is the same version as its base
     assert (by["pkg:npm/a@1.0.0"].scope, by["pkg:npm/a@1.0.0"].depth) == ("runtime", 1)
     assert by["pkg:npm/b@2.0.0"].scope == "runtime"  # dev for root, but runtime through lib -> a -> b
-    got = {(r.project.split("#")[1], r.version, r.scope, r.depth) for r in of(result, Resolved)}
+    got = {(r.project.split("#")[1], r.version, r.scope, r.depth) for r in records_of(result, Resolved)}
     assert got == {  # each workspace resolves its own tree (issue 12, finding 6)
         ("pkg:npm/lib", "pkg:npm/a@1.0.0", "runtime", 1),
         ("pkg:npm/lib", "pkg:npm/b@2.0.0", "runtime", 2),
         ("pkg:npm/root", "pkg:npm/a@1.0.0", "runtime", 1),  # through lib, which has no version to name
         ("pkg:npm/root", "pkg:npm/b@2.0.0", "runtime", 1),
     }
-    links = {(p.project, p.target, p.spec) for p in of(result, ProjectDependency)}
+    links = {(p.project, p.target, p.spec) for p in records_of(result, ProjectDependency)}
     assert links == {
         ("acme/app#pkg:npm/root", "acme/app/packages/lib#pkg:npm/lib", "workspace-member"),
         ("acme/app#pkg:npm/root", "acme/app/packages/lib#pkg:npm/lib", "workspace:^"),
@@ -233,7 +229,7 @@ def test_fuzz_berry_never_crashes(entries, meta) -> None:
         result = LOADER.parse(text, Source("r", "w/yarn.lock", "w/yarn.lock"))
     except ParseError:
         return
-    assert len(of(result, Project)) == 1
+    assert len(records_of(result, Project)) == 1
 
 
 # ------------------------------------------------------------------------------------------- corpus
@@ -273,7 +269,7 @@ def independent_berry(text: str) -> set[tuple[str, str]]:
 
 def got_pairs(result) -> set[tuple[str, str]]:
     out = set()
-    for r in of(result, Resolved):
+    for r in records_of(result, Resolved):
         name, _, version = r.version.removeprefix("pkg:npm/").replace("%40", "@").rpartition("@")
         out.add((name, version))
     return out
@@ -306,19 +302,21 @@ def test_corpus_counts_match_an_independent_count(corpus: Path, group: str, rel:
     got = got_pairs(result)
     assert got == expected
     assert result.warnings == []
-    assert all(r.depth is not None and r.scope != "unknown" for r in of(result, Resolved))
+    assert all(r.depth is not None and r.scope != "unknown" for r in records_of(result, Resolved))
     print(f"{group}/{rel}: {len(got)} packages in {elapsed:.3f}s = {len(got) / max(elapsed, 1e-9):,.0f} packages/s")
 
 
 @pytest.mark.corpus
 def test_metro_workspace_packages_are_links_with_the_cycle(corpus: Path) -> None:
     _, result, _ = corpus_result(corpus, "facebook__metro", "yarn.lock")
-    assert not any("pkg:npm/metro@" in r.version or "pkg:npm/metro-config@" in r.version for r in of(result, Resolved))
-    links = {(p.project, p.target, p.spec) for p in of(result, ProjectDependency)}
+    assert not any(
+        "pkg:npm/metro@" in r.version or "pkg:npm/metro-config@" in r.version for r in records_of(result, Resolved)
+    )
+    links = {(p.project, p.target, p.spec) for p in records_of(result, ProjectDependency)}
     assert ("r/packages/metro#pkg:npm/metro", "r/packages/metro-config#pkg:npm/metro-config", "0.84.4") in links
     assert ("r/packages/metro-config#pkg:npm/metro-config", "r/packages/metro#pkg:npm/metro", "0.84.4") in links
     # each member resolves its own tree, through the cycle: metro-config gets metro's own dependencies
-    by = {(r.project, r.version): r for r in of(result, Resolved)}
+    by = {(r.project, r.version): r for r in records_of(result, Resolved)}
     config, metro = "r/packages/metro-config#pkg:npm/metro-config", "r/packages/metro#pkg:npm/metro"
     (jsc,) = [v for p, v in by if p == metro and v.startswith("pkg:npm/jsc-safe-url@")]
     assert by[(metro, jsc)].depth == 1 and by[(config, jsc)].depth == 2
@@ -329,7 +327,7 @@ def test_metro_workspace_packages_are_links_with_the_cycle(corpus: Path) -> None
 def test_babel_workspace_caret_and_link_locator(corpus: Path) -> None:
     text, result, _ = corpus_result(corpus, "babel__babel", "yarn.lock")
     assert re.search(r"^__metadata:\n  version: 10$", text, re.M)
-    links = of(result, ProjectDependency)
+    links = records_of(result, ProjectDependency)
     caret = [p for p in links if p.spec == "workspace:^"]
     assert (
         "r/packages/babel-core#pkg:npm/%40babel/core",
@@ -337,5 +335,5 @@ def test_babel_workspace_caret_and_link_locator(corpus: Path) -> None:
     ) in {(p.project, p.target) for p in caret}
     repo_utils = {p.project for p in links if p.target == "r/scripts/repo-utils#pkg:npm/%24repo-utils"}
     assert repo_utils == {"r/.#pkg:npm/babel", "r/benchmark#pkg:npm/%40babel/benchmark"}
-    fsevents = {r.version for r in of(result, Resolved) if "fsevents" in r.version}
+    fsevents = {r.version for r in records_of(result, Resolved) if "fsevents" in r.version}
     assert {"pkg:npm/fsevents@1.2.13", "pkg:npm/fsevents@2.3.3"} <= fsevents

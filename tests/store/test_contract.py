@@ -164,9 +164,15 @@ def test_parameters_are_never_spliced(any_store: Store, tmp_path: Path) -> None:
     assert counts(any_store)["nodes"]["Project"] == 2
 
 
-def test_schema_is_idempotent(any_store: Store) -> None:
+def test_schema_is_idempotent(any_store: Store, tmp_path: Path) -> None:
+    """Ensuring the schema again raises nothing and leaves the loaded graph as it was."""
+    write_org(tmp_path, [])
+    ingest(any_store, [tmp_path])
+    before = counts(any_store)
+    assert before["nodes"]["Project"] == 2
     any_store.ensure_schema()
     any_store.ensure_schema()
+    assert counts(any_store) == before
 
 
 def test_workspace_link_to_a_project_loaded_later_and_constraints(any_store: Store) -> None:
