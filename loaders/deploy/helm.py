@@ -176,6 +176,16 @@ class _Interp:
         return _MISSING
 
 
+def _output_action(interp: _Interp, body: str, newlines: str) -> str:
+    """What an output action (``{{ .Values.image }}``) stands for; an assignment or a block helper
+    stands for nothing but its newlines."""
+    first = body.lstrip("(").split(None, 1)[0] if body else ""
+    if first in _BLOCK_FUNCS or body.startswith(("$", "/*")) or ":=" in body or "=" in body.split("|")[0]:
+        return newlines
+    v = interp.pipeline(body)
+    return (UNRESOLVED if v is _MISSING else ("" if v is None else str(v))) + newlines
+
+
 def render(text: str, values: dict, chart: dict) -> str:
     """The template with actions evaluated; line count preserved (dropped text keeps its newlines)."""
     interp = _Interp(values, chart)
@@ -226,12 +236,7 @@ def render(text: str, values: dict, chart: dict) -> str:
             if kinds.pop() == "with" and len(interp.scopes) > 1:
                 interp.scopes.pop()
         elif on():
-            first = body.lstrip("(").split(None, 1)[0] if body else ""
-            if first in _BLOCK_FUNCS or body.startswith(("$", "/*")) or ":=" in body or "=" in body.split("|")[0]:
-                out.append(newlines)
-                continue
-            v = interp.pipeline(body)
-            out.append((UNRESOLVED if v is _MISSING else ("" if v is None else str(v))) + newlines)
+            out.append(_output_action(interp, body, newlines))
             continue
         out.append(newlines)
     tail = text[pos:]

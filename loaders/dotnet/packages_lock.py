@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections import deque
 from dataclasses import dataclass
 
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
 from loaders.dotnet.project import PROJECT_SUFFIXES, project_record, read_project
+from loaders.walk import breadth_first
 from planner import purl as purls
 from planner.model import (
     Location,
@@ -197,24 +197,21 @@ class NugetLockLoader(Loader):
 
     def _resolve(self, entries: dict[str, _Entry], project: Project, source: Source, out: dict[str, Resolved]) -> None:
         chains: dict[str, tuple[int, tuple[str, ...]]] = {}
-        queue: deque[str] = deque()
-        for key in sorted(entries):
-            if entries[key].type in ("Direct", "Project"):
-                entry = entries[key]
+        starts = [key for key in sorted(entries) if entries[key].type in ("Direct", "Project")]
+
+        def successors(key: str) -> list[str]:
+            lowered = (dep.lower() for dep in sorted(entries[key].dependencies, key=str.lower))
+            return [low for low in lowered if low in entries]
+
+        for key, parent in breadth_first(starts, successors):
+            entry = entries[key]
+            if parent is None:
                 purl = self._purl(entry) if entry.type == "Direct" else None
                 chains[key] = (1, (purl.key,) if purl else ())
-                queue.append(key)
-        while queue:
-            key = queue.popleft()
-            depth, path = chains[key]
-            for dep in sorted(entries[key].dependencies, key=str.lower):
-                low = dep.lower()
-                target = entries.get(low)
-                if target is None or low in chains:
-                    continue
-                purl = self._purl(target) if target.type != "Project" else None
-                chains[low] = (depth + 1, (*path, purl.key) if purl else path)
-                queue.append(low)
+            else:
+                depth, path = chains[parent]
+                purl = self._purl(entry) if entry.type != "Project" else None
+                chains[key] = (depth + 1, (*path, purl.key) if purl else path)
         for key, entry in entries.items():
             if entry.type == "Project":
                 continue

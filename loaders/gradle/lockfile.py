@@ -63,6 +63,18 @@ def project_dir(path: str) -> str:
     return gp.join(directory or ".")
 
 
+def _lockfile_kind(base: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a lockfile of this name is a legacy per-configuration one, and the configurations a
+    line without ``=`` belongs to: the legacy file's configuration, ``buildscript``/``settings`` for
+    ``<x>-gradle.lockfile``, none for ``gradle.lockfile``."""
+    legacy = not (base == "gradle.lockfile" or base.endswith("-gradle.lockfile"))
+    if legacy:
+        return True, (base.removesuffix(".lockfile"),)
+    if base != "gradle.lockfile":
+        return False, (base.removesuffix("-gradle.lockfile"),)  # buildscript / settings
+    return False, ()
+
+
 class GradleLockfileLoader(Loader):
     """``gradle.lockfile``, ``*-gradle.lockfile`` and ``gradle/dependency-locks/*.lockfile``."""
 
@@ -87,13 +99,7 @@ class GradleLockfileLoader(Loader):
             raise ParseError(
                 source.display, text.count("\n", 0, text.index("\x00")) + 1, "binary content in a lockfile"
             )
-        base = posixpath.basename(source.path)
-        legacy = not (base == "gradle.lockfile" or base.endswith("-gradle.lockfile"))
-        default_confs: tuple[str, ...] = ()
-        if legacy:
-            default_confs = (base.removesuffix(".lockfile"),)
-        elif base != "gradle.lockfile":
-            default_confs = (base.removesuffix("-gradle.lockfile"),)  # buildscript / settings
+        legacy, default_confs = _lockfile_kind(posixpath.basename(source.path))
         result = ParseResult()
         project = gd.describe(source.repo, project_dir(source.path), context)
         entries: dict[str, Resolved] = {}

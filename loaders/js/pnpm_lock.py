@@ -18,9 +18,7 @@ package; ``workspace:``/``link:`` values are kept as ``unresolved``). Package ke
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext, expect
@@ -33,10 +31,10 @@ from loaders.js._common import (
     package_key,
     parse_override_selector,
     read_json,
-    split_locator,
-    valid_name,
 )
+from loaders.js._pnpm_read import SECTIONS, Node, key_lines, read_importers, read_nodes
 from loaders.js._yaml import load_yaml
+from loaders.walk import breadth_first
 from planner import purl as purls
 from planner.model import (
     Constrains,
@@ -51,22 +49,7 @@ from planner.model import (
     VersionDependency,
 )
 
-_SECTIONS = (("dependencies", "runtime"), ("optionalDependencies", "optional"), ("devDependencies", "dev"))
 _RANK = {"runtime": 0, "optional": 1, "dev": 2, "unknown": 3}
-_SEMVERISH = re.compile(r"^\d+\.\d+\.\d+")
-
-
-@dataclass(slots=True)
-class _Node:
-    name: str | None
-    version: str | None
-    line: int | None
-    deps: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (reference, optional)
-
-    @property
-    def registry(self) -> bool:
-        """A package version (not a local directory)."""
-        return bool(self.name and self.version) and not str(self.version).startswith(("file:", "link:"))
 
 
 def _major(version: Any) -> int | None:
@@ -74,30 +57,6 @@ def _major(version: Any) -> int | None:
         return int(float(str(version)))
     except ValueError:
         return None
-
-
-def _strip_peers(text: str, major: int) -> str:
-    if major >= 6:
-        i = text.find("(")
-        return text[:i] if i > 0 else text
-    return text.split("_", 1)[0] if not text.startswith(("file:", "link:")) else text
-
-
-def _split_key(key: str, major: int) -> tuple[str | None, str | None]:
-    """``(name, version)`` of a packages/snapshots key."""
-    body = key[1:] if key.startswith("/") else key
-    if major >= 6:
-        name, version = split_locator(_strip_peers(body, major))
-        return (name, version or None) if valid_name(name) else (None, None)
-    parts = body.split("/")
-    if parts[0].startswith("@") and len(parts) >= 3:
-        name, rest = f"{parts[0]}/{parts[1]}", parts[2:]
-    elif len(parts) >= 2:
-        name, rest = parts[0], parts[1:]
-    else:
-        return None, None
-    version = _strip_peers("/".join(rest), major)
-    return (name, version or None) if valid_name(name) else (None, None)
 
 
 def _ref_id(dep: str, ref: str, major: int) -> str:
@@ -131,7 +90,7 @@ class PnpmLockLoader(Loader):
         expect(isinstance(doc, dict), source, 1, "not a pnpm lockfile: top level is not a mapping")
         raw_version = doc.get("lockfileVersion")
         major = _major(raw_version)
-        lines = _key_lines(text)
+        lines = key_lines(text)
         if major not in (5, 6, 7, 9):
             expect(
                 any(k in doc for k in ("importers", "packages", "dependencies", "devDependencies")),
@@ -147,112 +106,11 @@ class PnpmLockLoader(Loader):
                 )
             )
             major = 9
-        nodes = _nodes(doc, major, lines)
-        importers = _importers(doc, major)
+        nodes = read_nodes(doc, major, lines)
+        importers = read_importers(doc, major)
         _Emitter(result, source, context, nodes, importers, major, lines).run()
         _overrides(doc, result, source, lines)
         return result
-
-
-def _key_lines(text: str) -> dict[tuple[str, str], int]:
-    """Line of each key at indent 0 (section "") and at indent 2 under each top-level section."""
-    out: dict[tuple[str, str], int] = {}
-    section = ""
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line or line.lstrip().startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if indent not in (0, 2) or (not line.rstrip().endswith(":") and ": " not in line):
-            continue
-        key = line.strip()
-        key = key[:-1] if key.endswith(":") else key.split(": ", 1)[0]
-        if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-            key = key[1:-1]
-        if indent == 0:
-            section = key
-            out.setdefault(("", key), lineno)
-        else:
-            out.setdefault((section, key), lineno)
-    return out
-
-
-def _dep_map(raw: Any) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(raw, dict):
-        for k, v in raw.items():
-            if isinstance(k, str) and isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                out[k] = str(v)
-    return out
-
-
-def _nodes(doc: dict[str, Any], major: int, lines: dict[tuple[str, str], int]) -> dict[str, _Node]:
-    packages = doc.get("packages") if isinstance(doc.get("packages"), dict) else {}
-    snapshots = doc.get("snapshots") if isinstance(doc.get("snapshots"), dict) else None
-    graph_section = "snapshots" if snapshots is not None else "packages"
-    table = snapshots if snapshots is not None else packages
-    out: dict[str, _Node] = {}
-    for key, entry in table.items():
-        if not isinstance(key, str):
-            continue
-        entry = entry if isinstance(entry, dict) else {}
-        name, version = _split_key(key, major)
-        base_key = _strip_peers(key, major) if snapshots is not None else key
-        meta = packages.get(base_key) if isinstance(packages.get(base_key), dict) else entry
-        if isinstance(meta.get("name"), str) and valid_name(meta["name"]):
-            name = meta["name"]
-        if isinstance(meta.get("version"), str) and (version is None or not _SEMVERISH.match(version)):
-            version = meta["version"]
-        line = lines.get(("packages", base_key)) or lines.get((graph_section, key))
-        node = _Node(name, version, line)
-        for dep, ref in _dep_map(entry.get("dependencies")).items():
-            node.deps[dep] = (ref, False)
-        for dep, ref in _dep_map(entry.get("optionalDependencies")).items():
-            node.deps[dep] = (ref, True)
-        out[key] = node
-    if snapshots is not None:  # packages without a snapshot still exist
-        covered = {_strip_peers(k, major) for k in out}
-        for key, entry in packages.items():
-            if isinstance(key, str) and key not in covered:
-                name, version = _split_key(key, major)
-                if (
-                    isinstance(entry, dict)
-                    and isinstance(entry.get("version"), str)
-                    and not _SEMVERISH.match(version or "")
-                ):
-                    version = entry["version"]
-                out.setdefault(key, _Node(name, version, lines.get(("packages", key))))
-    return out
-
-
-def _importers(doc: dict[str, Any], major: int) -> dict[str, dict[str, dict[str, tuple[str | None, str]]]]:
-    """importer dir -> section -> dep -> (specifier, reference)."""
-    raw = doc.get("importers")
-    if not isinstance(raw, dict):
-        raw = {".": doc}
-    out: dict[str, dict[str, dict[str, tuple[str | None, str]]]] = {}
-    for directory, imp in raw.items():
-        if not isinstance(directory, str) or not isinstance(imp, dict):
-            continue
-        specifiers = _dep_map(imp.get("specifiers"))
-        sections: dict[str, dict[str, tuple[str | None, str]]] = {}
-        for section, _ in _SECTIONS:
-            deps = imp.get(section)
-            if not isinstance(deps, dict):
-                continue
-            entries: dict[str, tuple[str | None, str]] = {}
-            for dep, val in deps.items():
-                if not isinstance(dep, str):
-                    continue
-                if isinstance(val, dict):
-                    spec = val.get("specifier")
-                    ref = val.get("version")
-                    if isinstance(ref, (str, int, float)) and not isinstance(ref, bool):
-                        entries[dep] = (str(spec) if spec is not None else None, str(ref))
-                elif isinstance(val, (str, int, float)) and not isinstance(val, bool):
-                    entries[dep] = (specifiers.get(dep), str(val))
-            sections[section] = entries
-        out[posixpath.normpath(directory) if directory else "."] = sections
-    return out
 
 
 class _Emitter:
@@ -263,7 +121,7 @@ class _Emitter:
         result: ParseResult,
         source: Source,
         context: SourceContext,
-        nodes: dict[str, _Node],
+        nodes: dict[str, Node],
         importers: dict[str, dict[str, dict[str, tuple[str | None, str]]]],
         major: int,
         lines: dict[tuple[str, str], int],
@@ -335,7 +193,7 @@ class _Emitter:
             if proj is not root:
                 records.append(proj)
             start = starts[directory] = []
-            for section, scope in _SECTIONS:
+            for section, scope in SECTIONS:
                 for dep, (spec, ref) in sorted(self.importers[directory].get(section, {}).items()):
                     line = self.lines.get(("importers", directory))
                     if ref.startswith(("link:", "file:")):
@@ -374,6 +232,11 @@ class _Emitter:
                 )
         records.extend(resolved[k] for k in sorted(resolved))
         records.extend(sorted(links, key=lambda r: (r.project, r.target, r.spec or "", r.scope)))
+        records.extend(self._version_edges())
+        self.result.extend(records)
+
+    def _version_edges(self) -> list[VersionDependency]:
+        """One edge per (package version, registry dependency), sorted."""
         edges: set[VersionDependency] = set()
         for node_id in self.nodes:
             parent = self.purl(node_id)
@@ -388,8 +251,7 @@ class _Emitter:
                 except ValueError:
                     continue
                 edges.add(VersionDependency(parent, package, None, t.version, "optional" if optional else "runtime"))
-        records.extend(sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope)))
-        self.result.extend(records)
+        return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope))
 
     def _local_target(self, importer: str, dep: str, ref: str) -> str | None:
         kind, _, path = ref.partition(":")
@@ -407,30 +269,22 @@ class _Emitter:
         """Resolved per node reachable from an importer's direct dependencies (node, scope, chain prefix)."""
         scopes: dict[str, str] = {}
         for scope, rank in sorted(_RANK.items(), key=lambda kv: kv[1]):
-            queue = deque(n for n, s, _ in start if _RANK[s] <= rank)
-            seen = set(queue)
-            while queue:
-                n = queue.popleft()
+            with_optional = rank >= _RANK["optional"]
+            reached = breadth_first(
+                (n for n, s, _ in start if _RANK[s] <= rank),
+                lambda n, with_optional=with_optional: (t for t, opt in self.edges(n) if with_optional or not opt),
+            )
+            for n, _ in reached:
                 scopes.setdefault(n, scope)
-                for t, optional in self.edges(n):
-                    if t in seen or (optional and rank < _RANK["optional"]):
-                        continue
-                    seen.add(t)
-                    queue.append(t)
+        ordered = sorted(start, key=lambda x: len(x[2]))
+        prefixes: dict[str, tuple[str, ...]] = {}
+        for n, _, prefix in ordered:
+            prefixes.setdefault(n, prefix)
         chains: dict[str, tuple[str, ...]] = {}
-        queue2: deque[str] = deque()
-        for n, _, prefix in sorted(start, key=lambda x: len(x[2])):
-            if n not in chains:
-                p = self.purl(n)
-                chains[n] = (*prefix, p) if p else prefix
-                queue2.append(n)
-        while queue2:
-            n = queue2.popleft()
-            for t, _ in self.edges(n):
-                if t not in chains:
-                    p = self.purl(t)
-                    chains[t] = (*chains[n], p) if p else chains[n]
-                    queue2.append(t)
+        for n, parent in breadth_first((n for n, _, _ in ordered), lambda n: (t for t, _ in self.edges(n))):
+            base = prefixes[n] if parent is None else chains[parent]
+            p = self.purl(n)
+            chains[n] = (*base, p) if p else base
         out: dict[str, Resolved] = {}
         for n, chain in chains.items():
             p = self.purl(n)

@@ -38,6 +38,7 @@ from loaders.js._common import (
 )
 from loaders.js._workspace import find_workspace
 from loaders.js._yarn_entries import YarnEntry, read_berry_entries, read_v1_entries
+from loaders.walk import breadth_first
 from planner.model import (
     Location,
     ParseResult,
@@ -413,34 +414,26 @@ class _Graph:
         """Best scope per entry: the minimum over paths of the worst scope along the path."""
         labels: dict[int, str] = {}
         for scope, rank in sorted(_SCOPE_RANK.items(), key=lambda kv: kv[1]):
-            queue = deque(i for i, s in start if _SCOPE_RANK.get(s, 3) <= rank)
-            seen = set(queue)
-            while queue:
-                i = queue.popleft()
+            with_optional = rank >= _SCOPE_RANK["optional"]
+            reached = breadth_first(
+                (i for i, s in start if _SCOPE_RANK.get(s, 3) <= rank),
+                lambda i, with_optional=with_optional: (t for t, opt in self._edges(i) if with_optional or not opt),
+            )
+            for i, _ in reached:
                 labels.setdefault(i, scope)
-                for t, optional in self._edges(i):
-                    if t in seen or (optional and rank < _SCOPE_RANK["optional"]):
-                        continue
-                    seen.add(t)
-                    queue.append(t)
         return labels
 
     def _chains(self, start: list[tuple[int, tuple[str, ...]]]) -> dict[int, tuple[str, ...]]:
         """Shortest chain to each entry from ``start`` (entry index, chain prefix)."""
+        ordered = sorted(start, key=lambda s: len(s[1]))
+        prefixes: dict[int, tuple[str, ...]] = {}
+        for i, prefix in ordered:
+            prefixes.setdefault(i, prefix)
         chains: dict[int, tuple[str, ...]] = {}
-        queue: deque[int] = deque()
-        for i, prefix in sorted(start, key=lambda s: len(s[1])):
-            if i not in chains:
-                p = self._purl(i)
-                chains[i] = (*prefix, p) if p else prefix
-                queue.append(i)
-        while queue:
-            i = queue.popleft()
-            for t, _ in self._edges(i):
-                if t not in chains:
-                    p = self._purl(t)
-                    chains[t] = (*chains[i], p) if p else chains[i]
-                    queue.append(t)
+        for i, parent in breadth_first((i for i, _ in ordered), lambda i: (t for t, _ in self._edges(i))):
+            base = prefixes[i] if parent is None else chains[parent]
+            p = self._purl(i)
+            chains[i] = (*base, p) if p else base
         return chains
 
 

@@ -11,10 +11,10 @@ two versioned components becomes ``VersionDependency`` metadata.
 from __future__ import annotations
 
 import posixpath
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from loaders.walk import breadth_first
 from planner import hashes
 from planner import purl as purls
 from planner.model import (
@@ -125,19 +125,9 @@ def project_records(project: Project) -> list[Record]:
 def shortest_chains(roots: Iterable[str], graph: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Shortest chain of refs (roots excluded) from any root to every reachable ref (BFS, sorted ties)."""
     chains: dict[str, list[str]] = {}
-    queue: deque[tuple[str, list[str]]] = deque()
-    seen: set[str] = set()
-    for root in sorted(set(roots)):
-        seen.add(root)
-        queue.append((root, []))
-    while queue:
-        ref, chain = queue.popleft()
-        for dep in sorted(set(graph.get(ref, ()))):
-            if dep in seen:
-                continue
-            seen.add(dep)
-            chains[dep] = [*chain, dep]
-            queue.append((dep, chains[dep]))
+    for ref, parent in breadth_first(sorted(set(roots)), lambda r: sorted(set(graph.get(r, ())))):
+        if parent is not None:
+            chains[ref] = [*chains.get(parent, []), ref]  # a root's chain is empty
     return chains
 
 

@@ -57,6 +57,19 @@ def read_tags(text: str, source: Source, warn: list[ParseWarning]) -> list[tuple
     return out
 
 
+def _spdx2_version(tags: list[tuple[str, str, int]], source: Source) -> tuple[str, int]:
+    """The document's first ``SPDXVersion`` and its line; a ``ParseError`` unless it is SPDX 2.x."""
+    versions = [(v, n) for t, v, n in tags if t == "SPDXVersion"]
+    if not versions:
+        raise ParseError(source.display, tags[0][2] if tags else 1, "not an SPDX tag-value document: no SPDXVersion")
+    version, version_line = versions[0]
+    if version.startswith("SPDX-3"):
+        raise ParseError(source.display, version_line, "SPDX 3.0 is not supported yet")
+    if not version.startswith("SPDX-2"):
+        raise ParseError(source.display, version_line, f"not an SPDX 2.x document: SPDXVersion is {version!r}")
+    return version, version_line
+
+
 class SpdxTagValueLoader(Loader):
     """SPDX 2.x documents in tag-value form."""
 
@@ -75,16 +88,7 @@ class SpdxTagValueLoader(Loader):
         if "\x00" in text:
             raise ParseError(source.display, text.count("\n", 0, text.index("\x00")) + 1, "binary data in an SPDX file")
         tags = read_tags(text, source, warn)
-        versions = [(v, n) for t, v, n in tags if t == "SPDXVersion"]
-        if not versions:
-            raise ParseError(
-                source.display, tags[0][2] if tags else 1, "not an SPDX tag-value document: no SPDXVersion"
-            )
-        version, version_line = versions[0]
-        if version.startswith("SPDX-3"):
-            raise ParseError(source.display, version_line, "SPDX 3.0 is not supported yet")
-        if not version.startswith("SPDX-2"):
-            raise ParseError(source.display, version_line, f"not an SPDX 2.x document: SPDXVersion is {version!r}")
+        version, version_line = _spdx2_version(tags, source)
         doc = Document(version=version, line=version_line)
         current: Package | None = None
         in_document = True
