@@ -7,10 +7,9 @@ from typing import Any
 
 import networkx as nx
 
+from planner import ecosystems, scopes, versions
 from planner import purl as purls
-from planner import scopes, versions
 from planner.errors import UsageError
-from planner.exposure import OSV_ECOSYSTEM
 from planner.model import location_text
 from planner.store.base import Store
 
@@ -102,7 +101,8 @@ def version_spread(store: Store, package: str) -> VersionSpread:
         )
         for r in rows
     ]
-    ecosystem = OSV_ECOSYSTEM.get(p.type, "")
+    known = ecosystems.by_purl_type(p.type)
+    ecosystem = known.osv_name if known else ""
     if versions.is_supported(ecosystem):
         order = {v: i for i, v in enumerate(versions.sort_versions(ecosystem, [u.version for u in uses]))}
         uses.sort(key=lambda u: (order.get(u.version, len(order)), u.version))
