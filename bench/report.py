@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from planner import reporting, spread  # noqa: E402
+from planner import reporting, version_spread  # noqa: E402
 from planner.ingest import ingest  # noqa: E402
 from planner.planning import PlanRequest, make_plan  # noqa: E402
 from planner.policy import Policy  # noqa: E402
@@ -96,7 +96,7 @@ def bench_org(args) -> dict:
         parts = {"plan": [], "versions": []}  # what collect is made of: make_plan (exposure + plan), versions
         for _ in range(RUNS):
             parts["plan"].append(timed(lambda: make_plan(store, request, Policy(), lambda a: []))[1:])
-            parts["versions"].append(timed(lambda: spread.version_spread(store, LOG4J))[1:])
+            parts["versions"].append(timed(lambda: version_spread.version_spread(store, LOG4J))[1:])
         out = Path(tempfile.mkdtemp()) / "org.html"
         out.write_text(html, encoding="utf-8")
         env = dict(os.environ, DEPWAVE_DATA_DIR=str(args.data_dir))

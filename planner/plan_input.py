@@ -18,6 +18,7 @@ from planner import build_units, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
+from planner.plan_node import PlanNode
 from planner.store.base import Store
 from planner.waves import Target
 
@@ -73,7 +74,7 @@ def plan_graph(
     for p in report.projects:
         if p.verdict not in _EXPOSURE:
             continue
-        g.add_node(p.project, **_attrs(p, report, units))
+        g.add_node(p.project, **plan_node(p, report, units).attrs())
     for link in report.links:
         c, prov = link["consumer"], link["provider"]
         if c in g and prov in g and c != prov:
@@ -86,32 +87,41 @@ def plan_graph(
                 pinned=link.get("via") != "project" and not any(ch in spec for ch in "^~<>*[]("),
                 depth=1,
             )
-    untraced: dict[str, dict[str, Any]] = {}
-    # first-party services nobody can trace may carry the package too: a decision for their owners (the
-    # report holds none when the package is used nowhere in the graph: then there is no incident to plan)
     scoped = report.untraced.in_environment(environment)
     g.graph["inventory_gaps"] = [(gap.image, gap.services) for gap in scoped.gaps]
-    for svc in scoped.unknown:
+    for key, node in _untraced_services(scoped.unknown):
+        g.add_node(key, **node.attrs())
+    keep = _scope(g, environment, set(repos), set(owners))
+    return g.subgraph(keep).copy() if keep is not None else g
+
+
+def _untraced_services(unknown: Iterable[Any]) -> list[tuple[str, PlanNode]]:
+    """First-party services nobody can trace may carry the package too: a decision for their owners, one node
+    per image (the report holds none when the package is used nowhere in the graph: then there is no incident
+    to plan)."""
+    untraced: dict[str, dict[str, Any]] = {}
+    for svc in unknown:
         for image in svc.images or [None]:
             key = f"image:{image.key if image else svc.key}"
             node = untraced.setdefault(key, {"name": svc.name, "deployments": set(), "owners": set()})
             node["deployments"].add((svc.name, environments.normalise(svc.environment)))
             node["owners"].update(svc.owners)
-    for key, node in sorted(untraced.items()):
-        g.add_node(
+    return [
+        (
             key,
-            name=node["name"],
-            repo=None,
-            kind="service",
-            ecosystem=None,
-            exposure="unknown",
-            deployments=sorted(node["deployments"]),
-            owners=sorted(node["owners"]),
-            image_traceable=False,
-            edit_location=None,
+            PlanNode(
+                name=node["name"],
+                repo=None,
+                kind="service",
+                ecosystem=None,
+                exposure="unknown",
+                deployments=tuple(sorted(node["deployments"])),
+                owners=tuple(sorted(node["owners"])),
+                image_traceable=False,
+            ),
         )
-    keep = _scope(g, environment, set(repos), set(owners))
-    return g.subgraph(keep).copy() if keep is not None else g
+        for key, node in sorted(untraced.items())
+    ]
 
 
 def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, Any]]:
@@ -133,7 +143,8 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
     return {k: {"path": info[k].path, "build_unit": u.key, "build_root": u.root} for k, u in units.items() if k in info}
 
 
-def _attrs(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> PlanNode:
+    """What the planner needs to know about one project of the exposure report."""
     exposure = _EXPOSURE[p.verdict]
     if p.verdict == "exposed" and p.direct:
         exposure = "direct"
@@ -156,24 +167,25 @@ def _attrs(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str
         kind = "service"  # whatever it builds as, what is deployed is a service
     if p.verdict == "exposed-test-only" and not deployments:
         kind = "test" if kind in ("application", "unknown") else kind
-    return {
-        "name": p.name,
-        "repo": p.repo,
-        "kind": kind,
-        "ecosystem": p.ecosystem,
-        "exposure": exposure,
-        "vulnerable_version": next(iter(_vulnerable_versions(p)), None),
-        "edit_location": p.change_at,
-        "edit_kind": _edit_kind(p),
-        "property": _version_property(p),
-        "publishes": publishes,
-        "deployments": deployments,
-        "owners": list(p.owners),
-        "image_traceable": True,
-        "direct": bool(p.direct),
-        "called": bool(p.reachability and p.reachability["verdict"] == "called"),
-        **build,
-    }
+    return PlanNode(
+        name=p.name,
+        repo=p.repo,
+        kind=kind,
+        ecosystem=p.ecosystem,
+        exposure=exposure,
+        vulnerable_version=next(iter(_vulnerable_versions(p)), None),
+        edit_location=p.change_at,
+        edit_kind=_edit_kind(p),
+        property=_version_property(p),
+        publishes=publishes,
+        deployments=tuple(deployments),
+        owners=tuple(p.owners),
+        direct=bool(p.direct),
+        called=bool(p.reachability and p.reachability["verdict"] == "called"),
+        path=build.get("path"),
+        build_unit=build.get("build_unit"),
+        build_root=build.get("build_root"),
+    )
 
 
 def _vulnerable_versions(p: ProjectExposure) -> list[str]:

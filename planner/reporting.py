@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from planner import campaign as campaigns
-from planner import spread
+from planner import version_spread
 from planner.errors import UsageError
 from planner.exposure import ExposureReport
 from planner.planning import PlanRequest, Resolver, make_plan
@@ -47,5 +47,5 @@ def collect(
         plan_doc = plan_view.as_dict(plan)
     assert isinstance(report, ExposureReport)
     packages = sorted({a.package for a in report.affected})
-    versions = [spread.version_spread(store, p).as_dict() for p in packages]
+    versions = [version_spread.version_spread(store, p).as_dict() for p in packages]
     return ReportDocuments(report.as_dict(), plan_doc, generated_at, versions, campaign_doc)

@@ -1,6 +1,7 @@
 """Version parsing, ordering and OSV range matching, per ecosystem.
 
-Orderings come from ``univers`` where it is right (Maven ``ComparableVersion``, SemVer 2.0 for
+Each ecosystem's parser is its version scheme (:mod:`planner.ecosystems.schemes`). Orderings come from
+``univers`` where it is right (Maven ``ComparableVersion``, SemVer 2.0 for
 npm / Go / crates.io, RubyGems, NuGet) and from ``packaging`` for PyPI (PEP 440). Where univers
 is too lenient or wrong we correct it here, each case pinned by a test in
 ``tests/planner/test_versions.py``:
@@ -30,92 +31,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from packaging.version import Version as PepVersion
-from univers import versions as uv
+from planner import ecosystems
+from planner.ecosystems.schemes import Unparsable, semver_any
 
 #: OSV event kinds, in the order they sort on a tie of versions
 EVENT_KINDS = ("introduced", "last_affected", "fixed", "limit")
 RANGE_TYPES = ("ECOSYSTEM", "SEMVER", "GIT")
 
-_SEMVER = re.compile(
-    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?"
-)
-_MAVEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+\-~]*")
-_MAVEN_RELEASE = re.compile(r"(?i)(?<![a-z])release(?![a-z])")
 _BRANCH = re.compile(r"\D*?(\d+)(?:\.(\d+))?")
 _MAX_LEN = 256
 
 
-class _Unparsable(ValueError):
-    pass
-
-
-def _semver(text: str, prefixes: str = "") -> Any:
-    core = text[1:] if prefixes and text[:1] in prefixes else text
-    if not _SEMVER.fullmatch(core):
-        raise _Unparsable(text)
-    return uv.SemverVersion(core)
-
-
-def _npm(text: str) -> Any:
-    return _semver(text.strip(), "v=")
-
-
-def _go(text: str) -> Any:
-    return _semver(text, "v")
-
-
-def _strict_semver(text: str) -> Any:
-    return _semver(text)
-
-
-def _maven(text: str) -> Any:
-    if not _MAVEN.fullmatch(text) or not any(c.isdigit() for c in text):
-        raise _Unparsable(text)
-    return uv.MavenVersion(_MAVEN_RELEASE.sub("ga", text))
-
-
-def _pypi(text: str) -> Any:
-    return PepVersion(text)
-
-
-def _gem(text: str) -> Any:
-    if not text.strip():
-        raise _Unparsable(text)
-    return uv.RubygemsVersion(text.strip())
-
-
-def _nuget(text: str) -> Any:
-    if not text.strip():
-        raise _Unparsable(text)
-    return uv.NugetVersion(text.strip())
-
-
-#: OSV ecosystem -> parser of its version strings into comparable values
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "Maven": _maven,
-    "npm": _npm,
-    "PyPI": _pypi,
-    "Go": _go,
-    "crates.io": _strict_semver,
-    "RubyGems": _gem,
-    "NuGet": _nuget,
-    "Hex": _strict_semver,
-    "Pub": _strict_semver,
-}
-SUPPORTED_ECOSYSTEMS = tuple(_PARSERS)
-
-
-def base_ecosystem(ecosystem: str) -> str:
-    """The OSV ecosystem without its ``:suffix`` (``Maven:https://maven.google.com`` -> ``Maven``)."""
-    return ecosystem.split(":", 1)[0].strip()
-
-
 def is_supported(ecosystem: str) -> bool:
     """Whether versions of this OSV ecosystem can be ordered here."""
-    return base_ecosystem(ecosystem) in _PARSERS
+    known = ecosystems.by_osv_name(ecosystem)
+    return known is not None and known.parse_version is not None
 
 
 @functools.total_ordering
@@ -139,7 +69,7 @@ class ParsedVersion:
 
 @functools.lru_cache(maxsize=65536)
 def _parse_cached(kind: str, text: str) -> ParsedVersion | None:
-    parser = _semver_any if kind == "SEMVER" else _PARSERS.get(kind)
+    parser = semver_any if kind == "SEMVER" else _parser(kind)
     if parser is None or not isinstance(text, str) or not text or len(text) > _MAX_LEN:
         return None
     try:
@@ -148,15 +78,16 @@ def _parse_cached(kind: str, text: str) -> ParsedVersion | None:
         return None
 
 
-def _semver_any(text: str) -> Any:
-    return _semver(text, "v")
+def _parser(ecosystem: str) -> Callable[[str], Any] | None:
+    known = ecosystems.by_osv_name(ecosystem)
+    return known.parse_version if known else None
 
 
 def parse(ecosystem: str, version: str) -> ParsedVersion | None:
     """Parse ``version`` under the ordering of an OSV ecosystem; None when it is not a version there."""
     if not isinstance(ecosystem, str) or not isinstance(version, str):
         return None
-    return _parse_cached(base_ecosystem(ecosystem), version)
+    return _parse_cached(ecosystems.base_osv_name(ecosystem), version)
 
 
 def parse_semver(version: str) -> ParsedVersion | None:
@@ -238,7 +169,7 @@ def _parser_for(ecosystem: str, range_type: str) -> Callable[[str], ParsedVersio
 
 
 def _sorted_events(events: Sequence[Event], parser: Callable[[str], ParsedVersion | None]) -> list[tuple[Any, Event]]:
-    """Events with their parsed versions, sorted by version ("0" first); raises _Unparsable on a bad one."""
+    """Events with their parsed versions, sorted by version ("0" first); raises Unparsable on a bad one."""
     keyed: list[tuple[Any, Event]] = []
     for e in events:
         if e.kind == "introduced" and e.version == "0":
@@ -248,7 +179,7 @@ def _sorted_events(events: Sequence[Event], parser: Callable[[str], ParsedVersio
         else:
             p = parser(e.version)
             if p is None:
-                raise _Unparsable(e.version)
+                raise Unparsable(e.version)
             keyed.append((p, e))
     order = EVENT_KINDS.index
 
@@ -309,7 +240,7 @@ def is_affected(ecosystem: str, version: str, entry: Any) -> bool | None:
         try:
             if _in_range(v, rng, parser):
                 return True
-        except _Unparsable:
+        except Unparsable:
             unknown = True
             continue
         evaluated = True
@@ -435,7 +366,7 @@ def range_issues(ecosystem: str, rng: Range) -> list[tuple[str, Event | None]]:
         if not ((e.kind == "introduced" and e.version == "0") or (e.kind == "limit" and "*" in e.version)):
             p = parser(e.version)
             if p is None:
-                kind = "SemVer" if rng.type == "SEMVER" else base_ecosystem(ecosystem)
+                kind = "SemVer" if rng.type == "SEMVER" else ecosystems.base_osv_name(ecosystem)
                 issues.append((f"{e.kind} {e.version!r} is not a {kind} version", e))
                 continue
         if e.kind == "introduced":

@@ -13,7 +13,6 @@ from __future__ import annotations
 import posixpath
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext, expect, load_json
-from planner import versions
 from planner.advisories import osv
 from planner.errors import ParseError
 from planner.model import Advisory, Affects, ParseResult, ParseWarning, Source
@@ -84,21 +83,17 @@ class OsvJsonLoader(Loader):
                     source.display, a.line, f"{a.package.ecosystem} package {a.package.name!r} skipped: no purl"
                 )
             )
-        for package, entries in sorted(advisory.affected_packages().items()):
-            result.records.append(_affects(advisory.id, package, entries))
+        for affects in osv.affects_by_package(advisory):
+            result.records.append(_affects(advisory.id, affects))
         return result
 
 
-def _affects(advisory: str, package: str, entries: list[osv.AffectedPackage]) -> Affects:
-    ecosystem = entries[0].package.ecosystem
-    ranges = [r.as_json() for e in entries for r in e.ranges]
-    listed = list(dict.fromkeys(v for e in entries for v in e.versions))
-    fixed = dict.fromkeys(f for e in entries for f in e.fixed)
-    ordered = versions.sort_versions(ecosystem, fixed) if versions.is_supported(ecosystem) else list(fixed)
-    entry: dict[str, object] = {"ecosystem": ecosystem, "ranges": ranges, "versions": listed}
-    specific = [
-        e.ecosystem_specific for e in entries if isinstance(e.ecosystem_specific, dict) and e.ecosystem_specific
-    ]
-    if specific:  # vulnerable symbols (Go imports, GHSA affected_functions …), for reachability
-        entry["ecosystem_specific"] = specific
-    return Affects(advisory=advisory, package=package, ranges=encode_ranges(entry), fixed=tuple(ordered))
+def _affects(advisory: str, affects: osv.PackageAffects) -> Affects:
+    entry: dict[str, object] = {
+        "ecosystem": affects.ecosystem,
+        "ranges": list(affects.ranges),
+        "versions": list(affects.versions),
+    }
+    if affects.ecosystem_specific:  # vulnerable symbols (Go imports, GHSA affected_functions …), for reachability
+        entry["ecosystem_specific"] = list(affects.ecosystem_specific)
+    return Affects(advisory=advisory, package=affects.package, ranges=encode_ranges(entry), fixed=affects.fixed)

@@ -17,26 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner import ecosystems, versions
 from planner import purl as purls
-from planner import versions
 from planner.versions import Range
 
-#: OSV ecosystem -> purl type
-PURL_TYPES = {
-    "Maven": "maven",
-    "npm": "npm",
-    "PyPI": "pypi",
-    "Go": "golang",
-    "crates.io": "cargo",
-    "RubyGems": "gem",
-    "NuGet": "nuget",
-    "Packagist": "composer",
-    "Hex": "hex",
-    "Pub": "pub",
-    "Hackage": "hackage",
-    "CRAN": "cran",
-    "ConanCenter": "conan",
-}
 #: file names of OSV records: ``<DB prefix>-<id>.json`` as the advisory databases name them
 OSV_FILE_NAME = re.compile(
     r"(?:GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"
@@ -128,6 +112,45 @@ class OsvAdvisory:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageAffects:
+    """What one advisory says about one package, its ``affected[]`` entries merged: the OSV ecosystem,
+    every range and listed version, the fixed versions (lowest first where the ecosystem orders them)
+    and the non-empty ``ecosystem_specific`` objects (vulnerable symbols, for reachability)."""
+
+    package: str  # versionless purl
+    ecosystem: str
+    ranges: tuple[dict[str, Any], ...]
+    versions: tuple[str, ...]
+    fixed: tuple[str, ...]
+    ecosystem_specific: tuple[dict[str, Any], ...] = ()
+
+
+def affects_by_package(advisory: OsvAdvisory) -> list[PackageAffects]:
+    """The advisory's affected packages, one :class:`PackageAffects` per versionless purl, by purl."""
+    out = []
+    for package, entries in sorted(advisory.affected_packages().items()):
+        ecosystem = entries[0].package.ecosystem
+        fixed = list(dict.fromkeys(f for e in entries for f in e.fixed))
+        if versions.is_supported(ecosystem):
+            fixed = versions.sort_versions(ecosystem, fixed)
+        out.append(
+            PackageAffects(
+                package=package,
+                ecosystem=ecosystem,
+                ranges=tuple(r.as_json() for e in entries for r in e.ranges),
+                versions=tuple(dict.fromkeys(v for e in entries for v in e.versions)),
+                fixed=tuple(fixed),
+                ecosystem_specific=tuple(
+                    e.ecosystem_specific
+                    for e in entries
+                    if isinstance(e.ecosystem_specific, dict) and e.ecosystem_specific
+                ),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class OsvItem:
     """What reading one file or zip member gave: the advisory (None when unusable) and its problems."""
 
@@ -138,7 +161,8 @@ class OsvItem:
 
 def package_purl(ecosystem: str, name: str) -> str | None:
     """The versionless purl of an OSV package (``Go``/``stdlib`` -> ``pkg:golang/stdlib``), or None."""
-    ptype = PURL_TYPES.get(versions.base_ecosystem(ecosystem))
+    known = ecosystems.by_osv_name(ecosystem)
+    ptype = known.purl_type if known else None
     name = name.strip()
     if ptype is None or not name:
         return None
@@ -288,8 +312,8 @@ def _affected(raw: Any, index: int, lines: _Lines, problem: Any) -> AffectedPack
     given = _str(pkg.get("purl"))
     purl = package_purl(ecosystem, name)
     if purl is None:
-        base = versions.base_ecosystem(ecosystem)
-        if base not in PURL_TYPES:
+        base = ecosystems.base_osv_name(ecosystem)
+        if ecosystems.by_osv_name(base) is None:
             problem(line, f"{where}: unknown ecosystem {ecosystem!r} for {name!r}")
         else:
             problem(line, f"{where}: {name!r} is not a valid {base} package name")

@@ -114,10 +114,10 @@ def services(app: App, environment: str | None, fmt: str, wide: bool) -> None:
 @pass_app
 def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     """Which versions of PURL are in use, and where: counted by project, repository and service."""
-    from planner import spread
+    from planner import version_spread
     from planner.render import spread_view
 
-    spread_view.show_versions(spread.version_spread(app.store(), purl), fmt, wide)
+    spread_view.show_versions(version_spread.version_spread(app.store(), purl), fmt, wide)
 
 
 @click.command()
@@ -177,7 +177,7 @@ def usage(
 @pass_app
 def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
     """Every path by which PROJECT (key, name or repo) reaches PURL."""
-    from planner import spread
+    from planner import why as why_paths
     from planner.render import spread_view
 
-    spread_view.show_why(spread.why(app.store(), project, purl), fmt, wide)
+    spread_view.show_why(why_paths.why(app.store(), project, purl), fmt, wide)

@@ -36,12 +36,11 @@ from planner.exposure.report import (
     ExposureReport,
     ProjectExposure,
 )
-from planner.exposure.targets import OSV_ECOSYSTEM, affected_from_osv, affected_from_spec, affected_from_store
+from planner.exposure.targets import affected_from_osv, affected_from_spec, affected_from_store
 from planner.store.base import Store
 
 __all__ = [
     "MAX_PATHS",
-    "OSV_ECOSYSTEM",
     "RANK",
     "SCHEMA",
     "VERDICTS",

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
+from planner import ecosystems, versions
 from planner import purl as purls
-from planner import versions
+from planner.ecosystems import Ecosystem
 from planner.exposure.facts import PackageFacts
 from planner.exposure.report import AffectedPackage, Evidence
 from planner.model import location_text
-
-#: purl type -> univers range scheme for declared ranges
-_RANGE_SCHEME = {"maven": "maven", "npm": "npm", "pypi": "pypi", "gem": "gem", "nuget": "nuget", "cargo": "npm"}
 
 
 def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[str, list[Evidence]]:
@@ -53,14 +51,8 @@ def exact_version(target: AffectedPackage, spec: str | None) -> str | None:
     ``==x`` in Python, Go's minimum version), else None."""
     if not spec:
         return None
-    s = spec.strip()
-    ptype = purls.parse(target.package).type
-    if ptype == "pypi":
-        s = s.removeprefix("===").removeprefix("==") if s.startswith("==") and "," not in s else s
-    if ptype == "npm":
-        s = s.removeprefix("=")
-    if ptype == "cargo":
-        s = s.removeprefix("=") if s.startswith("=") else ""
+    ecosystem = _ecosystem(target)
+    s = ecosystem.exact_pin(spec.strip()) if ecosystem else spec.strip()
     if not s or any(c in s for c in "^~<>*|[](), "):
         return None
     return s if versions.parse(target.ecosystem, s) is not None else None
@@ -72,15 +64,11 @@ def admits(target: AffectedPackage, spec: str, known: set[str]) -> bool | None:
     be read."""
     from univers.version_range import RANGE_CLASS_BY_SCHEMES
 
-    ptype = purls.parse(target.package).type
-    scheme = _RANGE_SCHEME.get(ptype)
-    if scheme is None:
+    ecosystem = _ecosystem(target)
+    if ecosystem is None or ecosystem.range_scheme is None:
         return None
-    native = spec.strip()
-    if ptype == "cargo" and native and native[0].isdigit():
-        native = "^" + native
     try:
-        rng = RANGE_CLASS_BY_SCHEMES[scheme].from_native(native.replace(", ", " ") if ptype == "cargo" else native)
+        rng = RANGE_CLASS_BY_SCHEMES[ecosystem.range_scheme].from_native(ecosystem.native_range(spec.strip()))
         make = rng.version_class
     except Exception:  # univers raises many kinds of errors on unreadable ranges
         return None
@@ -99,3 +87,7 @@ def admits(target: AffectedPackage, spec: str, known: set[str]) -> bool | None:
         except Exception:  # a probe that this scheme cannot read
             continue
     return False
+
+
+def _ecosystem(target: AffectedPackage) -> Ecosystem | None:
+    return ecosystems.by_purl_type(purls.parse(target.package).type)

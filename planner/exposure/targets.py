@@ -6,45 +6,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from planner import ecosystems, versions
 from planner import purl as purls
-from planner import versions
+from planner.advisories.osv import OsvAdvisory, affects_by_package
 from planner.errors import UsageError
 from planner.exposure.report import AffectedPackage
 from planner.store.base import Store
 
-#: purl type -> OSV ecosystem
-OSV_ECOSYSTEM = {
-    "maven": "Maven",
-    "npm": "npm",
-    "pypi": "PyPI",
-    "golang": "Go",
-    "cargo": "crates.io",
-    "gem": "RubyGems",
-    "nuget": "NuGet",
-    "hex": "Hex",
-    "pub": "Pub",
-    "composer": "Packagist",
-}
 
-
-def affected_from_osv(advisory: Any) -> list[AffectedPackage]:
+def affected_from_osv(advisory: OsvAdvisory) -> list[AffectedPackage]:
     """The affected packages of a parsed OSV advisory (:mod:`planner.advisories.osv`)."""
-    out = []
-    for package, entries in sorted(advisory.affected_packages().items()):
-        ecosystem = entries[0].package.ecosystem
-        entry = {
-            "ranges": [r.as_json() for e in entries for r in e.ranges],
-            "versions": list(dict.fromkeys(v for e in entries for v in e.versions)),
-        }
-        fixed = list(dict.fromkeys(f for e in entries for f in e.fixed))
-        if versions.is_supported(ecosystem):
-            fixed = versions.sort_versions(ecosystem, fixed)
-        out.append(
-            AffectedPackage(
-                advisory.id, package, ecosystem, entry, tuple(fixed), advisory.summary, tuple(advisory.aliases)
-            )
+    return [
+        AffectedPackage(
+            advisory.id,
+            a.package,
+            a.ecosystem,
+            {"ranges": list(a.ranges), "versions": list(a.versions)},
+            a.fixed,
+            advisory.summary,
+            tuple(advisory.aliases),
         )
-    return out
+        for a in affects_by_package(advisory)
+    ]
 
 
 def affected_from_store(store: Store, advisory_id: str) -> list[AffectedPackage]:
@@ -53,7 +36,8 @@ def affected_from_store(store: Store, advisory_id: str) -> list[AffectedPackage]
     for row in store.query("get_advisory", {"id": advisory_id}):
         entry = versions.decode_entry(json.loads(row["ranges"] or "{}"))
         p = purls.parse(row["package"])
-        ecosystem = str(entry.get("ecosystem") or OSV_ECOSYSTEM.get(p.type, p.type))
+        known = ecosystems.by_purl_type(p.type)
+        ecosystem = str(entry.get("ecosystem") or (known.osv_name if known else p.type))
         out.append(
             AffectedPackage(
                 row["id"],
@@ -77,9 +61,10 @@ def affected_from_spec(text: str) -> list[AffectedPackage]:
     p = purls.parse_user(base)
     if p.version:
         raise UsageError(f"{text!r}: the range goes after a versionless purl")
-    ecosystem = OSV_ECOSYSTEM.get(p.type)
-    if ecosystem is None:
+    known = ecosystems.by_purl_type(p.type)
+    if known is None or known.parse_version is None:
         raise UsageError(f"{text!r}: no version ordering known for {p.type} packages")
+    ecosystem = known.osv_name
     spec = spec.strip()
     if not spec:
         raise UsageError(f"{text!r}: empty range")

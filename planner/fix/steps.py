@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner import purl as purls
-from planner.buildtools import LOCKFILES, compile_command, compiled_from, relock_command
+from planner.buildtools import compile_command, compiled_from, relock_command
+from planner.ecosystems import LOCKFILES
 from planner.fix.editors import editor_for
 from planner.fix.model import BUMP, OVERRIDE, Change
 

@@ -6,7 +6,8 @@ import textwrap
 
 from planner.render import console, emit_json, short
 from planner.render.layout import Column, print_table
-from planner.spread import VersionSpread, WhyResult
+from planner.version_spread import VersionSpread
+from planner.why import WhyResult
 
 COLUMNS = [
     Column("version", wrap=False, shorten=30),

@@ -16,7 +16,7 @@ _CHUNK = 2000
 
 def for_project(store: Store, text: str) -> tuple[Subject, list[SbomProject]]:
     """One project, by key, name or repository (as ``depwave why`` takes it)."""
-    from planner.spread import find_project
+    from planner.why import find_project
 
     key = find_project(store, text)
     projects = project_refs(store.query("list_sbom_projects", {"keys": [key]}))

@@ -14,7 +14,14 @@ import networkx as nx
 from planner import build_units
 from planner.errors import UsageError
 from planner.policy import Policy
-from planner.waves.build_tools import _build_verify, _override, _relock_command, _target_package, _tool
+from planner.waves.build_tools import (
+    _build_verify,
+    _override,
+    _override_within_major,
+    _relock_command,
+    _target_package,
+    _tool,
+)
 from planner.waves.model import Baseline, Comparator, Target
 from planner.waves.projects import _default_compare, _major, _Project, _read_project
 from planner.waves.schedule import _bottom_levels, _hours, _merge_windows, _pool_bound, _ticks, _topo
@@ -259,7 +266,7 @@ class _Planner:
     def _can_override(self, m: _Project) -> bool:
         if _override(self.tools[m.key], self.pkg, "0") is None:
             return False
-        if self.policy.never_override_across_major or self.tools[m.key] == "cargo":
+        if self.policy.never_override_across_major or _override_within_major(self.tools[m.key]):
             a, b = _major(m.vulnerable), _major(self.target.fixed_for(m.key))
             return a is not None and a == b
         return True

@@ -5,51 +5,26 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from planner import ecosystems
 from planner import purl as purls
-from planner.buildtools import relock_command
+from planner.buildtools import fill, relock_command
 from planner.errors import UsageError
 from planner.waves.model import Target
 from planner.waves.projects import _Project
 
-_TOOL_BY_FILE = {
-    "pom.xml": "maven",
-    "package.json": "npm",
-    "package-lock.json": "npm",
-    "npm-shrinkwrap.json": "npm",
-    "yarn.lock": "yarn",
-    ".yarnrc.yml": "yarn",
-    "pnpm-lock.yaml": "pnpm",
-    "pnpm-workspace.yaml": "pnpm",
-    "poetry.lock": "poetry",
-    "pipfile": "pip",
-    "pipfile.lock": "pip",
-    "setup.py": "pip",
-    "setup.cfg": "pip",
-    "pyproject.toml": "pip",
-    "cargo.toml": "cargo",
-    "cargo.lock": "cargo",
-    "go.mod": "go",
-    "go.sum": "go",
-    "go.work": "go",
-    "gradle.properties": "gradle",
-    "libs.versions.toml": "gradle",
-}
-_TOOL_BY_ECOSYSTEM = {"maven": "maven", "npm": "npm", "pypi": "pip", "golang": "go", "cargo": "cargo"}
-_TOOLS = ("maven", "gradle", "npm", "yarn", "pnpm", "pip", "poetry", "go", "cargo")
-
 
 def _tool(p: _Project) -> str | None:
-    if p.tool in _TOOLS:
+    """The build tool of a project: the one it names, else the one its edit location's file says, else its
+    ecosystem's default (:mod:`planner.ecosystems`)."""
+    if ecosystems.build_tool(p.tool) is not None:
         return p.tool
     if p.location:
-        base = posixpath.basename(p.location.rsplit(":", 1)[0] if ":" in p.location else p.location).lower()
-        if base.endswith((".gradle", ".gradle.kts")):
-            return "gradle"
-        if base.endswith(".txt") and ("requirements" in base or "constraints" in base):
-            return "pip"
-        if base in _TOOL_BY_FILE:
-            return _TOOL_BY_FILE[base]
-    return _TOOL_BY_ECOSYSTEM.get(p.ecosystem)
+        base = posixpath.basename(p.location.rsplit(":", 1)[0] if ":" in p.location else p.location)
+        by_file = ecosystems.tool_for_file(base)
+        if by_file is not None:
+            return by_file.name
+    known = ecosystems.by_purl_type(p.ecosystem)
+    return known.default_tool if known else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,51 +37,23 @@ class _Pkg:
     display: str  # group:artifact, @scope/name, module path
 
 
-def _go_version(v: str) -> str:
-    return v if v.startswith("v") else f"v{v}"
-
-
 def _override(tool: str | None, pkg: _Pkg, v: str) -> tuple[str, str] | None:
     """(mechanism, change) pinning the package in a consumer, or None when the tool has none."""
-    if tool == "maven":
-        return (
-            "dependency-management",
-            f"<dependencyManagement><dependencies><dependency><groupId>{pkg.group}</groupId>"
-            f"<artifactId>{pkg.name}</artifactId><version>{v}</version></dependency></dependencies>"
-            "</dependencyManagement>",
-        )
-    if tool == "gradle":
-        return "gradle-constraint", f'dependencies {{ constraints {{ implementation("{pkg.display}:{v}") }} }}'
-    if tool == "npm":
-        return "npm-override", f'package.json "overrides": {{"{pkg.display}": "{v}"}}'
-    if tool == "yarn":
-        return "yarn-resolution", f'package.json "resolutions": {{"{pkg.display}": "{v}"}}'
-    if tool == "pnpm":
-        return "pnpm-override", f'package.json "pnpm": {{"overrides": {{"{pkg.display}": "{v}"}}}}'
-    if tool in ("pip", "poetry"):
-        return "pip-constraint", f"{pkg.display}=={v} in a constraints file (pip install -c constraints.txt)"
-    if tool == "cargo":
-        return "cargo-update-precise", f"cargo update -p {pkg.display} --precise {v}"
-    if tool == "go":
-        return (
-            "go-require",
-            f"go get {pkg.display}@{_go_version(v)} (require {pkg.display} {_go_version(v)} // indirect)",
-        )
-    return None
+    known = ecosystems.build_tool(tool)
+    if known is None or known.override is None:
+        return None
+    return known.override.mechanism, fill(known.override.change, pkg.display, v, pkg.group, pkg.name)
+
+
+def _override_within_major(tool: str | None) -> bool:
+    """Whether the tool's override cannot cross a major version (Cargo's ``--precise`` update)."""
+    known = ecosystems.build_tool(tool)
+    return bool(known and known.override_within_major)
 
 
 def _verify(tool: str | None, pkg: _Pkg) -> str | None:
-    return {
-        "maven": f"mvn dependency:tree -Dincludes={pkg.display}",
-        "gradle": f"./gradlew dependencyInsight --dependency {pkg.display}",
-        "npm": f"npm ls {pkg.display}",
-        "yarn": f"yarn why {pkg.display}",
-        "pnpm": f"pnpm why {pkg.display}",
-        "pip": f"pip show {pkg.display}",
-        "poetry": f"poetry show {pkg.display}",
-        "go": f"go list -m {pkg.display}",
-        "cargo": f"cargo tree -i {pkg.display}",
-    }.get(tool or "")
+    known = ecosystems.build_tool(tool)
+    return fill(known.verify, pkg.display, "") if known and known.verify else None
 
 
 def _maven_module(p: _Project) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner import exposure, scopes, spread
+from planner import exposure, scopes, version_spread, why
 from planner.cli import cli
 from planner.dependents import find_dependents
 from planner.ingest import ingest
@@ -123,7 +123,7 @@ def test_dependents_lists_exactly_what_exposure_assesses(struts) -> None:
 
 
 def test_why_shows_the_scope_of_every_hop(struts) -> None:
-    result = spread.why(struts, KEY.format("plugins/testng", "struts2-testng-plugin"), LOG4J)
+    result = why.why(struts, KEY.format("plugins/testng", "struts2-testng-plugin"), LOG4J)
     assert [[(s["kind"], s["scope"], s["location"]) for s in path] for path in result.paths] == [
         [
             ("project", "test", "plugins/testng/pom.xml:20"),
@@ -132,8 +132,8 @@ def test_why_shows_the_scope_of_every_hop(struts) -> None:
         ]
     ]
     # json depends on core, whose log4j-core is test-scoped: no route passes it on
-    assert spread.why(struts, KEY.format("plugins/json", "struts2-json-plugin"), LOG4J).paths == []
-    own = spread.why(struts, KEY.format("core", "struts2-core"), LOG4J).paths
+    assert why.why(struts, KEY.format("plugins/json", "struts2-json-plugin"), LOG4J).paths == []
+    own = why.why(struts, KEY.format("core", "struts2-core"), LOG4J).paths
     assert [[(s["kind"], s["scope"]) for s in path] for path in own] == [[("project", None), ("declaration", "test")]]
 
 
@@ -187,7 +187,7 @@ def test_npm_dev_dependencies_stay_with_their_package(store) -> None:
 def test_versions_counts_declared_only_uses(struts) -> None:
     """Issue 12, finding 8: nothing resolves log4j-core (no lockfile, no SBOM), four modules declare
     2.14.1 themselves: one row, marked declared, instead of an empty table."""
-    result = spread.version_spread(struts, LOG4J)
+    result = version_spread.version_spread(struts, LOG4J)
     assert result.versions == []
     assert [(v.version, len(v.projects), v.repos) for v in result.declared_versions] == [
         ("2.14.1", 4, ["struts-reactor"])

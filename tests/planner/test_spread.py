@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner import spread
+from planner import version_spread, why
 from planner.cli import EXIT_USAGE, cli
 from planner.errors import UsageError
 from planner.ingest import ingest
@@ -19,17 +19,17 @@ LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
 
 def test_version_spread(store) -> None:
     ingest(store, [EXAMPLES])
-    result = spread.version_spread(store, LOG4J)
+    result = version_spread.version_spread(store, LOG4J)
     assert [(v.version, len(v.projects), len(v.repos)) for v in result.versions] == [("2.14.1", 7, 7)]
-    lodash = spread.version_spread(store, "pkg:npm/lodash")
+    lodash = version_spread.version_spread(store, "pkg:npm/lodash")
     assert [(v.version, v.repos) for v in lodash.versions] == [("4.17.15", ["storefront"])]
     with pytest.raises(UsageError):
-        spread.version_spread(store, LOG4J + "@2.14.1")
+        version_spread.version_spread(store, LOG4J + "@2.14.1")
 
 
 def test_why_lists_the_route_through_internal_libraries(store) -> None:
     ingest(store, [EXAMPLES])
-    result = spread.why(store, "com.acme.billing:billing-service", LOG4J)
+    result = why.why(store, "com.acme.billing:billing-service", LOG4J)
     routes = [[s["key"] for s in path if s["kind"] == "project"] for path in result.paths]
     assert [
         "billing-service/.#pkg:maven/com.acme.billing/billing-service",
@@ -41,13 +41,13 @@ def test_why_lists_the_route_through_internal_libraries(store) -> None:
     assert first_hop["location"] == "pom.xml:37"  # billing-service's <artifactId>platform-web</artifactId>
     own = [p for p in result.paths if p[1]["kind"] == "version"]
     assert own and own[0][-1]["key"] == LOG4J + "@2.14.1"  # its own SBOM chain
-    assert spread.why(store, "@acme/storefront", LOG4J).paths == []
+    assert why.why(store, "@acme/storefront", LOG4J).paths == []
 
 
 def test_why_needs_one_project(store, data_dir: Path) -> None:
     ingest(store, [EXAMPLES])
     with pytest.raises(UsageError, match="no project matches"):
-        spread.why(store, "nope", LOG4J)
+        why.why(store, "nope", LOG4J)
     res = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "why", "nope", LOG4J])
     assert res.exit_code == EXIT_USAGE
     out = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "versions", LOG4J, "--format", "json"])

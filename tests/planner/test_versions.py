@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from univers import versions as uv
 
+from planner import ecosystems
 from planner import versions as V
 from planner.versions import Event, Range
 
@@ -131,7 +132,7 @@ def test_univers_canary_composer_is_semver_so_packagist_is_unsupported() -> None
 
 
 def test_ecosystem_suffix_and_unknowns() -> None:
-    assert V.base_ecosystem("Maven:https://maven.google.com") == "Maven"
+    assert ecosystems.base_osv_name("Maven:https://maven.google.com") == "Maven"
     assert V.compare("Maven:https://maven.google.com", "1.0", "1.0.0") == 0
     assert V.parse("Cobol", "1.0") is None
     assert V.compare("npm", "1.0.0", "nope") is None

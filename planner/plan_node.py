@@ -1,0 +1,40 @@
+"""What the planner needs to know about one project (or one untraced service): the typed hand-off from
+the exposure report to :mod:`planner.waves`. The planner's input graph carries it as node attributes
+(:meth:`PlanNode.attrs`), the names :mod:`planner.waves` reads and validates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode:
+    """One node of the planner's input graph."""
+
+    name: str
+    repo: str | None
+    kind: str  # application | library | service | test | unknown
+    ecosystem: str | None  # purl type
+    exposure: str  # direct | transitive | test-only | unknown
+    deployments: tuple[tuple[str, str], ...] = ()  # (service, environment)
+    owners: tuple[str, ...] = ()
+    #: whether the images it runs are traced to a project (False for an untraced first-party service)
+    image_traceable: bool = True
+    vulnerable_version: str | None = None
+    edit_location: str | None = None  # file:line to change
+    edit_kind: str | None = None  # property | managed | direct-dependency | lockfile-only
+    property: str | None = None  # the property to change when edit_kind is property (``log4j2.version``)
+    publishes: str | None = None  # the package it publishes to consumers outside its build
+    direct: bool = False  # it declares the package itself
+    called: bool = False  # its code calls the vulnerable symbols (reachability)
+    path: str | None = None  # its directory in the repository
+    build_unit: str | None = None  # the build it is built with (:mod:`planner.build_units`)
+    build_root: str | None = None
+
+    def attrs(self) -> dict[str, Any]:
+        """The node attributes of the planner's input graph (lists where the graph contract has lists)."""
+        out = asdict(self)
+        out["deployments"] = [tuple(d) for d in self.deployments]
+        out["owners"] = list(self.owners)
+        return out
