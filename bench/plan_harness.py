@@ -112,30 +112,30 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     trees = {"examples": ROOT / "examples", "org": args.org}
-    with tempfile.TemporaryDirectory() as tmp:
-        cwd = Path(tmp)
-        for tree, path in trees.items():
-            data = args.data_dir / tree
-            if not args.reuse:
-                depwave(data, "db", "reset", "--yes", cwd=cwd)
-                depwave(data, "ingest", str(path), "--no-scan", "--format", "json", cwd=cwd)
-            for name, text in POLICIES.items():
-                policy_args: list[str] = []
-                policy_file = None
-                if text is not None:
-                    policy_file = cwd / f"{name}.yaml"
-                    policy_file.write_text(text)
-                    policy_args = ["--policy", str(policy_file)]
-                cmd = ["plan", "--package", LOG4J, "--fixed", "2.17.1", "--offline", "--format", "json"]
-                (args.out / f"{tree}-{name}.json").write_bytes(depwave(data, *cmd, *policy_args, cwd=cwd))
-                os.environ["DEPWAVE_DATA_DIR"] = str(data)
-                secs = time_build_plan(planner_graph(data, policy_file), args.runs)
-                print(
-                    f"{tree:9} {name:10} build_plan p50 {statistics.median(secs) * 1000:8.1f} ms"
-                    f"  min {min(secs) * 1000:8.1f} ms  ({args.runs} runs)",
-                    flush=True,
-                )
-            depwave(data, "db", "stop", cwd=cwd)
+    cwd = Path(tempfile.gettempdir()) / "plan-harness-policies"  # fixed: the plan JSON names its policy file
+    cwd.mkdir(exist_ok=True)
+    for tree, path in trees.items():
+        data = args.data_dir / tree
+        if not args.reuse:
+            depwave(data, "db", "reset", "--yes", cwd=cwd)
+            depwave(data, "ingest", str(path), "--no-scan", "--format", "json", cwd=cwd)
+        for name, text in POLICIES.items():
+            policy_args: list[str] = []
+            policy_file = None
+            if text is not None:
+                policy_file = cwd / f"{name}.yaml"
+                policy_file.write_text(text)
+                policy_args = ["--policy", str(policy_file)]
+            cmd = ["plan", "--package", LOG4J, "--fixed", "2.17.1", "--offline", "--format", "json"]
+            (args.out / f"{tree}-{name}.json").write_bytes(depwave(data, *cmd, *policy_args, cwd=cwd))
+            os.environ["DEPWAVE_DATA_DIR"] = str(data)
+            secs = time_build_plan(planner_graph(data, policy_file), args.runs)
+            print(
+                f"{tree:9} {name:10} build_plan p50 {statistics.median(secs) * 1000:8.1f} ms"
+                f"  min {min(secs) * 1000:8.1f} ms  ({args.runs} runs)",
+                flush=True,
+            )
+        depwave(data, "db", "stop", cwd=cwd)
     if args.compare is None:
         return 0
     differ = [p.name for p in sorted(args.compare.glob("*.json")) if (args.out / p.name).read_bytes() != p.read_bytes()]

@@ -17,7 +17,7 @@ from planner.policy import Policy
 from planner.waves.build_tools import _build_verify, _override, _relock_command, _target_package, _tool
 from planner.waves.model import Baseline, Comparator, Target
 from planner.waves.projects import _default_compare, _major, _Project, _read_project
-from planner.waves.schedule import _bottom_levels, _hours, _merge_windows, _pool_bound, _ticks, _topo
+from planner.waves.schedule import _bottom_levels, _hours, _merge_windows, _pool_bound, _seconds, _topo
 
 
 @dataclass(slots=True)
@@ -65,6 +65,23 @@ class _Step:
     verify: str | None = None
     reason: str | None = None
     edits: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """A strategy per unit key and the library units it defers to the clean-up phase."""
+
+    decisions: Mapping[str, str]
+    deferred: frozenset[str] = frozenset()
+
+    def release_step(self, u: _Unit) -> str | None:
+        """The step a consumer of unit ``u`` waits for: its publish, else its build (None if not planned)."""
+        if self.decisions.get(u.key, "decide") == "decide":
+            return None
+        prefix = "cleanup:" if u.key in self.deferred else ""
+        if any(m.publishes for m in u.members):
+            return f"{prefix}publish:{u.key}"
+        return f"{prefix}build:{u.key}"
 
 
 def _unit_name(u: _Unit) -> str:
@@ -118,15 +135,15 @@ class _Planner:
         self.freeze: dict[str, list[tuple[int, int]]] = _merge_windows(policy)
 
     def dur(self, kind: str, repo: str) -> int:
-        """Ticks a step of this kind takes in this repository (cached)."""
+        """Seconds a step of this kind takes in this repository (cached)."""
         key = (kind, repo)
         d = self._dur.get(key)
         if d is None:
-            d = self._dur[key] = _ticks(self.policy.duration(kind, repo))
+            d = self._dur[key] = _seconds(self.policy.duration(kind, repo))
         return d
 
-    def udur(self, u: _Unit, kind: str) -> int:
-        """Ticks of a unit's combined step of this kind, summed over its builds: one build, one publish when
+    def unit_seconds(self, u: _Unit, kind: str) -> int:
+        """Seconds of a unit's combined step of this kind, summed over its builds: one build, one publish when
         it publishes, one change (a pull request, whatever number of lines) when one of its members changes
         something (a member built with a sibling that takes the fix changes nothing). A cycle of projects
         built separately sums its members."""
@@ -314,13 +331,12 @@ class _Planner:
         ``defer``: leave out the library units :meth:`deferred_units` moves to the clean-up phase.
         """
         policy = self.policy
-        self._current = decisions
-        self._deferred = self.deferred_units(decisions) if defer else frozenset()
+        choice = _Choice(decisions, self.deferred_units(decisions) if defer else frozenset())
         out: list[_Step] = []
         for p in self.unresolved:
             out.append(self._decide(p, "unresolved", f"which version of {self.pkg.display} does {p.name} resolve?"))
         for ukey in self.order:
-            if ukey in self._deferred:
+            if ukey in choice.deferred:
                 continue
             u = self.units[ukey]
             strategy = decisions.get(ukey, "decide")
@@ -337,17 +353,17 @@ class _Planner:
                 )
                 continue
             kind = self.change_kind(u, strategy)
-            dur = self.udur(u, kind)
+            dur = self.unit_seconds(u, kind)
             ci_change = None
             if relaxed and len(u.candidates) > 1:
                 other = "propagate" if strategy == "override" else "override"
                 okind = self.change_kind(u, other)
-                dur = min(dur, self.udur(u, okind))
+                dur = min(dur, self.unit_seconds(u, okind))
                 ci_change = kind in policy.ci_kinds and okind in policy.ci_kinds
             deps: list[str] = []
             if strategy == "propagate":
-                deps = [self.release_step(p) for p in u.providers if self.release_step(p)]
-            out.extend(self._unit_steps(u, strategy, kind, dur, deps, "fix", ci_change))
+                deps = self.release_steps(choice, u)
+            out.extend(self._unit_steps(choice, u, strategy, kind, dur, deps, "fix", ci_change))
             for m in u.members:
                 if not m.traceable and m.kind in ("service", "application") and m.exposure != "test-only":
                     out.append(
@@ -364,21 +380,13 @@ class _Planner:
                 step.ci = False
         return out
 
-    def release_step(self, ukey: str) -> str | None:
-        """The step a consumer of this unit waits for: its publish, else its build (None if not planned)."""
-        u = self.units[ukey]
-        if self._current is not None and self._current.get(ukey, "decide") == "decide":
-            return None
-        prefix = "cleanup:" if ukey in self._deferred else ""
-        if any(m.publishes for m in u.members):
-            return f"{prefix}publish:{ukey}"
-        return f"{prefix}build:{ukey}"
-
-    _current: Mapping[str, str] | None = None
-    _deferred: frozenset[str] = frozenset()
+    def release_steps(self, choice: _Choice, u: _Unit) -> list[str]:
+        """The release steps of ``u``'s exposed providers that are planned under ``choice``."""
+        return [r for p in u.providers if (r := choice.release_step(self.units[p]))]
 
     def _unit_steps(
         self,
+        choice: _Choice,
         u: _Unit,
         strategy: str,
         kind: str,
@@ -391,17 +399,19 @@ class _Planner:
         """The steps of one unit (memoised: candidate strategy mixes share most of them).
 
         ``ci_change`` overrides whether the change step uses CI capacity (the lower-bound relaxation);
-        ``replaces_override``: a clean-up that removes the unit's override pin while bumping its providers."""
+        ``replaces_override``: a clean-up that removes the unit's override pin while bumping its providers.
+        ``choice`` is not part of the memo key: it only names the providers' release steps, which are ``deps``."""
         key = (u.key, strategy, kind, dur, tuple(deps), phase, ci_change, replaces_override)
         steps = self._memo.get(key)
         if steps is None:
             steps = self._memo[key] = self._make_unit_steps(
-                u, strategy, kind, dur, deps, phase, ci_change, replaces_override
+                choice, u, strategy, kind, dur, deps, phase, ci_change, replaces_override
             )
         return steps
 
     def _make_unit_steps(
         self,
+        choice: _Choice,
         u: _Unit,
         strategy: str,
         kind: str,
@@ -431,7 +441,7 @@ class _Planner:
             if m.key in u.carried:  # built with the sibling that takes the fix: nothing of its own to change
                 continue
             member_strategy = self.member_strategy(u, m, strategy)
-            mech, change = self._change(u, m, member_strategy, replaces_override)
+            mech, change = self._change(choice, u, m, member_strategy, replaces_override)
             lines.setdefault((m.repo, m.location, change), (mech, m, member_strategy))
         mechanisms = [mech for mech, _, _ in lines.values()]
         if len(lines) == 1:
@@ -461,7 +471,7 @@ class _Planner:
             id=f"{prefix}build:{u.key}",
             kind="build",
             strategy=strategy_out,
-            dur=self.udur(u, "build"),
+            dur=self.unit_seconds(u, "build"),
             ci="build" in ci,
             deps=[steps[0].id],
             verify=" && ".join(verify) or None,
@@ -474,7 +484,7 @@ class _Planner:
                     id=f"{prefix}publish:{u.key}",
                     kind="publish",
                     strategy=strategy_out,
-                    dur=self.udur(u, "publish"),
+                    dur=self.unit_seconds(u, "publish"),
                     ci="publish" in ci,
                     deps=[build.id],
                     change=", ".join(m.publishes for m in u.members if m.publishes),
@@ -534,7 +544,9 @@ class _Planner:
             "providers": providers,
         }
 
-    def _change(self, u: _Unit, m: _Project, strategy: str, replaces_override: bool) -> tuple[str, str]:
+    def _change(
+        self, choice: _Choice, u: _Unit, m: _Project, strategy: str, replaces_override: bool
+    ) -> tuple[str, str]:
         v = self.target.fixed_for(m.key)
         pkg = self.pkg
         tool = self.tools[m.key]
@@ -549,7 +561,7 @@ class _Planner:
                 pu = self.units[ukey]
                 used = [x.name for x in pu.members if self.sub.has_edge(m.key, x.key)]
                 names = " + ".join(used) if used else _unit_name(pu)
-                step = self.release_step(ukey)
+                step = choice.release_step(pu)
                 if step is None:
                     continue
                 parts.append(f"{names} → the release made by {step}")
@@ -611,23 +623,22 @@ class _Planner:
         for s in fix:
             if s.kind != "decide" and s.id not in has_succ:
                 sinks[s.unit].append(s.id)
-        self._current = decisions
-        self._deferred = self.deferred_units(decisions)
+        choice = _Choice(decisions, self.deferred_units(decisions))
         out: list[_Step] = []
         for ukey in self.order:
             u = self.units[ukey]
             strategy = decisions.get(ukey, "decide")
-            if ukey in self._deferred:
+            if ukey in choice.deferred:
                 kind = self.change_kind(u, strategy)
-                deps = [r for p in u.providers if (r := self.release_step(p))] if strategy == "propagate" else []
-                out.extend(self._unit_steps(u, strategy, kind, self.udur(u, kind), deps, "cleanup"))
+                deps = self.release_steps(choice, u) if strategy == "propagate" else []
+                out.extend(self._unit_steps(choice, u, strategy, kind, self.unit_seconds(u, kind), deps, "cleanup"))
                 continue
             if not self.policy.cleanup or strategy != "override" or "propagate" not in u.candidates:
                 continue
             kind = self.change_kind(u, "propagate")
-            dur = self.udur(u, kind)
-            deps = [r for p in u.providers if (r := self.release_step(p))] + sorted(sinks[ukey])
-            out.extend(self._unit_steps(u, "propagate", kind, dur, deps, "cleanup", replaces_override=True))
+            dur = self.unit_seconds(u, kind)
+            deps = self.release_steps(choice, u) + sorted(sinks[ukey])
+            out.extend(self._unit_steps(choice, u, "propagate", kind, dur, deps, "cleanup", replaces_override=True))
         return out
 
     # -- strategy choice -------------------------------------------------------------------------------------------
@@ -663,7 +674,6 @@ class _Planner:
         # shortest makespan; then the services fixed soonest; then the mix that propagates more
         tried.sort(key=lambda t: (t[0], t[1], t[2]))
         _, _, _, decisions, steps, times = tried[0]
-        self._current = decisions
         return decisions, steps, times
 
     def hybrid(self, override_all: dict[str, str], steps: list[_Step], target: int) -> dict[str, str]:
@@ -684,15 +694,15 @@ class _Planner:
             wait = max((ready_at[p] for p in u.providers if p in ready_at), default=0)
             if len(u.candidates) > 1 and strategy == "override":
                 pkind = self.change_kind(u, "propagate")
-                pdur = self.udur(u, pkind)
+                pdur = self.unit_seconds(u, pkind)
                 if wait + pdur + tail <= target:
                     decisions[ukey] = strategy = "propagate"
                     kind = pkind
             start = wait if strategy == "propagate" else 0
-            cdur = self.udur(u, kind)
-            finish = start + cdur + self.udur(u, "build")
+            cdur = self.unit_seconds(u, kind)
+            finish = start + cdur + self.unit_seconds(u, "build")
             if any(m.publishes for m in u.members):
-                finish += self.udur(u, "publish")
+                finish += self.unit_seconds(u, "publish")
             ready_at[ukey] = finish
         return decisions
 
@@ -847,7 +857,6 @@ class _Planner:
     def baseline(self) -> Baseline:
         """Frontier rounds: everything at chain depth k, propagating, after everything at depth k-1."""
         decisions = {k: ("direct" if u.candidates == ("direct",) else "propagate") for k, u in self.units.items()}
-        self._current = decisions
         steps = self.steps_for(decisions, defer=False)
         depth_of = {k: u.depth for k, u in self.units.items()}
         rounds: dict[int, list[_Step]] = defaultdict(list)

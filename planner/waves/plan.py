@@ -37,14 +37,12 @@ def build_plan(
         k: ("override" if "override" in u.candidates else d) for k, d in decisions.items() for u in [planner.units[k]]
     }
     lower = planner.lower_bound(planner.steps_for(relax, relaxed=True))
-    planner._current = decisions
 
     cleanup: list[_Step] = planner.cleanup_steps(decisions, fix)
     cstart, cfinish = planner.schedule(cleanup, makespan) if cleanup else ([], [])
     fix_finish = {s.id: f for s, f in zip(fix, ffinish, strict=True)}
     services_done = planner.services_fixed(fix, fix_finish)
     baseline = planner.baseline()
-    planner._current = decisions
 
     all_steps = fix + cleanup
     start = {s.id: t for s, t in zip(all_steps, fstart + cstart, strict=True)}

@@ -11,15 +11,17 @@ from planner.policy import Policy
 if TYPE_CHECKING:
     from planner.waves._planner import _Step
 
-TICKS = 3600  # scheduling resolution: one second
+SECONDS_PER_HOUR = 3600  # the scheduler counts whole seconds
 
 
-def _ticks(hours: float) -> int:
-    return round(hours * TICKS)
+def _seconds(hours: float) -> int:
+    """Hours as whole seconds (the scheduler's unit)."""
+    return round(hours * SECONDS_PER_HOUR)
 
 
-def _hours(ticks: float) -> float:
-    return round(ticks / TICKS, 4)
+def _hours(seconds: float) -> float:
+    """Seconds as hours rounded to 4 decimals (the plan's unit)."""
+    return round(seconds / SECONDS_PER_HOUR, 4)
 
 
 def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
@@ -82,7 +84,7 @@ def _bottom_levels(steps: list[_Step], index: Mapping[str, int], succ: list[list
 def _merge_windows(policy: Policy) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {}
     for f in policy.freeze:
-        out.setdefault(f.environment, []).append((_ticks(f.start), _ticks(f.end)))
+        out.setdefault(f.environment, []).append((_seconds(f.start), _seconds(f.end)))
     for env, windows in out.items():
         merged: list[tuple[int, int]] = []
         for s, e in sorted(windows):
