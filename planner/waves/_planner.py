@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +15,8 @@ from planner.policy import Policy
 from planner.waves.build_tools import _build_verify, _override, _relock_command, _target_package, _tool
 from planner.waves.model import Baseline, Comparator, Target
 from planner.waves.projects import _default_compare, _major, _Project, _read_project
-from planner.waves.schedule import _bottom_levels, _hours, _merge_windows, _pool_bound, _seconds, _topo
+from planner.waves.schedule import StepGraph, _hours, _seconds
+from planner.waves.scheduler import ScheduleRules, critical_path_length, schedule
 
 
 @dataclass(slots=True)
@@ -132,7 +131,7 @@ class _Planner:
         self.tools = {k: _tool(p) for k, p in projects.items()}
         self._build_units(graph)
         self.env_rank = {e: i for i, e in enumerate(policy.environments)}
-        self.freeze: dict[str, list[tuple[int, int]]] = _merge_windows(policy)
+        self.rules = ScheduleRules.of(policy, self.urgent)
 
     def dur(self, kind: str, repo: str) -> int:
         """Seconds a step of this kind takes in this repository (cached)."""
@@ -655,9 +654,10 @@ class _Planner:
                 return -1
             seen.append(decisions)
             steps = self.steps_for(decisions)
-            if tried and self.critical_path_length(steps) > min(t[0] for t in tried):
+            graph = StepGraph.of(steps)
+            if tried and critical_path_length(graph, self.rules) > min(t[0] for t in tried):
                 return -1  # its schedule cannot be shorter than its critical path: it cannot win or tie
-            times = self.schedule(steps, 0)
+            times = schedule(graph, self.rules, 0)
             makespan = max(times[1], default=0)
             services = self.services_fixed(steps, {s.id: f for s, f in zip(steps, times[1], strict=True)})
             tried.append((makespan, services if services is not None else 0, preference, decisions, steps, times))
@@ -666,7 +666,7 @@ class _Planner:
         m_over = run(override_all, 3)
         if any(len(u.candidates) > 1 for u in self.units.values()):
             over_steps = tried[0][4]
-            cp_over = self.critical_path_length(over_steps)
+            cp_over = critical_path_length(StepGraph.of(over_steps), self.rules)
             run(propagate_all, 0)
             run(self.hybrid(override_all, over_steps, m_over), 1)
             if cp_over < m_over:
@@ -679,8 +679,9 @@ class _Planner:
     def hybrid(self, override_all: dict[str, str], steps: list[_Step], target: int) -> dict[str, str]:
         """Propagate wherever waiting for the providers keeps the unlimited-capacity critical path within
         ``target``; units are visited providers first, so every accepted wait is accounted for downstream."""
-        index = {s.id: i for i, s in enumerate(steps)}
-        bottom = _bottom_levels(steps, index)
+        graph = StepGraph.of(steps)
+        index = graph.index
+        bottom = graph.bottom_levels()
         ready_at: dict[str, int] = {}  # unit → finish of its release step (unlimited capacity)
         decisions = dict(override_all)
         for ukey in self.order:
@@ -706,154 +707,6 @@ class _Planner:
             ready_at[ukey] = finish
         return decisions
 
-    # -- scheduling ----------------------------------------------------------------------------------------------
-    def critical_path_length(self, steps: list[_Step]) -> int:
-        index = {s.id: i for i, s in enumerate(steps)}
-        heads = self.heads(steps, index)
-        return max((h + s.dur for h, s in zip(heads, steps, strict=True)), default=0)
-
-    def heads(self, steps: list[_Step], index: Mapping[str, int]) -> list[int]:
-        """Earliest starts with unlimited capacity, freeze windows respected (an exact ASAP schedule)."""
-        heads = [0] * len(steps)
-        for i in _topo(steps, index):
-            s = steps[i]
-            t = max((heads[index[d]] + steps[index[d]].dur for d in s.deps if d in index), default=0)
-            heads[i] = self.unfrozen(s, t)
-        return heads
-
-    def unfrozen(self, s: _Step, t: int) -> int:
-        """The earliest start at or after ``t`` such that a deploy does not overlap a freeze window."""
-        if s.kind != "deploy" or s.environment not in self.freeze:
-            return t
-        d = max(s.dur, 1)
-        for ws, we in self.freeze[s.environment]:
-            if we <= t:
-                continue
-            if t + d <= ws:
-                break
-            t = we
-        return t
-
-    def schedule(self, steps: list[_Step], t0: int) -> tuple[list[int], list[int]]:
-        """Critical-path list scheduling under CI capacity and freeze windows (deps outside ``steps`` are done)."""
-        n = len(steps)
-        index = {s.id: i for i, s in enumerate(steps)}
-        succ: list[list[int]] = [[] for _ in range(n)]
-        indeg = [0] * n
-        for i, s in enumerate(steps):
-            for d in s.deps:
-                j = index.get(d)
-                if j is not None:
-                    succ[j].append(i)
-                    indeg[i] += 1
-        prio = _bottom_levels(steps, index, succ)
-        # ready steps go longest remaining path first; among equals, the steps of production services
-        # whose code calls the vulnerable symbols (reachability), then by id
-        urgent = self.urgent
-        key = [(-prio[i], 0 if any(m in urgent for m in s.members) else 1, s.id) for i, s in enumerate(steps)]
-        org = self.policy.capacity
-        repo_cap: dict[str, int | None] = {}
-        for s in steps:
-            if s.ci:
-                for r in s.repos:
-                    if r not in repo_cap:
-                        repo_cap[r] = self.policy.repo_capacity(r)
-        start = [0] * n
-        finish = [0] * n
-        ready: list[tuple[tuple[int, int, str], int]] = []
-        pending: list[tuple[int, tuple[int, int, str], int]] = []
-        running: list[tuple[int, int]] = []
-        blocked: dict[str, list[tuple[tuple[int, int, str], int]]] = defaultdict(list)
-        used = 0
-        repo_used: dict[str, int] = defaultdict(int)
-
-        def begin(i: int, t: int) -> None:
-            nonlocal used
-            s = steps[i]
-            start[i] = t
-            finish[i] = t + s.dur
-            heapq.heappush(running, (finish[i], i))
-            if s.ci:
-                used += 1
-                for r in s.repos:
-                    repo_used[r] += 1
-
-        def release(i: int, t: int) -> None:
-            s = steps[i]
-            r = self.unfrozen(s, t)
-            if r > t:
-                heapq.heappush(pending, (r, key[i], i))
-            elif s.ci:
-                heapq.heappush(ready, (key[i], i))
-            else:
-                begin(i, t)
-
-        t = t0
-        for i in range(n):
-            if indeg[i] == 0:
-                release(i, t)
-        while True:
-            while pending and pending[0][0] <= t:
-                release(heapq.heappop(pending)[2], t)
-            while ready and (org is None or used < org):
-                item = heapq.heappop(ready)
-                i = item[1]
-                s = steps[i]
-                r = self.unfrozen(s, t)
-                if r > t:
-                    heapq.heappush(pending, (r, item[0], i))
-                    continue
-                full = next((x for x in s.repos if (c := repo_cap.get(x)) is not None and repo_used[x] >= c), None)
-                if full is not None:
-                    heapq.heappush(blocked[full], item)
-                    continue
-                begin(i, t)
-            if not running and not pending:
-                break
-            t = min(running[0][0] if running else math.inf, pending[0][0] if pending else math.inf)
-            while running and running[0][0] == t:
-                _, i = heapq.heappop(running)
-                s = steps[i]
-                if s.ci:
-                    used -= 1
-                    for r in s.repos:
-                        repo_used[r] -= 1
-                        waiting = blocked.get(r)
-                        while waiting:
-                            item = heapq.heappop(waiting)
-                            heapq.heappush(ready, item)
-                            if len(steps[item[1]].repos) == 1:
-                                break
-                for j in succ[i]:
-                    indeg[j] -= 1
-                    if indeg[j] == 0:
-                        release(j, t)
-        if ready or any(blocked.values()):
-            raise AssertionError("the scheduler left steps unscheduled")  # pragma: no cover
-        return start, finish
-
-    def lower_bound(self, steps: list[_Step]) -> float:
-        """Max of the critical path and, per capacity pool, ``head + work / capacity + tail`` over nested sets."""
-        index = {s.id: i for i, s in enumerate(steps)}
-        heads = self.heads(steps, index)
-        bottoms = _bottom_levels(steps, index)
-        best: float = max((h + s.dur for h, s in zip(heads, steps, strict=True)), default=0)
-        pools: dict[str | None, list[int]] = defaultdict(list)
-        for i, s in enumerate(steps):
-            if not s.ci:
-                continue
-            if self.policy.capacity is not None:
-                pools[None].append(i)
-            for r in s.repos:
-                if self.policy.repo_capacity(r) is not None:
-                    pools[r].append(i)
-        for pool, items in pools.items():
-            cap = self.policy.capacity if pool is None else self.policy.repo_capacity(pool)
-            assert cap is not None
-            jobs = [(heads[i], bottoms[i] - steps[i].dur, steps[i].dur) for i in items]
-            best = max(best, _pool_bound(jobs, cap))
-        return best
-
     def baseline(self) -> Baseline:
         """Frontier rounds: everything at chain depth k, propagating, after everything at depth k-1."""
         decisions = {k: ("direct" if u.candidates == ("direct",) else "propagate") for k, u in self.units.items()}
@@ -866,7 +719,7 @@ class _Planner:
         finishes = []
         by_id: dict[str, int] = {}
         for k in sorted(rounds):
-            _, finish = self.schedule(rounds[k], t)
+            _, finish = schedule(StepGraph.of(rounds[k]), self.rules, t)
             by_id.update((s.id, f) for s, f in zip(rounds[k], finish, strict=True))
             t = max([t, *finish])
             finishes.append(_hours(t))

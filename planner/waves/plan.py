@@ -10,7 +10,8 @@ from planner.policy import Policy
 from planner.waves._planner import _Planner, _Step
 from planner.waves.model import Comparator, Decision, Plan, Step, Target
 from planner.waves.projects import _inventory_gaps
-from planner.waves.schedule import _critical_path, _hours, _waves
+from planner.waves.schedule import StepGraph, _critical_path, _hours, _waves
+from planner.waves.scheduler import lower_bound, schedule
 
 
 def build_plan(
@@ -36,10 +37,11 @@ def build_plan(
     relax = {
         k: ("override" if "override" in u.candidates else d) for k, d in decisions.items() for u in [planner.units[k]]
     }
-    lower = planner.lower_bound(planner.steps_for(relax, relaxed=True))
+    lower = lower_bound(StepGraph.of(planner.steps_for(relax, relaxed=True)), planner.rules)
 
     cleanup: list[_Step] = planner.cleanup_steps(decisions, fix)
-    cstart, cfinish = planner.schedule(cleanup, makespan) if cleanup else ([], [])
+    cleanup_graph = StepGraph.of(cleanup)
+    cstart, cfinish = schedule(cleanup_graph, planner.rules, makespan) if cleanup else ([], [])
     fix_finish = {s.id: f for s, f in zip(fix, ffinish, strict=True)}
     services_done = planner.services_fixed(fix, fix_finish)
     baseline = planner.baseline()
@@ -47,8 +49,8 @@ def build_plan(
     all_steps = fix + cleanup
     start = {s.id: t for s, t in zip(all_steps, fstart + cstart, strict=True)}
     finish = {s.id: t for s, t in zip(all_steps, ffinish + cfinish, strict=True)}
-    waves = _waves(fix)  # the clean-up phase's waves come after every fix wave
-    waves.update(_waves(cleanup, max(waves.values(), default=0)))
+    waves = _waves(StepGraph.of(fix))  # the clean-up phase's waves come after every fix wave
+    waves.update(_waves(cleanup_graph, max(waves.values(), default=0)))
     out_steps = tuple(
         sorted(
             (
