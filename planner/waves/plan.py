@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import fields
 
 import networkx as nx
 
@@ -12,6 +14,67 @@ from planner.waves.model import Comparator, Decision, Plan, Step, Target
 from planner.waves.projects import _inventory_gaps
 from planner.waves.schedule import StepGraph, _critical_path, _hours, _waves
 from planner.waves.scheduler import lower_bound, schedule
+
+#: the fields a scheduled :class:`Step` takes from its draft as they are
+_DRAFT_FIELDS = tuple(f.name for f in fields(Step) if f.name in {d.name for d in fields(_Step)})
+
+
+def _final_step(draft: _Step, start: int, finish: int, wave: int) -> Step:
+    """The plan's step: the draft's fields, its times in hours and its wave."""
+    return Step(
+        **{name: getattr(draft, name) for name in _DRAFT_FIELDS},
+        project=draft.unit,
+        depends_on=tuple(sorted(draft.deps)),
+        duration=_hours(draft.dur),
+        start=_hours(start),
+        finish=_hours(finish),
+        wave=wave,
+    )
+
+
+def _final_steps(
+    fix: list[_Step], cleanup: list[_Step], start: Mapping[str, int], finish: Mapping[str, int]
+) -> tuple[tuple[Step, ...], tuple[tuple[str, ...], ...]]:
+    """The plan's steps in start order and its waves (step ids per wave); clean-up waves follow the fix waves."""
+    waves = _waves(StepGraph.of(fix))
+    waves.update(_waves(StepGraph.of(cleanup), max(waves.values(), default=0)))
+    steps = tuple(
+        sorted(
+            (_final_step(s, start[s.id], finish[s.id], waves[s.id]) for s in fix + cleanup),
+            key=lambda s: (s.start, s.wave, s.id),
+        )
+    )
+    wave_lists: dict[int, list[str]] = defaultdict(list)
+    for s in steps:
+        wave_lists[s.wave].append(s.id)
+    return steps, tuple(tuple(sorted(wave_lists[w])) for w in sorted(wave_lists))
+
+
+def _member_strategies(planner: _Planner, decisions: Mapping[str, str]) -> dict[str, str]:
+    """How each member of a planned unit takes the fix (project key → strategy), sorted by key."""
+    strategies: dict[str, str] = {}
+    for ukey, u in planner.units.items():
+        d = decisions[ukey]
+        if d == "decide":
+            continue
+        for m in u.members:
+            strategies[m.key] = planner.member_strategy(u, m, d)
+    return dict(sorted(strategies.items()))
+
+
+def _decisions(steps: list[_Step]) -> tuple[Decision, ...]:
+    """The ``decide`` steps as decisions, by step id."""
+    return tuple(
+        Decision(
+            project=s.members[0],
+            name=s.name,
+            reason=s.reason or "",
+            question=s.change or "",
+            owners=s.owners,
+            step=s.id,
+        )
+        for s in sorted((s for s in steps if s.kind == "decide"), key=lambda s: s.id)
+    )
 
 
 def build_plan(
@@ -40,8 +103,7 @@ def build_plan(
     lower = lower_bound(StepGraph.of(planner.steps_for(relax, relaxed=True)), planner.rules)
 
     cleanup: list[_Step] = planner.cleanup_steps(decisions, fix)
-    cleanup_graph = StepGraph.of(cleanup)
-    cstart, cfinish = schedule(cleanup_graph, planner.rules, makespan) if cleanup else ([], [])
+    cstart, cfinish = schedule(StepGraph.of(cleanup), planner.rules, makespan) if cleanup else ([], [])
     fix_finish = {s.id: f for s, f in zip(fix, ffinish, strict=True)}
     services_done = planner.services_fixed(fix, fix_finish)
     baseline = planner.baseline()
@@ -49,71 +111,16 @@ def build_plan(
     all_steps = fix + cleanup
     start = {s.id: t for s, t in zip(all_steps, fstart + cstart, strict=True)}
     finish = {s.id: t for s, t in zip(all_steps, ffinish + cfinish, strict=True)}
-    waves = _waves(StepGraph.of(fix))  # the clean-up phase's waves come after every fix wave
-    waves.update(_waves(cleanup_graph, max(waves.values(), default=0)))
-    out_steps = tuple(
-        sorted(
-            (
-                Step(
-                    id=s.id,
-                    kind=s.kind,
-                    phase=s.phase,
-                    project=s.unit,
-                    members=s.members,
-                    name=s.name,
-                    repo=s.repo,
-                    repos=s.repos,
-                    ecosystem=s.ecosystem,
-                    strategy=s.strategy,
-                    service=s.service,
-                    environment=s.environment,
-                    mechanism=s.mechanism,
-                    change=s.change,
-                    location=s.location,
-                    owners=s.owners,
-                    verify=s.verify,
-                    reason=s.reason,
-                    depends_on=tuple(sorted(s.deps)),
-                    duration=_hours(s.dur),
-                    ci=s.ci,
-                    start=_hours(start[s.id]),
-                    finish=_hours(finish[s.id]),
-                    wave=waves[s.id],
-                    edits=s.edits,
-                )
-                for s in all_steps
-            ),
-            key=lambda s: (s.start, s.wave, s.id),
-        )
-    )
-    wave_lists: dict[int, list[str]] = defaultdict(list)
-    for s in out_steps:
-        wave_lists[s.wave].append(s.id)
-    strategies: dict[str, str] = {}
-    for ukey, u in planner.units.items():
-        d = decisions[ukey]
-        if d == "decide":
-            continue
-        for m in u.members:
-            strategies[m.key] = planner.member_strategy(u, m, d)
-    decision_list = tuple(
-        Decision(
-            project=s.members[0],
-            name=s.name,
-            reason=s.reason or "",
-            question=s.change or "",
-            owners=s.owners,
-            step=s.id,
-        )
-        for s in sorted((s for s in all_steps if s.kind == "decide"), key=lambda s: s.id)
-    )
+    out_steps, wave_lists = _final_steps(fix, cleanup, start, finish)
+    strategies = _member_strategies(planner, decisions)
+    decision_list = _decisions(all_steps)
     mk = _hours(makespan)
     lb = _hours(lower)
     return Plan(
         target=target,
         policy=policy,
         steps=out_steps,
-        waves=tuple(tuple(sorted(wave_lists[w])) for w in sorted(wave_lists)),
+        waves=wave_lists,
         makespan=mk,
         lower_bound=lb,
         ratio=round(mk / lb, 4) if lb > 0 else 1.0,
@@ -121,7 +128,7 @@ def build_plan(
         saved_hours=round(baseline.makespan - mk, 4),
         cycles=planner.cycles,
         decisions=decision_list,
-        strategies=dict(sorted(strategies.items())),
+        strategies=strategies,
         excluded=tuple(sorted(planner.excluded)),
         cleanup_finish=_hours(max(cfinish)) if cleanup else None,
         services_fixed=_hours(services_done) if services_done is not None else None,
