@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from planner.policy import Policy
 
 if TYPE_CHECKING:
-    from planner.waves._planner import _Step
+    from planner.waves.steps import StepDraft as _Step
 
 SECONDS_PER_HOUR = 3600  # the scheduler counts whole seconds
 

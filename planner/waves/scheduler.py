@@ -14,7 +14,7 @@ from planner.policy import Policy
 from planner.waves.schedule import StepGraph, _merge_windows, _pool_bound
 
 if TYPE_CHECKING:
-    from planner.waves._planner import _Step
+    from planner.waves.steps import StepDraft as _Step
 
 _Key = tuple[int, int, str]  # ready-queue priority: -bottom level, not urgent, step id
 
