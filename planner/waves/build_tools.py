@@ -95,6 +95,11 @@ def _override(tool: str | None, pkg: _Pkg, v: str) -> tuple[str, str] | None:
     return None
 
 
+def _override_within_major(tool: str | None) -> bool:
+    """Whether the tool's override cannot cross a major version (Cargo's ``--precise`` update)."""
+    return tool == "cargo"
+
+
 def _verify(tool: str | None, pkg: _Pkg) -> str | None:
     return {
         "maven": f"mvn dependency:tree -Dincludes={pkg.display}",

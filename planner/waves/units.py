@@ -15,7 +15,7 @@ import networkx as nx
 from planner import build_units
 from planner.errors import UsageError
 from planner.policy import Policy
-from planner.waves.build_tools import _override, _Pkg, _target_package, _tool
+from planner.waves.build_tools import _override, _override_within_major, _Pkg, _target_package, _tool
 from planner.waves.model import Comparator, Target
 from planner.waves.projects import _default_compare, _major, _Project, _read_project
 from planner.waves.schedule import _seconds
@@ -306,7 +306,7 @@ def _can_override(m: _Project, policy: Policy, tool: str | None, target: Target,
     """The member's build tool can pin the package, within the major version when the policy (or Cargo) says so."""
     if _override(tool, pkg, "0") is None:
         return False
-    if policy.never_override_across_major or tool == "cargo":
+    if policy.never_override_across_major or _override_within_major(tool):
         a, b = _major(m.vulnerable), _major(target.fixed_for(m.key))
         return a is not None and a == b
     return True
