@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.waves.build_tools import _build_verify
@@ -18,7 +18,7 @@ from planner.waves.strategy import Choice, change_kind, choice_of, member_strate
 from planner.waves.units import PlanInput, Unit
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class StepDraft:
     """A step before scheduling; its fields are the plan :class:`~planner.waves.model.Step`'s, with
     ``project`` (the unit key), ``seconds`` and ``deps`` in place of the scheduled times."""
@@ -91,11 +91,12 @@ def steps_for(
                     "redeploy it after the build"
                 )
                 out.append(_decide(pi, m, "image", question))
-    for step in out:
-        if step.id in pi.completed:  # done in a campaign: takes no time and no CI slot any more
-            step.dur = 0
-            step.ci = False
     return out
+
+
+def _done(pi: PlanInput, steps: list[StepDraft]) -> list[StepDraft]:
+    """Fix-phase steps already done in a campaign (``pi.completed``) take no time and no CI slot any more."""
+    return [replace(s, dur=0, ci=False) if s.id in pi.completed else s for s in steps]
 
 
 def _fix_phase(pi: PlanInput, choice: Choice, u: Unit, strategy: str, relaxed: bool) -> UnitFix:
@@ -144,7 +145,19 @@ def cleanup_steps(pi: PlanInput, decisions: Mapping[str, str], fix: list[StepDra
 
 def unit_steps(pi: PlanInput, choice: Choice, u: Unit, fix: UnitFix) -> list[StepDraft]:
     """The steps of one unit: its change, its build, its publish when a member publishes, then each deployed
-    member's deploys environment after environment."""
+    member's deploys environment after environment.
+
+    Memoised in ``pi.step_memo`` by (unit, ``fix``): candidate strategy mixes share most units' steps.
+    ``choice`` is not part of the key: it only names the providers' release steps, which are ``fix.deps``."""
+    key = (u.key, fix)
+    steps = pi.step_memo.get(key)
+    if steps is None:
+        steps = pi.step_memo[key] = _unit_steps(pi, choice, u, fix)
+    return steps
+
+
+def _unit_steps(pi: PlanInput, choice: Choice, u: Unit, fix: UnitFix) -> list[StepDraft]:
+    """:func:`unit_steps`, computed."""
     prefix = "cleanup:" if fix.phase == "cleanup" else ""
     first = u.members[0]
     common: dict[str, Any] = {
@@ -186,7 +199,7 @@ def unit_steps(pi: PlanInput, choice: Choice, u: Unit, fix: UnitFix) -> list[Ste
     for m in u.members:
         if m.kind != "test" and m.exposure != "test-only":
             steps.extend(_deploy_steps(pi, u, m, fix, prefix, build.id))
-    return steps
+    return _done(pi, steps) if fix.phase == "fix" else steps
 
 
 def _change_step(
@@ -273,7 +286,7 @@ def _decide(
     owners: tuple[str, ...] | None = None,
 ) -> StepDraft:
     """A ``decide`` step: something a person must decide about project ``p``."""
-    return StepDraft(
+    step = StepDraft(
         id=f"decide:{p.key}:{reason}",
         kind="decide",
         phase="fix",
@@ -291,3 +304,4 @@ def _decide(
         reason=reason,
         change=question,
     )
+    return _done(pi, [step])[0]

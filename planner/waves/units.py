@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -79,6 +80,8 @@ class PlanInput:
     units: Mapping[str, Unit]
     order: tuple[str, ...]  # unit keys, providers first, ties by key
     consumers: Mapping[str, tuple[str, ...]]  # unit key → unit keys of its consumers
+    #: memo of :func:`planner.waves.steps.unit_steps` (a pure function of the input, a unit and its fix)
+    step_memo: dict[tuple[str, Any], list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def step_seconds(self, kind: str, repo: str) -> int:
         """Seconds a step of this kind takes in this repository."""
