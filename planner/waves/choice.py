@@ -77,7 +77,7 @@ def hybrid(pi: PlanInput, override_all: dict[str, str], steps: list[StepDraft], 
             continue
         kind = change_kind(u, strategy)
         i = index.get(f"{kind}:{ukey}")  # None: a deferred library (no fix-phase step waits for it)
-        tail = bottom[i] - steps[i].dur if i is not None else 0
+        tail = bottom[i] - steps[i].seconds if i is not None else 0
         wait = max((ready_at[p] for p in u.providers if p in ready_at), default=0)
         if len(u.candidates) > 1 and strategy == "override":
             pkind = change_kind(u, "propagate")

@@ -27,7 +27,7 @@ def _final_step(draft: StepDraft, start: int, finish: int, wave: int) -> Step:
     return Step(
         **{name: getattr(draft, name) for name in _DRAFT_FIELDS},
         depends_on=tuple(sorted(draft.deps)),
-        duration=_hours(draft.dur),
+        duration=_hours(draft.seconds),
         start=_hours(start),
         finish=_hours(finish),
         wave=wave,

@@ -87,7 +87,7 @@ class StepGraph:
         """Longest path (with durations) from each step to the end, its own duration included."""
         bottom = [0] * len(self.steps)
         for i in reversed(self.order):
-            bottom[i] = self.steps[i].dur + max((bottom[j] for j in self.succ[i]), default=0)
+            bottom[i] = self.steps[i].seconds + max((bottom[j] for j in self.succ[i]), default=0)
         return bottom
 
 

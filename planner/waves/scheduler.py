@@ -37,7 +37,7 @@ class ScheduleRules:
         """The earliest start at or after ``t`` such that a deploy does not overlap a freeze window."""
         if s.kind != "deploy" or s.environment not in self.freeze:
             return t
-        d = max(s.dur, 1)
+        d = max(s.seconds, 1)
         for ws, we in self.freeze[s.environment]:
             if we <= t:
                 continue
@@ -53,14 +53,14 @@ def heads(graph: StepGraph, rules: ScheduleRules) -> list[int]:
     out = [0] * len(steps)
     for i in graph.order:
         s = steps[i]
-        t = max((out[index[d]] + steps[index[d]].dur for d in s.deps if d in index), default=0)
+        t = max((out[index[d]] + steps[index[d]].seconds for d in s.deps if d in index), default=0)
         out[i] = rules.unfrozen(s, t)
     return out
 
 
 def critical_path_length(graph: StepGraph, rules: ScheduleRules) -> int:
     """The makespan with unlimited capacity (freeze windows respected)."""
-    return max((h + s.dur for h, s in zip(heads(graph, rules), graph.steps, strict=True)), default=0)
+    return max((h + s.seconds for h, s in zip(heads(graph, rules), graph.steps, strict=True)), default=0)
 
 
 class _ListScheduler:
@@ -98,7 +98,7 @@ class _ListScheduler:
         """Start step ``i`` at ``t``, taking its CI slots."""
         s = self.graph.steps[i]
         self.start[i] = t
-        self.finish[i] = t + s.dur
+        self.finish[i] = t + s.seconds
         heapq.heappush(self.running, (self.finish[i], i))
         if s.ci:
             self.used += 1
@@ -182,7 +182,7 @@ def lower_bound(graph: StepGraph, rules: ScheduleRules) -> float:
     policy = rules.policy
     starts = heads(graph, rules)
     bottoms = graph.bottom_levels()
-    best: float = max((h + s.dur for h, s in zip(starts, steps, strict=True)), default=0)
+    best: float = max((h + s.seconds for h, s in zip(starts, steps, strict=True)), default=0)
     pools: dict[str | None, list[int]] = defaultdict(list)
     for i, s in enumerate(steps):
         if not s.ci:
@@ -195,6 +195,6 @@ def lower_bound(graph: StepGraph, rules: ScheduleRules) -> float:
     for pool, items in pools.items():
         cap = policy.capacity if pool is None else policy.repo_capacity(pool)
         assert cap is not None
-        jobs = [(starts[i], bottoms[i] - steps[i].dur, steps[i].dur) for i in items]
+        jobs = [(starts[i], bottoms[i] - steps[i].seconds, steps[i].seconds) for i in items]
         best = max(best, _pool_bound(jobs, cap))
     return best

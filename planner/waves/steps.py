@@ -33,7 +33,7 @@ class StepDraft:
     repos: tuple[str, ...]
     ecosystem: str
     strategy: str
-    dur: int  # seconds
+    seconds: int
     ci: bool
     deps: list[str]
     service: str | None = None
@@ -96,7 +96,7 @@ def steps_for(
 
 def _done(pi: PlanInput, steps: list[StepDraft]) -> list[StepDraft]:
     """Fix-phase steps already done in a campaign (``pi.completed``) take no time and no CI slot any more."""
-    return [replace(s, dur=0, ci=False) if s.id in pi.completed else s for s in steps]
+    return [replace(s, seconds=0, ci=False) if s.id in pi.completed else s for s in steps]
 
 
 def _fix_phase(pi: PlanInput, choice: Choice, u: Unit, strategy: str, relaxed: bool) -> UnitFix:
@@ -138,8 +138,9 @@ def cleanup_steps(pi: PlanInput, decisions: Mapping[str, str], fix: list[StepDra
             continue
         kind = change_kind(u, "propagate")
         deps = release_steps(pi, choice, u) + sorted(sinks[ukey])
-        fix_ = UnitFix("propagate", kind, pi.unit_seconds(u, kind), tuple(deps), "cleanup", replaces_override=True)
-        out.extend(unit_steps(pi, choice, u, fix_))
+        seconds = pi.unit_seconds(u, kind)
+        replacement = UnitFix("propagate", kind, seconds, tuple(deps), "cleanup", replaces_override=True)
+        out.extend(unit_steps(pi, choice, u, replacement))
     return out
 
 
@@ -177,7 +178,7 @@ def _unit_steps(pi: PlanInput, choice: Choice, u: Unit, fix: UnitFix) -> list[St
     build = StepDraft(
         id=f"{prefix}build:{u.key}",
         kind="build",
-        dur=pi.unit_seconds(u, "build"),
+        seconds=pi.unit_seconds(u, "build"),
         ci="build" in ci,
         deps=[steps[0].id],
         verify=" && ".join(verify) or None,
@@ -189,7 +190,7 @@ def _unit_steps(pi: PlanInput, choice: Choice, u: Unit, fix: UnitFix) -> list[St
             StepDraft(
                 id=f"{prefix}publish:{u.key}",
                 kind="publish",
-                dur=pi.unit_seconds(u, "publish"),
+                seconds=pi.unit_seconds(u, "publish"),
                 ci="publish" in ci,
                 deps=[build.id],
                 change=", ".join(m.publishes for m in u.members if m.publishes),
@@ -223,7 +224,7 @@ def _change_step(
     return StepDraft(
         id=f"{prefix}{fix.kind}:{u.key}",
         kind=fix.kind,
-        dur=fix.seconds,
+        seconds=fix.seconds,
         ci=fix.kind in pi.policy.ci_kinds if fix.ci_change is None else fix.ci_change,
         deps=list(fix.deps),
         mechanism=", ".join(dict.fromkeys(mechanisms)),
@@ -258,7 +259,7 @@ def _deploy_steps(pi: PlanInput, u: Unit, m: _Project, fix: UnitFix, prefix: str
                     ecosystem=m.ecosystem,
                     owners=m.owners,
                     strategy=fix.strategy,
-                    dur=pi.step_seconds("deploy", m.repo),
+                    seconds=pi.step_seconds("deploy", m.repo),
                     ci="deploy" in pi.policy.ci_kinds,
                     deps=[prev],
                     service=service,
@@ -297,7 +298,7 @@ def _decide(
         repos=(p.repo,),
         ecosystem=p.ecosystem,
         strategy="decide",
-        dur=pi.step_seconds("decide", p.repo),
+        seconds=pi.step_seconds("decide", p.repo),
         ci="decide" in pi.policy.ci_kinds,
         deps=[],
         owners=owners if owners is not None else p.owners,
