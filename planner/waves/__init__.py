@@ -63,6 +63,21 @@ relaxation so it bounds every strategy mix) and the frontier baseline (propagate
 barrier between chain-depth rounds) come with it.
 
 All times are computed in whole seconds and reported in hours rounded to 4 decimals.
+
+Modules
+-------
+``model``        the public types (this contract, :class:`Plan`, :class:`Step` …)
+``projects``     reading and validating project nodes
+``build_tools``  which tool builds a project; how it pins, verifies and relocks (the only build-tool knowledge)
+``units``        :class:`~planner.waves.units.PlanInput` (the validated input) and the units
+``strategy``     a :class:`~planner.waves.strategy.Choice` of strategies: member strategies, change kinds,
+                 deferred libraries, release steps
+``changes``      one member's change text and edit record
+``steps``        pure ``steps_for`` / ``cleanup_steps``: step drafts for a choice, decisions passed in
+``schedule``     :class:`~planner.waves.schedule.StepGraph` (the one step-graph index), waves, critical path
+``scheduler``    earliest starts, list scheduling under capacity and freezes, the lower bound
+``choice``       the candidate strategy mixes, the hybrid, the frontier baseline
+``plan``         :func:`build_plan`: choose, bound, clean up, assemble the :class:`Plan`
 """
 
 from __future__ import annotations

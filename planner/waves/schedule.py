@@ -1,25 +1,28 @@
-"""Step-graph helpers: topological order, bottom levels, pool bounds, waves, the critical path."""
+"""The step graph and its passes: one index (:class:`StepGraph`), bottom levels, pool bounds, waves, critical path."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.policy import Policy
 
 if TYPE_CHECKING:
-    from planner.waves._planner import _Step
+    from planner.waves.steps import StepDraft as _Step
 
-TICKS = 3600  # scheduling resolution: one second
-
-
-def _ticks(hours: float) -> int:
-    return round(hours * TICKS)
+SECONDS_PER_HOUR = 3600  # the scheduler counts whole seconds
 
 
-def _hours(ticks: float) -> float:
-    return round(ticks / TICKS, 4)
+def _seconds(hours: float) -> int:
+    """Hours as whole seconds (the scheduler's unit)."""
+    return round(hours * SECONDS_PER_HOUR)
+
+
+def _hours(seconds: float) -> float:
+    """Seconds as hours rounded to 4 decimals (the plan's unit)."""
+    return round(seconds / SECONDS_PER_HOUR, 4)
 
 
 def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
@@ -40,49 +43,58 @@ def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
     return best
 
 
-def _topo(steps: list[_Step], index: Mapping[str, int]) -> list[int]:
-    n = len(steps)
-    indeg = [0] * n
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for i, s in enumerate(steps):
-        for d in s.deps:
-            j = index.get(d)
-            if j is not None:
-                succ[j].append(i)
-                indeg[i] += 1
-    order = [i for i in range(n) if indeg[i] == 0]
-    k = 0
-    while k < len(order):
-        i = order[k]
-        k += 1
-        for j in succ[i]:
-            indeg[j] -= 1
-            if indeg[j] == 0:
-                order.append(j)
-    if len(order) != n:  # pragma: no cover - the step graph is acyclic by construction
-        raise AssertionError("the step graph has a cycle")
-    return order
+@dataclass(frozen=True, slots=True)
+class StepGraph:
+    """One index over a list of steps: positions by id, successor lists, in-degrees and a topological order.
 
+    Dependencies on steps outside the list count as done (they are not edges). Built once per step list and
+    shared by every pass over it (earliest starts, bottom levels, the list scheduler, waves, bounds)."""
 
-def _bottom_levels(steps: list[_Step], index: Mapping[str, int], succ: list[list[int]] | None = None) -> list[int]:
-    """Longest path (with durations) from each step to the end, its own duration included."""
-    if succ is None:
-        succ = [[] for _ in steps]
+    steps: Sequence[_Step]
+    index: Mapping[str, int]
+    succ: tuple[tuple[int, ...], ...]
+    indeg: tuple[int, ...]
+    order: tuple[int, ...]
+
+    @classmethod
+    def of(cls, steps: Sequence[_Step]) -> StepGraph:
+        """The index of ``steps`` (an acyclic step graph)."""
+        n = len(steps)
+        index = {s.id: i for i, s in enumerate(steps)}
+        succ: list[list[int]] = [[] for _ in range(n)]
+        indeg = [0] * n
         for i, s in enumerate(steps):
             for d in s.deps:
                 j = index.get(d)
                 if j is not None:
                     succ[j].append(i)
-    bottom = [0] * len(steps)
-    for i in reversed(_topo(steps, index)):
-        bottom[i] = steps[i].dur + max((bottom[j] for j in succ[i]), default=0)
-    return bottom
+                    indeg[i] += 1
+        left = list(indeg)
+        order = [i for i in range(n) if left[i] == 0]
+        k = 0
+        while k < len(order):
+            i = order[k]
+            k += 1
+            for j in succ[i]:
+                left[j] -= 1
+                if left[j] == 0:
+                    order.append(j)
+        if len(order) != n:  # pragma: no cover - the step graph is acyclic by construction
+            raise AssertionError("the step graph has a cycle")
+        return cls(steps, index, tuple(map(tuple, succ)), tuple(indeg), tuple(order))
+
+    def bottom_levels(self) -> list[int]:
+        """Longest path (with durations) from each step to the end, its own duration included."""
+        bottom = [0] * len(self.steps)
+        for i in reversed(self.order):
+            bottom[i] = self.steps[i].seconds + max((bottom[j] for j in self.succ[i]), default=0)
+        return bottom
 
 
 def _merge_windows(policy: Policy) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {}
     for f in policy.freeze:
-        out.setdefault(f.environment, []).append((_ticks(f.start), _ticks(f.end)))
+        out.setdefault(f.environment, []).append((_seconds(f.start), _seconds(f.end)))
     for env, windows in out.items():
         merged: list[tuple[int, int]] = []
         for s, e in sorted(windows):
@@ -94,11 +106,11 @@ def _merge_windows(policy: Policy) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _waves(steps: list[_Step], after: int = 0) -> dict[str, int]:
-    """Topological levels (deps outside ``steps`` count as done), numbered from ``after + 1``."""
-    index = {s.id: i for i, s in enumerate(steps)}
+def _waves(graph: StepGraph, after: int = 0) -> dict[str, int]:
+    """Topological levels (deps outside the graph's steps count as done), numbered from ``after + 1``."""
+    steps, index = graph.steps, graph.index
     wave = [after + 1] * len(steps)
-    for i in _topo(steps, index):
+    for i in graph.order:
         s = steps[i]
         wave[i] = 1 + max((wave[index[d]] for d in s.deps if d in index), default=after)
     return {s.id: w for s, w in zip(steps, wave, strict=True)}
