@@ -10,9 +10,13 @@ from planner.ingest.context import IngestContext
 from planner.ingest.discovery import Candidate
 from planner.ingest.reading import read_bytes, read_source
 from planner.ingest.report import IngestReport
+from planner.model import ParseResult
 from planner.safe_text import excerpt, message
 from planner.storable import drop_unstorable, might_hold_unstorable
 from planner.store.rows import LoadedSource
+
+#: a parse: the loader's result, the file's digest, the other files it read (repo:path)
+_Parsed = tuple[ParseResult, str, list[str]]
 
 
 @dataclass(slots=True)
@@ -56,7 +60,7 @@ def parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) -
     return Outcome(item=item, loader=cand.loader.name, warnings=[message(w) for w in result.warnings])
 
 
-def _parse_bytes(cand: Candidate, context: IngestContext, known: dict[str, dict]):
+def _parse_bytes(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Parsed | None:
     """Source code: judged and scanned by its loader, reads nothing else; None when unchanged."""
     data, digest = read_bytes(cand, context.max_bytes)
     previous = known.get(cand.source.key)
@@ -65,7 +69,7 @@ def _parse_bytes(cand: Candidate, context: IngestContext, known: dict[str, dict]
     return cand.loader.parse_bytes(data, cand.source), digest, []
 
 
-def _parse_text(cand: Candidate, context: IngestContext, known: dict[str, dict]):
+def _parse_text(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Parsed | None:
     """A text file, with the other files its loader read through the context; None when it and they are unchanged."""
     text, digest = read_source(cand, context.max_bytes)
     previous = known.get(cand.source.key)

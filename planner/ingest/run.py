@@ -15,7 +15,7 @@ from planner.ingest.batches import cut_batches
 from planner.ingest.context import IngestContext
 from planner.ingest.discovery import Candidate, discover
 from planner.ingest.loads import stored_digests
-from planner.ingest.parse import note, parse_one
+from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.pipeline import LoadPipeline
 from planner.ingest.reading import DEFAULT_MAX_BYTES
 from planner.ingest.report import IngestReport, LoadReport
@@ -111,7 +111,7 @@ def _parse_and_load(
         start_at = ingest_with_workers(job, report, loads, progress, workers)
     candidates = job.candidates
 
-    def parsed() -> Iterator:
+    def parsed() -> Iterator[tuple[int, Outcome]]:
         for i in range(start_at, len(candidates)):
             if progress:
                 progress(i + 1, len(candidates), candidates[i].source.display)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -193,7 +193,7 @@ def _worker(  # pragma: no cover - runs in the child
         receive.close()
     written: set[tuple[str, str]] = set()
 
-    def parsed(lo: int, hi: int):
+    def parsed(lo: int, hi: int) -> Iterator[tuple[int, Outcome]]:
         for i in range(lo, hi):
             outcome = parse_one(job.candidates[i], job.context, job.known)
             if i % 50 == 0:
