@@ -90,8 +90,9 @@ class Phases:
 
             return wrapper
 
-        self._patch(ingest_mod, "discover", timed("discover files", ingest_mod.discover))
-        self._patch(ingest_mod, "read_source", timed("read + sha256", ingest_mod.read_source))
+        # patched where they are looked up: the run module calls discover, the parse module read_source
+        self._patch(ingest_mod.run, "discover", timed("discover files", ingest_mod.discover))
+        self._patch(ingest_mod.parse, "read_source", timed("read + sha256", ingest_mod.read_source))
         self._patch(CycloneDxJsonLoader, "parse", timed("parse (loader)", CycloneDxJsonLoader.parse))
         self._patch(GraphBatch, "add", timed("rows: GraphBatch.add", GraphBatch.add))
         self._patch(GraphBatch, "params", timed("rows: GraphBatch.params", GraphBatch.params))

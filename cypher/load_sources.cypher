@@ -1,4 +1,6 @@
 // load_sources.cypher — replace everything one batch of sources says, in one atomic statement.
+// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py and
+// planner/store/load_sources.tmpl: edit those, not this file (a test checks they agree).
 // Parameters:
 //   $sources  list of source keys (repo:path) whose previous edges are removed first
 //   $run      the ingest run id stamped on every node and edge written
@@ -13,7 +15,8 @@
 // DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
 // who says so in four aligned lists — sources, ranges, resolved_versions, scopes ('' = that source does
 // not say). A source's old statements are found through its SourceFile's depends_on_versions (read here
-// before step 13 overwrites it): each such edge forgets the source, and goes when no source is left.
+// before the SourceFile rows below overwrite it): each such edge forgets the source, and goes when no
+// source is left.
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -25,199 +28,199 @@ WITH count(*) AS step2
 OPTIONAL MATCH ()-[old3:DECLARES]->() WHERE old3.source IN $sources
 DELETE old3
 WITH count(*) AS step3
-OPTIONAL MATCH ()-[old3c:CONSTRAINS]->() WHERE old3c.source IN $sources
-DELETE old3c
-WITH count(*) AS step3c
-OPTIONAL MATCH ()-[old3u:USES_PROJECT]->() WHERE old3u.source IN $sources
-DELETE old3u
-WITH count(*) AS step3u
-OPTIONAL MATCH ()-[old3b:BUILT_IN]->() WHERE old3b.source IN $sources
-DELETE old3b
-WITH count(*) AS step3b
-OPTIONAL MATCH ()-[old3o:OWNS_PATH]->() WHERE old3o.source IN $sources
-DELETE old3o
-WITH count(*) AS step3o
-OPTIONAL MATCH ()-[old4:RESOLVES]->() WHERE old4.source IN $sources
+OPTIONAL MATCH ()-[old4:CONSTRAINS]->() WHERE old4.source IN $sources
 DELETE old4
 WITH count(*) AS step4
-OPTIONAL MATCH (sf5:SourceFile) WHERE sf5.key IN $sources
-WITH coalesce(sf5.depends_on_versions, []) AS vk5s
-UNWIND vk5s AS vk5
-MATCH (:Version {key: vk5})-[old5:DEPENDS_ON]->()
-WITH DISTINCT old5
-WITH old5, [i IN range(0, size(old5.sources) - 1) WHERE NOT old5.sources[i] IN $sources] AS keep5
-FOREACH (x IN CASE WHEN size(keep5) = 0 THEN [1] ELSE [] END | DELETE old5)
-FOREACH (x IN CASE WHEN size(keep5) > 0 THEN [1] ELSE [] END |
-  SET old5.sources = [i IN keep5 | old5.sources[i]], old5.ranges = [i IN keep5 | old5.ranges[i]],
-      old5.resolved_versions = [i IN keep5 | old5.resolved_versions[i]], old5.scopes = [i IN keep5 | old5.scopes[i]])
+OPTIONAL MATCH ()-[old5:USES_PROJECT]->() WHERE old5.source IN $sources
+DELETE old5
 WITH count(*) AS step5
-OPTIONAL MATCH ()-[old6:PUBLISHED_BY]->() WHERE old6.source IN $sources
+OPTIONAL MATCH ()-[old6:RESOLVES]->() WHERE old6.source IN $sources
 DELETE old6
 WITH count(*) AS step6
-OPTIONAL MATCH ()-[old7:BUILT_FROM]->() WHERE old7.source IN $sources
-DELETE old7
+OPTIONAL MATCH (sf7:SourceFile) WHERE sf7.key IN $sources
+WITH coalesce(sf7.depends_on_versions, []) AS vk7s
+UNWIND vk7s AS vk7
+MATCH (:Version {key: vk7})-[old7:DEPENDS_ON]->()
+WITH DISTINCT old7
+WITH old7, [i IN range(0, size(old7.sources) - 1) WHERE NOT old7.sources[i] IN $sources] AS keep7
+FOREACH (x IN CASE WHEN size(keep7) = 0 THEN [1] ELSE [] END | DELETE old7)
+FOREACH (x IN CASE WHEN size(keep7) > 0 THEN [1] ELSE [] END |
+  SET old7.sources = [i IN keep7 | old7.sources[i]], old7.ranges = [i IN keep7 | old7.ranges[i]],
+      old7.resolved_versions = [i IN keep7 | old7.resolved_versions[i]], old7.scopes = [i IN keep7 | old7.scopes[i]])
 WITH count(*) AS step7
-OPTIONAL MATCH ()-[old8:RUNS]->() WHERE old8.source IN $sources
+OPTIONAL MATCH ()-[old8:PUBLISHED_BY]->() WHERE old8.source IN $sources
 DELETE old8
 WITH count(*) AS step8
-OPTIONAL MATCH ()-[old9:IN]->() WHERE old9.source IN $sources
+OPTIONAL MATCH ()-[old9:BUILT_FROM]->() WHERE old9.source IN $sources
 DELETE old9
 WITH count(*) AS step9
-OPTIONAL MATCH ()-[old10:OWNS]->() WHERE old10.source IN $sources
+OPTIONAL MATCH ()-[old10:BUILT_IN]->() WHERE old10.source IN $sources
 DELETE old10
 WITH count(*) AS step10
-OPTIONAL MATCH ()-[old11:AFFECTS]->() WHERE old11.source IN $sources
+OPTIONAL MATCH ()-[old11:OWNS_PATH]->() WHERE old11.source IN $sources
 DELETE old11
 WITH count(*) AS step11
-UNWIND $repo_rows AS row
-MERGE (n12:Repo {key: row.key})
-SET n12 += row.props, n12.run = $run
+OPTIONAL MATCH ()-[old12:RUNS]->() WHERE old12.source IN $sources
+DELETE old12
 WITH count(*) AS step12
-UNWIND $sourcefile_rows AS row
-MERGE (n13:SourceFile {key: row.key})
-SET n13 += row.props, n13.run = $run
+OPTIONAL MATCH ()-[old13:IN]->() WHERE old13.source IN $sources
+DELETE old13
 WITH count(*) AS step13
-UNWIND $project_rows AS row
-MERGE (n14:Project {key: row.key})
-SET n14 += row.props, n14.run = $run
+OPTIONAL MATCH ()-[old14:OWNS]->() WHERE old14.source IN $sources
+DELETE old14
 WITH count(*) AS step14
-UNWIND $package_rows AS row
-MERGE (n15:Package {key: row.key})
-SET n15 += row.props, n15.run = $run
+OPTIONAL MATCH ()-[old15:AFFECTS]->() WHERE old15.source IN $sources
+DELETE old15
 WITH count(*) AS step15
-UNWIND $version_rows AS row
-MERGE (n16:Version {key: row.key})
+UNWIND $repo_rows AS row
+MERGE (n16:Repo {key: row.key})
 SET n16 += row.props, n16.run = $run
 WITH count(*) AS step16
-UNWIND $image_rows AS row
-MERGE (n17:Image {key: row.key})
+UNWIND $sourcefile_rows AS row
+MERGE (n17:SourceFile {key: row.key})
 SET n17 += row.props, n17.run = $run
 WITH count(*) AS step17
-UNWIND $service_rows AS row
-MERGE (n18:Service {key: row.key})
+UNWIND $project_rows AS row
+MERGE (n18:Project {key: row.key})
 SET n18 += row.props, n18.run = $run
 WITH count(*) AS step18
-UNWIND $environment_rows AS row
-MERGE (n19:Environment {key: row.key})
+UNWIND $package_rows AS row
+MERGE (n19:Package {key: row.key})
 SET n19 += row.props, n19.run = $run
 WITH count(*) AS step19
-UNWIND $owner_rows AS row
-MERGE (n20:Owner {key: row.key})
+UNWIND $version_rows AS row
+MERGE (n20:Version {key: row.key})
 SET n20 += row.props, n20.run = $run
 WITH count(*) AS step20
-UNWIND $advisory_rows AS row
-MERGE (n21:Advisory {key: row.key})
+UNWIND $image_rows AS row
+MERGE (n21:Image {key: row.key})
 SET n21 += row.props, n21.run = $run
 WITH count(*) AS step21
-UNWIND $version_of_rows AS row
-MATCH (v22:Version {key: row.src})
-MATCH (p22:Package {key: row.dst})
-MERGE (v22)-[:VERSION_OF]->(p22)
+UNWIND $service_rows AS row
+MERGE (n22:Service {key: row.key})
+SET n22 += row.props, n22.run = $run
 WITH count(*) AS step22
-UNWIND $contains_rows AS row
-MATCH (a23:Repo {key: row.src})
-MATCH (b23:Project {key: row.dst})
-CREATE (a23)-[r23:CONTAINS]->(b23)
-SET r23 += row.props, r23.source = row.source, r23.run = $run
+UNWIND $environment_rows AS row
+MERGE (n23:Environment {key: row.key})
+SET n23 += row.props, n23.run = $run
 WITH count(*) AS step23
-UNWIND $describes_rows AS row
-MATCH (a24:SourceFile {key: row.src})
-MATCH (b24:Project {key: row.dst})
-CREATE (a24)-[r24:DESCRIBES]->(b24)
-SET r24 += row.props, r24.source = row.source, r24.run = $run
+UNWIND $owner_rows AS row
+MERGE (n24:Owner {key: row.key})
+SET n24 += row.props, n24.run = $run
 WITH count(*) AS step24
-UNWIND $declares_rows AS row
-MATCH (a25:Project {key: row.src})
-MATCH (b25:Package {key: row.dst})
-CREATE (a25)-[r25:DECLARES]->(b25)
-SET r25 += row.props, r25.source = row.source, r25.run = $run
+UNWIND $advisory_rows AS row
+MERGE (n25:Advisory {key: row.key})
+SET n25 += row.props, n25.run = $run
 WITH count(*) AS step25
-UNWIND $constrains_rows AS row
-MATCH (a40:Project {key: row.src})
-MATCH (b40:Package {key: row.dst})
-CREATE (a40)-[r40:CONSTRAINS]->(b40)
-SET r40 += row.props, r40.source = row.source, r40.run = $run
-WITH count(*) AS step40
-UNWIND $uses_project_rows AS row
-MERGE (a41:Project {key: row.src})
-MERGE (b41:Project {key: row.dst})
-CREATE (a41)-[r41:USES_PROJECT]->(b41)
-SET r41 += row.props, r41.source = row.source, r41.run = $run
-WITH count(*) AS step41
-UNWIND $resolves_rows AS g
-MATCH (a26:Project {key: g[0]})
-UNWIND g[3] AS row
-MATCH (b26:Version {key: row[0]})
-CREATE (a26)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw_scope: row[2], depth: row[3],
-                         chain: row[4], line: row[5], hashes: row[6]}]->(b26)
+UNWIND $version_of_rows AS row
+MATCH (v26:Version {key: row.src})
+MATCH (p26:Package {key: row.dst})
+MERGE (v26)-[:VERSION_OF]->(p26)
 WITH count(*) AS step26
-UNWIND $depends_on_rows AS g
-MATCH (a27:Version {key: g[0]})
-UNWIND g[1] AS pg
-MATCH (b27:Package {key: pg[0]})
-MERGE (a27)-[r27:DEPENDS_ON]->(b27)
-ON CREATE SET r27.sources = pg[1], r27.ranges = pg[2], r27.resolved_versions = pg[3], r27.scopes = pg[4], r27.run = $run
-ON MATCH SET r27.sources = r27.sources + pg[1], r27.ranges = r27.ranges + pg[2],
-             r27.resolved_versions = r27.resolved_versions + pg[3], r27.scopes = r27.scopes + pg[4], r27.run = $run
+UNWIND $contains_rows AS row
+MATCH (a27:Repo {key: row.src})
+MATCH (b27:Project {key: row.dst})
+CREATE (a27)-[r27:CONTAINS]->(b27)
+SET r27 += row.props, r27.source = row.source, r27.run = $run
 WITH count(*) AS step27
-UNWIND $published_by_rows AS row
-MATCH (a28:Package {key: row.src})
+UNWIND $describes_rows AS row
+MATCH (a28:SourceFile {key: row.src})
 MATCH (b28:Project {key: row.dst})
-CREATE (a28)-[r28:PUBLISHED_BY]->(b28)
+CREATE (a28)-[r28:DESCRIBES]->(b28)
 SET r28 += row.props, r28.source = row.source, r28.run = $run
 WITH count(*) AS step28
-UNWIND $built_from_rows AS row
-MATCH (a29:Image {key: row.src})
-MATCH (b29:Project {key: row.dst})
-CREATE (a29)-[r29:BUILT_FROM]->(b29)
+UNWIND $declares_rows AS row
+MATCH (a29:Project {key: row.src})
+MATCH (b29:Package {key: row.dst})
+CREATE (a29)-[r29:DECLARES]->(b29)
 SET r29 += row.props, r29.source = row.source, r29.run = $run
 WITH count(*) AS step29
-UNWIND $built_in_rows AS row
-MATCH (a42:Image {key: row.src})
-MATCH (b42:Repo {key: row.dst})
-CREATE (a42)-[r42:BUILT_IN]->(b42)
-SET r42 += row.props, r42.source = row.source, r42.run = $run
-WITH count(*) AS step42
-UNWIND $owns_path_rows AS row
-MATCH (a43:Owner {key: row.src})
-MATCH (b43:Repo {key: row.dst})
-CREATE (a43)-[r43:OWNS_PATH]->(b43)
-SET r43 += row.props, r43.source = row.source, r43.run = $run
-WITH count(*) AS step43
-UNWIND $runs_rows AS row
-MATCH (a30:Service {key: row.src})
-MATCH (b30:Image {key: row.dst})
-CREATE (a30)-[r30:RUNS]->(b30)
+UNWIND $constrains_rows AS row
+MATCH (a30:Project {key: row.src})
+MATCH (b30:Package {key: row.dst})
+CREATE (a30)-[r30:CONSTRAINS]->(b30)
 SET r30 += row.props, r30.source = row.source, r30.run = $run
 WITH count(*) AS step30
-UNWIND $in_rows AS row
-MATCH (a31:Service {key: row.src})
-MATCH (b31:Environment {key: row.dst})
-CREATE (a31)-[r31:IN]->(b31)
+UNWIND $uses_project_rows AS row
+MERGE (a31:Project {key: row.src})
+MERGE (b31:Project {key: row.dst})
+CREATE (a31)-[r31:USES_PROJECT]->(b31)
 SET r31 += row.props, r31.source = row.source, r31.run = $run
 WITH count(*) AS step31
-UNWIND $owns_repo_rows AS row
-MATCH (a32:Owner {key: row.src})
-MATCH (b32:Repo {key: row.dst})
-CREATE (a32)-[r32:OWNS]->(b32)
-SET r32 += row.props, r32.source = row.source, r32.run = $run
+UNWIND $resolves_rows AS g
+MATCH (a32:Project {key: g[0]})
+UNWIND g[3] AS row
+MATCH (b32:Version {key: row[0]})
+CREATE (a32)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw_scope: row[2], depth: row[3],
+                         chain: row[4], line: row[5], hashes: row[6]}]->(b32)
 WITH count(*) AS step32
-UNWIND $owns_project_rows AS row
-MATCH (a33:Owner {key: row.src})
-MATCH (b33:Project {key: row.dst})
-CREATE (a33)-[r33:OWNS]->(b33)
-SET r33 += row.props, r33.source = row.source, r33.run = $run
+UNWIND $depends_on_rows AS g
+MATCH (a33:Version {key: g[0]})
+UNWIND g[1] AS pg
+MATCH (b33:Package {key: pg[0]})
+MERGE (a33)-[r33:DEPENDS_ON]->(b33)
+ON CREATE SET r33.sources = pg[1], r33.ranges = pg[2], r33.resolved_versions = pg[3], r33.scopes = pg[4], r33.run = $run
+ON MATCH SET r33.sources = r33.sources + pg[1], r33.ranges = r33.ranges + pg[2],
+             r33.resolved_versions = r33.resolved_versions + pg[3], r33.scopes = r33.scopes + pg[4], r33.run = $run
 WITH count(*) AS step33
-UNWIND $owns_service_rows AS row
-MATCH (a34:Owner {key: row.src})
-MATCH (b34:Service {key: row.dst})
-CREATE (a34)-[r34:OWNS]->(b34)
+UNWIND $published_by_rows AS row
+MATCH (a34:Package {key: row.src})
+MATCH (b34:Project {key: row.dst})
+CREATE (a34)-[r34:PUBLISHED_BY]->(b34)
 SET r34 += row.props, r34.source = row.source, r34.run = $run
 WITH count(*) AS step34
-UNWIND $affects_rows AS row
-MATCH (a35:Advisory {key: row.src})
-MATCH (b35:Package {key: row.dst})
-CREATE (a35)-[r35:AFFECTS]->(b35)
+UNWIND $built_from_rows AS row
+MATCH (a35:Image {key: row.src})
+MATCH (b35:Project {key: row.dst})
+CREATE (a35)-[r35:BUILT_FROM]->(b35)
 SET r35 += row.props, r35.source = row.source, r35.run = $run
 WITH count(*) AS step35
-RETURN step35 AS last_rows
+UNWIND $built_in_rows AS row
+MATCH (a36:Image {key: row.src})
+MATCH (b36:Repo {key: row.dst})
+CREATE (a36)-[r36:BUILT_IN]->(b36)
+SET r36 += row.props, r36.source = row.source, r36.run = $run
+WITH count(*) AS step36
+UNWIND $owns_path_rows AS row
+MATCH (a37:Owner {key: row.src})
+MATCH (b37:Repo {key: row.dst})
+CREATE (a37)-[r37:OWNS_PATH]->(b37)
+SET r37 += row.props, r37.source = row.source, r37.run = $run
+WITH count(*) AS step37
+UNWIND $runs_rows AS row
+MATCH (a38:Service {key: row.src})
+MATCH (b38:Image {key: row.dst})
+CREATE (a38)-[r38:RUNS]->(b38)
+SET r38 += row.props, r38.source = row.source, r38.run = $run
+WITH count(*) AS step38
+UNWIND $in_rows AS row
+MATCH (a39:Service {key: row.src})
+MATCH (b39:Environment {key: row.dst})
+CREATE (a39)-[r39:IN]->(b39)
+SET r39 += row.props, r39.source = row.source, r39.run = $run
+WITH count(*) AS step39
+UNWIND $owns_repo_rows AS row
+MATCH (a40:Owner {key: row.src})
+MATCH (b40:Repo {key: row.dst})
+CREATE (a40)-[r40:OWNS]->(b40)
+SET r40 += row.props, r40.source = row.source, r40.run = $run
+WITH count(*) AS step40
+UNWIND $owns_project_rows AS row
+MATCH (a41:Owner {key: row.src})
+MATCH (b41:Project {key: row.dst})
+CREATE (a41)-[r41:OWNS]->(b41)
+SET r41 += row.props, r41.source = row.source, r41.run = $run
+WITH count(*) AS step41
+UNWIND $owns_service_rows AS row
+MATCH (a42:Owner {key: row.src})
+MATCH (b42:Service {key: row.dst})
+CREATE (a42)-[r42:OWNS]->(b42)
+SET r42 += row.props, r42.source = row.source, r42.run = $run
+WITH count(*) AS step42
+UNWIND $affects_rows AS row
+MATCH (a43:Advisory {key: row.src})
+MATCH (b43:Package {key: row.dst})
+CREATE (a43)-[r43:AFFECTS]->(b43)
+SET r43 += row.props, r43.source = row.source, r43.run = $run
+WITH count(*) AS step43
+RETURN step43 AS last_rows

@@ -12,65 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner import purl as purls
-from planner.model import (
-    Advisory,
-    Affects,
-    BuiltFrom,
-    Constrains,
-    Declared,
-    DeployedIn,
-    Environment,
-    Image,
-    ImageBuild,
-    Location,
-    Owner,
-    OwnershipRule,
-    Owns,
-    ParseResult,
-    Project,
-    ProjectDependency,
-    Publishes,
-    Record,
-    Resolved,
-    Runs,
-    Service,
-    Source,
-    SourceScan,
-    VersionDependency,
-)
+from planner.model import ParseResult, Record, Source
+from planner.store.record_rows import ROW_WRITERS
+from planner.store.relationships import NODE_LABELS, ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED, RELATIONSHIPS
 
-NODE_LABELS = (
-    "Repo",
-    "SourceFile",
-    "Project",
-    "Package",
-    "Version",
-    "Image",
-    "Service",
-    "Environment",
-    "Owner",
-    "Advisory",
-)
-#: parameter name -> (relationship type, start label, end label)
-EDGE_SETS = {
-    "contains": ("CONTAINS", "Repo", "Project"),
-    "describes": ("DESCRIBES", "SourceFile", "Project"),
-    "declares": ("DECLARES", "Project", "Package"),
-    "constrains": ("CONSTRAINS", "Project", "Package"),
-    "uses_project": ("USES_PROJECT", "Project", "Project"),
-    "resolves": ("RESOLVES", "Project", "Version"),
-    "depends_on": ("DEPENDS_ON", "Version", "Package"),
-    "published_by": ("PUBLISHED_BY", "Package", "Project"),
-    "built_from": ("BUILT_FROM", "Image", "Project"),
-    "built_in": ("BUILT_IN", "Image", "Repo"),
-    "runs": ("RUNS", "Service", "Image"),
-    "in": ("IN", "Service", "Environment"),
-    "owns_path": ("OWNS_PATH", "Owner", "Repo"),
-    "owns_repo": ("OWNS", "Owner", "Repo"),
-    "owns_project": ("OWNS", "Owner", "Project"),
-    "owns_service": ("OWNS", "Owner", "Service"),
-    "affects": ("AFFECTS", "Advisory", "Package"),
-}
+__all__ = ["COMPACT_EDGES", "EDGE_SETS", "NODE_LABELS", "GraphBatch", "LoadedSource", "PlainParam", "encode_ranges"]
+
+#: parameter name -> (relationship type, start label, end label), from the relationship table
+EDGE_SETS = {r.name: (r.type, r.start, r.end) for r in RELATIONSHIPS}
 
 #: the two big relationship sets travel compactly (most of the parameter text would otherwise repeat
 #: the same keys) and are grouped while records are added; ``load_sources.cypher`` reads them by position:
@@ -78,7 +27,7 @@ EDGE_SETS = {
 #: ``[version, [[package, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]]`` — thousands of
 #: SBOMs state the same (version, package) pair, which is one edge listing its sources ('' where a source
 #: does not say); grouped this way each pair's nodes are looked up once per batch
-COMPACT_EDGES = ("resolves", "depends_on")
+COMPACT_EDGES = tuple(r.name for r in RELATIONSHIPS if r.merge in (PER_SOURCE_GROUPED, ONE_EDGE_LISTING_SOURCES))
 
 
 @dataclass(slots=True)
@@ -126,8 +75,8 @@ class GraphBatch:
         """Add every record of one parsed file."""
         src = loaded.source
         self.sources.append(src.key)
-        self._node("Repo", src.repo, {"name": src.repo})
-        self._node(
+        self.node("Repo", src.repo, {"name": src.repo})
+        self.node(
             "SourceFile",
             src.key,
             {
@@ -184,34 +133,38 @@ class GraphBatch:
 
     # -- records -------------------------------------------------------------------------------
 
-    def _node(self, label: str, key: str, props: dict[str, Any]) -> None:
+    def node(self, label: str, key: str, props: dict[str, Any]) -> None:
+        """Merge a node row (a later non-null property wins; a null never hides a known one)."""
         current = self.nodes[label].setdefault(key, {})
         for k, v in props.items():
             if v is not None or k not in current:
                 current[k] = v
 
-    def _edge(self, name: str, src: str, dst: str, source: Source, props: dict[str, Any]) -> None:
+    def edge(self, name: str, src: str, dst: str, source: Source, props: dict[str, Any]) -> None:
+        """Add a source-stamped relationship row to set ``name`` (null properties left out)."""
         clean = {k: v for k, v in props.items() if v is not None}
         self.edges[name].append({"src": src, "dst": dst, "source": source.key, "props": clean})
 
-    def _package(self, key: str) -> str:
+    def package(self, key: str) -> str:
+        """The Package node key of a purl, its node row added once."""
         known = self._packages.get(key)
         if known is not None:
             return known
         p = purls.parse(key)
         package = p.package
-        self._node("Package", package, {"name": p.display_name, "type": p.type, "namespace": p.namespace})
+        self.node("Package", package, {"name": p.display_name, "type": p.type, "namespace": p.namespace})
         self._packages[key] = package
         return package
 
-    def _version(self, key: str) -> str:
+    def version(self, key: str) -> str:
+        """The Version node key of a purl, its node row and VERSION_OF added once."""
         known = self._versions.get(key)
         if known is not None:
             return known
         p = purls.parse(key)
-        package = self._package(p.package)
+        package = self.package(p.package)
         version = p.key
-        self._node(
+        self.node(
             "Version",
             version,
             {"name": p.display_name, "type": p.type, "package": package, "version": p.version},
@@ -221,179 +174,12 @@ class GraphBatch:
         return version
 
     def _record(self, rec: Record, src: Source) -> None:
-        match rec:
-            case Project():
-                self._node(
-                    "Project",
-                    rec.key,
-                    {
-                        "name": rec.name,
-                        "ecosystem": rec.ecosystem,
-                        "repo": rec.repo,
-                        "path": rec.path,
-                        "manifest": rec.manifest,
-                        "purl": rec.purl,
-                        "version": rec.version,
-                        "kind": rec.kind,
-                    },
-                )
-                self._node("Repo", rec.repo, {"name": rec.repo})
-                self._edge("contains", rec.repo, rec.key, src, {})
-                self._edge("describes", src.key, rec.key, src, {})
-            case Declared():
-                pkg = self._package(rec.package)
-                self._edge(
-                    "declares",
-                    rec.project,
-                    pkg,
-                    src,
-                    {
-                        "range": rec.range,
-                        "scope": rec.scope,
-                        "raw_scope": rec.raw_scope,
-                        "optional": rec.optional,
-                        **_location(rec.location, ""),
-                        **_location(rec.version_location, "version_"),
-                        "profile": rec.profile,
-                        "unresolved": rec.unresolved,
-                        "exclusions": list(rec.exclusions) or None,
-                        "version_property": rec.version_property,
-                    },
-                )
-            case Constrains():
-                pkg = self._package(rec.package)
-                self._edge(
-                    "constrains",
-                    rec.project,
-                    pkg,
-                    src,
-                    {
-                        "range": rec.range,
-                        "mechanism": rec.mechanism,
-                        "unresolved": rec.unresolved,
-                        "profile": rec.profile,
-                        "selector": rec.selector,
-                        **_location(rec.location, ""),
-                        **_location(rec.version_location, "version_"),
-                    },
-                )
-            case ProjectDependency():
-                self._edge(
-                    "uses_project",
-                    rec.project,
-                    rec.target,
-                    src,
-                    {"spec": rec.spec, "scope": rec.scope, "raw_scope": rec.raw_scope, **_location(rec.location, "")},
-                )
-            case Resolved():
-                ver = self._version(rec.version)
-                loc = rec.location
-                group = (rec.project, src.key, loc.path if loc is not None else None)
-                self.resolves.setdefault(group, []).append(
-                    [
-                        ver,
-                        rec.scope,
-                        rec.raw_scope,
-                        rec.depth,
-                        list(rec.path) if rec.path else None,
-                        loc.line if loc is not None else None,
-                        list(rec.hashes) or None,
-                    ]
-                )
-                self.compact_edges += 1
-            case VersionDependency():
-                ver = self._version(rec.version)
-                pkg = self._package(rec.package)
-                stated = self.depends_on.setdefault(ver, {}).setdefault(pkg, {})
-                stated.setdefault(src.key, [rec.range, rec.resolved, rec.scope])
-                self.compact_edges += 1
-            case Publishes():
-                pkg = self._package(rec.package)
-                self._edge("published_by", pkg, rec.project, src, {})
-            case Image():
-                self._node("Image", rec.key, {"repository": rec.repository, "tag": rec.tag, "digest": rec.digest})
-            case BuiltFrom():
-                self._edge("built_from", rec.image, rec.project, src, _location(rec.location, ""))
-            case ImageBuild():
-                self._node("Repo", rec.repo, {"name": rec.repo})
-                self._edge(
-                    "built_in",
-                    rec.image,
-                    rec.repo,
-                    src,
-                    {
-                        "path": rec.path,
-                        "dockerfile": rec.dockerfile,
-                        "target": rec.target,
-                        **_location(rec.location, ""),
-                    },
-                )
-            case Service():
-                self._node(
-                    "Service",
-                    rec.key,
-                    {
-                        "name": rec.name,
-                        "namespace": rec.namespace,
-                        "environment": rec.environment,
-                        "workload": rec.workload,
-                    },
-                )
-            case Runs():
-                self._edge(
-                    "runs",
-                    rec.service,
-                    rec.image,
-                    src,
-                    {"container": rec.container, "origin": rec.origin, **_location(rec.location, "")},
-                )
-            case Environment():
-                self._node("Environment", rec.key, {"name": rec.name})
-            case DeployedIn():
-                self._edge("in", rec.service, rec.environment, src, _location(rec.location, ""))
-            case Owner():
-                self._node("Owner", rec.key, {"name": rec.name, "kind": rec.kind})
-            case OwnershipRule():
-                self._node("Repo", rec.repo, {"name": rec.repo})
-                self._edge(
-                    "owns_path",
-                    rec.owner,
-                    rec.repo,
-                    src,
-                    {"pattern": rec.pattern, "order": rec.order, "section": rec.section, **_location(rec.location, "")},
-                )
-            case Owns():
-                name = {"Repo": "owns_repo", "Project": "owns_project", "Service": "owns_service"}[rec.target_label]
-                self._edge(name, rec.owner, rec.target, src, {"rule": rec.rule, **_location(rec.location, "")})
-            case Advisory():
-                self._node(
-                    "Advisory",
-                    rec.key,
-                    {
-                        "summary": rec.summary,
-                        "aliases": list(rec.aliases),
-                        "published": rec.published,
-                        "modified": rec.modified,
-                        "withdrawn": rec.withdrawn,
-                    },
-                )
-            case Affects():
-                pkg = self._package(rec.package)
-                self._edge("affects", rec.advisory, pkg, src, {"ranges": rec.ranges, "fixed": list(rec.fixed)})
-            case SourceScan():
-                self._node(
-                    "SourceFile",
-                    src.key,
-                    {
-                        "language": rec.language,
-                        "scope": rec.scope,
-                        "namespace": rec.namespace,
-                        "scan": rec.scan,
-                        "scan_skipped": rec.skipped,
-                    },
-                )
-            case _:
-                raise TypeError(f"unknown record {type(rec).__name__}")
+        writer = ROW_WRITERS.get(type(rec))
+        if writer is None:
+            writer = next((w for t, w in ROW_WRITERS.items() if isinstance(rec, t)), None)
+        if writer is None:
+            raise TypeError(f"unknown record {type(rec).__name__}")
+        writer(self, rec, src)
 
 
 class PlainParam(list):  # type: ignore[type-arg]
@@ -408,12 +194,6 @@ def _pair_row(package: str, stated: dict[str, list[Any]]) -> list[Any]:
     """One DEPENDS_ON pair's row: the package and four lists aligned by source (sorted), '' for null."""
     sources = sorted(stated)
     return [package, sources, *([stated[s][i] or "" for s in sources] for i in range(3))]
-
-
-def _location(loc: Location | None, prefix: str) -> dict[str, Any]:
-    if loc is None:
-        return {}
-    return {f"{prefix}file": loc.path, f"{prefix}line": loc.line}
 
 
 def encode_ranges(ranges: Any) -> str:

@@ -102,7 +102,7 @@ def test_a_change_to_an_included_file_reloads_the_file_that_read_it(store, tmp_p
     import planner.ingest as ingest_mod
 
     loader = _IncludeLoader()
-    monkeypatch.setattr(ingest_mod, "loader_for", lambda name, **_: loader if loader.matches(name) else None)
+    monkeypatch.setattr(ingest_mod.discovery, "loader_for", lambda name, **_: loader if loader.matches(name) else None)
     repo = tmp_path / "r"
     repo.mkdir()
     (repo / "a.incl").write_text("conf/base.txt\n")

@@ -54,14 +54,14 @@ def report_view(r) -> dict:
 
 
 def run_both(store: EmbeddedStore, org: Path, monkeypatch: pytest.MonkeyPatch, workers: int = 2) -> tuple:
-    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 4)  # many batches, both ways
-    monkeypatch.setattr(ingest_mod, "CHUNK_FILES", 7)  # chunks end inside and between batches
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 4)  # many batches, both ways
+    monkeypatch.setattr(ingest_mod.workers, "CHUNK_FILES", 7)  # chunks end inside and between batches
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "0")
     store.reset()
     plain = ingest(store, [org])
     plain_graph = snapshot(store)
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", str(workers))
-    monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
+    monkeypatch.setattr(ingest_mod.workers, "WORKER_MIN_FILES", 1)
     store.reset()
     seen: list[int] = []
     worker = ingest(store, [org], progress=lambda i, n, name: seen.append(i))
@@ -130,11 +130,11 @@ def test_a_dead_worker_leaves_the_rest_to_this_process(store: EmbeddedStore, org
 
 @pytest.mark.parametrize("total", [0, 1, 5, 249, 1000, 1500, 2600, 10000, 10350])
 def test_chunks_cover_every_file_once_smaller_at_both_ends(total: int) -> None:
-    chunks = ingest_mod._chunks(total)
+    chunks = ingest_mod.chunks(total)
     assert [lo for lo, _ in chunks] == ([0] + [hi for _, hi in chunks[:-1]] if chunks else [])
     assert sum(hi - lo for lo, hi in chunks) == total and all(hi > lo for lo, hi in chunks)
-    assert all(hi - lo <= ingest_mod.CHUNK_FILES for lo, hi in chunks)
-    if total >= 10 * ingest_mod.CHUNK_FILES:
+    assert all(hi - lo <= ingest_mod.workers.CHUNK_FILES for lo, hi in chunks)
+    if total >= 10 * ingest_mod.workers.CHUNK_FILES:
         sizes = [hi - lo for lo, hi in chunks]
         assert sizes[0] < sizes[2] and sizes[-1] < sizes[2]
 

@@ -37,7 +37,7 @@ def test_disk_full_during_a_bulk_ingest(small_disk: Path, tmp_path: Path, monkey
     """The bulk load fits in memory but its AOF rewrite cannot be written: exit 4, not "ok"; `db stop`
     answers at once, keeps the server (and the data) alive; after freeing space the same command
     finishes and everything is there after a restart."""
-    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 10)  # 60 files: bulk mode, six loads
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 10)  # 60 files: bulk mode, six loads
     org = write_org(tmp_path / "org", 60, 30)
     data = small_disk / "dw"
     assert run(data, "db", "start").exit_code == 0

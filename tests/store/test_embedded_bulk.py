@@ -35,7 +35,7 @@ def settings(store: EmbeddedStore) -> tuple[str, str]:
 
 
 def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads, one on the thread
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads, one on the thread
     write_org(tmp_path / "org", 10)
     data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
     try:

@@ -61,7 +61,7 @@ def test_store_killed_mid_ingest_is_exit_4_and_the_rerun_finishes(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "0")
-    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 5)  # 60 files, 12 loads of 5 in file order
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 5)  # 60 files, 12 loads of 5 in file order
     org = write_org(tmp_path / "org", 60, 3)
     kill_on_load(monkeypatch, at=3)
     started = time.monotonic()
@@ -84,9 +84,9 @@ def test_store_killed_mid_ingest_with_workers_leaves_no_worker(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "2")
-    monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
-    monkeypatch.setattr(ingest_mod, "BATCH_SOURCES", 5)
-    monkeypatch.setattr(ingest_mod, "CHUNK_FILES", 8)
+    monkeypatch.setattr(ingest_mod.workers, "WORKER_MIN_FILES", 1)
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 5)
+    monkeypatch.setattr(ingest_mod.workers, "CHUNK_FILES", 8)
     org = write_org(tmp_path / "org", 60, 3)
     kill_on_load(monkeypatch, at=3)
     before = children(os.getpid())  # a session may have other children (a browser of another test)

@@ -324,7 +324,7 @@ def test_worker_processes_scan_sources_like_this_process(store, monkeypatch) -> 
     )
     store.reset()
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "2")
-    monkeypatch.setattr(ingest_mod, "WORKER_MIN_FILES", 1)
+    monkeypatch.setattr(ingest_mod.workers, "WORKER_MIN_FILES", 1)
     report = ingest(store, [EXAMPLES])
     assert report.by_loader["source"] == 11 and report.errors == []
     forked = sorted(

@@ -1,0 +1,232 @@
+"""Forked worker processes that read, parse and prepare the loads while this process feeds the store."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from planner.ingest.batches import cut_batches
+from planner.ingest.context import IngestContext
+from planner.ingest.discovery import Candidate
+from planner.ingest.loads import load_prepared
+from planner.ingest.parse import Outcome, note, parse_one
+from planner.ingest.report import IngestReport, LoadReport
+from planner.store.base import Store
+from planner.store.rows import GraphBatch
+
+Progress = Callable[[int, int, str], None]
+
+#: worker processes read and parse when an ingest has at least this many files (and the machine more
+#: than one core); ``DEPWAVE_INGEST_WORKERS=N`` sets how many (0: none, all in this process)
+WORKER_MIN_FILES = 2_000
+#: files per chunk: worker k of n takes chunks k, k+n, ...; this process loads them in file order
+CHUNK_FILES = 1_000
+
+
+def chunks(total: int) -> list[tuple[int, int]]:
+    """The ``[lo, hi)`` file ranges the workers take turns on: the first and the last few are smaller,
+    so that the store starts loading sooner and finishes sooner after the last parse."""
+    ramp = [max(1, CHUNK_FILES // 4), max(1, CHUNK_FILES // 2)]
+    sizes: list[int] = []
+    left = total
+    for size in ramp:
+        if left > 0:
+            sizes.append(min(size, left))
+            left -= sizes[-1]
+    tail: list[int] = []
+    for size in ramp:
+        if left > CHUNK_FILES + size:
+            tail.insert(0, size)
+            left -= size
+    while left > 0:
+        sizes.append(min(CHUNK_FILES, left))
+        left -= sizes[-1]
+    sizes += tail
+    out, lo = [], 0
+    for size in sizes:
+        out.append((lo, lo + size))
+        lo += size
+    return out
+
+
+def worker_count(candidates: list[Candidate]) -> int:
+    """How many worker processes to use: one per core, at most 4, none for a small ingest or without fork."""
+    import multiprocessing
+
+    wanted = os.environ.get("DEPWAVE_INGEST_WORKERS", "").strip()
+    cores = os.cpu_count() or 1
+    count = int(wanted) if wanted.isdigit() else (min(4, cores) if cores > 1 else 0)
+    if count < 1 or len(candidates) < WORKER_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return count
+
+
+@dataclass(slots=True)
+class WorkerJob:
+    """What every worker and the feeding process share about one ingest."""
+
+    store: Store
+    candidates: list[Candidate]
+    known: dict[str, dict]
+    context: IngestContext
+    stamp: str
+    run: str
+
+
+def ingest_with_workers(
+    job: WorkerJob, report: IngestReport, loads: LoadReport, progress: Progress | None, workers: int
+) -> int:
+    """Read, parse and render the loads in forked worker processes while this one feeds the store
+    (one load in flight on a thread), so that Python and the server use every core.
+
+    The files are cut into chunks (:func:`chunks`); worker k of n takes chunks k, k+n, ... and sends,
+    per chunk and in file order, progress and one message per batch (:func:`cut_batches`): the
+    prepared load, the parse outcomes of the batch's files and the indices of the sources in it; a
+    chunk's last batch ends at the chunk's end. This process takes the chunks in order, so outcomes
+    are counted and sources loaded in file order whatever the number of workers. A batch the store
+    rejects is loaded again source by source, parsed anew here. Returns how many candidates were
+    handled: all of them, or fewer when a worker died (the caller goes on in this process from there)."""
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    ranges = chunks(len(job.candidates))
+    receivers, processes = [], []
+    parent = os.getpid()
+    for k in range(workers):
+        receive, send = mp.Pipe(duplex=False)
+        # the child closes the read ends it inherits (its own and its elder siblings'): once this process
+        # is gone nobody reads them, and a worker's send fails instead of blocking forever
+        args = (send, [*receivers, receive], parent, job, ranges[k::workers])
+        process = mp.Process(target=_worker, args=args, daemon=True)
+        process.start()
+        send.close()
+        receivers.append(receive)
+        processes.append(process)
+    feeder = _Feeder(job, report, loads, progress)
+    with ThreadPoolExecutor(1, thread_name_prefix="depwave-load") as pool:
+        try:
+            feeder.feed(pool, ranges, receivers)
+        finally:
+            _stop(feeder, processes, receivers)
+    return feeder.handled
+
+
+class _Feeder:
+    """The feeding side of :func:`ingest_with_workers`: counts outcomes and loads batches in file order."""
+
+    def __init__(self, job: WorkerJob, report: IngestReport, loads: LoadReport, progress: Progress | None) -> None:
+        self.job = job
+        self.report = report
+        self.loads = loads
+        self.progress = progress
+        self.handled = 0
+        self.failed = True
+        self.in_flight: Future[bool] | None = None
+
+    def feed(self, pool: ThreadPoolExecutor, ranges: list[tuple[int, int]], receivers: list) -> None:
+        """Take the chunks in order; stop early when a worker dies or a batch is rejected."""
+        for c, (lo, hi) in enumerate(ranges):
+            receive = receivers[c % len(receivers)]
+            end = lo
+            while end < hi:
+                try:
+                    msg = receive.recv()
+                except EOFError:  # the worker is gone
+                    return
+                if msg[0] == "progress":
+                    self._tick(msg[1])
+                    continue
+                _, end, prepared, counts, outcomes, indices = msg
+                if self.in_flight is not None:
+                    whole = self.in_flight.result()
+                    self.in_flight = None
+                    if not whole:  # later batches may rely on nodes the rejected one was to write:
+                        return  # this process takes over from there, with whole batches
+                for outcome in outcomes:
+                    note(self.report, outcome)
+                self._tick(end)
+                if indices:
+                    job = self.job
+                    cands = [job.candidates[i] for i in indices]
+                    self.in_flight = pool.submit(
+                        load_prepared, job.store, prepared, counts, cands, job.context, job.known, self.loads,
+                        job.stamp, job.run,
+                    )  # fmt: skip
+                self.handled = end
+        self.failed = False
+
+    def _tick(self, i: int) -> None:
+        if self.progress:
+            self.progress(i, len(self.job.candidates), self.job.candidates[i - 1].source.display)
+
+
+def _stop(feeder: _Feeder, processes: list, receivers: list) -> None:
+    """End the workers: killed when the feeding failed (their parses are moot), else joined."""
+    if feeder.failed:  # the store stopped (or this process is interrupted)
+        for process in processes:
+            process.kill()
+    try:
+        if feeder.in_flight is not None:
+            feeder.in_flight.result()
+    finally:
+        for receive in receivers:
+            receive.close()
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+
+
+def _worker(  # pragma: no cover - runs in the child
+    send, inherited: list, parent: int, job: WorkerJob, ranges: list[tuple[int, int]]
+) -> None:
+    """A worker (see :func:`ingest_with_workers`) on its share of the chunks; it never touches the
+    store's connection. Its batches leave out the Package/Version nodes its earlier batches carried.
+    It dies with its parent: killed by the kernel when the parent exits (Linux), and elsewhere on
+    its next send, which fails once no process holds the pipe's read end."""
+    _die_with_parent(parent)
+    for receive in inherited:
+        receive.close()
+    written: set[tuple[str, str]] = set()
+
+    def parsed(lo: int, hi: int) -> Iterator[tuple[int, Outcome]]:
+        for i in range(lo, hi):
+            outcome = parse_one(job.candidates[i], job.context, job.known)
+            if i % 50 == 0:
+                send.send(("progress", i + 1))
+            yield i, outcome
+
+    try:
+        for lo, hi in ranges:
+            for cut in cut_batches(parsed(lo, hi)):
+                graph = GraphBatch()
+                for item in cut.items:
+                    graph.add(item, job.stamp)
+                graph.skip_written(written)
+                prepared = job.store.prepare_load(graph, job.run) if cut.items else None
+                # the parsed records travel as the prepared load, not in the outcomes
+                outcomes = [Outcome(loader=o.loader, warnings=o.warnings) if o.item else o for o in cut.outcomes]
+                counts = (graph.edge_count, graph.row_count)
+                send.send(("batch", cut.end, prepared, counts, outcomes, cut.indices))
+    finally:
+        send.close()
+
+
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel SIGKILL this process when its parent exits (``PR_SET_PDEATHSIG``, Linux); exit
+    at once when the parent is already gone (it may have died before the request was made)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:
+        os._exit(1)

@@ -1,0 +1,84 @@
+"""Render ``cypher/load_sources.cypher`` from the relationship table.
+
+Usage: ``python -m planner.store.render_load_cypher [--check]`` — writes the file, or with ``--check``
+exits 1 when the committed file differs from the rendering. The statement's fragments live in
+``planner/store/load_sources.tmpl`` (sections ``//= name``; ``@N@`` is the step number, ``@TYPE@``,
+``@LABEL@``, ``@START@``, ``@END@`` and ``@NAME@`` come from the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from planner.store.relationships import NODE_LABELS, RELATIONSHIPS, VERSION_OF, RelationshipSet
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = HERE / "load_sources.tmpl"
+TARGET = HERE.parents[1] / "cypher" / "load_sources.cypher"
+
+
+def sections(text: str) -> dict[str, str]:
+    """The template's named fragments."""
+    out: dict[str, str] = {}
+    name = None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("//= "):
+            name = line[4:].strip()
+            out[name] = ""
+        elif name is not None:
+            out[name] += line
+    return out
+
+
+def render(template: str | None = None) -> str:
+    """The whole load statement: deletes of each stamped type, node merges, then each relationship set."""
+    parts = sections(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
+    out = [parts["header"]]
+    step = 0
+
+    def emit(section: str, **values: str) -> None:
+        nonlocal step
+        step += 1
+        text = parts[section].replace("@N@", str(step))
+        for key, value in values.items():
+            text = text.replace(f"@{key}@", value)
+        out.append(text)
+
+    seen: set[str] = set()
+    for rel in RELATIONSHIPS:
+        if rel.type not in seen:
+            seen.add(rel.type)
+            emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start)
+    for label in NODE_LABELS:
+        emit("node", NAME=label.lower(), LABEL=label)
+    emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])
+    for rel in RELATIONSHIPS:
+        emit(f"create {rel.merge}", NAME=rel.name, TYPE=rel.type, START=rel.start, END=rel.end)
+    out.append(parts["footer"].replace("@N@", str(step)))
+    return "".join(out)
+
+
+def _delete_rule(rel: RelationshipSet) -> str:
+    """Which delete fragment removes a type's old edges: edges listing sources forget them, others go."""
+    return rel.merge if rel.merge == "one edge listing its sources" else "per-source"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or ``--check``) the committed load statement."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the committed file is not the rendering")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        if TARGET.read_text(encoding="utf-8") != text:
+            print(f"{TARGET} differs from the relationship table; run python -m planner.store.render_load_cypher")
+            return 1
+        return 0
+    TARGET.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

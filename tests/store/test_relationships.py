@@ -1,0 +1,78 @@
+"""The relationship table is the one place a relationship is declared: the load statement, the rows and
+the schema indexes agree with it."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import pytest
+
+from planner import catalog, model
+from planner.store import render_load_cypher
+from planner.store.record_rows import ROW_WRITERS
+from planner.store.relationships import NODE_LABELS, RELATIONSHIPS, stamped_types
+from planner.store.rows import COMPACT_EDGES, EDGE_SETS, GraphBatch, LoadedSource
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_committed_load_statement_is_the_rendering_of_the_table() -> None:
+    committed = (ROOT / "cypher" / "load_sources.cypher").read_text(encoding="utf-8")
+    assert committed == render_load_cypher.render()
+    assert render_load_cypher.main(["--check"]) == 0
+
+
+def test_check_fails_on_a_hand_edited_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edited = tmp_path / "load_sources.cypher"
+    edited.write_text(render_load_cypher.render().replace("CREATE (a", "MERGE (a", 1), encoding="utf-8")
+    monkeypatch.setattr(render_load_cypher, "TARGET", edited)
+    assert render_load_cypher.main(["--check"]) == 1
+
+
+def test_steps_are_numbered_in_order_and_the_last_is_returned() -> None:
+    text = render_load_cypher.render()
+    steps = [int(line.split("AS step")[1]) for line in text.splitlines() if line.startswith("WITH count(*) AS step")]
+    # one delete per stamped type, one merge per label, VERSION_OF, one create per relationship set
+    assert steps == list(range(1, len(stamped_types()) + len(NODE_LABELS) + 1 + len(RELATIONSHIPS) + 1))
+    assert text.rstrip().endswith(f"RETURN step{steps[-1]} AS last_rows")
+    assert "@" not in text.replace("@<", "")  # every placeholder filled
+
+
+def test_every_record_type_has_one_row_function_and_every_set_names_a_record() -> None:
+    assert set(ROW_WRITERS) == set(typing.get_args(model.Record))
+    for rel in RELATIONSHIPS:
+        assert getattr(model, rel.record) in ROW_WRITERS, rel.name
+
+
+def test_rows_derive_their_sets_from_the_table() -> None:
+    assert list(EDGE_SETS) == [r.name for r in RELATIONSHIPS]
+    assert COMPACT_EDGES == ("resolves", "depends_on")
+    params = GraphBatch().params("run")
+    assert {f"{r.name}_rows" for r in RELATIONSHIPS} <= set(params)
+    assert {f"{label.lower()}_rows" for label in NODE_LABELS} <= set(params)
+
+
+def test_a_row_function_writes_the_set_its_record_is_declared_for() -> None:
+    src = model.Source("r", "pom.xml", "r/pom.xml")
+    loc = model.Location("pom.xml", 3)
+    records = [
+        model.Project("r/.#pkg:maven/g/a", "a", "maven", "r", ".", "pom.xml"),
+        model.Declared("r/.#pkg:maven/g/a", "pkg:maven/g/b", "1.0", "compile", location=loc),
+        model.Publishes("r/.#pkg:maven/g/a", "pkg:maven/g/a"),
+    ]
+    batch = GraphBatch()
+    batch.add(LoadedSource(src, "sha", "maven", model.ParseResult(records)), "now")
+    written = {name for name, rows in batch.edges.items() if rows}
+    assert written == {"contains", "describes", "declares", "published_by"}
+    (declares,) = batch.edges["declares"]
+    assert declares["props"] == {"range": "1.0", "scope": "compile", "optional": False, "file": "pom.xml", "line": 3}
+    declared_props = next(r.properties for r in RELATIONSHIPS if r.name == "declares")
+    assert set(declares["props"]) <= set(declared_props)
+
+
+@pytest.mark.parametrize("schema", ["schema", "schema.falkordb"])
+def test_every_stamped_type_has_an_index_on_its_source(schema: str) -> None:
+    text = catalog.text(schema)
+    missing = [t for t in stamped_types() if t != "DEPENDS_ON" and f"[r:{t}]" not in text and f":{t}]" not in text]
+    assert missing == []
