@@ -25,6 +25,8 @@ from pathlib import Path
 
 from loaders.base import Loader, SourceContext
 from loaders.registry import loader_for
+from planner import big_files
+from planner.big_files import FileProgress
 from planner.errors import DepwaveError, ParseError, StoreNotDurable, StoreUnavailable
 from planner.model import Source
 from planner.safe_text import excerpt, message
@@ -381,17 +383,21 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
     scan: bool = True,
+    file_progress: FileProgress | None = None,
 ) -> IngestReport:
     """Load every recognised file under ``paths`` into ``store``; see the module docstring.
     With ``scan``, source code is scanned too and the ``CALLS`` edges derived afterwards.
 
     Returns once what it loaded is durable. When the store stops answering or cannot save, raises
     :class:`StoreUnavailable` (:class:`StoreNotDurable`) saying how many files were loaded and that
-    running the same command again finishes the job (unchanged files are skipped, the rest loaded)."""
+    running the same command again finishes the job (unchanged files are skipped, the rest loaded).
+    A big file is loaded in parts (see :mod:`planner.big_files`), its progress told to ``file_progress``."""
     report = IngestReport(run=new_run_id())
     loads = LoadReport()
     try:
-        _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progress, scan)
+        _ingest(
+            store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progress, scan, file_progress
+        )
         store.ensure_durable()
     except StoreUnavailable as exc:
         loaded = report.loaded if loads.merged else loads.loaded
@@ -415,10 +421,12 @@ def _ingest(
     max_bytes: int,
     progress: Progress | None,
     scan: bool,
+    file_progress: FileProgress | None = None,
 ) -> None:
     """The body of :func:`ingest`: fills ``report`` (parse outcomes) and ``loads`` (load outcomes)."""
     started = time.perf_counter()
     store.ensure_schema()
+    big_files.delete_leftovers(store)  # hook (planner/big_files.py): staging copies a killed part load left
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
     digests = _digests(store, [c.source.key for c in candidates])
@@ -455,7 +463,10 @@ def _ingest(
     def take(outcome: _Outcome) -> None:
         nonlocal pending_rows
         _note(report, outcome)
-        if outcome.item is not None:
+        if outcome.item is not None and big_files.is_big(outcome.item):  # hook: planner/big_files.py
+            flush(final=True)  # the files before it first, and nothing in flight
+            big_files.load_big(store, outcome.item, loads, stamp, report.run, file_progress)
+        elif outcome.item is not None:
             pending.append(outcome.item)
             pending_rows += len(outcome.item.result.records)
             if pending_rows >= BATCH_ROWS or len(pending) >= BATCH_SOURCES:
@@ -473,6 +484,8 @@ def _ingest(
             cand = candidates[i]
             if progress:
                 progress(i + 1, len(candidates), cand.source.display)
+            if file_progress and _size(cand.file) >= big_files.ANNOUNCE_BYTES:  # hook: planner/big_files.py
+                file_progress(cand.source.display, 0, 0)
             take(_parse_one(cand, context, known))
         flush(final=True)
         loads.merge_into(report)
@@ -495,6 +508,13 @@ def _ingest(
 
         report.calls = derive_calls(store, report.run).as_dict()
     report.seconds = time.perf_counter() - started
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 @contextlib.contextmanager
