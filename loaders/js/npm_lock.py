@@ -107,14 +107,16 @@ class NpmLockLoader(Loader):
             entries = _flat_entries(doc["packages"], text, lines, source, warn)
         else:
             entries = _v1_entries(doc, text, lines, source, context, warn)
+        doc_name, doc_version = doc.get("name"), doc.get("version")
+        del doc, lines  # the entries hold what the records need: free the parsed JSON before they are made
 
         root = entries.get("")
         directory = source.directory
         manifest = read_json(
             context, source.repo, posixpath.join("" if directory == "." else directory, "package.json")
         )
-        name = (root.name if root else None) or doc.get("name")
-        ver = (root.version if root else None) or doc.get("version")
+        name = (root.name if root else None) or doc_name
+        ver = (root.version if root else None) or doc_version
         private = bool(manifest and manifest.get("private") is True)
         project = make_project(source.repo, directory, source.path, name, ver, private)
         result.records.append(project)

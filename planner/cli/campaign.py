@@ -9,7 +9,7 @@ import click
 
 from planner.cli.advisories import advisory_resolver, policy_or_default
 from planner.cli.app import App, pass_app
-from planner.cli.options import format_option, osv_options, plan_request_options
+from planner.cli.options import document_output, format_option, osv_options, plan_request_options
 
 
 @click.group()
@@ -117,6 +117,7 @@ def campaign_mark(
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @osv_options
 @pass_app
+@document_output
 def campaign_status(
     app: App,
     campaign_name: str | None,
@@ -143,6 +144,7 @@ def campaign_status(
 @click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
 @pass_app
+@document_output
 def campaign_export(app: App, campaign_name: str | None, fmt: str) -> None:
     """The whole record for auditors: every step with state and links, every change with who and when."""
     from planner import campaign as campaign_mod

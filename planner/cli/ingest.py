@@ -37,6 +37,7 @@ def ingest(
 ) -> None:
     """Read manifests, lockfiles, SBOMs and source code under PATHS into the graph."""
     from planner import ingest as ingest_mod
+    from planner.big_files import stderr_progress
     from planner.render import ingest_view
 
     if max_file_size < 1:
@@ -52,6 +53,7 @@ def ingest(
             max_bytes=max_file_size * 1024 * 1024,
             progress=tick,
             scan=not no_scan,
+            file_progress=stderr_progress(),
         )
     stats = store.stats()
     if fmt == "json":

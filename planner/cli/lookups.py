@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from planner.cli.app import App, pass_app
-from planner.cli.options import format_option, wide_option
+from planner.cli.options import document_output, format_option, wide_option
 from planner.errors import UsageError
 
 
@@ -33,6 +33,7 @@ def _param(value: str) -> tuple[str, Any]:
 @format_option
 @wide_option
 @pass_app
+@document_output
 def query(
     app: App,
     query_ref: str | None,
@@ -76,6 +77,7 @@ def query(
 @format_option
 @wide_option
 @pass_app
+@document_output
 def dependents(app: App, purl: str, depth: int | None, fmt: str, wide: bool) -> None:
     """What depends on PURL (versionless or @version), directly and through internal libraries."""
     from planner.dependents import find_dependents
@@ -95,6 +97,7 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str, wide: bool) -> 
 @format_option
 @wide_option
 @pass_app
+@document_output
 def services(app: App, environment: str | None, fmt: str, wide: bool) -> None:
     """Every deployed service: image, the project it is built from, the repository and the owners."""
     from planner.render import emit_json, services_view
@@ -112,6 +115,7 @@ def services(app: App, environment: str | None, fmt: str, wide: bool) -> None:
 @format_option
 @wide_option
 @pass_app
+@document_output
 def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
     """Which versions of PURL are in use, and where: counted by project, repository and service."""
     from planner import version_spread
@@ -141,6 +145,7 @@ def versions(app: App, purl: str, fmt: str, wide: bool) -> None:
 @format_option
 @wide_option
 @pass_app
+@document_output
 def usage(
     app: App,
     purl: str,
@@ -175,6 +180,7 @@ def usage(
 @format_option
 @wide_option
 @pass_app
+@document_output
 def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
     """Every path by which PROJECT (key, name or repo) reaches PURL."""
     from planner import why as why_paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,20 @@ def output_option(f: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Write the document to FILE instead of stdout (whole, and only when the command succeeds).",
     )(f)
+
+
+def document_output(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o/--output FILE`` around a whole command (the innermost decorator): what the command prints goes
+    to FILE, written whole and only when the command succeeds (``planner.output_file.capture_stdout``)."""
+
+    @functools.wraps(f)
+    def run(*args: Any, output: Path | None = None, **kwargs: Any) -> Any:
+        from planner.output_file import capture_stdout
+
+        with capture_stdout(output):
+            return f(*args, **kwargs)
+
+    return output_option(run)
 
 
 def format_option(f: Callable[..., Any]) -> Callable[..., Any]:

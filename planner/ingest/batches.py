@@ -5,7 +5,7 @@ Used by the in-process ingest and by every forked worker, so both load the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from planner.ingest.parse import Outcome
@@ -28,16 +28,29 @@ class Batch:
     indices: list[int] = field(default_factory=list)  # the candidate index of each item
     rows: int = 0
     full: bool = False  # cut because it reached BATCH_ROWS or BATCH_SOURCES (not at the end of its range)
+    big: bool = False  # one big file alone, loaded in parts (planner/big_files.py)
 
 
-def cut_batches(parsed: Iterable[tuple[int, Outcome]]) -> Iterator[Batch]:
+def cut_batches(
+    parsed: Iterable[tuple[int, Outcome]], is_big: Callable[[LoadedSource], bool] | None = None
+) -> Iterator[Batch]:
     """Group ``(candidate index, outcome)`` pairs into batches of at most BATCH_SOURCES sources, cut once
     a batch reaches BATCH_ROWS records. The last batch ends the range and is yielded even when empty
-    (its ``end`` tells how far the range went); nothing is yielded for an empty range."""
+    (its ``end`` tells how far the range went); nothing is yielded for an empty range.
+
+    A source ``is_big`` accepts ends the batch before it and comes alone, as a ``big`` batch."""
     batch = Batch()
     started = False
     for i, outcome in parsed:
         started = True
+        if outcome.item is not None and is_big is not None and is_big(outcome.item):
+            if batch.outcomes:
+                batch.full = True
+                yield batch
+            yield Batch(end=i + 1, outcomes=[outcome], items=[outcome.item], indices=[i], full=True, big=True)
+            batch = Batch(end=i + 1)
+            started = False
+            continue
         batch.outcomes.append(outcome)
         batch.end = i + 1
         if outcome.item is None:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from planner import big_files
+from planner.big_files import FileProgress
 from planner.errors import StoreNotDurable, StoreUnavailable
 from planner.ingest.batches import cut_batches
 from planner.ingest.context import IngestContext
@@ -38,17 +40,20 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
     scan: bool = True,
+    file_progress: FileProgress | None = None,
 ) -> IngestReport:
     """Load every recognised file under ``paths`` into ``store``; see the package docstring.
     With ``scan``, source code is scanned too and the ``CALLS`` edges derived afterwards.
 
     Returns once what it loaded is durable. When the store stops answering or cannot save, raises
     :class:`StoreUnavailable` (:class:`StoreNotDurable`) saying how many files were loaded and that
-    running the same command again finishes the job (unchanged files are skipped, the rest loaded)."""
+    running the same command again finishes the job (unchanged files are skipped, the rest loaded).
+    A big file is loaded in parts (see :mod:`planner.big_files`), its progress told to ``file_progress``."""
     report = IngestReport(run=new_run_id())
     loads = LoadReport()
     try:
-        _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progress, scan)
+        progresses = (progress, file_progress)
+        _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progresses, scan)
         store.ensure_durable()
     except StoreUnavailable as exc:
         loaded = report.loaded if loads.merged else loads.loaded
@@ -70,12 +75,13 @@ def _ingest(
     force: bool,
     prune: bool,
     max_bytes: int,
-    progress: Progress | None,
+    progresses: tuple[Progress | None, FileProgress | None],
     scan: bool,
 ) -> None:
     """The body of :func:`ingest`: fills ``report`` (parse outcomes) and ``loads`` (load outcomes)."""
     started = time.perf_counter()
     store.ensure_schema()
+    big_files.delete_leftovers(store)  # staging copies a killed part load left behind
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
     digests = stored_digests(store, [c.source.key for c in candidates])
@@ -85,7 +91,7 @@ def _ingest(
     job = WorkerJob(store, candidates, known, context, stamp, report.run)
     with contextlib.ExitStack() as stack:
         stack.enter_context(_young_gc_only())
-        _parse_and_load(job, stack, report, loads, progress)
+        _parse_and_load(job, stack, report, loads, progresses)
         loads.merge_into(report)
         _clean_up(store, paths, candidates, report, prune, had_files=bool(digests))
     if report.loaded or report.pruned:  # derive BUILT_FROM and OWNS from what the files said
@@ -99,10 +105,15 @@ def _ingest(
 
 
 def _parse_and_load(
-    job: WorkerJob, stack: contextlib.ExitStack, report: IngestReport, loads: LoadReport, progress: Progress | None
+    job: WorkerJob,
+    stack: contextlib.ExitStack,
+    report: IngestReport,
+    loads: LoadReport,
+    progresses: tuple[Progress | None, FileProgress | None],
 ) -> None:
     """Parse and load every candidate: in workers when the ingest is large, then here (all of it, or
-    what a dead worker left), in batches cut by :func:`cut_batches`."""
+    what a dead worker left), in batches cut by :func:`cut_batches`; a big file alone, in parts."""
+    progress, file_progress = progresses
     pipeline = LoadPipeline(job.store, stack, loads, job.stamp, job.run)
     start_at = 0
     workers = worker_count(job.candidates)
@@ -115,13 +126,26 @@ def _parse_and_load(
         for i in range(start_at, len(candidates)):
             if progress:
                 progress(i + 1, len(candidates), candidates[i].source.display)
+            if file_progress and _size(candidates[i].file) >= big_files.ANNOUNCE_BYTES:
+                file_progress(candidates[i].source.display, 0, 0)  # its parse may take minutes
             outcome = parse_one(candidates[i], job.context, job.known)
             note(report, outcome)
             yield i, outcome
 
-    for batch in cut_batches(parsed()):
-        pipeline.submit(batch, final=not batch.full)
+    for batch in cut_batches(parsed(), big_files.is_big):
+        if batch.big:
+            pipeline.wait()  # the files before it are loaded first
+            big_files.load_big(job.store, batch.items[0], loads, job.stamp, job.run, file_progress)
+        else:
+            pipeline.submit(batch, final=not batch.full)
     pipeline.wait()
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 def _clean_up(

@@ -1,0 +1,134 @@
+"""Load one big file as several statements, atomically for that file.
+
+One ``load_sources`` statement for a 300 MB lockfile holds millions of rows: the client renders them all
+at once and the server holds the whole statement (4.7 GB and 11.1 GB RSS in issue 13). A file with more
+than :data:`PART_RECORDS` records is loaded here instead, in parts:
+
+1. its records are loaded part by part under a *staging* source key (``repo:path`` + :data:`STAGING_SUFFIX`),
+   whose SourceFile node says ``staged_for`` the real key; the real source keeps its previous edges;
+2. one last statement (``swap_staged_source.cypher``) deletes the real source's old edges and renames the
+   staged ones to it.
+
+So a crash, a kill or a store failure before step 2 leaves the file's previous version in place plus a
+staging copy, which :func:`delete_leftovers` removes at the start of the next ingest (before it loads
+anything). The staging copy's edges are visible to queries while a load runs and after a crash until
+that next ingest; the real source is never half-replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from itertools import islice
+
+from planner import catalog
+from planner.model import ParseResult, Record, Source
+from planner.store.base import Store
+from planner.store.rows import GraphBatch, LoadedSource
+
+#: a file with more records than this is loaded in parts of this many records
+PART_RECORDS = 20_000
+#: appended to a source key to name its staging copy (a normalised repo-relative path never holds ``//``)
+STAGING_SUFFIX = "//staging"
+
+#: called with (records loaded so far, records in the file)
+PartProgress = Callable[[int, int], None]
+
+
+def needs_parts(item: LoadedSource) -> bool:
+    """Whether a parsed file is big enough to be loaded in parts."""
+    return len(item.result.records) > PART_RECORDS
+
+
+def staging_key(source: Source) -> str:
+    """The key a file's parts are loaded under until they are swapped in."""
+    return source.key + STAGING_SUFFIX
+
+
+def delete_leftovers(store: Store) -> list[str]:
+    """Delete the staging copies that a killed or failed part load left; returns the real keys they were for."""
+    rows = store.query("list_staged_sources")
+    if rows:
+        store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
+        store.write("delete_sources", {"sources": [r["key"] for r in rows]})
+        store.write("delete_orphans")
+    return sorted(str(r["staged_for"]) for r in rows)
+
+
+def _parts(records: Iterable[Record], size: int) -> Iterable[list[Record]]:
+    it = iter(records)
+    while part := list(islice(it, size)):
+        yield part
+
+
+def load_in_parts(
+    store: Store,
+    item: LoadedSource,
+    stamp: str,
+    run: str,
+    progress: PartProgress | None = None,
+    part_records: int | None = None,
+) -> tuple[int, int]:
+    """Load one file's records in parts under its staging key, then swap them in (see the module
+    docstring). Returns (edges, rows) written. Raises what the store raises; the file's previous version
+    then stays, and the staging copy is removed here when the store still answers (else by the next ingest)."""
+    staged = staging_key(item.source)
+    staged_source = Source(item.source.repo, item.source.path + STAGING_SUFFIX, item.source.display)
+    records: Sequence[Record] = item.result.records
+    total = len(records)
+    store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
+    store.write("delete_sources", {"sources": [staged]})  # a leftover of an earlier attempt
+    edges = rows = done = 0
+    listed: set[str] = set()
+    try:
+        for number, part in enumerate(_parts(records, part_records or PART_RECORDS)):
+            batch = GraphBatch()
+            batch.add(replace(item, source=staged_source, result=ParseResult(records=part)), stamp)
+            params = batch.params(run)
+            source_row = params["sourcefile_rows"][0]
+            versions = [v for v in source_row["props"].pop("depends_on_versions") if v not in listed]
+            source_row["props"]["staged_for"] = item.source.key
+            source_row["props"]["root"] = ""  # never pruned as a file: list_sources_under skips it
+            params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went above
+            if number > 0:
+                params["sourcefile_rows"] = []  # created by the first part; its SET would add nothing
+                params["repo_rows"] = []
+            if versions:
+                store.write("add_staged_versions", {"staged": staged, "source": item.source.key, "versions": versions})
+                listed.update(versions)
+            store.run(catalog.text("load_sources"), params, write=True)
+            edges += batch.edge_count
+            rows += batch.row_count
+            done += len(part)
+            if progress:
+                progress(done, total)
+        props = _real_props(item, stamp)
+        store.write(
+            "swap_staged_source",
+            {"source": item.source.key, "staged": staged, "props": props, "versions": sorted(listed), "run": run},
+        )
+        store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
+        store.write("delete_staging_node", {"staged": staged})  # now without edges (see swap_staged_source.cypher)
+    except BaseException:
+        _forget(store, staged)
+        raise
+    return edges, rows
+
+
+def _real_props(item: LoadedSource, stamp: str) -> dict[str, object]:
+    """The real SourceFile's properties, as ``GraphBatch.add`` sets them (less depends_on_versions)."""
+    batch = GraphBatch()
+    batch.add(replace(item, result=ParseResult(warnings=item.result.warnings)), stamp)
+    props = dict(batch.nodes["SourceFile"][item.source.key])
+    props["staged_for"] = None
+    return props
+
+
+def _forget(store: Store, staged: str) -> None:
+    """Remove a staging copy after a failed part load, if the store still answers (never raises)."""
+    try:
+        store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
+        store.write("delete_sources", {"sources": [staged]})
+        store.write("delete_orphans")  # the Package and Version nodes only the staged parts mentioned
+    except Exception:  # the store may be gone: the next ingest removes the copy
+        pass

@@ -1,0 +1,190 @@
+"""Big files load in parts under a staging key and are swapped in atomically (issue 13 item 11)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planner import ingest as ingest_mod
+from planner.big_files import stderr_progress
+from planner.errors import QueryError
+from planner.store import source_parts
+from planner.store.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _lock(packages: dict[str, dict]) -> str:
+    root = {"name": "app", "version": "1.0.0", "dependencies": {n.split("node_modules/")[-1]: "*" for n in packages}}
+    return json.dumps({"name": "app", "version": "1.0.0", "lockfileVersion": 3, "packages": {"": root, **packages}})
+
+
+def _packages(names: list[str], version: str, deps: bool = True) -> dict[str, dict]:
+    out = {}
+    for i, n in enumerate(names):
+        entry: dict = {"version": version, "integrity": "sha512-" + "A" * 86 + "=="}
+        if deps and i + 1 < len(names):
+            entry["dependencies"] = {names[i + 1]: "^" + version}
+        if i % 3 == 1:
+            entry["dev"] = True
+        out[f"node_modules/{n}"] = entry
+    return out
+
+
+def _graph(store: EmbeddedStore) -> tuple[list, list]:
+    """Every node and edge, without run stamps and times: what a query can see."""
+    volatile = {"run", "ingested_at"}
+    nodes = store.run("MATCH (n) RETURN labels(n)[0] AS label, properties(n) AS props")
+    edges = store.run("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.key AS a, b.key AS b, properties(r) AS props")
+
+    def clean(props: dict) -> str:
+        return json.dumps({k: v for k, v in sorted(props.items()) if k not in volatile}, sort_keys=True)
+
+    return (
+        sorted((n["label"], clean(n["props"])) for n in nodes),
+        sorted((e["type"], e["a"], e["b"], clean(e["props"])) for e in edges),
+    )
+
+
+def _ingest(store: EmbeddedStore, root: Path, **kw) -> ingest_mod.IngestReport:
+    return ingest_mod.ingest(store, [root], repo="app", **kw)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    root.mkdir()
+    names = [f"pkg{i}" for i in range(40)] + [f"@s/p{i}" for i in range(10)]
+    (root / "package-lock.json").write_text(_lock(_packages(names, "1.0.0")))
+    return root
+
+
+def test_parts_give_the_same_graph_as_one_statement(store, repo, monkeypatch):
+    _ingest(store, repo)
+    whole = _graph(store)
+    store.reset()
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)  # 50 Resolved + 49 VersionDependency + ...: many parts
+    seen: list[tuple[str, int, int]] = []
+    report = _ingest(store, repo, file_progress=lambda shown, done, total: seen.append((shown, done, total)))
+    assert report.loaded == 1 and report.errors == []
+    assert _graph(store) == whole
+    assert seen[-1][1] == seen[-1][2] == 101  # 1 Project, 50 Resolved, 49 VersionDependency, 1 Publishes
+    assert [d for _, d, _ in seen] == [7 * k for k in range(1, 15)] + [101]
+    assert store.query("list_staged_sources") == []
+
+
+def test_a_new_version_replaces_the_old_one_whole(store, repo, tmp_path, monkeypatch):
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    _ingest(store, repo)
+    names = [f"pkg{i}" for i in range(30)] + ["newpkg"]
+    (repo / "package-lock.json").write_text(_lock(_packages(names, "2.0.0")))
+    report = _ingest(store, repo)
+    assert report.loaded == 1
+    parted = _graph(store)
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 10**9)  # the same two ingests, one statement each
+    store.reset()
+    first = [f"pkg{i}" for i in range(40)] + [f"@s/p{i}" for i in range(10)]
+    (repo / "package-lock.json").write_text(_lock(_packages(first, "1.0.0")))
+    _ingest(store, repo)
+    (repo / "package-lock.json").write_text(_lock(_packages(names, "2.0.0")))
+    _ingest(store, repo)
+    assert _graph(store) == parted
+    versions = {
+        r["version"] for r in store.run("MATCH (:Project)-[:RESOLVES]->(v:Version) RETURN v.version AS version")
+    }
+    assert versions == {"2.0.0"}
+
+
+def test_a_rejected_part_keeps_the_old_version(store, repo, monkeypatch):
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    _ingest(store, repo)
+    before = _graph(store)
+    names = [f"pkg{i}" for i in range(45)]
+    (repo / "package-lock.json").write_text(_lock(_packages(names, "3.0.0")))
+    calls = {"n": 0}
+    real = store.run
+
+    def fail_third(cypher, params=None, *, write=False):
+        if cypher.startswith("// load_sources.cypher"):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise QueryError("injected: the store rejected part 3")
+        return real(cypher, params, write=write)
+
+    monkeypatch.setattr(store, "run", fail_third)
+    report = _ingest(store, repo)
+    assert report.loaded == 0 and report.skipped == 1
+    assert report.errors == [
+        f"{repo}/package-lock.json:0: the store rejected this file's records "
+        "(injected: the store rejected part 3); skipped"
+    ]
+    after = _graph(store)
+    assert after == before
+    assert store.query("list_staged_sources") == []
+
+
+def test_stderr_progress_is_throttled():
+    lines: list[str] = []
+
+    class Out:
+        def write(self, text):
+            lines.append(text)
+
+        def flush(self):
+            pass
+
+    show = stderr_progress(every_s=3600, stream=Out())
+    show("a/package-lock.json", 0, 0)
+    for done in range(1000, 10_001, 1000):
+        show("a/package-lock.json", done, 10_000)
+    assert lines == [
+        "a/package-lock.json: reading and parsing" + os.linesep,
+        "a/package-lock.json: 10,000 of 10,000 records loaded" + os.linesep,
+    ]
+
+
+def test_a_killed_part_load_leaves_the_old_version_and_the_next_ingest_finishes(store, data_dir, tmp_path):
+    root = tmp_path / "app"
+    root.mkdir()
+    lock = root / "package-lock.json"
+    old = [f"old{i}" for i in range(50)]
+    lock.write_text(_lock(_packages(old, "1.0.0")))
+    _ingest(store, root)
+    new = [f"new{i}" for i in range(30_000)]  # 30,000 Resolved + 29,999 VersionDependency: 3 parts of 20,000
+    lock.write_text(_lock(_packages(new, "2.0.0", deps=True)))
+    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir)}
+    cmd = [sys.executable, "-c", "from planner.cli import main; main()", "ingest", str(root), "--repo", "app"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 300
+    line = ""
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if "records loaded" in line or not line:
+            break
+    assert "20,000 of 60,001 records loaded" in line  # the first part is in, the swap has not run
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    def versions() -> set[str]:
+        rows = store.run(
+            "MATCH (:Project)-[r:RESOLVES]->(v:Version) WHERE r.source = 'app:package-lock.json' RETURN v.version AS v"
+        )
+        return {r["v"] for r in rows}
+
+    assert versions() == {"1.0.0"}
+    assert len(store.run("MATCH (:Project)-[r:RESOLVES]->() WHERE r.source = 'app:package-lock.json' RETURN r")) == 50
+    assert [r["staged_for"] for r in store.query("list_staged_sources")] == ["app:package-lock.json"]
+
+    report = _ingest(store, root)
+    assert report.loaded == 1 and report.errors == []
+    assert store.query("list_staged_sources") == []
+    assert versions() == {"2.0.0"}
+    assert len(store.run("MATCH (:Project)-[r:RESOLVES]->() RETURN r")) == 30_000
