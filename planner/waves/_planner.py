@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import build_units
+from planner import build_units, environments
 from planner.errors import UsageError
 from planner.policy import Policy
 from planner.waves.build_tools import _build_verify, _override, _relock_command, _target_package, _tool
@@ -870,13 +870,14 @@ class _Planner:
         )
 
     def services_fixed(self, steps: list[_Step], finish: Mapping[str, int]) -> int | None:
-        """When the last exposed service/application is fixed: its last production deploy, or, when it
-        has no deploy step, its build. None when the plan holds no service or application."""
+        """When the last exposed service/application is fixed: its last production deploy (a deploy to an
+        unknown environment, ``default``, may be production and counts too), or, when it has no such deploy
+        step, its build. None when the plan holds no service or application."""
         production = set(self.policy.production_environments())
         last: dict[str, int] = {}
         deployed: set[str] = set()
         for s in steps:
-            if s.kind == "deploy" and s.environment in production:
+            if s.kind == "deploy" and (s.environment in production or not environments.is_known(s.environment)):
                 deployed.add(s.unit)
                 last[s.unit] = max(last.get(s.unit, 0), finish[s.id])
         for s in steps:
