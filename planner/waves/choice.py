@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner import environments
 from planner.waves.model import Baseline
 from planner.waves.schedule import StepGraph, _hours
 from planner.waves.scheduler import critical_path_length, schedule
@@ -118,13 +119,14 @@ def baseline(pi: PlanInput) -> Baseline:
 
 
 def services_fixed(pi: PlanInput, steps: list[StepDraft], finish: Mapping[str, int]) -> int | None:
-    """When the last exposed service/application is fixed: its last production deploy, or, when it
-    has no deploy step, its build. None when the plan holds no service or application."""
+    """When the last exposed service/application is fixed: its last production deploy (a deploy to an
+    unknown environment, ``default``, may be production and counts too), or, when it has no such deploy
+    step, its build. None when the plan holds no service or application."""
     production = set(pi.policy.production_environments())
     last: dict[str, int] = {}
     deployed: set[str] = set()
     for s in steps:
-        if s.kind == "deploy" and s.environment in production:
+        if s.kind == "deploy" and (s.environment in production or not environments.is_known(s.environment)):
             deployed.add(s.project)
             last[s.project] = max(last.get(s.project, 0), finish[s.id])
     for s in steps:

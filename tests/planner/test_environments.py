@@ -90,6 +90,9 @@ def test_plan_deploys_to_default_and_env_prod_keeps_it(run) -> None:
     edit = next(s for s in plan["steps"] if s["kind"] == "edit")
     assert (edit["location"], edit["strategy"]) == ("src/adservice/build.gradle:33", "direct")
     assert "None" not in run("plan", "--advisory", ADVISORY).output
+    # the service may run in production (its environment is unknown): it is fixed when it is deployed,
+    # edit 0.5 h + build 0.5 h + deploy 0.25 h (before: 1 h, the build, while the deploy ran to 1.25 h)
+    assert (plan["services_fixed"], plan["makespan"]) == (1.25, 1.25)
     scoped = json.loads(run("plan", "--advisory", ADVISORY, "--env", "prod", "--format", "json").output)
     assert [(s["kind"], s["environment"]) for s in scoped["steps"]] == [
         ("edit", None),
