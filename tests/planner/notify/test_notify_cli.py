@@ -181,3 +181,12 @@ def test_one_message_per_owner_identity(run) -> None:
     assert billing["@acme/billing"][0] == "edit:billing-service/.#pkg:maven/com.acme.billing/billing-service"
     picked = run("notify", "--advisory", ADVISORY, "--owner", "@acme/billing", "--format", "github")
     assert [m["owner"] for m in json.loads(picked.output)["messages"]] == ["@acme/billing"]
+
+
+def test_a_step_across_two_repositories_names_each_files_repository(run) -> None:
+    """The auth-client/commons-util cycle is one step editing acme-auth/pom.xml:36 and acme-commons/pom.xml:34."""
+    res = run("notify", "--advisory", ADVISORY)
+    assert res.exit_code == EXIT_OK, res.output
+    lines = res.output.splitlines()
+    assert "- Where: `acme-auth: pom.xml:36, acme-commons: pom.xml:34`" in lines
+    assert "- Where: `pom.xml:32` in acme-logging" in lines  # one repository: as before
