@@ -103,3 +103,14 @@ def test_a_write_that_fails_part_way_restores_the_files_already_written(
         f"acme-commons/pom.xml:0: cannot write {commons}: No space left on device: step {CYCLE} was not applied "
         "(the files it had written were restored)"
     ]
+
+
+def test_a_propagate_step_whose_manifest_changed_says_so(data_dir: Path, checkouts: Path) -> None:
+    """platform-web may declare commons-util and auth-client (each optional); a manifest changed since
+    ingest is that message, not "declares none of them"."""
+    pom = checkouts / "acme-platform" / "pom.xml"
+    pom.write_text(pom.read_text() + "<!-- local edit -->\n")
+    res = _fix(data_dir, "--apply", str(checkouts), "--format", "json")
+    assert res.exit_code == EXIT_COMPLETED_WITH_ERRORS
+    errors = [e for e in json.loads(res.output)["errors"] if e.startswith("acme-platform/")]
+    assert len(errors) == 1 and errors[0].startswith(f"acme-platform/pom.xml:0: {pom} changed since it was ingested")
