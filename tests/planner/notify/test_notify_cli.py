@@ -80,6 +80,7 @@ def test_post_github_stores_the_issue_urls_on_the_campaign(run, server: FakeServ
         "sent @acme/qa (2 steps): https://github.com/acme/security/issues/7\n"
     )
     assert TOKEN not in res.output
+    assert TOKEN not in run("campaign", "export").output  # nor stored with the record
     assert [s.headers["authorization"] for s in server.seen] == [f"Bearer {TOKEN}"] * 2
     history = json.loads(run("campaign", "export").output)
     issues = {s["id"]: s["issue"] for s in history["steps"] if s["issue"]}
@@ -126,6 +127,7 @@ def test_post_problems(run, server: FakeServer) -> None:
         "depwave: not sent: @acme/qa: no GitHub repository (--github-repo '@acme/qa=ORG/REPO', or a default ORG/REPO)\n"
     )
     assert TOKEN not in res.output
+    assert TOKEN not in run("campaign", "export").output  # nor stored with the record
 
 
 def test_post_slack(run, server: FakeServer) -> None:
