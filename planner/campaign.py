@@ -22,6 +22,7 @@ from planner.errors import UsageError
 from planner.exposure import ExposureReport
 from planner.planning import PlanRequest, PlanResult, Resolver, make_plan
 from planner.policy import Policy, parse_policy_text
+from planner.render.labels import step_where
 from planner.store.base import Store
 from planner.waves import Plan
 
@@ -305,6 +306,6 @@ def _step_props(s: Any) -> dict[str, Any]:
         "environment": s.environment,
         "wave": s.wave,
         "change": s.change,
-        "location": s.location,
+        "location": step_where(s),
         "owners": list(s.owners),
     }

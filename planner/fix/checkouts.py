@@ -52,6 +52,11 @@ def context(store: Store, plan: Mapping[str, Any]) -> Context:
     return Context(projects, files, poms)
 
 
+class CheckoutError(FixError):
+    """An ingested file that cannot be read as ingested (missing, changed, too large, not UTF-8): about
+    the checkout, never about what the file declares."""
+
+
 class Checkouts:
     """Reads ingested files from their checkouts (``ROOT/<repo>/`` when given, else where they were
     ingested), refusing any whose sha256 differs from the ingested one."""
@@ -75,16 +80,16 @@ class Checkouts:
         where = f"{repo}/{path}"
         info = self.files.get(key)
         if info is None:
-            raise FixError(where, None, "this file was never ingested: depwave only edits files it has read")
+            raise CheckoutError(where, None, "this file was never ingested: depwave only edits files it has read")
         file = self.location(repo, path)
         if not file.is_file():
-            raise FixError(where, None, f"missing checkout: {file} does not exist")
+            raise CheckoutError(where, None, f"missing checkout: {file} does not exist")
         if file.stat().st_size > MAX_BYTES:
-            raise FixError(where, None, f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+            raise CheckoutError(where, None, f"{file} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
         data = file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != info.sha256:
-            raise FixError(
+            raise CheckoutError(
                 where,
                 None,
                 f"{file} changed since it was ingested (sha256 {digest[:12]}…, ingested {info.sha256[:12]}…): "
@@ -93,7 +98,7 @@ class Checkouts:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FixError(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise CheckoutError(where, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         self._texts[key] = text
         return text
 

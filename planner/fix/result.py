@@ -3,6 +3,7 @@ steps and errors (JSON schema ``depwave.fix/1``); writing the patches and applyi
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,12 +138,80 @@ def write_patches(result: FixResult, out: Path, document: Callable[[], str]) -> 
 
 
 def apply_patches(result: FixResult, checkouts: Checkouts) -> None:
-    """Write each changed file into its checkout, step by step; a step's files are all checked
-    (against their ingested hashes, when first read) before any is written."""
-    for p in result.patches:
-        for path, (_old, new) in sorted(p.files.items()):
-            _atomic_write(checkouts.location(p.repo, path), new.encode("utf-8"))
-        p.applied = True
+    """Write each changed file into its checkout, one step at a time and each step whole or not at all.
+
+    Before a step writes anything, every file it changes must still hold the text its patch was made
+    against and be writable; a step that comes after one not applied is not applied either. When a
+    write fails part-way, the files the step had written get their old content back. Each step not
+    applied is one ``path:0: reason`` error."""
+    skipped: set[str] = set()
+    for step, patches in _by_step(result.patches):
+        problem = _refusal(step, patches, checkouts, skipped) or _write_step(step, patches, checkouts)
+        if problem is not None:
+            result.errors.append(problem)
+            skipped.add(step)
+            continue
+        for p in patches:
+            p.applied = True
+
+
+def _by_step(patches: list[Patch]) -> list[tuple[str, list[Patch]]]:
+    grouped: dict[str, list[Patch]] = {}
+    for p in patches:
+        grouped.setdefault(p.step, []).append(p)
+    return list(grouped.items())
+
+
+def _files(patches: list[Patch]) -> list[tuple[str, str, str, str]]:
+    return [(p.repo, path, old, new) for p in patches for path, (old, new) in sorted(p.files.items())]
+
+
+def _refusal(step: str, patches: list[Patch], checkouts: Checkouts, skipped: set[str]) -> str | None:
+    """Why the step cannot be applied, before anything is written (None when it can)."""
+    for p in patches:
+        waits = [a for a in p.after if a in skipped]
+        if waits:
+            where = f"{p.repo}/{sorted(p.files)[0]}"
+            return f"{where}:0: step {step} was not applied: it changes what {waits[0]} changes, which was not applied"
+    for repo, path, old, _new in _files(patches):
+        file = checkouts.location(repo, path)
+        reason = _unwritable(file, old)
+        if reason is not None:
+            return f"{repo}/{path}:0: {file} {reason}: step {step} was not applied (none of its files changed)"
+    return None
+
+
+def _unwritable(file: Path, old: str) -> str | None:
+    """Why ``file`` cannot take its patch: missing, read-only (by its mode, which root ignores), or no
+    longer the text the patch was made against."""
+    if not file.is_file():
+        return "does not exist"
+    if not file.stat().st_mode & stat.S_IWUSR:
+        return "is read-only"
+    try:
+        if file.read_bytes() != old.encode("utf-8"):
+            return "changed since the patch was made"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def _write_step(step: str, patches: list[Patch], checkouts: Checkouts) -> str | None:
+    """Write the step's files; on a failure restore those written and say why."""
+    written: list[tuple[Path, str]] = []
+    for repo, path, old, new in _files(patches):
+        file = checkouts.location(repo, path)
+        try:
+            _atomic_write(file, new.encode("utf-8"))
+        except OSError as exc:
+            for done, text in reversed(written):
+                _atomic_write(done, text.encode("utf-8"))
+            return (
+                f"{repo}/{path}:0: cannot write {file}: {exc.strerror or exc}: step {step} was not applied "
+                "(the files it had written were restored)"
+            )
+        written.append((file, old))
+    return None
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

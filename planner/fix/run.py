@@ -21,7 +21,7 @@ from loaders.maven._effective import is_pom_path
 from planner import purl as purls
 from planner.buildtools import relock_command
 from planner.fix import editors, parents
-from planner.fix.checkouts import Checkouts, Context
+from planner.fix.checkouts import CheckoutError, Checkouts, Context
 from planner.fix.model import BUMP, OVERRIDE_PROPERTY, Change, Edit, FixError, NeedsCommand
 from planner.fix.result import ChangeRecord, FixResult, Patch
 from planner.fix.steps import Command, FileChange, Pending, StepWork, followups, work
@@ -93,7 +93,7 @@ def _make_step(w: StepWork, state: _State, result: FixResult) -> None:
                 "of its own: edit it by hand"
             )
     if draft.errors:
-        result.errors.extend(draft.errors)
+        result.errors.extend(dict.fromkeys(draft.errors))  # two packages in one unreadable file: one message
         return
     _keep(w, state, draft, result)
 
@@ -107,7 +107,7 @@ def _make_change(w: StepWork, fc: FileChange, state: _State, draft: _Draft) -> N
         draft.commands.append(Command(w.id, fc.repo, directory, command, (fc.change.path,), str(exc.reason)))
         return
     except FixError as exc:
-        if fc.optional:
+        if fc.optional and not isinstance(exc, CheckoutError):  # a file not as ingested is never "not declared"
             draft.absent.setdefault(fc.project, []).append(_display(fc.change.package))
             return
         draft.errors.append(f"{fc.repo}/{exc}" if not str(exc).startswith(f"{fc.repo}/") else str(exc))

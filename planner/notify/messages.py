@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from planner.render.labels import step_where, where_text
+
 NO_OWNER = "(no owner)"
 
 
@@ -21,7 +23,7 @@ class StepNote:
     kind: str
     label: str  # "edit com.acme:x (repo)", "deploy billing-service to prod"
     repo: str
-    location: str | None  # file:line
+    location: str | None  # file:line; "repo: file:line, ..." when the step edits several repositories
     change: str | None
     verify: str | None
     deadline: str  # ISO timestamp: when the plan has the step finished
@@ -30,6 +32,11 @@ class StepNote:
     command: str | None = None  # the command to run instead of a patch (relock)
     problem: str | None = None  # why no patch could be made
     state: str | None = None  # campaign state, when a campaign is given
+
+    @property
+    def names_repos(self) -> bool:
+        """Whether ``location`` names the repository of each file (a step across repositories)."""
+        return bool(self.location) and self.location != _bare(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,18 @@ def deadline(plan: Mapping[str, Any], step: Mapping[str, Any], origin: datetime)
     if step.get("finish_at"):
         return str(step["finish_at"])
     return (origin + timedelta(hours=float(step["finish"]))).isoformat(timespec="minutes")
+
+
+def _bare(location: str) -> str:
+    return ", ".join(part.split(": ", 1)[-1] for part in location.split(", "))
+
+
+def _where(s: Mapping[str, Any], fix: Mapping[str, Any] | None) -> str | None:
+    """Where the step's patch changes files (from ``fix``, which follows a parent POM to the file really
+    edited), else where the plan says; each file's repository named when the step spans several."""
+    rows = [r for r in (fix or {}).get("patches") or [] if r.get("step") == s["id"] and int(r.get("line") or 0) > 0]
+    places = [(str(r["repo"]), f"{r['file']}:{r['line']}") for r in rows]
+    return where_text(str(s.get("repo") or ""), places) if places else step_where(s)
 
 
 def _label(s: Mapping[str, Any]) -> str:
@@ -128,7 +147,7 @@ def build(
             kind=s["kind"],
             label=_label(s),
             repo=s.get("repo") or "",
-            location=s.get("location"),
+            location=_where(s, fix),
             change=s.get("change"),
             verify=s.get("verify"),
             deadline=deadline(plan, s, origin),

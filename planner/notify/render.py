@@ -31,7 +31,7 @@ def _step_markdown(n: StepNote, with_patch: bool) -> list[str]:
     state = f" — {n.state}" if n.state else ""
     out = [f"### Wave {n.wave}: {n.label} ({n.repo}){state}", ""]
     if n.location:
-        out.append(f"- Where: {_code(n.location)} in {n.repo}")
+        out.append(f"- Where: {_code(n.location)}" + ("" if n.names_repos else f" in {n.repo}"))
     if n.change:
         out.append(f"- Change: {_code(n.change)}")
     out.append(f"- Due: {n.deadline}")

@@ -9,7 +9,7 @@ from JSON).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.cells import cell_len
@@ -86,6 +86,25 @@ def edit_where(step: Any, edit: Mapping[str, Any]) -> str:
     repo = edit_repo(step, edit)
     location = edit.get("location") or "(no file)"
     return f"{repo}/{location}" if repo else str(location)
+
+
+def where_text(repo: str, places: Iterable[tuple[str, str]]) -> str | None:
+    """``file:line`` of each place (repository, ``file:line``), comma-separated; each prefixed by its
+    repository (``acme-parent: pom.xml:34``) when any is outside ``repo`` (the step's own)."""
+    found = list(dict.fromkeys(places))
+    if not found:
+        return None
+    if {r for r, _ in found} == {repo}:
+        return ", ".join(loc for _, loc in found)
+    return ", ".join(f"{r}: {loc}" for r, loc in found)
+
+
+def step_where(step: Any) -> str | None:
+    """Where a step changes files: its edits' ``file:line``, named by repository when they span several."""
+    edits = [e for e in _get(step, "edits") or [] if e.get("location")]
+    if not edits:
+        return _get(step, "location")
+    return where_text(str(_get(step, "repo") or ""), ((edit_repo(step, e), str(e["location"])) for e in edits))
 
 
 _PINS = {

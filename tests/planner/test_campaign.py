@@ -214,3 +214,18 @@ def test_the_runbook_ticks_done_steps_and_decisions_only(run) -> None:
         assert ticked[1].startswith("| [x] | decide legacy-reports |")
         assert ticked[2].startswith("| [x] | edit acme-logging/logging-core (property) |")
         assert sum(line.startswith("| [ ] |") for line in lines) == 18
+
+
+CYCLE = "edit:acme-auth/.#pkg:maven/com.acme.auth/auth-client"  # edits acme-auth and acme-commons
+
+
+def test_a_step_across_two_repositories_names_each_files_repository(run) -> None:
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c-cycle").exit_code == 0
+    where = "acme-auth: pom.xml:36, acme-commons: pom.xml:34"
+    doc = json.loads(run("campaign", "export").output)
+    assert next(s for s in doc["steps"] if s["id"].endswith(CYCLE))["location"] == where
+    assert f"| {where} |" in run("campaign", "export", "--format", "markdown").output
+    status = run("campaign", "status", "--format", "markdown").output
+    assert "acme-auth/pom.xml:36, acme-commons/pom.xml:34" in status  # the runbook's repo/file form
+    # a step in one repository keeps the bare file:line
+    assert next(s for s in doc["steps"] if s["id"] == EDIT_CORE)["location"] == "pom.xml:32"

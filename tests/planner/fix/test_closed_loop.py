@@ -81,7 +81,11 @@ class Loop:
 
 
 def _copy(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
+    """A writable checkout of ``src`` (the shared corpus is read-only, and fix --apply refuses read-only
+    files: a Perforce-style checkout must be opened for edit first)."""
+    shutil.copytree(src, dst, copy_function=shutil.copyfile)
+    for d in [dst, *(p for p in dst.rglob("*") if p.is_dir())]:
+        d.chmod(0o755)
     return dst
 
 

@@ -80,6 +80,7 @@ def test_post_github_stores_the_issue_urls_on_the_campaign(run, server: FakeServ
         "sent @acme/qa (2 steps): https://github.com/acme/security/issues/7\n"
     )
     assert TOKEN not in res.output
+    assert TOKEN not in run("campaign", "export").output  # nor stored with the record
     assert [s.headers["authorization"] for s in server.seen] == [f"Bearer {TOKEN}"] * 2
     history = json.loads(run("campaign", "export").output)
     issues = {s["id"]: s["issue"] for s in history["steps"] if s["issue"]}
@@ -126,6 +127,7 @@ def test_post_problems(run, server: FakeServer) -> None:
         "depwave: not sent: @acme/qa: no GitHub repository (--github-repo '@acme/qa=ORG/REPO', or a default ORG/REPO)\n"
     )
     assert TOKEN not in res.output
+    assert TOKEN not in run("campaign", "export").output  # nor stored with the record
 
 
 def test_post_slack(run, server: FakeServer) -> None:
@@ -181,3 +183,12 @@ def test_one_message_per_owner_identity(run) -> None:
     assert billing["@acme/billing"][0] == "edit:billing-service/.#pkg:maven/com.acme.billing/billing-service"
     picked = run("notify", "--advisory", ADVISORY, "--owner", "@acme/billing", "--format", "github")
     assert [m["owner"] for m in json.loads(picked.output)["messages"]] == ["@acme/billing"]
+
+
+def test_a_step_across_two_repositories_names_each_files_repository(run) -> None:
+    """The auth-client/commons-util cycle is one step editing acme-auth/pom.xml:36 and acme-commons/pom.xml:34."""
+    res = run("notify", "--advisory", ADVISORY)
+    assert res.exit_code == EXIT_OK, res.output
+    lines = res.output.splitlines()
+    assert "- Where: `acme-auth: pom.xml:36, acme-commons: pom.xml:34`" in lines
+    assert "- Where: `pom.xml:32` in acme-logging" in lines  # one repository: as before
