@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -117,19 +118,58 @@ def mark(
     note: str | None,
     pr: str | None = None,
     issue: str | None = None,
+    label_of: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> dict[str, Any]:
-    """Set one step's state and, when given, its pull request / issue links (and keep the event)."""
+    """Set one step's state and, when given, its pull request / issue links (and keep the event).
+
+    ``step`` is a step id, or with ``label_of`` (a recorded step's properties -> its label) a step's label
+    as ``campaign status`` shows it (``edit orders-service``); the answer carries the step's ``label``."""
     if state not in STATES:
         raise UsageError(f"unknown state {state!r}: use one of {', '.join(STATES)}")
     for what, url in (("--pr", pr), ("--issue", issue)):
         if url is not None and not url.startswith(("https://", "http://")):
             raise UsageError(f"{what} {url!r}: give the URL (https://...)")
-    key = _campaign_key(store, campaign)
-    params = {"campaign": key, "id": step, "state": state, "at": now(), "by": by or who(), "note": note}
+    key, recorded = _campaign_steps(store, campaign)
+    found = _find_step(key, recorded, step, label_of)
+    params = {"campaign": key, "id": found["id"], "state": state, "at": now(), "by": by or who(), "note": note}
     rows = store.write("mark_campaign_step", {**params, "pr": pr, "issue": issue})
     if not rows:
         raise UsageError(f"campaign {key!r} has no step {step!r} (depwave campaign status lists them)")
-    return {"campaign": key, **rows[0]}
+    label = _label(found, label_of) or found["id"]
+    return {"campaign": key, **rows[0], "label": label}
+
+
+def _campaign_steps(store: Store, campaign: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """The campaign's key and its recorded steps (one query)."""
+    rows = store.query("get_campaign", {"key": campaign})
+    if not rows or not rows[0].get("campaign"):
+        raise UsageError(
+            f"no campaign {campaign!r}" if campaign else "no campaign recorded yet (depwave campaign start)"
+        )
+    return str(rows[0]["campaign"]["key"]), [s for s in rows[0].get("steps") or [] if s]
+
+
+def _label(recorded: Mapping[str, Any], label_of: Callable[[Mapping[str, Any]], str] | None) -> str | None:
+    """A recorded step's label (None for steps recorded before names were kept, other than deploys)."""
+    if label_of is None or (recorded.get("name") is None and recorded.get("kind") != "deploy"):
+        return None
+    return label_of(recorded)
+
+
+def _find_step(
+    key: str, recorded: list[dict[str, Any]], step: str, label_of: Callable[[Mapping[str, Any]], str] | None
+) -> dict[str, Any]:
+    """The recorded step whose id, else whose label, is ``step``."""
+    by_id = [s for s in recorded if s["id"] == step]
+    if by_id:
+        return by_id[0]
+    by_label = [s for s in recorded if _label(s, label_of) == step]
+    if len(by_label) == 1:
+        return by_label[0]
+    if by_label:
+        ids = ", ".join(sorted(s["id"] for s in by_label))
+        raise UsageError(f"campaign {key!r} has {len(by_label)} steps labelled {step!r}: give the id ({ids})")
+    raise UsageError(f"campaign {key!r} has no step {step!r} (depwave campaign status lists them)")
 
 
 @dataclass(slots=True)
@@ -287,19 +327,12 @@ def _record(store: Store, key: str) -> dict[str, Any] | None:
     return rows[0]["campaign"] if rows and rows[0].get("campaign") else None
 
 
-def _campaign_key(store: Store, campaign: str | None) -> str:
-    rows = store.query("get_campaign", {"key": campaign})
-    if not rows or not rows[0].get("campaign"):
-        raise UsageError(
-            f"no campaign {campaign!r}" if campaign else "no campaign recorded yet (depwave campaign start)"
-        )
-    return str(rows[0]["campaign"]["key"])
-
-
 def _step_props(s: Any) -> dict[str, Any]:
     return {
         "id": s.id,
         "kind": s.kind,
+        "phase": s.phase,
+        "name": s.name,
         "project": s.project,
         "repo": s.repo,
         "service": s.service,

@@ -68,7 +68,7 @@ class DepwaveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DepwaveError as exc:
-            click.echo(f"depwave: {exc}", err=True)
+            click.echo(_error_lines(f"depwave: {exc}"), err=True)
             ctx.exit(next((code for cls, code in _EXIT_FOR if isinstance(exc, cls)), EXIT_USAGE))
         except BrokenPipeError:  # `depwave ... | head`: the reader went away; not an error
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
@@ -78,5 +78,26 @@ class DepwaveGroup(click.Group):
         except Exception as exc:
             if os.environ.get("DEPWAVE_DEBUG"):
                 raise
-            click.echo(f"depwave: internal error: {type(exc).__name__}: {exc} (DEPWAVE_DEBUG=1 shows where)", err=True)
+            message = f"depwave: internal error: {type(exc).__name__}: {exc} (DEPWAVE_DEBUG=1 shows where)"
+            click.echo(_error_lines(message), err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _error_lines(message: str) -> str:
+    """An error message wrapped between words at the terminal's width (when one is known: COLUMNS or a
+    terminal), later lines indented; a word longer than a line (a URL, a path) is kept whole rather than cut."""
+    import textwrap
+
+    from planner.render.layout import known_width
+
+    width = known_width(sys.stderr)
+    if width is None:  # a pipe or a log: the one line, for grep
+        return message
+    out: list[str] = []
+    for line in message.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip())]
+        wrapped = textwrap.wrap(
+            line, width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False
+        )
+        out += wrapped or [line]
+    return "\n".join(out)

@@ -9,7 +9,7 @@ import click
 
 from planner.cli.advisories import advisory_resolver, policy_or_default
 from planner.cli.app import App, pass_app
-from planner.cli.options import document_output, format_option, osv_options, plan_request_options
+from planner.cli.options import document_output, format_option, osv_options, plan_request_options, wide_option
 
 
 @click.group()
@@ -99,22 +99,23 @@ def campaign_mark(
     issue: str | None,
     fmt: str,
 ) -> None:
-    """Set the STATE of STEP (an id from `campaign status`)."""
+    """Set the STATE of STEP (its label or id, as `campaign status` shows them)."""
     from planner import campaign as campaign_mod
-    from planner.render import emit_json
+    from planner.render import campaign_view, emit_json
+    from planner.render.labels import step_label
 
-    row = campaign_mod.mark(app.store(), campaign_name, step, state, by, note, pr, issue)
+    row = campaign_mod.mark(app.store(), campaign_name, step, state, by, note, pr, issue, label_of=step_label)
     if fmt == "json":
-        emit_json({"schema": campaign_mod.SCHEMA, **row})
+        emit_json({"schema": campaign_mod.SCHEMA, **{k: v for k, v in row.items() if k != "label"}})
     else:
-        links = " ".join(f"{k} {row[k]}" for k in ("pr", "issue") if row.get(k))
-        click.echo(f"{row['campaign']}: {row['id']} {row['previous']} -> {row['state']}{' ' + links if links else ''}")
+        click.echo(campaign_view.mark_text(row), nl=False)
 
 
 @campaign.command("status")
 @click.option("--campaign", "campaign_name", default=None, help="Campaign name [default: the most recent].")
 @click.option("--owner", default=None, help="Only this owner's steps (the plan still covers every step).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@wide_option
 @osv_options
 @pass_app
 @document_output
@@ -123,6 +124,7 @@ def campaign_status(
     campaign_name: str | None,
     owner: str | None,
     fmt: str,
+    wide: bool,
     offline: bool,
     osv_url: str | None,
     cache_dir: Path | None,
@@ -137,7 +139,7 @@ def campaign_status(
     elif fmt == "markdown":
         click.echo(campaign_view.status_markdown(st), nl=False)
     else:
-        click.echo(campaign_view.status_text(st), nl=False)
+        click.echo(campaign_view.status_text(st, wide=wide), nl=False)
 
 
 @campaign.command("export")

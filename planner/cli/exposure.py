@@ -10,7 +10,7 @@ import click
 
 from planner.cli.advisories import affected_packages
 from planner.cli.app import EXIT_FINDINGS, EXIT_OK, App, pass_app
-from planner.cli.options import osv_options, output_option, symbols_option, wide_option
+from planner.cli.options import one_environment, osv_options, output_option, symbols_option, wide_option
 from planner.errors import UsageError
 
 
@@ -29,7 +29,8 @@ def _reachability(app: App, report: Any, targets: list[str], symbols: Path | Non
 @click.option(
     "--env",
     "environment",
-    default=None,
+    multiple=True,
+    callback=one_environment,
     help="Only what runs in this environment (e.g. prod), and what runs where no environment is known (marked).",
 )
 @click.option(

@@ -61,6 +61,6 @@ def ingest(
 
         emit_json({"schema": "depwave.ingest/1", **report.as_dict(), "graph": stats})
     else:
-        ingest_view.show(report, stats)
+        ingest_view.show(report, stats, paths)
     if (report.errors and not allow_errors) or (strict and report.warnings):
         sys.exit(EXIT_COMPLETED_WITH_ERRORS)

@@ -84,7 +84,7 @@ def dependents(app: App, purl: str, depth: int | None, fmt: str, wide: bool) -> 
     from planner.render import dependents_view
 
     result = find_dependents(app.store(), purl, max_projects=depth, through_publishers=True)
-    dependents_view.show(result, fmt, wide)
+    dependents_view.show(result, fmt, wide, depth)
 
 
 @click.command()

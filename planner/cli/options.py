@@ -95,7 +95,11 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 help="Prefer a fix on each project's own release line (2.12.x -> 2.12.4).",
             ),
             click.option(
-                "--env", "environment", default=None, help="Only what production (or this environment) needs."
+                "--env",
+                "environment",
+                multiple=True,
+                callback=one_environment,
+                help="Only what production (or this environment) needs.",
             ),
             click.option(
                 "--repo", "repos", multiple=True, help="Only these repositories (and the libraries they need)."
@@ -114,3 +118,10 @@ def plan_request_options(f: Callable[..., Any]) -> Callable[..., Any]:
     ):
         f = option(f)
     return f
+
+
+def one_environment(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> str | None:
+    """``--env`` once: a second one is refused rather than silently replacing the first (issue 18)."""
+    if len(value) > 1:
+        raise click.BadParameter(f"one at a time (got {', '.join(value)}): run once per environment")
+    return value[0] if value else None

@@ -21,7 +21,7 @@ class StepNote:
     id: str
     wave: int
     kind: str
-    label: str  # "edit com.acme:x (repo)", "deploy billing-service to prod"
+    label: str  # "edit acme-logging/logging-core", "deploy billing-service to prod" (planner.render.labels)
     repo: str
     location: str | None  # file:line; "repo: file:line, ..." when the step edits several repositories
     change: str | None
@@ -91,9 +91,11 @@ def _where(s: Mapping[str, Any], fix: Mapping[str, Any] | None) -> str | None:
 
 
 def _label(s: Mapping[str, Any]) -> str:
-    if s["kind"] == "deploy":
-        return f"deploy {s.get('service')} to {s.get('environment')}"
-    return f"{s['kind']} {s['name']}"
+    """The step's label as every command shows it (``edit acme-logging/logging-core``); the id stays in
+    the message's ``Step:`` line for scripts and ``campaign mark``."""
+    from planner.render.labels import step_label
+
+    return step_label(s)
 
 
 def _patches(fix: Mapping[str, Any] | None) -> tuple[dict[str, list[str]], dict[str, str], list[str]]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
 from planner.campaign import CampaignStatus
 from planner.render import plan_view
+from planner.render.labels import package_name, step_label
+from planner.render.layout import WIDE_WIDTH, Column, SafeConsole, print_table, terminal_width
 
 
 def _md(x: Any) -> str:
@@ -33,25 +37,51 @@ def _links(s: Mapping[str, Any]) -> str:
     return " ".join(f"{k} {s[k]}" for k in ("pr", "issue") if s.get(k))
 
 
-def status_text(st: CampaignStatus) -> str:
-    """The campaign's line, the remaining makespan, one line per step (status, id, links, last change)."""
+def status_text(st: CampaignStatus, width: int | None = None, wide: bool = False) -> str:
+    """The campaign's line, the remaining makespan, then a table of steps by label (status, owners, links,
+    last change) fitted to ``width`` (the terminal's); ids are in ``--format json``."""
     c = st.campaign
     whose = f" — steps of {st.owner}" if st.owner else ""
-    out = [
-        f"campaign {c['key']} ({c.get('package')} -> {c.get('fixed_version')}){whose}: {_counts(st.status_counts)}",
-        f"remaining makespan {st.plan.makespan:g} h",
-    ]
+    buffer = io.StringIO()
+    out = SafeConsole(file=buffer, width=WIDE_WIDTH if wide else width or terminal_width(), highlight=False)
+    out.print(
+        f"campaign {c['key']}: {package_name(str(c.get('package')))} → {c.get('fixed_version')}{whose}", markup=False
+    )
+    out.print(f"  {_counts(st.status_counts)}; remaining makespan {st.plan.makespan:g} h", markup=False)
+    labels = {s.id: step_label(s) for s in st.plan.steps}
     last = _last_changes(st.events)
+    rows = []
     for s in st.steps:
-        links = _links(s)
         change = last.get(s["id"])
-        extra = f" ({change['by']}, {change['at']})" if change else ""
-        out.append(
-            f"  {s['status']:<16} {s['id']}{'  ' + links if links else ''}{extra}{'  [new]' if s['new'] else ''}"
+        rows.append(
+            [
+                s["status"] + (" (new)" if s["new"] else ""),
+                labels.get(s["id"], s["id"]),
+                ", ".join(s["owners"]),
+                _links(s),
+                f"{change['to']} {change['at'][5:16].replace('T', ' ')} {change['by']}" if change else "",
+            ]
         )
-    for s in st.obsolete:
-        out.append(f"  {'obsolete':<16} {s['id']}: {s['reason']}")
-    return "\n".join(out) + "\n"
+    rows += [[f"obsolete ({s.get('state')})", s["id"], "", "", s["reason"]] for s in st.obsolete]
+    columns = [
+        Column("status", wrap=False),
+        Column("step", least=30),
+        Column("owners", drop=1),
+        Column("links", drop=2),
+        Column("last change", drop=3, wrap=False),
+    ]
+    print_table(out, columns, rows, wide, more="mark a step by its label or its id (--format json lists ids)")
+    return buffer.getvalue()
+
+
+def mark_text(row: Mapping[str, Any], width: int | None = None) -> str:
+    """``campaign mark``'s confirmation: ``c1: edit orders-service  todo → in-pr  (pr https://…)``."""
+    links = _links(row)
+    line = f"{row['campaign']}: {row.get('label') or row['id']}  {row['previous']} → {row['state']}"
+    line += f"  ({links})" if links else ""
+    return (
+        "\n".join(textwrap.wrap(line, width or terminal_width(), subsequent_indent="  ", break_long_words=False)) + "\n"
+    )
 
 
 def status_markdown(st: CampaignStatus) -> str:

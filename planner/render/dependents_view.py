@@ -22,7 +22,7 @@ def columns(wide: bool) -> list[Column]:
         Column("depth", wrap=False, justify="right"),
         Column("versions", drop=2, shorten=24),
         Column("where", wrap=False, shorten=36),
-        Column("path", drop=3),
+        Column("path" if wide else "via", drop=3),
     ]
 
 
@@ -30,11 +30,24 @@ def row(d: Dependent, wide: bool) -> list[object]:
     """One dependent's cells, in the order of :func:`columns`."""
     head: list[object] = [d.name, d.repo] if wide else [project_label(d.name, d.repo, LABEL)]
     versions = ", ".join(d.versions) or d.declared or ""
-    return [*head, d.relation, d.scope, d.depth, versions, d.location, path_text((h.key for h in d.path), wide)]
+    path = path_text((h.key for h in d.path), wide) if wide else via_text([h.key for h in d.path])
+    return [*head, d.relation, d.scope, d.depth, versions, d.location, path]
 
 
-def show(result: DependentsResult, fmt: str, wide: bool = False) -> None:
-    """A table of dependents with their paths, or the JSON document."""
+def via_text(keys: list[str]) -> str:
+    """What lies between a dependent and the package on its path, by short name: ``-`` when it uses the
+    package itself, ``platform-web → … → logging-core`` when more than two hops lie between (the whole
+    path is in ``--wide``, every path in ``depwave why``)."""
+    names = path_text(keys, False).split(" → ")[1:-1]
+    if not names:
+        return "-"
+    if len(names) > 2:
+        names = [names[0], "…", names[-1]]
+    return " → ".join(names)
+
+
+def show(result: DependentsResult, fmt: str, wide: bool = False, depth: int | None = None) -> None:
+    """A table of dependents with their paths, or the JSON document (``depth``: the ``--depth`` asked)."""
     if fmt == "json":
         emit_json(result.as_dict())
         return
@@ -43,5 +56,11 @@ def show(result: DependentsResult, fmt: str, wide: bool = False) -> None:
         out.print(f"{result.target} is not in the graph (nothing ingested mentions it)", markup=False)
         return
     out.print(f"{len(result.dependents)} project(s) depend on {short(result.target)}", markup=False)
+    if depth is not None:
+        out.print(
+            f"(--depth {depth}: chains through at most {depth} project(s); a project whose own lockfile or SBOM "
+            "holds the package is one, at any depth column: that column counts dependency edges)",
+            markup=False,
+        )
     rows = [row(d, wide) for d in result.dependents]
     print_table(out, columns(wide), rows, wide, more="`depwave why PROJECT PURL` shows every path")

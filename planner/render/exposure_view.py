@@ -114,9 +114,10 @@ def columns(wide: bool, layered: bool = False) -> list[Column]:
     ``layered`` (sources were scanned) the reachability verdict beside the exposure verdict."""
     project = Column("project", wrap=False, shorten=36)
     head = [project, Column("repo", wrap=False)] if wide else [project]
-    # left out first: the highest drop; with scanned sources "called?" stays longest, then runs, then fix
+    # left out first: the highest drop; with scanned sources "called?" stays longest; then the fix version
+    # (a responder needs it to act), then where the project runs
     order = ["called?"] if layered else []
-    order += ["runs", "fix"] if layered else ["fix", "runs"]
+    order += ["fix", "runs"]
     order += ["owners", "versions", "scope", "how", "depth", "path"]
     drop = {name: rank for rank, name in enumerate(order, start=1)}
     called = [Column("called?", drop=drop["called?"], wrap=False, shorten=None if wide else 24)] if layered else []

@@ -9,9 +9,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import click
+from rich.cells import cell_len, set_cell_size
 
 from planner.fix.result import FixResult
-from planner.render.layout import terminal_width
+from planner.render.layout import known_width, terminal_width
 
 
 def to_json(result: FixResult) -> str:
@@ -26,9 +27,11 @@ def text(
 
     Steps are named by ``labels`` (step id -> human label, from the plan) when given; lines are wrapped to
     ``width`` (the terminal's by default) except the diffs, which are the files' own lines."""
+    cut_at = width or known_width()  # a file's own lines are cut only for a terminal (or COLUMNS), never in a pipe
     width = width or terminal_width()
     labels = labels or {}
     out: list[str] = []
+    cut = 0
 
     def add(line: str, indent: int = 6) -> None:
         out.extend(_wrap(line, width, indent))
@@ -57,7 +60,9 @@ def text(
             after = f" (after {', '.join(p.after)})" if p.after else ""
             add(f"  patch {p.file_name}: {state}{after}")
             if show_diffs:
-                out.extend("    " + line for line in p.diff.rstrip("\n").split("\n"))
+                for line in p.diff.rstrip("\n").split("\n"):
+                    out.append(_cut("    " + line, cut_at) if cut_at else "    " + line)
+                    cut += out[-1] != "    " + line
         for c in commands.get(step, []):
             rewrites = f" (rewrites {', '.join(c.rewrites)})" if c.rewrites else ""
             add(f"  run in {c.repo}/{c.directory}: {c.command}{rewrites}  [{c.why}]")
@@ -77,6 +82,12 @@ def text(
         f"{len(result.patches)} patches in {len(repos)} repositories, {len(result.commands)} commands, "
         f"{len(result.pending)} pending, {len(result.errors)} errors"
     )
+    if cut:
+        add(
+            f"({cut} diff line(s) cut at {width} columns (…): the patches are whole with --out DIR, "
+            "--apply ROOT or --format json)",
+            1,
+        )
     return "\n".join(out) + "\n"
 
 
@@ -93,6 +104,13 @@ def _wrap(line: str, width: int, indent: int) -> list[str]:
     return textwrap.wrap(
         body, width, initial_indent=lead, subsequent_indent=" " * indent, break_long_words=True, break_on_hyphens=False
     )
+
+
+def _cut(line: str, width: int) -> str:
+    """A file's own line, cut to ``width`` cells with an ellipsis when longer (the patch itself is whole)."""
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, width - 1) + "…"
 
 
 def _wave(result: FixResult, step: str) -> int:

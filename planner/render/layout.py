@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from rich import box
@@ -54,10 +55,19 @@ class Column:
     shorten: int | None = None
     wrap: bool = True
     justify: str = "left"
+    #: a wrapping column is kept at least this wide (up to its widest cell), else left out
+    least: int = 0
 
 
 def terminal_width(stream: TextIO | None = None) -> int:
     """The width to lay out for: ``COLUMNS``, else the terminal's width, else :data:`PIPED_WIDTH`."""
+    return known_width(stream) or PIPED_WIDTH
+
+
+def known_width(stream: TextIO | None = None) -> int | None:
+    """``COLUMNS``, else the terminal's width when ``stream`` (stdout) is a terminal, else None: text that
+    is the same whatever the width (error sentences, a file's own lines) is only cut or wrapped for a
+    width someone reads at, never in a pipe or a log."""
     raw = os.environ.get("COLUMNS", "").strip()
     if raw.isdigit() and int(raw) > 0:
         return max(MIN_WIDTH, int(raw))
@@ -68,7 +78,7 @@ def terminal_width(stream: TextIO | None = None) -> int:
         tty = False
     if tty:
         return max(MIN_WIDTH, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns)
-    return PIPED_WIDTH
+    return None
 
 
 class SafeConsole(Console):
@@ -106,6 +116,8 @@ class Fitted:
     columns: list[Column]
     rows: list[list[str]]
     dropped: list[str]
+    #: each kept column's width, its cells wrapped to it; empty with ``wide`` or when nothing fits
+    widths: list[int] = field(default_factory=list)
 
 
 def fit(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: int, wide: bool = False) -> Fitted:
@@ -117,13 +129,64 @@ def fit(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: int, wi
                 for r in cells:
                     r[i] = middle(r[i], c.shorten)
     keep = list(range(len(columns)))
+    needs: list[int] = []
     if not wide:
         needs = [_need(c, [r[i] for r in cells]) for i, c in enumerate(columns)]
         droppable = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: (-columns[i].drop, -i))
         while droppable and sum(needs[i] for i in keep) + GAP * (len(keep) - 1) > width:
             keep.remove(droppable.pop(0))
     dropped = [columns[i].name for i in range(len(columns)) if i not in keep]
-    return Fitted([columns[i] for i in keep], [[r[i] for i in keep] for r in cells], dropped)
+    kept = [columns[i] for i in keep]
+    rows_kept = [[r[i] for i in keep] for r in cells]
+    widths = _widths(kept, rows_kept, [needs[i] for i in keep], width) if needs else []
+    if widths:
+        rows_kept = [
+            [_wrap_cell(v, w) if c.wrap else v for v, c, w in zip(r, kept, widths, strict=True)] for r in rows_kept
+        ]
+    return Fitted(kept, rows_kept, dropped, widths)
+
+
+def _widths(columns: list[Column], rows: list[list[str]], needs: list[int], width: int) -> list[int]:
+    """Each column's width: its need; then what is left, first so that no column cuts a word, then up to
+    each column's widest cell, given in order of importance (never left out first, then by ``drop``, then
+    left to right). [] when even the needs do not fit (rich shares the width then)."""
+    room = width - sum(needs) - GAP * (len(columns) - 1)
+    if room < 0:
+        return []
+    widths = list(needs)
+    order = sorted(range(len(columns)), key=lambda i: (columns[i].drop, i))
+    lines = [[line for r in rows for line in r[i].split("\n")] for i in range(len(columns))]
+    natural = [max([cell_len(c.name), *(cell_len(line) for line in lines[i])]) for i, c in enumerate(columns)]
+    word = [
+        max([cell_len(c.name), *(cell_len(w) for line in lines[i] for w in line.split())])
+        for i, c in enumerate(columns)
+    ]
+    for goal in (word, natural):
+        for i in order:
+            more = min(room, max(0, goal[i] - widths[i]))
+            widths[i] += more
+            room -= more
+    return widths
+
+
+#: where a word longer than its column is broken, best first (after the character)
+BREAKS = ("/", ":", ".", "@", "-", "_")
+
+
+def _wrap_cell(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` cells: between words, and a word longer than the column after a
+    ``/``, ``:`` or ``.`` (``group:default/`` + ``billing``) before it is cut anywhere."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        lines = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False) or [""]
+        for line in lines:
+            while cell_len(line) > width:
+                cut = max((line.rfind(b, 0, width) for b in BREAKS), default=-1)
+                cut = cut + 1 if cut > 0 else width
+                out.append(line[:cut])
+                line = line[cut:]
+            out.append(line)
+    return "\n".join(out)
 
 
 def _need(column: Column, cells: list[str]) -> int:
@@ -133,7 +196,7 @@ def _need(column: Column, cells: list[str]) -> int:
     if not column.wrap:
         return natural
     word = max((cell_len(w) for c in cells for w in c.split()), default=0)
-    return min(natural, max(WRAP_WIDTH, cell_len(column.name), min(word, WORD_WIDTH)))
+    return min(natural, max(WRAP_WIDTH, column.least, cell_len(column.name), min(word, WORD_WIDTH)))
 
 
 def table(fitted: Fitted, wide: bool = False) -> Table:
@@ -146,8 +209,14 @@ def table(fitted: Fitted, wide: bool = False) -> Table:
         header_style="bold",
         expand=False,
     )
-    for c in fitted.columns:
-        t.add_column(c.name, overflow="fold", no_wrap=wide or not c.wrap, justify=c.justify)  # type: ignore[arg-type]
+    for i, c in enumerate(fitted.columns):
+        t.add_column(
+            c.name,
+            overflow="fold",
+            no_wrap=wide or not c.wrap,
+            justify=c.justify,  # type: ignore[arg-type]
+            width=fitted.widths[i] if fitted.widths else None,  # chosen by fit(), cells wrapped to it
+        )
     for r in fitted.rows:
         t.add_row(*(Text(c) for c in r))  # cells are text, never markup
     return t
@@ -176,4 +245,6 @@ def print_table(
     out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
     note = dropped_note(fitted, width, more)
     if note:
-        out.print(note, markup=False)
+        with out.capture() as captured:
+            out.print(note, markup=False)
+        out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))

@@ -155,8 +155,35 @@ def test_status_per_owner(run) -> None:
         "build:integration-tests/.#pkg:maven/com.acme.qa/integration-tests",
     ]
     assert status["owner"] == "@acme/qa" and status["remaining_makespan"] == 5  # the plan stays whole
-    text = run("campaign", "status", "--owner", "@acme/qa").output
-    assert text.splitlines()[0].endswith("— steps of @acme/qa: 1 awaiting-parents, 1 awaiting-pr")
+    text = run("campaign", "status", "--owner", "@acme/qa").output.splitlines()
+    assert text[:2] == [
+        "campaign c7: log4j-core → 2.15.0 — steps of @acme/qa",
+        "  1 awaiting-parents, 1 awaiting-pr; remaining makespan 5 h",
+    ]
+
+
+def test_status_text_is_a_table_of_labels_and_mark_takes_a_label(run) -> None:
+    """Before: one line per step id (`awaiting-pr      edit:integration-tests/.#pkg:maven/…`, up to 110
+    columns) and `mark` took only ids; its confirmation repeated the id."""
+    assert run("campaign", "start", "--advisory", ADVISORY, "--name", "c9").exit_code == 0
+    marked = run("campaign", "mark", "edit integration-tests", "in-pr", "--pr", PR)
+    assert marked.exit_code == 0, marked.output
+    assert marked.output == f"c9: edit integration-tests  todo → in-pr  (pr {PR})\n"
+    text = run("campaign", "status").output
+    assert "#pkg:" not in text
+    lines = text.splitlines()
+    assert lines[2].split() == ["status", "step", "owners", "links"]  # last change: --wide, at 100 columns
+    row = next(line for line in lines if line.startswith("in-pr"))
+    assert row.split() == ["in-pr", "edit", "integration-tests", "@acme/qa", "pr"]
+    assert ["awaiting-parents", "build", "integration-tests", "@acme/qa"] in [line.split() for line in lines]
+    assert "mark a step by its label or its id (--format json lists ids))" in " ".join(lines[-2:])
+    wide = run("campaign", "status", "--wide").output.splitlines()
+    assert wide[2].split() == ["status", "step", "owners", "links", "last", "change"]
+    assert run("campaign", "mark", "edit acme-logging/logging-core", "done").exit_code == 0
+    json_status = json.loads(run("campaign", "status", "--format", "json").output)
+    assert {s["id"]: s["state"] for s in json_status["steps"]}[EDIT_CORE] == "done"
+    missing = run("campaign", "mark", "edit nothing", "done")
+    assert missing.exit_code == EXIT_USAGE and "campaign 'c9' has no step 'edit nothing'" in missing.output
 
 
 def test_status_markdown_is_markdown(run) -> None:

@@ -31,7 +31,10 @@ def test_ingest_then_dependents_table_and_json_agree(run, tmp_path: Path) -> Non
     assert table.exit_code == 0
     # at 100 columns a project is its label (repo/artifact); --wide shows the full names
     assert "lib-repo/lib " in table.output and "app-repo/app " in table.output
-    assert "app → lib → log4j-core" in table.output  # the version lib publishes is not repeated
+    # what lies between a dependent and the package (the whole path is in --wide and JSON)
+    row = next(line for line in table.output.splitlines() if line.startswith("app-repo/app "))
+    assert row.split()[-1] == "lib"  # the version lib publishes is not repeated
+    assert "com.acme:app → com.acme:lib@1.0.0 → " in run("dependents", LOG4J, "--wide").output
     wide = run("dependents", LOG4J, "--wide")
     assert "com.acme:lib" in wide.output and "com.acme:app" in wide.output
     as_json = json.loads(run("dependents", LOG4J, "--format", "json").output)

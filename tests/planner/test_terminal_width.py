@@ -112,12 +112,13 @@ def test_narrow_and_wide_terminals(org) -> None:
 def test_exposure_at_100_columns_keeps_what_to_change_and_where_it_runs(org) -> None:
     out = org("exposure", GHSA, "--offline").output.splitlines()
     header = next(line for line in out if line.startswith("verdict"))
-    # examples/ has scanned sources: whether the code is called is kept before the fix version
-    assert header.split() == ["verdict", "called?", "project", "change", "runs"]
+    # examples/ has scanned sources: whether the code is called is kept first, then the fix version (a
+    # responder needs it to act; before, `fix` was left out before `runs`), then where it runs
+    assert header.split() == ["verdict", "called?", "project", "change", "fix"]
     row = next(line for line in out if "billing-service" in line and line.startswith("exposed"))
-    assert row.split() == ["exposed", "via", "logging-core", "(2)", "billing-service", "pom.xml:37", "prod,", "staging"]
+    assert row.split() == ["exposed", "via", "logging-core", "(2)", "billing-service", "pom.xml:37", "2.15.0"]
     assert any("acme-logging/logging-core" in line and "pom.xml:32" in line for line in out)
-    assert "(at 100 columns: how, scope, depth, versions, fix, owners, path not shown" in " ".join(out)
+    assert "(at 100 columns: how, scope, depth, versions, runs, owners, path not shown" in " ".join(out)
     sites = out[out.index("call sites of the vulnerable code:") + 1 :]
     assert sites[0] == "  com.acme.logging:logging-core:"
     assert sites[1].startswith("    acme-logging/logging-core/") and sites[1].endswith(
@@ -147,9 +148,11 @@ def test_services_table_style_and_final_newline(org) -> None:
     lines = out.splitlines()
     assert lines[0].split() == ["service", "image", "built", "in", "owners"]
     assert set(lines[1]) == {"─"}  # the one table style: a header rule, no borders
+    # an owner too long for its column is broken after a separator, not mid-word (before: `group:default/bill`)
     assert lines[2].split() == [
-        "prod/billing-service", "registry.acme.io/billing-service:5.2.0", "billing-service", "group:default/bill"
+        "prod/billing-service", "registry.acme.io/billing-service:5.2.0", "billing-service", "group:default/"
     ]  # fmt: skip
+    assert lines[3].strip() == "billing"
     assert out.endswith("staging/legacy-reports\n")
     wide = org("services", "--wide").output
     assert "billing-service/.#pkg:maven/com.acme.billing/billing-service  group:default/billing" in wide

@@ -136,7 +136,7 @@ def test_markdown_has_where_change_patch_verify_and_due() -> None:
         lines[0]
         == "## [depwave] GHSA-jfh8-c2jp-5v3q: 3 steps for @acme/logging (org.apache.logging.log4j:log4j-core → 2.15.0)"
     )
-    assert "### Wave 1: edit com.acme.logging:logging-core (acme-logging)" in lines
+    assert "### Wave 1: edit acme-logging/logging-core (acme-logging)" in lines
     assert "- Where: `pom.xml:32` in acme-logging" in lines
     assert "- Change: `<log4j2.version>2.15.0</log4j2.version>`" in lines
     assert "- Due: 2026-12-05T08:30+00:00" in lines

@@ -41,9 +41,9 @@ def test_dry_run_markdown_is_the_default(run, server: FakeServer) -> None:
         "(org.apache.logging.log4j:log4j-core → 2.15.0)"
     )
     assert [line for line in lines if line.startswith("### ")] == [
-        "### Wave 1: edit com.acme.logging:logging-core (acme-logging)",
-        "### Wave 2: build com.acme.logging:logging-core (acme-logging)",
-        "### Wave 3: publish com.acme.logging:logging-core (acme-logging)",
+        "### Wave 1: edit acme-logging/logging-core (acme-logging)",
+        "### Wave 2: build acme-logging/logging-core (acme-logging)",
+        "### Wave 3: publish acme-logging/logging-core (acme-logging)",
     ]
     assert "-    <log4j2.version>2.14.1</log4j2.version>\n+    <log4j2.version>2.15.0</log4j2.version>\n" in res.output
     assert "- Where: `pom.xml:32` in acme-logging" in lines
@@ -139,9 +139,7 @@ def test_post_slack(run, server: FakeServer) -> None:
     assert res.stdout == "sent @acme/qa (2 steps)\n" and "secret" not in res.output
     (seen,) = server.seen
     lines = [b["text"]["text"] for b in seen.body["blocks"] if b["type"] == "section"][1]
-    assert lines.splitlines()[0].startswith(
-        "• wave 1 *edit com.acme.qa:integration-tests* (integration-tests) `pom.xml:43`"
-    )
+    assert lines.splitlines()[0].startswith("• wave 1 *edit integration-tests* (integration-tests) `pom.xml:43`")
     unset = run(
         "notify", "--advisory", ADVISORY, "--owner", QA, "--format", "slack", "--post", DEPWAVE_SLACK_WEBHOOK=""
     )
