@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from planner import catalog
 from planner.errors import QueryError, StoreUnavailable
-from planner.store import embedded_server, persistence
+from planner.store import embedded_server, persistence, resp
 from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, Row, Store
 from planner.store.rows import GraphBatch, PlainParam
 
@@ -30,13 +30,23 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"the embedded store in {self.data_dir} is not running (start it: depwave db start)")
         self.server = server
         self._bulk_depth = 0
-        from falkordb import FalkorDB
-
+        self._falkordb: Any = None  # the falkordb client and its graph, made on first use
+        self._falkordb_graph: Any = None
         try:
-            self._db = FalkorDB(unix_socket_path=server.socket)
-            self._graph = self._db.select_graph(GRAPH_NAME)
-        except Exception as exc:  # the client raises redis errors of several kinds
+            self._conn = resp.Connection(server.socket)
+        except resp.RespError as exc:
             raise StoreUnavailable(f"cannot connect to the embedded store at {server.socket}: {exc}") from exc
+
+    def _graph(self) -> Any:
+        """The falkordb client's graph object, made on first use: only needed to resolve the label and
+        property names of nodes, edges and paths in a reply (``depwave query`` returning whole nodes);
+        every other reply is converted here without importing the client (and redis-py, ~95 ms)."""
+        if self._falkordb_graph is None:
+            from falkordb import FalkorDB
+
+            self._falkordb = FalkorDB(unix_socket_path=self.server.socket)
+            self._falkordb_graph = self._falkordb.select_graph(GRAPH_NAME)
+        return self._falkordb_graph
 
     def ensure_schema(self) -> None:
         """Create FalkorDB indexes; an index that already exists is fine."""
@@ -70,27 +80,25 @@ class EmbeddedStore(Store):
         self._execute(prepared, write=True)
 
     def _execute(self, text: str, write: bool, types: dict[str, str] | None = None) -> list[Row]:
-        import redis
-
         timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
         command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         compact = ("--compact",) if types is None else ()
         try:
             # the falkordb client's own command, minus its per-cell result parsing (see _rows)
-            reply = self._db.connection.execute_command(command, GRAPH_NAME, text, *compact, "timeout", timeout_ms)
-            if isinstance(reply[-1], redis.ResponseError):  # a run-time error comes as the reply's last element
+            reply = self._conn.execute_command(command, GRAPH_NAME, text, *compact, "timeout", timeout_ms)
+            if isinstance(reply[-1], resp.ReplyError):  # a run-time error comes as the reply's last element
                 raise reply[-1]
             if write and not self._bulk_depth:
                 self._check_durable()
-        except redis.ConnectionError as exc:
+        except (resp.ConnectionLost, resp.Timeout) as exc:
             raise self._gone(exc) from exc
-        except redis.ResponseError as exc:
+        except resp.ReplyError as exc:
             if str(exc).startswith("MISCONF"):  # the server refuses writes after failing to save
                 raise persistence.not_durable(self.data_dir, "it refuses writes after a failed save") from exc
             if not write and "read-only" in str(exc):
                 raise QueryError("this query writes to the graph; pass --write to allow it") from exc
             raise QueryError(_clean(str(exc))) from exc
-        except redis.RedisError as exc:
+        except resp.RespError as exc:
             raise QueryError(str(exc)) from exc
         return _rows(reply, self._graph) if types is None else _typed_rows(reply, types)
 
@@ -105,13 +113,11 @@ class EmbeddedStore(Store):
         this waits for that and raises :class:`StoreNotDurable` when it fails, so that a load is never
         reported done before it is on disk. When the body failed its error is kept.
         """
-        import redis
-
-        conn = self._db.connection
+        conn = self._conn
         try:
             conn.config_set("save", "")
             conn.config_set("appendonly", "no")
-        except redis.RedisError as exc:
+        except resp.RespError as exc:
             raise self._gone(exc) from exc
         self._bulk_depth += 1
         failed = True
@@ -123,7 +129,7 @@ class EmbeddedStore(Store):
             try:
                 conn.config_set("save", embedded_server.SAVE)
                 conn.config_set("appendonly", embedded_server.APPENDONLY)
-            except redis.RedisError as exc:
+            except resp.RespError as exc:
                 if not failed:  # else the body's own error (often the same dead server) says more
                     raise self._gone(exc) from exc
         self.ensure_durable()
@@ -131,9 +137,7 @@ class EmbeddedStore(Store):
     def ensure_durable(self, timeout_s: float = persistence.DURABLE_WAIT_S) -> None:
         """Wait until everything written is on disk (a running AOF rewrite or save finished); when the
         last one failed, ask for one more; raise :class:`StoreNotDurable` when it cannot be saved."""
-        import redis
-
-        conn = self._db.connection
+        conn = self._conn
 
         def repair(state: dict[str, Any]) -> None:
             try:
@@ -141,21 +145,21 @@ class EmbeddedStore(Store):
                     conn.execute_command("BGSAVE")
                 else:
                     conn.execute_command("BGREWRITEAOF")
-            except redis.ResponseError:
+            except resp.ReplyError:
                 pass  # already running or scheduled: waited for like any other
-            except redis.RedisError as exc:
+            except resp.RespError as exc:
                 raise self._gone(exc) from exc
 
         try:
             embedded_server.resume_persistence(conn)
             persistence.wait_durable(lambda: conn.info("persistence"), repair, self.data_dir, timeout_s)
-        except redis.RedisError as exc:
+        except resp.RespError as exc:
             raise self._gone(exc) from exc
 
     def _check_durable(self) -> None:
         """After a write outside bulk mode: the server's persistence is healthy (and on: a killed bulk
         ingest leaves the AOF off), or this makes it so or raises (one INFO when all is well)."""
-        state = self._db.connection.info("persistence")
+        state = self._conn.info("persistence")
         if persistence.problem(state) or not state.get("aof_enabled"):
             self.ensure_durable()
 
@@ -169,14 +173,14 @@ class EmbeddedStore(Store):
 
     def reset(self) -> None:
         """Delete the graph (GRAPH.DELETE) and recreate the indexes."""
-        import redis
-
         try:
-            self._graph.delete()
-        except redis.ResponseError as exc:
+            self._conn.execute_command("GRAPH.DELETE", GRAPH_NAME)
+        except resp.ReplyError as exc:
             if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
                 raise QueryError(str(exc)) from exc
-        self._graph = self._db.select_graph(GRAPH_NAME)
+        except resp.RespError as exc:
+            raise self._gone(exc) from exc
+        self._falkordb_graph = None  # its cached label and property names belonged to the old graph
         self.ensure_schema()
 
     def describe(self) -> dict[str, Any]:
@@ -191,8 +195,10 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         """Close the client connection (the server keeps running for the next command)."""
-        with contextlib.suppress(Exception):  # closing is best effort
-            self._db.connection.close()
+        self._conn.close()
+        if self._falkordb is not None:
+            with contextlib.suppress(Exception):  # closing is best effort
+                self._falkordb.connection.close()
 
 
 def params_header(params: dict[str, Any]) -> str:
@@ -259,11 +265,11 @@ _SCALARS = (str, int, float, bool, type(None))
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY = 1, 2, 3, 4, 5, 6
 
 
-def _rows(reply: list[Any], graph: Any) -> list[Row]:
+def _rows(reply: list[Any], graph: Callable[[], Any]) -> list[Row]:
     """A compact ``GRAPH.QUERY`` reply as rows. Scalars and lists are converted here, in one tight loop
     (the falkordb client's generic per-cell parsing was most of a large read's time); nodes, edges,
     paths, maps and temporal values go through the client's parser (which resolves label and property
-    names through ``graph``) and then :func:`_plain`."""
+    names through the graph object ``graph()`` makes) and then :func:`_plain`."""
     if len(reply) < 3:  # statistics only: a write without RETURN
         return []
     header = [h[1] if isinstance(h, list | tuple) else str(h) for h in reply[0]]
@@ -307,7 +313,7 @@ def _typed_rows(reply: list[Any], types: dict[str, str]) -> list[Row]:
     return out
 
 
-def _cell(cell: list[Any], graph: Any) -> Any:
+def _cell(cell: list[Any], graph: Callable[[], Any]) -> Any:
     kind, value = cell[0], cell[1]
     if kind in (_STRING, _INTEGER):  # the connection decodes strings; integers arrive as int
         return value.decode() if isinstance(value, bytes) else value
@@ -321,7 +327,7 @@ def _cell(cell: list[Any], graph: Any) -> Any:
         return float(value)
     from falkordb.query_result import parse_scalar
 
-    return _plain(parse_scalar(cell, graph))
+    return _plain(parse_scalar(cell, graph()))
 
 
 def _plain(value: Any) -> Any:

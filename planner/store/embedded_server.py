@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import StoreNotDurable, StoreUnavailable
-from planner.store import persistence
+from planner.store import persistence, resp
 
 #: unix socket paths longer than this do not fit in sockaddr_un on Linux/macOS
 _MAX_SOCKET_PATH = 100
@@ -72,34 +72,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _client(sock: str, timeout_s: float):
-    """A redis client that tries once: the default retries turned a silent server's 2 s into 26 s, and
-    would send a timed-out ``SHUTDOWN SAVE`` again."""
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    return redis.Redis(
-        unix_socket_path=sock,
-        socket_timeout=timeout_s,
-        socket_connect_timeout=min(timeout_s, 5.0),
-        retry=Retry(NoBackoff(), 0),
-    )
+def _client(sock: str, timeout_s: float) -> resp.Connection:
+    """A connection that tries once (no retries: they turned a silent server's 2 s into 26 s, and would
+    send a timed-out ``SHUTDOWN SAVE`` again)."""
+    return resp.Connection(sock, timeout_s=timeout_s, connect_timeout_s=min(timeout_s, 5.0))
 
 
 def _ping(sock: str) -> str | None:
     """``ok`` when the server answers, ``loading`` while it reads its data set, else None."""
-    import redis
-
     try:
         client = _client(sock, 2.0)
         try:
             return "ok" if client.ping() else None
         finally:
             client.close()
-    except redis.BusyLoadingError:
+    except resp.BusyLoading:
         return "loading"
-    except (redis.RedisError, OSError):
+    except (resp.RespError, OSError):
         return None
 
 
@@ -309,7 +298,6 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
     When it cannot save (disk full: its pending append-only-file rewrite or its final snapshot fails)
     or is still saving when the time is up, it is left running with the data in its memory and
     :class:`StoreNotDurable` says so; ``save=False`` stops it without saving (losing what is unsaved)."""
-    import redis
 
     data_dir = data_dir.expanduser().resolve()
     deadline = time.monotonic() + timeout_s
@@ -326,9 +314,9 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
             if save:
                 _save_and_shutdown(client, data_dir, running, deadline, timeout_s)
             else:
-                with contextlib.suppress(redis.ConnectionError):
+                with contextlib.suppress(resp.ConnectionLost):
                     client.execute_command("SHUTDOWN", "NOSAVE")
-        except redis.TimeoutError as exc:
+        except resp.Timeout as exc:
             raise StoreNotDurable(
                 f"the embedded store (pid {running.pid}) did not finish saving within {timeout_s:.0f} s; it keeps "
                 "running and saving: run `depwave db stop` again later (or with a longer --timeout)"
@@ -360,7 +348,7 @@ def _stop_silent(server: ServerInfo, data_dir: Path, save: bool) -> bool:
     return True
 
 
-def resume_persistence(client) -> bool:
+def resume_persistence(client: resp.Connection) -> bool:
     """Switch the AOF and the save points back on when a bulk load left them off and never came back
     (its ingest was killed): else what was written since is in no file a restart reads. True if it did."""
     if client.info("persistence").get("aof_enabled"):
@@ -370,10 +358,10 @@ def resume_persistence(client) -> bool:
     return True
 
 
-def _save_and_shutdown(client, data_dir: Path, running: ServerInfo, deadline: float, timeout_s: float) -> None:
+def _save_and_shutdown(
+    client: resp.Connection, data_dir: Path, running: ServerInfo, deadline: float, timeout_s: float
+) -> None:
     """``SHUTDOWN SAVE`` once a running AOF rewrite is over (the server refuses to exit meanwhile)."""
-    import redis
-
     keep = (
         f"; it keeps running with the data in its memory: free space on the disk of {data_dir} "
         "and run `depwave db stop` again, or `depwave db stop --no-save` to stop it and lose what is not saved"
@@ -388,9 +376,9 @@ def _save_and_shutdown(client, data_dir: Path, running: ServerInfo, deadline: fl
         time.sleep(0.1)
     try:
         client.execute_command("SHUTDOWN", "SAVE")
-    except redis.ConnectionError:
+    except resp.ConnectionLost:
         return  # the server closes the connection as it exits
-    except redis.ResponseError as exc:
+    except resp.ReplyError as exc:
         logged = persistence.log_reason(data_dir)
         said = f" (its log says: {logged})" if logged else ""
         raise StoreNotDurable(f"the embedded store could not save to disk{said}{keep}") from exc

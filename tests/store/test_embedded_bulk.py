@@ -30,7 +30,7 @@ def write_org(root: Path, n: int) -> None:
 
 
 def settings(store: EmbeddedStore) -> tuple[str, str]:
-    conn = store._db.connection
+    conn = store._conn
     return conn.config_get("appendonly")["appendonly"], conn.config_get("save")["save"]
 
 

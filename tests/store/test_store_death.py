@@ -161,7 +161,7 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     loaded = projects(data)
     assert 0 < loaded < 2_400, "killed in the middle"
     store = EmbeddedStore(data)
-    assert store._db.connection.config_get("appendonly")["appendonly"] == "no", "the fault: bulk mode left on"
+    assert store._conn.config_get("appendonly")["appendonly"] == "no", "the fault: bulk mode left on"
     store.close()
 
     res = subprocess.run([*cmd, "db", "stop"], env=env, capture_output=True, text=True)
