@@ -36,6 +36,16 @@ APPENDFSYNC = "always"
 SAVE = "300 1 60 1000"
 #: how long ``start`` waits for a server that is loading its data set before giving up
 LOADING_WAIT_S = 600.0
+#: every write is logged as its effects (FalkorDB's ``EFFECTS_THRESHOLD``, microseconds). FalkorDB
+#: logs a write whose changes were quick on average as its query text, and a restart replays that
+#: query before the indexes are built, so each MERGE of a big load scans its whole label: a 37 MB
+#: append-only-file tail left by a killed big-file load took over 10 minutes to replay, silent all
+#: along (the server answers nothing while one command replays). As effects it replays in ~1 s.
+EFFECTS_THRESHOLD_US = 0
+#: what the server's log says while it reads its data set, and once it answers
+_LOADING_MARKS = ("AOF loading", "Loading RDB", "DB loaded from", "Reading the remaining AOF tail")
+_READY_MARK = "Ready to accept connections"
+_LOG_TAIL_BYTES = 64 * 1024
 #: how long ``stop`` may take in all by default
 STOP_TIMEOUT_S = 60.0
 
@@ -165,12 +175,41 @@ def _binaries() -> tuple[str, str]:
     return server, module
 
 
-def _log_tail(log: Path, lines: int = 5) -> str:
+def _log_lines(log: Path) -> list[str]:
+    """The last lines of the server's log (its last 64 KB: the log grows over the server's lifetime)."""
     try:
-        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        with log.open("rb") as fh:
+            fh.seek(max(0, log.stat().st_size - _LOG_TAIL_BYTES))
+            return fh.read().decode(errors="replace").splitlines()
     except OSError:
-        tail = []
-    return " | ".join(tail) or "nothing"
+        return []
+
+
+def _log_tail(log: Path, lines: int = 5) -> str:
+    return " | ".join(_log_lines(log)[-lines:]) or "nothing"
+
+
+def _loading_per_log(log: Path, pid: int) -> bool:
+    """True when the log of server ``pid`` says it started reading its data set and is not ready yet.
+
+    While it replays one long command of its append-only file the server answers nothing, not even
+    ``LOADING``: its log is then the only sign that it is busy rather than hung."""
+    mine = [line for line in _log_lines(log) if line.startswith(f"{pid}:")]
+    loading = False
+    for line in mine:
+        if _READY_MARK in line:
+            loading = False
+        elif any(mark in line for mark in _LOADING_MARKS):
+            loading = True
+    return loading
+
+
+def _answer(server: ServerInfo, log: Path) -> str | None:
+    """:func:`_ping`, with a silent server whose log says it is loading counted as ``loading``."""
+    answer = _ping(server.socket)
+    if answer is None and _loading_per_log(log, server.pid):
+        return "loading"
+    return answer
 
 
 def start(data_dir: Path, wait_s: float = 15.0) -> ServerInfo:
@@ -217,7 +256,9 @@ def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
         "--daemonize", "yes",
         "--pidfile", str(pidfile),
         "--logfile", str(log),
-        "--loadmodule", module, "TIMEOUT_DEFAULT", str(_SERVER_TIMEOUT_MS),
+        "--loadmodule", module,
+        "TIMEOUT_DEFAULT", str(_SERVER_TIMEOUT_MS),
+        "EFFECTS_THRESHOLD", str(EFFECTS_THRESHOLD_US),
     ]  # fmt: skip
     try:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=wait_s, check=False, umask=mask | 0o077)
@@ -270,13 +311,19 @@ def _wait_ready(server: ServerInfo, data_dir: Path, wait_s: float, *, kill: bool
             if not kill:
                 return False
             raise StoreUnavailable(f"the embedded store exited while starting; its log says: {_log_tail(log)}")
-        answer = _ping(server.socket)
+        answer = _answer(server, log)
         now = time.monotonic()
         if answer == "ok":
             return True
-        if answer == "loading" and now - started < LOADING_WAIT_S:
+        if answer == "loading" and now - started >= LOADING_WAIT_S:
+            # never killed while loading: a restart would begin the load again
+            raise StoreUnavailable(
+                f"the embedded store (pid {server.pid}) is still loading its data after {now - started:.0f} s; "
+                f"try again later; its log says: {_log_tail(log)}"
+            )
+        if answer == "loading":
             silent_since = now
-        elif now - silent_since > wait_s or now - started > LOADING_WAIT_S:
+        elif now - silent_since > wait_s:
             if not kill:
                 raise StoreUnavailable(
                     f"the embedded store (pid {server.pid}) runs but does not answer on {server.socket}; "
@@ -335,7 +382,7 @@ def stop(data_dir: Path, *, save: bool = True, timeout_s: float = STOP_TIMEOUT_S
 def _stop_silent(server: ServerInfo, data_dir: Path, save: bool) -> bool:
     """A recorded server that is alive but does not answer: loading (try later), or hung. A hung one is
     killed only when told not to save (it could not save anyway); it is never forgotten while alive."""
-    if _ping(server.socket) == "loading":
+    if _answer(server, data_dir / "falkordb.log") == "loading":
         raise StoreUnavailable(f"the embedded store (pid {server.pid}) is still loading its data; try again")
     if save:
         raise StoreUnavailable(

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -114,3 +116,65 @@ def test_stopping_a_silent_server(data: Path) -> None:
         time.sleep(0.05)
     assert not Path(f"/proc/{first.pid}").exists() or "Z" in Path(f"/proc/{first.pid}/stat").read_text().split()[2]
     assert not (data / "server.json").exists()
+
+
+_SILENT_SERVER = """
+import os, socket, sys, time
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sock.bind(sys.argv[1])
+sock.listen(16)
+with open(sys.argv[2], "a") as log:
+    for line in sys.argv[3:]:
+        log.write(f"{os.getpid()}:M 05 Dec 2026 22:42:18.260 * {line}\\n")
+print("listening", flush=True)
+time.sleep(120)  # accepts connections (the kernel queues them) and never answers: busy replaying
+"""
+
+
+def _silent_server(data: Path, *log_lines: str) -> subprocess.Popen:
+    """A process that listens on the store's socket and answers nothing, its log lines in redis's
+    format: what a server replaying one long append-only-file command looks like from outside."""
+    data.mkdir(parents=True, exist_ok=True)
+    sock = embedded_server.socket_path(data)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SILENT_SERVER, sock, str(data / "falkordb.log"), *log_lines],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "listening"
+    (data / "server.json").write_text(json.dumps({"pid": proc.pid, "socket": sock}))
+    return proc
+
+
+def test_a_server_loading_its_data_is_waited_for_and_never_killed(data: Path, monkeypatch) -> None:
+    """While it replays one long command the server answers nothing, not even LOADING: its log saying
+    it is loading keeps `start` waiting (a killed one would begin the load again on the next start),
+    and past the loading wait the error says it is still loading and leaves it running."""
+    proc = _silent_server(data, "Server initialized", "Reading RDB base file on AOF loading...",
+                          "DB loaded from base file appendonly.aof.1.base.rdb: 0.001 seconds")  # fmt: skip
+    try:
+        monkeypatch.setattr(embedded_server, "LOADING_WAIT_S", 2.0)
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=rf"\(pid {proc.pid}\) is still loading its data after"):
+            embedded_server.start(data, wait_s=0.3)
+        assert time.monotonic() - started >= 2.0  # waited past the 0.3 s of silence
+        assert proc.poll() is None
+        with pytest.raises(StoreUnavailable, match="still loading"):
+            embedded_server.stop(data, timeout_s=2)
+        assert proc.poll() is None and json.loads((data / "server.json").read_text())["pid"] == proc.pid
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_silent_server_whose_log_says_ready_is_not_taken_for_loading(data: Path) -> None:
+    proc = _silent_server(data, "Server initialized", "Reading RDB base file on AOF loading...",
+                          "Ready to accept connections unix")  # fmt: skip
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=rf"\(pid {proc.pid}\) runs but does not answer"):
+            embedded_server.start(data, wait_s=0.3)
+        assert time.monotonic() - started < 5
+    finally:
+        proc.kill()
+        proc.wait()
