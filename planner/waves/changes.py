@@ -52,7 +52,7 @@ def _propagate_change(pi: PlanInput, choice: Choice, u: Unit, m: _Project, repla
         step = choice.release_step(pu)
         if step is None:
             continue
-        parts.append(f"{names} → the release made by {step}")
+        parts.append(f"{names} → its new release")  # the release step's id is in depends_on
     siblings = [x.name for x in u.members if x.build_unit == m.build_unit and pi.sub.has_edge(m.key, x.key)]
     if not parts and m.build_unit and siblings:  # no release in between: the build's own lock moves
         parts.append(f"built with {' + '.join(siblings)}: {_relock_command(tool, pkg, v)}")

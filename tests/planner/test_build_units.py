@@ -95,7 +95,7 @@ def test_struts_reactor_is_one_edit_one_build_one_publish(run) -> None:
     portal = steps[f"edit:{PORTAL}"]
     assert portal["strategy"] == "propagate" and portal["depends_on"] == [f"publish:{UNIT}"]
     assert portal["change"] == (
-        f"org.apache.struts:struts2-core + org.apache.struts:struts2-json-plugin → the release made by publish:{UNIT}"
+        "org.apache.struts:struts2-core + org.apache.struts:struts2-json-plugin → its new release"
     )
     assert steps[f"deploy:{PORTAL}:prod:acme-portal"]["finish"] == 2.75
     assert plan["makespan"] == 2.75
