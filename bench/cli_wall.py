@@ -254,8 +254,8 @@ def time_commands(cmds: list[Command], env: dict[str, str], pid: int | None, run
         cpus = [r["cpu_ms"] for r in entry["runs"]]
         servers = [r["server_cpu_ms"] for r in entry["runs"]]
         entry["wall_ms"] = {"min": min(walls), "median": round(statistics.median(walls), 1), "max": max(walls)}
-        entry["cpu_ms_median"] = statistics.median(cpus)
-        entry["server_cpu_ms_median"] = statistics.median(servers)
+        entry["cpu_ms_median"] = round(statistics.median(cpus), 1)
+        entry["server_cpu_ms_median"] = round(statistics.median(servers), 1)
         entry["maxrss_mb_max"] = max(r["maxrss_mb"] for r in entry["runs"])
     return results
 
