@@ -302,6 +302,8 @@ def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_th
     plan = json.loads(runner.invoke(cli, ["--data-dir", str(data_dir), "plan", *args]).output)
     [edit] = [s for s in plan["steps"] if s["kind"] == "edit"]
     assert (edit["repo"], edit["location"], edit["edits"][0]["property"]) == ("svc", "pom.xml:16", "log4j2.version")
+    assert edit["edits"][0]["overrides"] == "acme-parent/pom.xml:9"
+    assert edit["change"] == "<log4j2.version>2.15.0</log4j2.version> in this POM, overriding acme-parent/pom.xml:9"
     res = runner.invoke(cli, ["--data-dir", str(data_dir), "fix", *args])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
