@@ -177,6 +177,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         edit_location=p.change_at,
         edit_kind=_edit_kind(p),
         property=_version_property(p),
+        property_from=_property_from(p),
         publishes=publishes,
         deployments=tuple(deployments),
         owners=tuple(p.owners),
@@ -217,8 +218,19 @@ def _file_of(location: str | None) -> str | None:
 def _version_property(p: ProjectExposure) -> str | None:
     """The property to change when the edit is a property definition (the line ``change_at`` names)."""
     for e in p.evidence:
-        if e.kind == "declares" and e.version_property and e.version_location == p.change_at:
-            return e.version_property
+        if e.kind == "declares" and e.version_property:
+            at = e.location if e.version_repo else e.version_location  # overridden in the project's own file
+            if at == p.change_at:
+                return e.version_property
+    return None
+
+
+def _property_from(p: ProjectExposure) -> str | None:
+    """``repo/file:line`` of the parent POM of another repository that sets the property the edit
+    overrides, when it is one."""
+    for e in p.evidence:
+        if e.kind == "declares" and e.version_property and e.version_repo and e.location == p.change_at:
+            return f"{e.version_repo}/{e.version_location}"
     return None
 
 

@@ -87,9 +87,9 @@ def _table(report: ExposureReport, wide: bool) -> None:
     out.print(
         f"{', '.join(report.advisories)}: {len(report.projects)} project(s) reach it ({counts or 'none'})", markup=False
     )
-    note = _scope_note(report)
-    if note:
-        out.print(note, markup=False)
+    for line in (reach_view.headline(report.projects), _scope_note(report)):
+        if line:
+            out.print(line, markup=False)
     layered = report.reachability_rules is not None
     if report.projects:
         rows = [_row(p, wide) for p in report.projects]
@@ -181,9 +181,9 @@ def markdown(report: ExposureReport) -> str:
     summary = next((a.summary for a in report.affected if a.summary), None)
     if summary:
         lines += [summary, ""]
-    note = _scope_note(report)
-    if note:
-        lines += [note, ""]
+    for line in (reach_view.headline(report.projects), _scope_note(report)):
+        if line:
+            lines += [line, ""]
     for a in report.affected:
         lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
     layered = report.reachability_rules is not None

@@ -127,7 +127,8 @@ def change_words(step: Any, edit: Mapping[str, Any], package: str) -> str:
     name = package_name(package)
     if mechanism == "property" and edit.get("property"):
         prop = edit["property"]
-        return f"<{prop}> {arrow}" if edit.get("tool") == "maven" else f"{prop} {arrow}"
+        text = f"<{prop}> {arrow}" if edit.get("tool") == "maven" else f"{prop} {arrow}"
+        return f"override {text} (set by {edit['overrides']})" if edit.get("overrides") else text
     if mechanism == "direct-dependency":
         return f"{name} {arrow}"
     if mechanism == "propagate":

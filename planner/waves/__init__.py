@@ -18,6 +18,8 @@ that a project without ``exposure`` is not exposed and is ignored):
 ``edit_location``      ``file:line`` to change, or ``None``
 ``edit_kind``          ``property`` | ``direct-dependency`` | ``bom-import`` | ``managed`` | ``lockfile-only``
 ``property``           the property/variable holding the version when ``edit_kind`` is ``property``
+``property_from``      ``repo/file:line`` of a parent POM of another repository that sets ``property``: the
+                       edit overrides it in the project's own POM (``None`` otherwise)
 ``build_tool``         ``maven`` | ``gradle`` | ``npm`` | ``yarn`` | ``pnpm`` | ``pip`` | ``poetry`` | ``go`` |
                        ``cargo``; inferred from ``edit_location``'s file name, then ``ecosystem``
 ``publishes``          versionless purl when it is an internal library others consume, else ``None``

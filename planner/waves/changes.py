@@ -31,6 +31,8 @@ def member_change(
     # direct
     kind = m.edit_kind or "direct-dependency"
     if kind == "property" and m.prop:
+        if tool == "maven" and m.prop_from:
+            return "property", f"<{m.prop}>{v}</{m.prop}> in this POM, overriding {m.prop_from}"
         if tool == "maven":
             return "property", f"<{m.prop}>{v}</{m.prop}>"
         return "property", f'{m.prop} = "{v}"'
@@ -79,6 +81,7 @@ def member_edit(pi: PlanInput, u: Unit, m: _Project, strategy: str, mechanism: s
         "from": m.vulnerable,
         "to": pi.target.fixed_for(m.key),
         "property": m.prop,
+        **({"overrides": m.prop_from} if m.prop_from else {}),
         "tool": pi.tools[m.key],
         "providers": providers,
     }

@@ -80,6 +80,11 @@ def test_struts_reactor_is_one_edit_one_build_one_publish(run) -> None:
     assert (edit["location"], edit["mechanism"], edit["strategy"]) == ("pom.xml:22", "property", "direct")
     assert edit["change"] == "<log4j2.version>2.15.0</log4j2.version>"
     assert edit["depends_on"] == [] and len(edit["members"]) == 17
+    # named after what consumers take, not the first module by key (struts2-rest-showcase, a war)
+    assert (edit["name"], edit["label"]) == (
+        "org.apache.struts:struts2-core + 16 more",
+        "edit struts/struts2-core + 16 more",
+    )
     build = steps[f"build:{UNIT}"]
     modules = ",".join(sorted(f":{_artifact(m)}" for m in DIRECT + THROUGH_CORE))
     assert build["verify"] == (

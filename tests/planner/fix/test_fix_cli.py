@@ -278,6 +278,32 @@ def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_th
     runner = CliRunner()
     assert runner.invoke(cli, ["--data-dir", str(data_dir), "ingest", str(org)]).exit_code == 0
     args = ["--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.15.0", "--format", "json"]
+    # exposure and the plan name svc's own file: its log4j-core dependency (line 16), where the version is
+    # overridden; before, both said svc pom.xml:9, which is line 9 of acme-parent/pom.xml
+    exposure = runner.invoke(
+        cli,
+        [
+            "--data-dir",
+            str(data_dir),
+            "exposure",
+            "pkg:maven/org.apache.logging.log4j/log4j-core@<2.15.0",
+            "--format",
+            "json",
+        ],
+    )
+    [project] = json.loads(exposure.output)["projects"]
+    [evidence] = project["evidence"]
+    assert project["change_at"] == "pom.xml:16"
+    assert (evidence["version_location"], evidence["version_repo"], evidence["version_property"]) == (
+        "pom.xml:9",
+        "acme-parent",
+        "log4j2.version",
+    )
+    plan = json.loads(runner.invoke(cli, ["--data-dir", str(data_dir), "plan", *args]).output)
+    [edit] = [s for s in plan["steps"] if s["kind"] == "edit"]
+    assert (edit["repo"], edit["location"], edit["edits"][0]["property"]) == ("svc", "pom.xml:16", "log4j2.version")
+    assert edit["edits"][0]["overrides"] == "acme-parent/pom.xml:9"
+    assert edit["change"] == "<log4j2.version>2.15.0</log4j2.version> in this POM, overriding acme-parent/pom.xml:9"
     res = runner.invoke(cli, ["--data-dir", str(data_dir), "fix", *args])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
