@@ -13,6 +13,9 @@ For every lockfile of the corpus (npm/Yarn/pnpm locks, Poetry/uv/PDM/Pipfile loc
 * compares the two sets, classifies every difference into an explained category (or
   ``unexplained``), prints a table and writes ``bench/out/parity.json``.
 
+Which lockfiles, and the files beside them, come from ``parity_corpus.py``; the evidence and the rules that
+explain differences from ``parity_rules.py``.
+
 cdxgen is installed on first use with ``npm install --prefix ${DEPWAVE_CACHE:-~/.cache/depwave}/cdxgen``.
 
 Usage::
@@ -33,9 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,30 +45,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.base import StaticContext  # noqa: E402
+from parity_corpus import CorpusContext, Item, Lockfile, find_lockfiles, pep503, repo_files  # noqa: E402
+from parity_rules import (  # noqa: E402
+    RULES,
+    classify,
+    go_local_replacements,
+    local_packages,
+    requirement_facts,
+)
+
 from loaders.registry import loader_for  # noqa: E402
 from planner import purl as purls  # noqa: E402
 from planner.model import Project, ProjectDependency, Resolved, Source  # noqa: E402
-
-#: (type, normalised name, version or "") — one package version as both tools see it
-Item = tuple[str, str, str]
-
-#: lockfile name pattern -> (cdxgen -t type, manifests copied beside it when the repo has them)
-LOCKFILES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (r"package-lock\.json", "js", ("package.json",)),
-    (r"yarn\.lock", "js", ("package.json",)),
-    (r"pnpm-lock\.yaml", "js", ("package.json", "pnpm-workspace.yaml")),
-    (r"poetry\.lock", "python", ("pyproject.toml",)),
-    (r"uv\.lock", "python", ("pyproject.toml",)),
-    (r"pdm\.lock", "python", ("pyproject.toml",)),
-    (r"Pipfile\.lock", "python", ("Pipfile",)),
-    (r"(.*requirements.*|requirements/.*)\.txt", "python", ()),
-    (r"go\.mod", "go", ("go.sum",)),
-    (r"Cargo\.lock", "rust", ("Cargo.toml",)),
-)
-
-#: an exact ``name==version`` / ``name===version`` pin line in a requirements file
-_PIN = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^\s=,<>!~;\\]+\s*(;|\\|#|$)")
 
 CDXGEN_ENV = {
     "CDXGEN_NO_BANNER": "true",
@@ -147,10 +137,6 @@ def run_cdxgen(binary: Path, cdx_type: str, files: dict[str, Path], runs: int) -
 # names as both tools spell them
 
 
-def _pep503(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def item_of(purl_text: str) -> Item | None:
     """``(type, display name, version)`` of a purl, normalised the way cdxgen names packages."""
     try:
@@ -159,7 +145,7 @@ def item_of(purl_text: str) -> Item | None:
         return None
     name = p.display_name
     if p.type == "pypi":
-        name = _pep503(name)
+        name = pep503(name)
     elif p.type == "npm":
         name = name.lower()
     return (p.type, name, p.version or "")
@@ -210,346 +196,6 @@ def depwave_view(records: Iterable[object], warnings: int) -> DepwaveView:
 
 
 # ----------------------------------------------------------------------------------------------
-# corpus
-
-
-class CorpusContext(StaticContext):
-    """A StaticContext over one corpus repository whose ``sources()`` lists only recognised files,
-    like the ingest's context (``read`` still serves every file of the repository)."""
-
-    def __init__(self, files: dict[tuple[str, str], str], sources: list[Source] | None = None) -> None:
-        super().__init__(files)
-        self.files = files
-        if sources is None:  # computed once, as the ingest does (loaders may call sources() per parse)
-            sources = [s for s in super().sources() if loader_for(s.path) is not None]
-        self._recognised = sources
-
-    def sources(self) -> list[Source]:
-        """Sources some loader recognises."""
-        return self._recognised
-
-    def fresh(self) -> CorpusContext:
-        """A new context over the same files (nothing a loader attached to the old one carries over)."""
-        return CorpusContext(self.files, self._recognised)
-
-
-def repo_files(repo_dir: Path) -> dict[tuple[str, str], str]:
-    """Every UTF-8 text file of a corpus repository keyed ``(repo, relative path)``."""
-    out: dict[tuple[str, str], str] = {}
-    for p in sorted(repo_dir.rglob("*")):
-        if p.is_file():
-            try:
-                out[(repo_dir.name, p.relative_to(repo_dir).as_posix())] = p.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-    return out
-
-
-@dataclass
-class Lockfile:
-    """One corpus lockfile and what cdxgen needs beside it."""
-
-    repo: str
-    path: str  # repo-relative
-    cdx_type: str
-    copies: dict[str, Path]  # name in the temp dir -> corpus file
-
-
-def find_lockfiles(corpus: Path) -> list[Lockfile]:
-    """The corpus lockfiles this benchmark compares (requirements files only when they pin)."""
-    out: list[Lockfile] = []
-    for repo_dir in sorted(p for p in corpus.iterdir() if p.is_dir()):
-        for f in sorted(repo_dir.rglob("*")):
-            if not f.is_file():
-                continue
-            rel = f.relative_to(repo_dir).as_posix()
-            for pattern, cdx_type, manifests in LOCKFILES:
-                tail = "/".join(rel.split("/")[-2:]) if pattern.startswith("(.*requirements") else f.name
-                if not re.fullmatch(pattern, tail) and not re.fullmatch(pattern, f.name):
-                    continue
-                if cdx_type == "python" and f.suffix == ".txt":
-                    text = f.read_text(encoding="utf-8", errors="replace")
-                    if not any(_PIN.match(line) for line in text.splitlines()):
-                        break
-                    copies = {"requirements.txt": f}
-                else:
-                    copies = {f.name: f}
-                for m in manifests:
-                    if (f.parent / m).is_file():
-                        copies[m] = f.parent / m
-                out.append(Lockfile(repo_dir.name, rel, cdx_type, copies))
-                break
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
-# evidence read straight from the lockfile (independently of depwave's loaders)
-
-
-#: cdxgen's PYTHON_EXCLUDED_COMPONENTS (lib/helpers/utils.js): dropped from every Python BOM
-CDXGEN_PYTHON_EXCLUDED = frozenset(
-    {
-        "pip",
-        "setuptools",
-        "wheel",
-        "conda",
-        "conda-build",
-        "conda-index",
-        "conda-libmamba-solver",
-        "conda-package-handling",
-        "conda-package-streaming",
-        "conda-content-trust",
-    }
-)
-
-
-def _json(text: str | None) -> Any:
-    try:
-        return json.loads(text or "")
-    except ValueError:
-        return None
-
-
-def local_packages(lock: Lockfile, text: str, ctx: CorpusContext) -> set[Item]:
-    """Packages the lockfile itself marks as local (workspace members, links, path crates, the project itself)."""
-    out: set[Item] = set()
-    name = lock.path.rsplit("/", 1)[-1]
-    base = lock.path.rsplit("/", 1)[0] + "/" if "/" in lock.path else ""
-    if name == "package-lock.json":
-        packages = (_json(text) or {}).get("packages") or {}
-        for key, entry in packages.items():
-            if not isinstance(entry, dict) or "node_modules/" in f"/{key}":
-                continue
-            pkg_name = entry.get("name") or (_json(ctx.read(lock.repo, f"{base}{key}/package.json")) or {}).get("name")
-            if pkg_name:
-                out.add(("npm", pkg_name.lower(), entry.get("version") or ""))
-    elif name == "Cargo.lock":
-        data = tomllib.loads(text)
-        for pkg in data.get("package") or ():
-            if "source" not in pkg:  # a workspace member or a path dependency
-                out.add(("cargo", pkg.get("name", ""), pkg.get("version", "")))
-    elif name in ("uv.lock", "pdm.lock", "poetry.lock"):
-        data = tomllib.loads(text)
-        for pkg in data.get("package") or ():
-            src = pkg.get("source") or {}
-            if isinstance(src, dict) and {"editable", "virtual", "directory", "path"} & set(src):
-                out.add(("pypi", _pep503(pkg.get("name", "")), pkg.get("version", "")))
-        project = tomllib.loads(ctx.read(lock.repo, f"{base}pyproject.toml") or "").get("project") or {}
-        if project.get("name"):
-            out.add(("pypi", _pep503(project["name"]), ""))
-    return out
-
-
-def requirement_facts(lock: Lockfile, text: str, ctx: CorpusContext) -> tuple[set[Item], set[Item]]:
-    """For a requirements file: (pins reachable only through ``-r`` includes, ``>=`` lower bounds written here)."""
-    lower: set[Item] = set()
-    for line in text.splitlines():
-        m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*>=\s*([^\s,;]+)", line)
-        if m:
-            lower.add(("pypi", _pep503(m.group(1)), m.group(3)))
-    included: set[Item] = set()
-    seen = {lock.path}
-    todo = [(lock.path, text)]
-    while todo:
-        path, body = todo.pop()
-        for line in body.splitlines():
-            m = re.match(r"^\s*(-r|--requirement)[\s=]+(\S+)", line)
-            if not m:
-                continue
-            target = os.path.normpath(os.path.join(os.path.dirname(path), m.group(2))).replace(os.sep, "/")
-            inc = ctx.read(lock.repo, target)
-            if inc is None or target in seen:
-                continue
-            seen.add(target)
-            todo.append((target, inc))
-            for inc_line in inc.splitlines():
-                p = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*===?\s*([^\s;\\]+)", inc_line)
-                if p:
-                    included.add(("pypi", _pep503(p.group(1)), p.group(3)))
-    return included, lower
-
-
-def go_local_replacements(text: str) -> set[str]:
-    """Module paths a go.mod replaces with a local directory (``replace X => ./dir`` / ``../dir``)."""
-    out: set[str] = set()
-    in_block = False
-    for raw in text.splitlines():
-        line = raw.split("//", 1)[0].strip()
-        if line.startswith("replace") and line.endswith("("):
-            in_block = True
-            continue
-        if in_block and line == ")":
-            in_block = False
-            continue
-        if line.startswith("replace "):
-            line = line[len("replace ") :].strip()
-        elif not in_block:
-            continue
-        if "=>" in line:
-            left, right = (part.split() for part in line.split("=>", 1))
-            if left and right and right[0].startswith((".", "/")):
-                out.add(left[0])
-    return out
-
-
-def npm_alias_targets(text: str, name: str) -> set[str]:
-    """Packages that ``name`` is an alias of in a Yarn/npm lockfile (``name@npm:@scope/real@1.0``)."""
-    pattern = re.escape(name) + r"@npm:(@?[^@\s\",]+)@"
-    return {m.lower() for m in re.findall(pattern, text, flags=re.IGNORECASE)}
-
-
-# ----------------------------------------------------------------------------------------------
-# classification of differences
-
-
-@dataclass(frozen=True)
-class Rule:
-    """An explained category of difference, with a predicate over (item, evidence)."""
-
-    name: str
-    side: str  # "cdxgen" | "depwave" | "both"
-    why: str
-    test: Callable[[Item, dict[str, Any]], bool]
-    #: "local" = the item is not a registry package version (a modelling difference, set aside in the
-    #: registry-package parity); "disagreement" = both describe registry versions and they disagree
-    kind: str = "local"
-    #: who is right for a disagreement: "depwave", "cdxgen" or "either"
-    right: str = "-"
-
-
-def _version_spelling(item: Item, ev: dict[str, Any]) -> bool:
-    """The other side has the same package at a version that normalises to the same PEP 440 version."""
-    if item[0] != "pypi":
-        return False
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        mine = Version(item[2])
-    except InvalidVersion:
-        return False
-    for other in ev["other_by_name"].get(item[:2], ()):
-        try:
-            if Version(other) == mine:
-                return True
-        except InvalidVersion:
-            continue
-    return False
-
-
-def _npm_alias(item: Item, ev: dict[str, Any]) -> bool:
-    return item[0] == "npm" and any(
-        ("npm", target, item[2]) in ev["other_items"] for target in npm_alias_targets(ev["text"], item[1])
-    )
-
-
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "go-replace-local-dir",
-        "cdxgen",
-        "Go `replace X => ./dir`: cdxgen emits the directory as a versionless `pkg:golang/./dir` component; "
-        "depwave records a ProjectDependency on the local module instead of a registry version.",
-        lambda item, ev: item[0] == "golang" and item[1].startswith((".", "/")),
-    ),
-    Rule(
-        "go-replaced-by-local-dir",
-        "cdxgen",
-        "A module that go.mod both requires (at `v3.8.0-alpha.0`) and replaces with a local directory: the build "
-        "uses the directory, the required version is never fetched. cdxgen emits the required version as well as "
-        "the directory; depwave emits only a ProjectDependency on the local module (depwave is right).",
-        lambda item, ev: item[0] == "golang" and item[1] in ev["go_local"],
-        kind="disagreement",
-        right="depwave",
-    ),
-    Rule(
-        "yarn-berry-workspace",
-        "cdxgen",
-        "Yarn Berry workspace entries (`@workspace:`, version `0.0.0-use.local`): cdxgen lists workspace packages "
-        "as components; depwave models them as Projects/ProjectDependency, not registry versions.",
-        lambda item, ev: item[2] == "0.0.0-use.local",
-    ),
-    Rule(
-        "cdxgen-versionless",
-        "cdxgen",
-        "cdxgen component without a version (pnpm `file:`/`link:` packages get an empty version): "
-        "not a resolved registry version; depwave records a ProjectDependency to the local directory.",
-        lambda item, ev: item[2] == "" and item[:2] in ev["dw_local_names"],
-    ),
-    Rule(
-        "local-project",
-        "cdxgen",
-        "A package the lockfile itself marks as local (npm workspace member / `link: true`, Cargo crate without "
-        "`source` = workspace member or path crate, uv `editable`/`virtual` source = the project itself): cdxgen "
-        "lists it as a component; depwave models it as a Project (the Cargo.toml/package.json/pyproject loaders "
-        "emit it) and links to it with ProjectDependency, not as a resolved registry version.",
-        lambda item, ev: item in ev["local"],
-    ),
-    Rule(
-        "npm-alias-name",
-        "cdxgen",
-        "Yarn v1 alias (`name@npm:@scope/real@1.3.0`): the installed package is `@scope/real`; cdxgen also emits "
-        "a component under the alias name, depwave records only the real package.",
-        _npm_alias,
-        kind="disagreement",
-        right="depwave",
-    ),
-    Rule(
-        "cdxgen-lower-bound",
-        "cdxgen",
-        "A requirements line with a lower bound only (`certifi>=2021.5.30`): cdxgen reports the bound as if it were "
-        "the installed version; it is not a pin, so depwave records a Declared range and no Resolved version.",
-        lambda item, ev: item in ev["lower_bounds"],
-        kind="disagreement",
-        right="depwave",
-    ),
-    Rule(
-        "cdxgen-drops-build-tools",
-        "depwave",
-        "cdxgen drops pip, setuptools, wheel and conda* from Python BOMs (PYTHON_EXCLUDED_COMPONENTS); "
-        "pip-compile `--allow-unsafe` pins them in the file, and depwave keeps them.",
-        lambda item, ev: item[0] == "pypi" and item[1] in CDXGEN_PYTHON_EXCLUDED,
-        kind="disagreement",
-        right="either",
-    ),
-    Rule(
-        "requirements-include",
-        "depwave",
-        "A pin reached through `-r other.txt`: depwave follows the include (pip installs it too); cdxgen, given "
-        "the one file, does not.",
-        lambda item, ev: item in ev["included"],
-        kind="disagreement",
-        right="depwave",
-    ),
-    Rule(
-        "pep440-spelling",
-        "both",
-        "Same PyPI version spelled differently on the two sides (PEP 440 normalisation).",
-        _version_spelling,
-        kind="disagreement",
-        right="either",
-    ),
-)
-
-
-def classify(only: set[Item], side: str, ev: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each difference on one side with its category (first matching rule, else ``unexplained``)."""
-    out = []
-    for item in sorted(only):
-        hit = next((r for r in RULES if r.side in (side, "both") and r.test(item, ev)), None)
-        out.append(
-            {
-                "side": side,
-                "type": item[0],
-                "name": item[1],
-                "version": item[2],
-                "category": hit.name if hit else "unexplained",
-                "kind": hit.kind if hit else "unexplained",
-                "right": hit.right if hit else "?",
-            }
-        )
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
 # the benchmark
 
 
@@ -591,98 +237,85 @@ def compare(corpus: Path, runs: int, cdx_runs: int, only: str | None) -> dict[st
     for lock in locks:
         if lock.repo not in contexts:
             contexts[lock.repo] = CorpusContext(repo_files(corpus / lock.repo))
-        ctx = contexts[lock.repo]
-        text = ctx.read(lock.repo, lock.path) or ""
-        result, dw_time = best_parse(lock, text, ctx, runs)
-        view = depwave_view(result.records, len(result.warnings))
-        bom, cdx_time = run_cdxgen(binary, lock.cdx_type, lock.copies, cdx_runs)
-        cdx = cdxgen_items(bom)
-        dw = view.items
-        inter, union = dw & cdx, dw | cdx
-        by_name: dict[str, dict[tuple[str, str], list[str]]] = {"depwave": {}, "cdxgen": {}}
-        for side, items in (("depwave", dw), ("cdxgen", cdx)):
-            for t, n, v in items:
-                by_name[side].setdefault((t, n), []).append(v)
-        included, lower = requirement_facts(lock, text, ctx) if lock.path.endswith(".txt") else (set(), set())
-        ev = {
-            "text": text,
-            "local": local_packages(lock, text, ctx),
-            "dw_local_names": view.local_names,
-            "included": included,
-            "lower_bounds": lower,
-            "go_local": go_local_replacements(text) if lock.path.endswith("go.mod") else set(),
-        }
-        diffs = classify(cdx - dw, "cdxgen", {**ev, "other_by_name": by_name["depwave"], "other_items": dw})
-        diffs += classify(dw - cdx, "depwave", {**ev, "other_by_name": by_name["cdxgen"], "other_items": cdx})
-        net = max(cdx_time - startup, 0.0)
-        n_local = sum(d["kind"] == "local" for d in diffs)
-        rows.append(
-            {
-                "lockfile": f"{lock.repo}/{lock.path}",
-                "loader": loader_for(lock.path).name,  # type: ignore[union-attr]
-                "cdxgen_type": lock.cdx_type,
-                "copied": sorted(lock.copies),
-                "bytes": len(text.encode("utf-8")),
-                "depwave": len(dw),
-                "cdxgen": len(cdx),
-                "identical": len(inter),
-                "only_depwave": len(dw - cdx),
-                "only_cdxgen": len(cdx - dw),
-                "jaccard": len(inter) / len(union) if union else 1.0,
-                "registry_jaccard": len(inter) / (len(union) - n_local) if len(union) - n_local else 1.0,
-                "exact": dw == cdx,
-                "explained_differences": sum(d["category"] != "unexplained" for d in diffs),
-                "unexplained_differences": sum(d["category"] == "unexplained" for d in diffs),
-                "depwave_warnings": view.warnings,
-                "depwave_s": dw_time,
-                "cdxgen_wall_s": cdx_time,
-                "cdxgen_net_s": net,
-                "speedup_wall": cdx_time / dw_time if dw_time else None,
-                "speedup_net": net / dw_time if dw_time else None,
-                "differences": diffs,
-            }
-        )
-        print(f"  {rows[-1]['lockfile']}: {len(inter)}/{len(union)}", file=sys.stderr)
+        rows.append(compare_lockfile(lock, contexts[lock.repo], binary, startup, runs, cdx_runs))
+        print(f"  {rows[-1]['lockfile']}: {rows[-1]['identical']}/{_union(rows[-1])}", file=sys.stderr)
     return summarise(rows, binary, startup, runs, cdx_runs)
 
 
+def _union(row: dict[str, Any]) -> int:
+    """Package versions on either side of one row."""
+    return row["identical"] + row["only_depwave"] + row["only_cdxgen"]
+
+
+def compare_lockfile(
+    lock: Lockfile, ctx: CorpusContext, binary: Path, startup: float, runs: int, cdx_runs: int
+) -> dict[str, Any]:
+    """One lockfile's row: both tools' package versions, the classified differences and the times."""
+    text = ctx.read(lock.repo, lock.path) or ""
+    result, dw_time = best_parse(lock, text, ctx, runs)
+    view = depwave_view(result.records, len(result.warnings))
+    bom, cdx_time = run_cdxgen(binary, lock.cdx_type, lock.copies, cdx_runs)
+    cdx = cdxgen_items(bom)
+    dw = view.items
+    inter, union = dw & cdx, dw | cdx
+    diffs = differences(lock, text, ctx, view, cdx)
+    net = max(cdx_time - startup, 0.0)
+    n_local = sum(d["kind"] == "local" for d in diffs)
+    return {
+        "lockfile": f"{lock.repo}/{lock.path}",
+        "loader": loader_for(lock.path).name,  # type: ignore[union-attr]
+        "cdxgen_type": lock.cdx_type,
+        "copied": sorted(lock.copies),
+        "bytes": len(text.encode("utf-8")),
+        "depwave": len(dw),
+        "cdxgen": len(cdx),
+        "identical": len(inter),
+        "only_depwave": len(dw - cdx),
+        "only_cdxgen": len(cdx - dw),
+        "jaccard": len(inter) / len(union) if union else 1.0,
+        "registry_jaccard": len(inter) / (len(union) - n_local) if len(union) - n_local else 1.0,
+        "exact": dw == cdx,
+        "explained_differences": sum(d["category"] != "unexplained" for d in diffs),
+        "unexplained_differences": sum(d["category"] == "unexplained" for d in diffs),
+        "depwave_warnings": view.warnings,
+        "depwave_s": dw_time,
+        "cdxgen_wall_s": cdx_time,
+        "cdxgen_net_s": net,
+        "speedup_wall": cdx_time / dw_time if dw_time else None,
+        "speedup_net": net / dw_time if dw_time else None,
+        "differences": diffs,
+    }
+
+
+def differences(
+    lock: Lockfile, text: str, ctx: CorpusContext, view: DepwaveView, cdx: set[Item]
+) -> list[dict[str, Any]]:
+    """Every package version only one tool lists, classified with the evidence of the lockfile itself."""
+    dw = view.items
+    by_name: dict[str, dict[tuple[str, str], list[str]]] = {"depwave": {}, "cdxgen": {}}
+    for side, items in (("depwave", dw), ("cdxgen", cdx)):
+        for t, n, v in items:
+            by_name[side].setdefault((t, n), []).append(v)
+    included, lower = requirement_facts(lock, text, ctx) if lock.path.endswith(".txt") else (set(), set())
+    ev = {
+        "text": text,
+        "local": local_packages(lock, text, ctx),
+        "dw_local_names": view.local_names,
+        "included": included,
+        "lower_bounds": lower,
+        "go_local": go_local_replacements(text) if lock.path.endswith("go.mod") else set(),
+    }
+    diffs = classify(cdx - dw, "cdxgen", {**ev, "other_by_name": by_name["depwave"], "other_items": dw})
+    diffs += classify(dw - cdx, "depwave", {**ev, "other_by_name": by_name["cdxgen"], "other_items": cdx})
+    return diffs
+
+
 def summarise(rows: list[dict[str, Any]], binary: Path, startup: float, runs: int, cdx_runs: int) -> dict[str, Any]:
-    """Totals, category counts, targets."""
-    inter = sum(r["identical"] for r in rows)
-    union = sum(r["identical"] + r["only_depwave"] + r["only_cdxgen"] for r in rows)
-    cats = Counter((d["side"], d["kind"], d["category"]) for r in rows for d in r["differences"])
-    unexplained = sum(r["unexplained_differences"] for r in rows)
-    explained = sum(r["explained_differences"] for r in rows)
-    dw_total = sum(r["depwave_s"] for r in rows)
-    wall_total = sum(r["cdxgen_wall_s"] for r in rows)
-    net_total = sum(r["cdxgen_net_s"] for r in rows)
-    # a second estimate of cdxgen's fixed cost: its fastest run on a lockfile of the same -t type (the
-    # smallest one); subtracting it leaves the work that grows with the lockfile
-    floors: dict[str, float] = {}
-    for r in rows:
-        floors[r["cdxgen_type"]] = min(floors.get(r["cdxgen_type"], float("inf")), r["cdxgen_wall_s"])
-    for r in rows:
-        r["cdxgen_net_floor_s"] = max(r["cdxgen_wall_s"] - floors[r["cdxgen_type"]], 0.0)
-        r["speedup_net_floor"] = r["cdxgen_net_floor_s"] / r["depwave_s"] if r["depwave_s"] else None
-    floor_total = sum(r["cdxgen_net_floor_s"] for r in rows)
-    by_loader: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        g = by_loader.setdefault(
-            r["loader"], {"lockfiles": 0, "bytes": 0, "depwave_s": 0.0, "cdxgen_wall_s": 0.0, "cdxgen_net_s": 0.0}
-        )
-        g["lockfiles"] += 1
-        g["bytes"] += r["bytes"]
-        g["depwave_s"] += r["depwave_s"]
-        g["cdxgen_wall_s"] += r["cdxgen_wall_s"]
-        g["cdxgen_net_s"] += r["cdxgen_net_s"]
-        g["cdxgen_net_floor_s"] = g.get("cdxgen_net_floor_s", 0.0) + r["cdxgen_net_floor_s"]
-    for g in by_loader.values():
-        g["speedup_wall"] = g["cdxgen_wall_s"] / g["depwave_s"]
-        g["speedup_net"] = g["cdxgen_net_s"] / g["depwave_s"]
-        g["speedup_net_floor"] = g["cdxgen_net_floor_s"] / g["depwave_s"]
-    identical_pct = 100.0 * inter / union if union else 100.0
-    local = sum(d["kind"] == "local" for r in rows for d in r["differences"])
-    registry_pct = 100.0 * inter / (union - local) if union - local else 100.0
+    """Totals, category counts, targets (adds each row's net-of-floor cdxgen time and speed-up)."""
+    floors = _add_floors(rows)
+    agreement = _agreement(rows)
+    times = _time_totals(rows, floors)
+    dw_total, net_total = times["depwave_total_s"], times["cdxgen_net_total_s"]
     return {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "machine": {
@@ -699,23 +332,67 @@ def summarise(rows: list[dict[str, Any]], binary: Path, startup: float, runs: in
             "cdxgen_flags": list(CDXGEN_FLAGS),
         },
         "cdxgen_startup_s": startup,
+        **agreement,
+        **times,
+        "by_loader": _by_loader(rows),
+        "targets": {
+            "identical_ge_99pct_raw": agreement["identical_pct"] >= 99.0,
+            "identical_ge_99pct_registry_packages": agreement["registry_identical_pct"] >= 99.0,
+            "every_difference_explained": agreement["unexplained_differences"] == 0,
+            "speedup_net_ge_3x": bool(dw_total) and net_total / dw_total >= 3.0,
+        },
+        "rows": rows,
+    }
+
+
+def _agreement(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How far the two tools agree over every row: identical share (raw and registry packages only),
+    exact lockfiles, mean per-lockfile Jaccard, differences by category, and the rules behind them."""
+    inter = sum(r["identical"] for r in rows)
+    union = sum(_union(r) for r in rows)
+    cats = Counter((d["side"], d["kind"], d["category"]) for r in rows for d in r["differences"])
+    local = sum(d["kind"] == "local" for r in rows for d in r["differences"])
+    return {
         "lockfiles": len(rows),
         "identical": inter,
         "union": union,
-        "identical_pct": identical_pct,
+        "identical_pct": 100.0 * inter / union if union else 100.0,
         "local_differences": local,
         "registry_union": union - local,
-        "registry_identical_pct": registry_pct,
+        "registry_identical_pct": 100.0 * inter / (union - local) if union - local else 100.0,
         "exact_lockfiles": sum(r["exact"] for r in rows),
         "mean_lockfile_jaccard_pct": 100.0 * statistics.fmean(r["jaccard"] for r in rows) if rows else 100.0,
         "mean_lockfile_registry_jaccard_pct": (
             100.0 * statistics.fmean(r["registry_jaccard"] for r in rows) if rows else 100.0
         ),
         "exact_registry_lockfiles": sum(r["registry_jaccard"] == 1.0 for r in rows),
-        "explained_differences": explained,
-        "unexplained_differences": unexplained,
+        "explained_differences": sum(r["explained_differences"] for r in rows),
+        "unexplained_differences": sum(r["unexplained_differences"] for r in rows),
         "categories": {f"only-{side} [{kind}] {cat}": n for (side, kind, cat), n in sorted(cats.items())},
         "rules": {r.name: {"side": r.side, "kind": r.kind, "right": r.right, "why": r.why} for r in RULES},
+    }
+
+
+def _add_floors(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """A second estimate of cdxgen's fixed cost: its fastest run on a lockfile of the same -t type (the
+    smallest one); subtracting it leaves the work that grows with the lockfile. Adds
+    ``cdxgen_net_floor_s`` and ``speedup_net_floor`` to each row; returns the floor per type."""
+    floors: dict[str, float] = {}
+    for r in rows:
+        floors[r["cdxgen_type"]] = min(floors.get(r["cdxgen_type"], float("inf")), r["cdxgen_wall_s"])
+    for r in rows:
+        r["cdxgen_net_floor_s"] = max(r["cdxgen_wall_s"] - floors[r["cdxgen_type"]], 0.0)
+        r["speedup_net_floor"] = r["cdxgen_net_floor_s"] / r["depwave_s"] if r["depwave_s"] else None
+    return floors
+
+
+def _time_totals(rows: list[dict[str, Any]], floors: dict[str, float]) -> dict[str, Any]:
+    """Both tools' total times and the speed-ups (wall, net of start-up, net of the per-type floor)."""
+    dw_total = sum(r["depwave_s"] for r in rows)
+    wall_total = sum(r["cdxgen_wall_s"] for r in rows)
+    net_total = sum(r["cdxgen_net_s"] for r in rows)
+    floor_total = sum(r["cdxgen_net_floor_s"] for r in rows)
+    return {
         "depwave_total_s": dw_total,
         "cdxgen_wall_total_s": wall_total,
         "cdxgen_net_total_s": net_total,
@@ -724,15 +401,27 @@ def summarise(rows: list[dict[str, Any]], binary: Path, startup: float, runs: in
         "cdxgen_fastest_run_per_type_s": floors,
         "cdxgen_net_floor_total_s": floor_total,
         "speedup_net_floor": floor_total / dw_total if dw_total else None,
-        "by_loader": by_loader,
-        "targets": {
-            "identical_ge_99pct_raw": identical_pct >= 99.0,
-            "identical_ge_99pct_registry_packages": registry_pct >= 99.0,
-            "every_difference_explained": unexplained == 0,
-            "speedup_net_ge_3x": bool(dw_total) and net_total / dw_total >= 3.0,
-        },
-        "rows": rows,
     }
+
+
+def _by_loader(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Lockfiles, bytes, times and speed-ups per depwave loader."""
+    by_loader: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        g = by_loader.setdefault(
+            r["loader"], {"lockfiles": 0, "bytes": 0, "depwave_s": 0.0, "cdxgen_wall_s": 0.0, "cdxgen_net_s": 0.0}
+        )
+        g["lockfiles"] += 1
+        g["bytes"] += r["bytes"]
+        g["depwave_s"] += r["depwave_s"]
+        g["cdxgen_wall_s"] += r["cdxgen_wall_s"]
+        g["cdxgen_net_s"] += r["cdxgen_net_s"]
+        g["cdxgen_net_floor_s"] = g.get("cdxgen_net_floor_s", 0.0) + r["cdxgen_net_floor_s"]
+    for g in by_loader.values():
+        g["speedup_wall"] = g["cdxgen_wall_s"] / g["depwave_s"]
+        g["speedup_net"] = g["cdxgen_net_s"] / g["depwave_s"]
+        g["speedup_net_floor"] = g["cdxgen_net_floor_s"] / g["depwave_s"]
+    return by_loader
 
 
 def print_table(report: dict[str, Any]) -> None:

@@ -78,6 +78,7 @@ def first_paint(path: Path) -> dict:
 
 
 def bench_org(args) -> dict:
+    """Ingest the org (unless ``args.reuse``), then time collect, render, their parts, the CLI and first paint."""
     embedded_server.start(args.data_dir, wait_s=600)  # a 1M-edge graph takes ~40 s to load on a busy machine
     store = EmbeddedStore(args.data_dir)
     try:
@@ -86,42 +87,11 @@ def bench_org(args) -> dict:
             _, wall, _ = timed(lambda: ingest(store, [args.org]))
             print(f"ingest {wall:.1f} s", flush=True)
         request = PlanRequest(package=LOG4J, fixed="2.17.1")
-        when = datetime.now(UTC).replace(microsecond=0)
-        collect, render = [], []
-        for _ in range(RUNS):
-            docs, w, c = timed(lambda: reporting.collect(store, request, Policy(), lambda a: [], when))
-            collect.append((w, c))
-            html, w, c = timed(lambda d=docs: render_html(d))
-            render.append((w, c))
-        parts = {"plan": [], "versions": []}  # what collect is made of: make_plan (exposure + plan), versions
-        for _ in range(RUNS):
-            parts["plan"].append(timed(lambda: make_plan(store, request, Policy(), lambda a: []))[1:])
-            parts["versions"].append(timed(lambda: version_spread.version_spread(store, LOG4J))[1:])
+        docs, html, collect, render = _time_collect_and_render(store, request)
+        parts = _time_parts(store, request)
         out = Path(tempfile.mkdtemp()) / "org.html"
         out.write_text(html, encoding="utf-8")
-        env = dict(os.environ, DEPWAVE_DATA_DIR=str(args.data_dir))
-        cli = []
-        for _ in range(RUNS):
-            cmd = [
-                str(Path(sys.executable).parent / "depwave"),
-                "report",
-                "--package",
-                LOG4J,
-                "--fixed",
-                "2.17.1",
-                "-o",
-                str(out),
-            ]
-            t = time.perf_counter()
-            ru0 = os.times()
-            subprocess.run(cmd, check=True, env=env, cwd=ROOT)
-            ru1 = os.times()
-            cli.append(
-                (
-                    time.perf_counter() - t,
-                    (ru1.children_user - ru0.children_user) + (ru1.children_system - ru0.children_system),
-                )
-            )
+        cli = _time_cli(out, args.data_dir)
         plan = docs.plan
         return {
             "org": str(args.org),
@@ -142,6 +112,52 @@ def bench_org(args) -> dict:
     finally:
         if not args.keep:
             embedded_server.stop(args.data_dir)
+
+
+def _time_collect_and_render(store: EmbeddedStore, request: PlanRequest) -> tuple:
+    """RUNS times: ``reporting.collect`` then ``render_html`` of its documents; (the last documents, the
+    last HTML, (wall, CPU) of each collect, of each render)."""
+    when = datetime.now(UTC).replace(microsecond=0)
+    collect, render = [], []
+    for _ in range(RUNS):
+        docs, w, c = timed(lambda: reporting.collect(store, request, Policy(), lambda a: [], when))
+        collect.append((w, c))
+        html, w, c = timed(lambda d=docs: render_html(d))
+        render.append((w, c))
+    return docs, html, collect, render
+
+
+def _time_parts(store: EmbeddedStore, request: PlanRequest) -> dict[str, list]:
+    """What collect is made of, RUNS times each: make_plan (exposure + plan) and versions; (wall, CPU) each."""
+    parts = {"plan": [], "versions": []}
+    for _ in range(RUNS):
+        parts["plan"].append(timed(lambda: make_plan(store, request, Policy(), lambda a: []))[1:])
+        parts["versions"].append(timed(lambda: version_spread.version_spread(store, LOG4J))[1:])
+    return parts
+
+
+def _time_cli(out: Path, data_dir: Path) -> list[tuple[float, float]]:
+    """``depwave report … -o out`` in a fresh process, RUNS times: (wall, CPU of the child) each."""
+    env = dict(os.environ, DEPWAVE_DATA_DIR=str(data_dir))
+    cmd = [
+        str(Path(sys.executable).parent / "depwave"),
+        "report",
+        "--package",
+        LOG4J,
+        "--fixed",
+        "2.17.1",
+        "-o",
+        str(out),
+    ]
+    cli = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        ru0 = os.times()
+        subprocess.run(cmd, check=True, env=env, cwd=ROOT)
+        ru1 = os.times()
+        wall = time.perf_counter() - t
+        cli.append((wall, (ru1.children_user - ru0.children_user) + (ru1.children_system - ru0.children_system)))
+    return cli
 
 
 def bench_large() -> dict:

@@ -51,174 +51,25 @@ state (what ``IngestReport.edges`` counts).
 from __future__ import annotations
 
 import argparse
-import bisect
 import collections
-import hashlib
 import itertools
 import json
 import random
 import shutil
 import sys
 import time
-import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
-LOG4J_GROUP = "org.apache.logging.log4j"
-LOG4J_CORE_VERSIONS = ("2.14.1", "2.17.1")
+from synth_files import deploy_files, sbom_text
+from synth_model import LOG4J_CORE_VERSIONS, SERVICE_WORDS, WORDS, Pool, ProjectSpec, repo_name
+
 CHAIN_LEVELS = 9  # lib0 .. lib8
 LIB_FRACTION = 0.15
 DIRECT_LOG4J_FRACTION = 0.01
 SHAPES = ("default", "sbom-heavy")
 #: sbom-heavy: share of services that consume the log4j chain's top library
 CHAIN_CONSUMER_FRACTION = 0.5
-REGISTRY = "registry.synth.io"
-
-# The head of the popularity ranking: real, familiar coordinates (versions are synthetic except
-# for log4j-api, whose versions match log4j-core's).
-HEAD = [
-    ("org.slf4j", "slf4j-api"),
-    ("com.fasterxml.jackson.core", "jackson-annotations"),
-    ("com.fasterxml.jackson.core", "jackson-core"),
-    ("com.fasterxml.jackson.core", "jackson-databind"),
-    ("com.google.guava", "guava"),
-    ("org.apache.commons", "commons-lang3"),
-    ("commons-io", "commons-io"),
-    ("io.netty", "netty-common"),
-    ("io.netty", "netty-buffer"),
-    ("io.netty", "netty-handler"),
-    ("org.springframework", "spring-core"),
-    (LOG4J_GROUP, "log4j-api"),
-    ("org.yaml", "snakeyaml"),
-    ("net.bytebuddy", "byte-buddy"),
-    ("org.apache.httpcomponents", "httpclient"),
-    ("org.springframework", "spring-context"),
-    ("io.micrometer", "micrometer-core"),
-    ("com.google.protobuf", "protobuf-java"),
-    ("io.grpc", "grpc-api"),
-    ("junit", "junit"),
-]
-LOG4J_API_VERSIONS = ("2.14.1", "2.17.1", "2.20.0")
-GROUP_PREFIXES = (
-    "org.apache", "com.google", "io.netty", "org.springframework", "com.fasterxml", "io.micrometer",
-    "org.eclipse", "io.projectreactor", "org.hibernate", "com.squareup", "io.grpc", "org.jetbrains",
-    "net.bytebuddy", "org.ow2", "io.opentelemetry", "software.amazon", "com.azure", "org.glassfish",
-    "io.vertx", "org.bouncycastle", "com.github", "io.dropwizard", "org.codehaus", "org.jboss",
-)  # fmt: skip
-WORDS = (
-    "core", "api", "util", "commons", "http", "json", "xml", "io", "net", "client", "server",
-    "annotations", "logging", "metrics", "cache", "config", "crypto", "codec", "collections",
-    "concurrent", "reactive", "stream", "rpc", "proto", "auth", "security", "jdbc", "sql", "orm",
-    "validation", "template", "cli", "test", "mock", "assert", "time", "math", "text", "yaml",
-    "csv", "compress", "retry", "pool", "queue", "kafka", "redis", "s3", "grpc", "rest", "web",
-    "servlet", "tracing", "parser", "runtime", "bind", "schema", "graph", "event", "bus", "plugin",
-)  # fmt: skip
-SERVICE_WORDS = (
-    "orders", "billing", "payments", "catalog", "search", "checkout", "inventory", "shipping",
-    "accounts", "profile", "pricing", "reviews", "notifications", "gateway", "reports", "ledger",
-    "fraud", "identity", "media", "feeds", "ads", "cart", "tax", "audit", "export", "import",
-)  # fmt: skip
-
-
-class Pool:
-    """Third-party packages (ids 0..n-1 by popularity rank), then log4j-core, then internal libs."""
-
-    def __init__(self, rng: random.Random, n: int) -> None:
-        self.group: list[str] = []
-        self.name: list[str] = []
-        self.versions: list[tuple[str, ...]] = []
-        self.deps: list[tuple[int, ...]] = []
-        seen: set[tuple[str, str]] = set()
-        for i in range(n):
-            if i < len(HEAD):
-                g, a = HEAD[i]
-            else:
-                while True:
-                    g = f"{rng.choice(GROUP_PREFIXES)}.{rng.choice(WORDS)}"
-                    a = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}"
-                    if (g, a) not in seen:
-                        break
-            seen.add((g, a))
-            self.group.append(g)
-            self.name.append(a)
-            if (g, a) == (LOG4J_GROUP, "log4j-api"):
-                self.versions.append(LOG4J_API_VERSIONS)
-            else:
-                k = rng.choices((1, 2, 3, 4, 5), weights=(30, 25, 20, 15, 10))[0]
-                vs = {(rng.randint(1, 6), rng.randint(0, 20), rng.randint(0, 12)) for _ in range(k)}
-                self.versions.append(tuple(f"{a}.{b}.{c}" for a, b, c in sorted(vs)))
-            # a few dependencies on packages of lower rank, biased towards the popular core
-            if i == 0:
-                deps: tuple[int, ...] = ()
-            else:
-                k = rng.choices((0, 1, 2, 3, 4), weights=(35, 30, 20, 10, 5))[0]
-                deps = tuple(sorted({int(i * rng.random() ** 2.5) for _ in range(k)}))
-            self.deps.append(deps)
-        self.n = n
-        # log4j-core: never drawn at random
-        self.log4j_core = n
-        self.group.append(LOG4J_GROUP)
-        self.name.append("log4j-core")
-        self.versions.append(LOG4J_CORE_VERSIONS)
-        self.deps.append((HEAD.index((LOG4J_GROUP, "log4j-api")),))
-        # closures (transitive, including the package itself), deepest-first not required
-        self.closure: list[tuple[int, ...]] = []
-        for i in range(n + 1):
-            seen_c: dict[int, None] = {i: None}
-            stack = list(self.deps[i])
-            while stack:
-                d = stack.pop()
-                if d in seen_c:
-                    continue
-                if d < len(self.closure):  # lower ranks are already closed
-                    for x in self.closure[d]:
-                        seen_c[x] = None
-                else:
-                    seen_c[d] = None
-                    stack.extend(self.deps[d])
-            self.closure.append(tuple(seen_c))
-        # popularity for direct picks (log4j-core excluded)
-        weights = [1.0 / (i + 8) ** 0.85 for i in range(n)]
-        self.cum = list(itertools.accumulate(weights))
-
-    def truncate(self) -> None:
-        """Forget internal libraries (before choosing components again)."""
-        for lst in (self.group, self.name, self.versions, self.deps):
-            del lst[self.n + 1 :]
-
-    def add_internal(self, group: str, name: str, deps: tuple[int, ...]) -> int:
-        pid = len(self.group)
-        self.group.append(group)
-        self.name.append(name)
-        self.versions.append(("1.0.0",))
-        self.deps.append(deps)
-        return pid
-
-    def pick(self, rng: random.Random) -> int:
-        return bisect.bisect_left(self.cum, rng.random() * self.cum[-1])
-
-    def purl(self, pid: int, version: str) -> str:
-        return f"pkg:maven/{self.group[pid]}/{self.name[pid]}@{version}"
-
-
-class ProjectSpec:
-    __slots__ = ("chain", "comps", "direct", "idx", "kind", "level", "libs", "log4j_direct", "name", "pkg", "repo")
-
-    def __init__(self, idx: int, repo: int, name: str, kind: str) -> None:
-        self.idx = idx
-        self.repo = repo
-        self.name = name
-        self.kind = kind  # library | application
-        self.level = -1
-        self.libs: list[int] = []  # project indexes of consumed internal libraries
-        self.comps: dict[int, str] = {}  # package id -> version (the SBOM's components)
-        self.pkg = -1  # package id of an internal library
-        self.chain: tuple[int, int] | None = None  # (chain, level) for chain members
-        self.log4j_direct: str | None = None
-        self.direct: tuple[int, ...] = ()  # package ids the project itself depends on
-
-
-def repo_name(i: int) -> str:
-    return f"repo{i:04d}"
 
 
 def generate(
@@ -240,34 +91,60 @@ def generate(
     # sbom-heavy: a pool a quarter larger than an SBOM, so the same packages (and pairs) recur in every SBOM
     pool_size = max(60, min(1000, 5 * edges // (4 * repos))) if heavy else max(200, min(4000, edges // 300))
     pool = Pool(rng, pool_size)
+    drawing = _Drawing(rng, _assign_repos(rng, repos, projects))
+    chains = _draw_chains(drawing, 1 if heavy else max(1, projects // 1000))
+    all_specs = _draw_the_rest(drawing)
+    _choose_libraries(rng, all_specs, chains, heavy)
+    # components: libraries by level, then services; calibrate sizes to the edge budget
+    order = sorted(all_specs, key=lambda s: (s.level if s.kind == "library" else 99, s.idx))
+    _calibrate(order, all_specs, pool, seed, edges, heavy)
+    written = _write_org(out, all_specs, pool, seed, heavy)
+    requested = {"repos": repos, "projects": projects, "edges": edges}
+    manifest = _manifest(shape, seed, requested, len(set(drawing.repo_of)), all_specs, pool, chains, written)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    manifest["seconds"] = round(time.perf_counter() - started, 2)  # not in the file: same bytes
+    return manifest
 
-    # -- projects -> repos: every repo has one project, the rest skewed (a few monorepos) -------
+
+def _assign_repos(rng: random.Random, repos: int, projects: int) -> list[int]:
+    """Each project's repository: every repo has one project, the rest skewed (a few monorepos)."""
     repo_of = list(range(repos))
     repo_weights = [1.0 / (i + 3) ** 0.7 for i in range(repos)]
     rng.shuffle(repo_weights)
     repo_of += rng.choices(range(repos), weights=repo_weights, k=projects - repos)
     rng.shuffle(repo_of)
-    by_repo: dict[int, list[int]] = {}
-    for p, r in enumerate(repo_of):
-        by_repo.setdefault(r, []).append(p)
+    return repo_of
 
-    specs: list[ProjectSpec | None] = [None] * projects
-    counter = itertools.count()
 
-    def make(p: int, kind: str, name: str | None = None) -> ProjectSpec:
-        n = next(counter)
+class _Drawing:
+    """The projects as they are drawn: a spec per project index, named in the order they are made."""
+
+    def __init__(self, rng: random.Random, repo_of: list[int]) -> None:
+        self.rng = rng
+        self.repo_of = repo_of
+        self.specs: list[ProjectSpec | None] = [None] * len(repo_of)
+        self._counter = itertools.count()
+
+    def make(self, p: int, kind: str, name: str | None = None) -> ProjectSpec:
+        """The spec of project ``p`` (named ``lib-<word>-<n>`` / ``svc-<word>-<n>`` unless ``name`` is given)."""
+        n = next(self._counter)
         if name is None:
-            base = rng.choice(WORDS) if kind == "library" else rng.choice(SERVICE_WORDS)
+            base = self.rng.choice(WORDS) if kind == "library" else self.rng.choice(SERVICE_WORDS)
             name = f"{'lib' if kind == 'library' else 'svc'}-{base}-{n:05d}"
-        s = ProjectSpec(p, repo_of[p], name, kind)
-        specs[p] = s
+        s = ProjectSpec(p, self.repo_of[p], name, kind)
+        self.specs[p] = s
         return s
 
-    # -- log4j chains: lib0..lib8 + one service, each in a different repo ---------------------
-    n_chains = 1 if heavy else max(1, projects // 1000)
-    chains: list[list[ProjectSpec]] = []
-    free = {r: list(ps) for r, ps in by_repo.items()}
+
+def _draw_chains(drawing: _Drawing, n_chains: int) -> list[list[ProjectSpec]]:
+    """The log4j chains: lib0..lib8 + one service, each in a different repo (while there are enough);
+    only lib0 uses log4j-core itself (2.14.1 in even chains, 2.17.1 in odd ones)."""
+    rng = drawing.rng
+    free: dict[int, list[int]] = {}
+    for p, r in enumerate(drawing.repo_of):
+        free.setdefault(r, []).append(p)
     repo_ids = sorted(free)
+    chains: list[list[ProjectSpec]] = []
     for c in range(n_chains):
         members: list[ProjectSpec] = []
         used_repos: set[int] = set()
@@ -279,28 +156,39 @@ def generate(
             used_repos.add(r)
             p = free[r].pop(rng.randrange(len(free[r])))
             if level < CHAIN_LEVELS:
-                s = make(p, "library", f"chain{c}-lib{level}")
+                s = drawing.make(p, "library", f"chain{c}-lib{level}")
                 s.level = level
             else:
-                s = make(p, "application", f"chain{c}-svc")
+                s = drawing.make(p, "application", f"chain{c}-svc")
             s.chain = (c, level)
             members.append(s)
         for k in range(1, CHAIN_LEVELS + 1):
             members[k].libs = [members[k - 1].idx]
         members[0].log4j_direct = LOG4J_CORE_VERSIONS[c % 2]
         chains.append(members)
+    return chains
 
-    # -- the other projects: ~15% libraries in levels 0..4, the rest services -----------------
-    rest = [p for p in range(projects) if specs[p] is None]
-    for p in rest:
+
+def _draw_the_rest(drawing: _Drawing) -> list[ProjectSpec]:
+    """The projects outside the chains: ~15% libraries in levels 0..4, the rest services (~1% of them
+    using log4j-core directly); returns every project's spec."""
+    rng = drawing.rng
+    for p in [p for p, s in enumerate(drawing.specs) if s is None]:
         if rng.random() < LIB_FRACTION:
-            s = make(p, "library")
+            s = drawing.make(p, "library")
             s.level = rng.choices((0, 1, 2, 3, 4), weights=(40, 25, 15, 12, 8))[0]
         else:
-            s = make(p, "application")
+            s = drawing.make(p, "application")
             if rng.random() < DIRECT_LOG4J_FRACTION:
                 s.log4j_direct = rng.choice(LOG4J_CORE_VERSIONS)
-    all_specs: list[ProjectSpec] = specs  # type: ignore[assignment]
+    return drawing.specs  # type: ignore[return-value]
+
+
+def _choose_libraries(
+    rng: random.Random, all_specs: list[ProjectSpec], chains: list[list[ProjectSpec]], heavy: bool
+) -> None:
+    """The internal libraries each project outside the chains consumes: a library some of lower levels,
+    a service any (sbom-heavy: about half of the services also the top of the first chain)."""
     libs_by_level: dict[int, list[int]] = {}
     for s in all_specs:
         if s.kind == "library":
@@ -320,9 +208,15 @@ def generate(
             if heavy and rng.random() < CHAIN_CONSUMER_FRACTION:
                 s.libs = sorted({*s.libs, chains[0][CHAIN_LEVELS - 1].idx})
 
-    # -- components: libraries by level, then services; calibrate sizes to the edge budget --
-    order = sorted(all_specs, key=lambda s: (s.level if s.kind == "library" else 99, s.idx))
-    # the total grows roughly linearly with the mean target: secant steps, keep the best pass
+
+def _calibrate(
+    order: list[ProjectSpec], all_specs: list[ProjectSpec], pool: Pool, seed: int, edges: int, heavy: bool
+) -> None:
+    """Fill every project's components with SBOM sizes scaled so the total comes within 1% of ``edges``.
+
+    The total grows roughly linearly with the mean target: secant steps (at most ten passes), keeping
+    the best pass."""
+    projects = len(all_specs)
     points: list[tuple[float, int]] = []
     mult = 1.0
     for _ in range(10):
@@ -340,114 +234,142 @@ def generate(
     if best != points[-1]:
         _fill(order, all_specs, pool, seed, edges / projects * best[0], heavy)
 
-    # -- write ------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Written:
+    """What writing the organisation's files counted."""
+
+    resolves: int = 0  # components over every SBOM
+    depends_on: int = 0  # (version, package) pairs stated over every SBOM
+    files: int = 0
+    bytes: int = 0
+    pairs: collections.Counter[tuple[int, str, int]] = field(default_factory=collections.Counter)
+    reach: dict[str, list[str]] = field(default_factory=lambda: {v: [] for v in LOG4J_CORE_VERSIONS})
+    services_reaching: int = 0
+    users: dict[int, int] = field(default_factory=dict)  # package id -> projects whose SBOM lists it
+
+
+def _write_org(out: Path, all_specs: list[ProjectSpec], pool: Pool, seed: int, heavy: bool) -> _Written:
+    """Write every project's files under ``out`` (after removing the ``repo*`` folders of an earlier run)."""
     if out.exists():
         for child in out.iterdir():
             if child.is_dir() and child.name.startswith("repo"):
                 shutil.rmtree(child)
     out.mkdir(parents=True, exist_ok=True)
-    resolves = depends_on = files = 0
-    pairs: collections.Counter[tuple[int, str, int]] = collections.Counter()
-    reach: dict[str, list[str]] = {v: [] for v in LOG4J_CORE_VERSIONS}
-    services_reaching = 0
-    users: dict[int, int] = {}
-    bytes_written = 0
-
-    def key_of(s: ProjectSpec) -> str:
-        repo = repo_name(s.repo)
-        group = f"com.synth.{repo}"
-        return f"{repo}/.#pkg:maven/{group}/{s.name}" if heavy else _project_key(repo, s.name, group)
-
+    w = _Written()
     for s in all_specs:
         repo = repo_name(s.repo)
-        group = f"com.synth.{repo}"
-        text, n_res, stated = _sbom(pool, s, group, seed)
-        resolves += n_res
-        depends_on += len(stated)
-        pairs.update(stated)
+        text, n_res, stated = sbom_text(pool, s, f"com.synth.{repo}", seed)
+        w.resolves += n_res
+        w.depends_on += len(stated)
+        w.pairs.update(stated)
         for pid in s.comps:
-            users[pid] = users.get(pid, 0) + 1
+            w.users[pid] = w.users.get(pid, 0) + 1
         v = s.comps.get(pool.log4j_core)
         if v:
-            reach[v].append(key_of(s))
-            services_reaching += s.kind != "library"
+            w.reach[v].append(_key_of(s, heavy))
+            w.services_reaching += s.kind != "library"
         d = out / repo if heavy else out / repo / s.name
         written = {"bom.json": text}
         if heavy:
             written[".github/CODEOWNERS"] = f"* @synth/team-{repo}\n"
             if s.kind != "library":
-                written.update(_deploy_files(s.name))
+                written.update(deploy_files(s.name))
         for name, content in written.items():
             (d / name).parent.mkdir(parents=True, exist_ok=True)
             data = content.encode()
-            bytes_written += len(data)
+            w.bytes += len(data)
             (d / name).write_bytes(data)
-        files += len(written)
+        w.files += len(written)
+    return w
 
-    def pkg_key(pid: int) -> str:
-        return f"pkg:maven/{pool.group[pid]}/{pool.name[pid]}"
 
-    third_party_used = [(users.get(i, 0), i) for i in range(pool.n) if users.get(i, 0) > 0]
-    leaf = min(third_party_used)[1]  # the least used third-party package (ties: lowest rank)
-    median = sorted(third_party_used)[len(third_party_used) // 2][1]
-    mid = chains[0][CHAIN_LEVELS // 2]
-    deepest = chains[0][CHAIN_LEVELS]
-    n_contains = projects
-    restated = sorted(pairs.values())
-    manifest = {
+def _key_of(s: ProjectSpec, heavy: bool) -> str:
+    """The project's key in the store once ingested."""
+    repo = repo_name(s.repo)
+    group = f"com.synth.{repo}"
+    return f"{repo}/.#pkg:maven/{group}/{s.name}" if heavy else _project_key(repo, s.name, group)
+
+
+def _manifest(
+    shape: str,
+    seed: int,
+    requested: dict[str, int],
+    repos: int,
+    all_specs: list[ProjectSpec],
+    pool: Pool,
+    chains: list[list[ProjectSpec]],
+    w: _Written,
+) -> dict:
+    """The manifest: the organisation's counts and what a benchmark should find in the store."""
+    heavy = shape == "sbom-heavy"
+    projects = len(all_specs)
+    restated = sorted(w.pairs.values())
+    return {
         "generator": "bench/synth.py",
         "shape": shape,
         "seed": seed,
-        "requested": {"repos": repos, "projects": projects, "edges": edges},
-        "files": files,
+        "requested": requested,
+        "files": w.files,
         "pairs": {
             "distinct": len(restated),
-            "statements": depends_on,
+            "statements": w.depends_on,
             "restated_min": restated[0] if restated else 0,
             "restated_median": restated[len(restated) // 2] if restated else 0,
             "restated_max": restated[-1] if restated else 0,
             "restated_by_100_or_more": sum(1 for n in restated if n >= 100),
         },
-        "repos": len(by_repo),
+        "repos": repos,
         "projects": projects,
         "libraries": sum(1 for s in all_specs if s.kind == "library"),
         "services": sum(1 for s in all_specs if s.kind != "library"),
         "third_party_packages": pool.n,
         "third_party_versions": sum(len(pool.versions[i]) for i in range(pool.n)),
-        "total_components": resolves,
+        "total_components": w.resolves,
         "expected": {
-            "resolves_edges": resolves,
+            "resolves_edges": w.resolves,
             "depends_on_edges": len(restated),
-            "depends_on_statements": depends_on,
-            "contains_edges": n_contains,
+            "depends_on_statements": w.depends_on,
+            "contains_edges": projects,
             "describes_edges": projects,
             "published_by_edges": projects,
             # the deploy and ownership files add their own edges: not predicted for sbom-heavy
-            "edges_written": None if heavy else resolves + depends_on + 3 * projects,
+            "edges_written": None if heavy else w.resolves + w.depends_on + 3 * projects,
         },
         "log4j": {
-            "package": pkg_key(pool.log4j_core),
-            "chains": n_chains,
+            "package": _package_key(pool, pool.log4j_core),
+            "chains": len(chains),
             "chain_depth": CHAIN_LEVELS + 1,
-            "projects_reaching": sum(len(v) for v in reach.values()),
-            "projects_reaching_by_version": {k: len(v) for k, v in reach.items()},
-            "services_reaching": services_reaching,
+            "projects_reaching": sum(len(v) for v in w.reach.values()),
+            "projects_reaching_by_version": {k: len(v) for k, v in w.reach.items()},
+            "services_reaching": w.services_reaching,
             "direct_users": sum(1 for s in all_specs if s.log4j_direct and s.chain is None),
-            "deepest_services": [key_of(ch[-1]) for ch in chains],
+            "deepest_services": [_key_of(ch[-1], heavy) for ch in chains],
         },
-        "targets": {
-            "log4j-core": {"purl": pkg_key(pool.log4j_core), "expected_dependents": users[pool.log4j_core]},
-            "mid-chain-lib": {"purl": pkg_key(mid.pkg), "expected_dependents": users.get(mid.pkg, 0)},
-            "popular": {"purl": pkg_key(0), "expected_dependents": users.get(0, 0)},
-            "median-third-party": {"purl": pkg_key(median), "expected_dependents": users.get(median, 0)},
-            "leaf": {"purl": pkg_key(leaf), "expected_dependents": users.get(leaf, 0)},
-        },
-        "deepest_service": key_of(deepest),
-        "bytes": bytes_written,
+        "targets": _targets(pool, chains, w.users),
+        "deepest_service": _key_of(chains[0][CHAIN_LEVELS], heavy),
+        "bytes": w.bytes,
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    manifest["seconds"] = round(time.perf_counter() - started, 2)  # not in the file: same bytes
-    return manifest
+
+
+def _targets(pool: Pool, chains: list[list[ProjectSpec]], users: dict[int, int]) -> dict[str, dict]:
+    """The packages a benchmark asks ``dependents`` about, with how many projects list each."""
+    third_party_used = [(users.get(i, 0), i) for i in range(pool.n) if users.get(i, 0) > 0]
+    leaf = min(third_party_used)[1]  # the least used third-party package (ties: lowest rank)
+    median = sorted(third_party_used)[len(third_party_used) // 2][1]
+    mid = chains[0][CHAIN_LEVELS // 2]
+    return {
+        "log4j-core": {"purl": _package_key(pool, pool.log4j_core), "expected_dependents": users[pool.log4j_core]},
+        "mid-chain-lib": {"purl": _package_key(pool, mid.pkg), "expected_dependents": users.get(mid.pkg, 0)},
+        "popular": {"purl": _package_key(pool, 0), "expected_dependents": users.get(0, 0)},
+        "median-third-party": {"purl": _package_key(pool, median), "expected_dependents": users.get(median, 0)},
+        "leaf": {"purl": _package_key(pool, leaf), "expected_dependents": users.get(leaf, 0)},
+    }
+
+
+def _package_key(pool: Pool, pid: int) -> str:
+    """A pool package's versionless purl."""
+    return f"pkg:maven/{pool.group[pid]}/{pool.name[pid]}"
 
 
 def _fill(
@@ -503,94 +425,6 @@ def _fill(
 def _project_key(repo: str, directory: str, group: str) -> str:
     # planner.model.project_key(repo, directory, versionless purl); the name is the directory
     return f"{repo}/{directory}#pkg:maven/{group}/{directory}"
-
-
-_SCOPE_CUM = (0.92, 0.97)  # required | optional | excluded
-
-
-def _deploy_files(name: str) -> dict[str, str]:
-    """A service's Dockerfile, skaffold.yaml and prod Deployment (the repository root is the project)."""
-    image = f"{REGISTRY}/{name}"
-    return {
-        "Dockerfile": (
-            "FROM eclipse-temurin:17-jre\n"
-            "WORKDIR /app\n"
-            f"COPY target/{name}.jar /app/{name}.jar\n"
-            f'ENTRYPOINT ["java", "-jar", "/app/{name}.jar"]\n'
-        ),
-        "skaffold.yaml": (
-            "apiVersion: skaffold/v4beta6\n"
-            "kind: Config\n"
-            f"metadata:\n  name: {name}\n"
-            f"build:\n  artifacts:\n  - image: {image}\n    context: .\n"
-            "manifests:\n  rawYaml:\n  - deploy/prod/deployment.yaml\n"
-        ),
-        "deploy/prod/deployment.yaml": (
-            "apiVersion: apps/v1\n"
-            "kind: Deployment\n"
-            f"metadata:\n  name: {name}\n  namespace: prod\n  labels:\n    app: {name}\n"
-            f"spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {name}\n"
-            f"  template:\n    metadata:\n      labels:\n        app: {name}\n"
-            f"    spec:\n      containers:\n      - name: server\n        image: {image}:1.0.0\n"
-            "        ports:\n        - containerPort: 8080\n"
-        ),
-    }
-
-
-def _sbom(pool: Pool, s: ProjectSpec, group: str, seed: int) -> tuple[str, int, list[tuple[int, str, int]]]:
-    """The CycloneDX JSON text of one project, its component count and the (package id, version, dependency
-    package id) pairs its ``dependencies`` state."""
-    rnd = random.Random(f"{seed}:{s.idx}").random  # per project, so scopes do not depend on order
-    root = f"pkg:maven/{group}/{s.name}@1.0.0?type=jar"
-    serial = uuid.UUID(hashlib.sha256(f"{seed}:{s.idx}".encode()).hexdigest()[:32], version=4)
-    purl_of = {pid: f"{pool.purl(pid, v)}?type=jar" for pid, v in s.comps.items()}
-    out = [
-        "{",
-        '  "bomFormat" : "CycloneDX",',
-        '  "specVersion" : "1.5",',
-        f'  "serialNumber" : "urn:uuid:{serial}",',
-        '  "version" : 1,',
-        '  "metadata" : {',
-        '    "timestamp" : "2024-05-14T09:12:44Z",',
-        '    "component" : {',
-        f'      "type" : "{s.kind}",',
-        f'      "bom-ref" : "{root}",',
-        f'      "group" : "{group}",',
-        f'      "name" : "{s.name}",',
-        '      "version" : "1.0.0",',
-        f'      "purl" : "{root}"',
-        "    }",
-        "  },",
-        '  "components" : [',
-    ]
-    items = sorted(s.comps.items(), key=lambda kv: purl_of[kv[0]])
-    last = len(items) - 1
-    for i, (pid, v) in enumerate(items):
-        r = rnd()
-        scope = "required" if r < _SCOPE_CUM[0] else "optional" if r < _SCOPE_CUM[1] else "excluded"
-        p = purl_of[pid]
-        out.append(
-            f'    {{ "type" : "library", "bom-ref" : "{p}", "group" : "{pool.group[pid]}", '
-            f'"name" : "{pool.name[pid]}", "version" : "{v}", "scope" : "{scope}", '
-            f'"purl" : "{p}" }}{"," if i < last else ""}'
-        )
-    out.append("  ],")
-    out.append('  "dependencies" : [')
-    direct = sorted(purl_of[d] for d in s.direct if d in purl_of)
-    entries = [f'    {{ "ref" : "{root}", "dependsOn" : [ {", ".join(_q(d) for d in direct)} ] }}']
-    stated: list[tuple[int, str, int]] = []
-    for pid, v in items:
-        deps = sorted(purl_of[d] for d in pool.deps[pid] if d in purl_of)
-        stated += [(pid, v, d) for d in pool.deps[pid] if d in purl_of]
-        entries.append(f'    {{ "ref" : "{purl_of[pid]}", "dependsOn" : [ {", ".join(_q(d) for d in deps)} ] }}')
-    out.append(",\n".join(entries))
-    out.append("  ]")
-    out.append("}")
-    return "\n".join(out) + "\n", len(items), stated
-
-
-def _q(s: str) -> str:
-    return f'"{s}"'
 
 
 def main(argv: list[str] | None = None) -> int:

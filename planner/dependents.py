@@ -114,65 +114,94 @@ def find_dependents(
     key = p.key
     if max_projects is not None and max_projects < 1:
         raise UsageError("--depth must be at least 1")
-    target_versions: set[str] = {key} if p.version else set()
-    links: dict[str, _Link] = {}
-    projects_on_chain: dict[str, int] = {key: 0}
-    resolved: dict[str, set[str]] = {}
-    label_of: dict[str, str] = {key: "Version" if p.version else "Package"}
+    walk = _walk(store, p, max_projects, through_publishers)
+    if not walk.links and not store.query("get_package", {"key": key}):
+        return DependentsResult(key, False, [])
+    repos = _link_details(store, walk.order, walk.links)  # fills in the details _dependent shows
+    dependents = [_dependent(proj, key, walk.links, walk.through, walk.resolved) for proj in walk.order]
+    _attach_repos(store, dependents, repos, walk.walked_repos)
+    dependents.sort(key=lambda d: (d.depth, d.project))
+    return DependentsResult(key, True, dependents)
+
+
+@dataclass(slots=True)
+class _Walk:
+    """What the reverse walk has found so far (one walk, filled in by :func:`_walk` and :func:`_take`)."""
+
+    key: str  # the target's key
+    target_versions: set[str]  # the target's version nodes met so far
+    label_of: dict[str, str]
+    projects_on_chain: dict[str, int]
+    links: dict[str, _Link] = field(default_factory=dict)  # every node reached → its first edge
+    resolved: dict[str, set[str]] = field(default_factory=dict)  # resolver → target versions it resolves
+    order: list[str] = field(default_factory=list)  # projects in the order they were reached
+    walked_repos: dict[str, str | None] = field(default_factory=dict)
+    prefetched: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # package → its dependents
+    stopped: set[str] = field(default_factory=set)  # reached, but only through edges that do not pass the target on
+    through: dict[str, _Link] = field(default_factory=dict)  # for those walked on later: the edge that does
+
+
+def _walk(store: Store, target: purls.Purl, max_projects: int | None, through_publishers: bool) -> _Walk:
+    """The breadth-first reverse walk from ``target``: one :func:`_step` per frontier, rows taken in
+    :func:`_row_order`, the next frontier sorted by key."""
+    key = target.key
+    walk = _Walk(
+        key=key,
+        target_versions={key} if target.version else set(),
+        label_of={key: "Version" if target.version else "Package"},
+        projects_on_chain={key: 0},
+    )
     frontier = [key]
     if through_publishers:
-        frontier += _publishers(store, p, links, label_of, projects_on_chain)
-    order: list[str] = []
-    walked_repos: dict[str, str | None] = {}
-    prefetched: dict[str, list[dict[str, Any]]] = {}  # package → its dependents, fetched with its project
-    stopped: set[str] = set()  # reached, but only through edges that do not pass the target on
-    through: dict[str, _Link] = {}  # for those walked on later: the edge that does pass it on
+        frontier += _publishers(store, target, walk.links, walk.label_of, walk.projects_on_chain)
     while frontier:
-        settled = {k: v for k, v in links.items() if k not in stopped} if stopped else links
-        rows = _step(store, key, frontier, label_of, prefetched, settled, target_versions, resolved)
-        rows.sort(key=lambda r: _row_order(r, target_versions))
-        nxt: list[str] = []
-        for row in rows:
-            dep, tgt, rel = row["dependent"], row["target"], row["rel"]
-            if rel == "VERSION_OF" and tgt == key:
-                target_versions.add(dep)
-            if dep == key or (dep in links and dep not in stopped):
-                continue
-            hops = projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
-            props = {k: row[k] for k in _DETAILS if row.get(k) is not None}  # RESOLVES rows carry them
-            link = _Link(tgt, rel, props, row["label"], row.get("name"))
-            passes = scopes.passes_on(scopes.ecosystem_of(tgt), row.get("scope"))
-            if dep in stopped:  # a second edge of a project already listed: does this one pass it on?
-                if not passes:
-                    continue
-                stopped.discard(dep)
-                through[dep] = link
-            else:
-                links[dep] = link
-                label_of[dep] = row["label"]
-                if row["label"] == "Project":
-                    order.append(dep)
-                    walked_repos[dep] = row.get("repo")
-                if not passes:
-                    stopped.add(dep)
-                    continue
-            projects_on_chain[dep] = hops
-            if row["label"] == "Project" and max_projects is not None and hops >= max_projects:
-                continue
-            nxt.append(dep)
-        frontier = sorted(set(nxt))
-    if not links and not store.query("get_package", {"key": key}):
-        return DependentsResult(key, False, [])
-    repos = _link_details(store, order, links)
+        settled = {k: v for k, v in walk.links.items() if k not in walk.stopped} if walk.stopped else walk.links
+        rows = _step(store, key, frontier, walk.label_of, walk.prefetched, settled, walk.target_versions, walk.resolved)
+        rows.sort(key=lambda r: _row_order(r, walk.target_versions))
+        frontier = sorted({row["dependent"] for row in rows if _take(walk, row, max_projects)})
+    return walk
+
+
+def _take(walk: _Walk, row: dict[str, Any], max_projects: int | None) -> bool:
+    """Record one edge of the walk; True when its dependent goes on to the next frontier."""
+    dep, tgt, rel = row["dependent"], row["target"], row["rel"]
+    if rel == "VERSION_OF" and tgt == walk.key:
+        walk.target_versions.add(dep)
+    if dep == walk.key or (dep in walk.links and dep not in walk.stopped):
+        return False
+    hops = walk.projects_on_chain[tgt] + (1 if row["label"] == "Project" else 0)
+    props = {k: row[k] for k in _DETAILS if row.get(k) is not None}  # RESOLVES rows carry them
+    link = _Link(tgt, rel, props, row["label"], row.get("name"))
+    passes = scopes.passes_on(scopes.ecosystem_of(tgt), row.get("scope"))
+    if dep in walk.stopped:  # a second edge of a project already listed: does this one pass it on?
+        if not passes:
+            return False
+        walk.stopped.discard(dep)
+        walk.through[dep] = link
+    else:
+        walk.links[dep] = link
+        walk.label_of[dep] = row["label"]
+        if row["label"] == "Project":
+            walk.order.append(dep)
+            walk.walked_repos[dep] = row.get("repo")
+        if not passes:
+            walk.stopped.add(dep)
+            return False
+    walk.projects_on_chain[dep] = hops
+    return not (row["label"] == "Project" and max_projects is not None and hops >= max_projects)
+
+
+def _attach_repos(
+    store: Store, dependents: list[Dependent], repos: dict[str, str | None], walked_repos: dict[str, str | None]
+) -> None:
+    """Set each dependent's repository: from its link details (``repos``), else the walk's row, else one
+    query for the rest."""
     repos.update({k: v for k, v in walked_repos.items() if k not in repos})
-    dependents = [_dependent(proj, key, links, through, resolved) for proj in order]
     missing = [d.project for d in dependents if d.project not in repos]
     if missing:
         repos.update({r["key"]: r.get("repo") for r in store.query("get_projects", {"keys": missing})})
     for d in dependents:
         d.repo = repos.get(d.project)
-    dependents.sort(key=lambda d: (d.depth, d.project))
-    return DependentsResult(key, True, dependents)
 
 
 def _publishers(

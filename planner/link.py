@@ -197,51 +197,80 @@ def _repo_of_source(source: str | None) -> str | None:
     return source.split(":", 1)[0] if source else None
 
 
+@dataclass(slots=True)
+class _Builds:
+    """Where images are built (``BUILT_IN`` rows and Dockerfiles), indexed the ways the rules look them up."""
+
+    by_image: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    by_repository: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    dockerfiles_by_name: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _index_builds(builds: list[dict], dockerfiles: list[dict]) -> _Builds:
+    """Builds by image, by repository and by last name component; Dockerfiles by the (lower-case) name
+    of their directory, or of their repository when they sit at its root."""
+    index = _Builds()
+    for b in builds:
+        index.by_image[b["image"]].append(b)
+        index.by_repository[b.get("repository") or ""].append(b)
+        index.by_name[_name(b.get("repository"))].append(b)
+    for d in dockerfiles:
+        directory = posixpath.dirname(d["path"]) or "."
+        name = d["repo"] if directory == "." else posixpath.basename(directory)
+        index.dockerfiles_by_name[name.lower()].append(
+            {"repo": d["repo"], "path": directory, "dockerfile": d["path"], "file": d["path"], "line": None}
+        )
+    return index
+
+
+def _build_candidates(img: dict, index: _Builds) -> tuple[str, list[dict]]:
+    """The first rule that finds where ``img`` is built and what it found; for the name rules, the
+    candidates in the repositories that run the image win."""
+    key, repository = img["image"], img.get("repository")
+    match, cands = "built_in", index.by_image.get(key, [])
+    if not cands:
+        match, cands = "repository", index.by_repository.get(repository or "", []) if repository else []
+    if not cands:
+        match, cands = "name", index.by_name.get(_name(repository), [])
+        if not cands:
+            match, cands = "dockerfile-name", index.dockerfiles_by_name.get(_name(repository).lower(), [])
+        runs_repos = {_repo_of_source(s) for s in img.get("runs") or [] if s}
+        local = [c for c in cands if c["repo"] in runs_repos]
+        cands = local or cands
+    return match, cands
+
+
+def _projects_of_context(projects_at: dict[tuple[str, str], list[str]], repo: str, path: str) -> tuple[list[str], str]:
+    """The projects whose path is the build context (``exact``), else those of the nearest directory above
+    it other than the repository root (``ancestor``)."""
+    targets, path_match = projects_at.get((repo, path), []), "exact"
+    up = path
+    while not targets and up != ".":
+        up = posixpath.dirname(up) or "."
+        if up == ".":
+            break
+        targets, path_match = projects_at.get((repo, up), []), "ancestor"
+    return targets, path_match
+
+
 def built_from_rows(
     images: list[dict], builds: list[dict], dockerfiles: list[dict], projects: list[dict]
 ) -> tuple[list[dict], list[str]]:
     """``BUILT_FROM`` rows (see the module docstring) and the images nothing builds."""
-    by_image: dict[str, list[dict]] = defaultdict(list)
-    by_repository: dict[str, list[dict]] = defaultdict(list)
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for b in builds:
-        by_image[b["image"]].append(b)
-        by_repository[b.get("repository") or ""].append(b)
-        by_name[_name(b.get("repository"))].append(b)
-    docker_by_name: dict[str, list[dict]] = defaultdict(list)
-    for d in dockerfiles:
-        directory = posixpath.dirname(d["path"]) or "."
-        name = d["repo"] if directory == "." else posixpath.basename(directory)
-        docker_by_name[name.lower()].append(
-            {"repo": d["repo"], "path": directory, "dockerfile": d["path"], "file": d["path"], "line": None}
-        )
+    index = _index_builds(builds, dockerfiles)
     projects_at: dict[tuple[str, str], list[str]] = defaultdict(list)
     for p in projects:
         projects_at[(p["repo"], (p.get("path") or ".").strip("/") or ".")].append(p["project"])
     rows: dict[tuple[str, str], dict] = {}
     untraceable = []
     for img in images:
-        key, repository = img["image"], img.get("repository")
-        runs_repos = {_repo_of_source(s) for s in img.get("runs") or [] if s}
-        match, cands = "built_in", by_image.get(key, [])
-        if not cands:
-            match, cands = "repository", by_repository.get(repository or "", []) if repository else []
-        if not cands:
-            match, cands = "name", by_name.get(_name(repository), [])
-            if not cands:
-                match, cands = "dockerfile-name", docker_by_name.get(_name(repository).lower(), [])
-            local = [c for c in cands if c["repo"] in runs_repos]
-            cands = local or cands
+        key = img["image"]
+        match, cands = _build_candidates(img, index)
         linked = False
         for c in cands:
             path = (c.get("path") or ".").strip("/") or "."
-            targets, path_match = projects_at.get((c["repo"], path), []), "exact"
-            up = path
-            while not targets and up != ".":
-                up = posixpath.dirname(up) or "."
-                if up == ".":
-                    break
-                targets, path_match = projects_at.get((c["repo"], up), []), "ancestor"
+            targets, path_match = _projects_of_context(projects_at, c["repo"], path)
             for project in targets:
                 linked = True
                 props = {

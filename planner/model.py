@@ -47,6 +47,9 @@ class Location:
 
     path: str
     line: int | None = None
+    #: the repository holding ``path`` when it is not the one of the file that names the location (a
+    #: property set by a parent POM released from another repository); None for the same repository
+    repo: str | None = None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

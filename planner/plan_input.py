@@ -177,6 +177,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         edit_location=p.change_at,
         edit_kind=_edit_kind(p),
         property=_version_property(p),
+        version_from=_version_from(p),
         publishes=publishes,
         deployments=tuple(deployments),
         owners=tuple(p.owners),
@@ -200,6 +201,8 @@ def _edit_kind(p: ProjectExposure) -> str | None:
         if e.kind == "declares" and e.version:
             if e.version_property:
                 return "property"
+            if e.version_repo:  # managed in a POM of another repository: pinned in this one's
+                return "dependency-management"
             if e.version_location and _file_of(e.version_location) != _file_of(e.location):
                 return "managed"
             return "direct-dependency"
@@ -217,8 +220,19 @@ def _file_of(location: str | None) -> str | None:
 def _version_property(p: ProjectExposure) -> str | None:
     """The property to change when the edit is a property definition (the line ``change_at`` names)."""
     for e in p.evidence:
-        if e.kind == "declares" and e.version_property and e.version_location == p.change_at:
-            return e.version_property
+        if e.kind == "declares" and e.version_property:
+            at = e.location if e.version_repo else e.version_location  # overridden in the project's own file
+            if at == p.change_at:
+                return e.version_property
+    return None
+
+
+def _version_from(p: ProjectExposure) -> str | None:
+    """``repo/file:line`` of the POM of another repository that sets the version the edit overrides (a
+    parent's property or managed version, an imported BOM's), when it is one."""
+    for e in p.evidence:
+        if e.kind == "declares" and e.version_repo and e.location == p.change_at:
+            return f"{e.version_repo}/{e.version_location}"
     return None
 
 

@@ -211,25 +211,9 @@ def parse_policy(data: Any, source: str | None = None, lines: Mapping[tuple[str,
     durations.update(v.durations(root.get("durations", {}), ("durations",)))
     cap = v.mapping(root.get("capacity", {}), ("capacity",))
     v.known(cap, ("capacity",), ("org", "per_repo", "kinds"))
-    kinds = cap.get("kinds", ["build", "publish"])
-    if not isinstance(kinds, list) or any(k not in STEP_KINDS for k in kinds):
-        v.fail(("capacity", "kinds"), f"capacity.kinds must be a list of step kinds among {', '.join(STEP_KINDS)}")
-    repos: dict[str, RepoPolicy] = {}
-    for name, body in v.mapping(root.get("repos", {}), ("repos",)).items():
-        path = ("repos", str(name))
-        body = v.mapping(body, path)
-        v.known(body, path, ("strategies", "durations", "capacity"))
-        repos[str(name)] = RepoPolicy(
-            strategies=v.strategies(body.get("strategies", {}), (*path, "strategies")),
-            durations=v.durations(body.get("durations", {}), (*path, "durations")),
-            capacity=v.capacity(body.get("capacity"), (*path, "capacity")),
-        )
-    owners: dict[str, Mapping[str, tuple[str, ...]]] = {}
-    for name, body in v.mapping(root.get("owners", {}), ("owners",)).items():
-        path = ("owners", str(name))
-        body = v.mapping(body, path)
-        v.known(body, path, ("strategies",))
-        owners[str(name)] = v.strategies(body.get("strategies", {}), (*path, "strategies"))
+    kinds = _ci_kinds(v, cap.get("kinds", ["build", "publish"]))
+    repos = _repo_policies(v, root.get("repos", {}))
+    owners = _owner_strategies(v, root.get("owners", {}))
     environments = v.names(root.get("environments", ["staging", "prod"]), ("environments",), nonempty=True)
     production = None
     if root.get("production") is not None:
@@ -247,7 +231,7 @@ def parse_policy(data: Any, source: str | None = None, lines: Mapping[tuple[str,
         durations=durations,
         capacity=v.capacity(cap.get("org"), ("capacity", "org")),
         per_repo=v.capacity(cap.get("per_repo"), ("capacity", "per_repo")),
-        ci_kinds=frozenset(kinds),
+        ci_kinds=kinds,
         repos=repos,
         owners=owners,
         environments=environments,
@@ -259,6 +243,39 @@ def parse_policy(data: Any, source: str | None = None, lines: Mapping[tuple[str,
         defer_libraries=v.boolean(root.get("defer_libraries", True), ("defer_libraries",)),
         source=source,
     )
+
+
+def _ci_kinds(v: _Validator, kinds: Any) -> frozenset[str]:
+    """``capacity.kinds``: the step kinds that take a CI job."""
+    if not isinstance(kinds, list) or any(k not in STEP_KINDS for k in kinds):
+        v.fail(("capacity", "kinds"), f"capacity.kinds must be a list of step kinds among {', '.join(STEP_KINDS)}")
+    return frozenset(kinds)
+
+
+def _repo_policies(v: _Validator, value: Any) -> dict[str, RepoPolicy]:
+    """``repos``: each repository's strategies, durations and capacity."""
+    repos: dict[str, RepoPolicy] = {}
+    for name, body in v.mapping(value, ("repos",)).items():
+        path = ("repos", str(name))
+        body = v.mapping(body, path)
+        v.known(body, path, ("strategies", "durations", "capacity"))
+        repos[str(name)] = RepoPolicy(
+            strategies=v.strategies(body.get("strategies", {}), (*path, "strategies")),
+            durations=v.durations(body.get("durations", {}), (*path, "durations")),
+            capacity=v.capacity(body.get("capacity"), (*path, "capacity")),
+        )
+    return repos
+
+
+def _owner_strategies(v: _Validator, value: Any) -> dict[str, Mapping[str, tuple[str, ...]]]:
+    """``owners``: each owner's allowed strategies per kind."""
+    owners: dict[str, Mapping[str, tuple[str, ...]]] = {}
+    for name, body in v.mapping(value, ("owners",)).items():
+        path = ("owners", str(name))
+        body = v.mapping(body, path)
+        v.known(body, path, ("strategies",))
+        owners[str(name)] = v.strategies(body.get("strategies", {}), (*path, "strategies"))
+    return owners
 
 
 def _index_lines(node: yaml.Node, path: tuple[str, ...], out: dict[tuple[str, ...], int]) -> None:

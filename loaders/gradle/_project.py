@@ -128,54 +128,23 @@ def parse_settings(text: str, path: str) -> Settings:
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if tok.kind != lex.IDENT:
-            i += 1
-            continue
         prev = toks[i - 1] if i else None
-        if prev is not None and prev.kind == lex.PUNCT and prev.text == ".":
+        if tok.kind != lex.IDENT or (prev is not None and prev.kind == lex.PUNCT and prev.text == "."):
             i += 1
             continue
         word = tok.text
         if word in ("include", "includeFlat"):
-            start, end = _call_args(script, i)
-            line = script.token_line(i)
-            for a, b in lex.split_top(script, start, end):
-                strings = [t for t in toks[a:b] if t.kind == lex.STRING]
-                if not strings or any(not s.is_static_string for s in strings):
-                    settings.warnings.append((line, f"{word} with a computed argument: {script.source_text(a, b)}"))
-                    continue
-                for s in strings:
-                    _include(settings, overrides, s.value, word == "includeFlat", line)
-            i = max(end, i + 1)
+            i = _read_include(script, i, settings, overrides)
         elif word == "rootProject" and _next_is(toks, i + 1, ".", "name"):
             value = _assigned_string(script, i + 3)
             if value is not None:
                 settings.root_name = value
             i += 3
         elif word == "project" and _next_is(toks, i + 1, "("):
-            close = script.match[i + 1]
-            arg = toks[i + 2] if i + 2 < len(toks) else None
-            if (
-                arg is not None
-                and arg.is_static_string
-                and close == i + 3
-                and _next_is(toks, close + 1, ".", "projectDir")
-            ):
-                target = _dir_expression(script, close + 4, directory)
-                ppath = _canonical(arg.value)
-                if target is None:
-                    settings.warnings.append(
-                        (script.token_line(i), f"projectDir of {ppath} is computed; the default directory is used")
-                    )
-                else:
-                    overrides[ppath] = target
+            _read_project_dir(script, i, settings, overrides)
             i += 1
         elif word == "includeBuild":
-            start, end = _call_args(script, i)
-            for a, _b in lex.split_top(script, start, end)[:1]:
-                if toks[a].is_static_string:
-                    settings.included_builds.append((join(directory, toks[a].value), script.token_line(a)))
-            i = max(end, i + 1)
+            i = _read_include_build(script, i, settings)
         elif word == "versionCatalogs" and _next_is(toks, i + 1, "{"):
             _catalogs(script, i + 1, settings)
             i += 2
@@ -183,6 +152,49 @@ def parse_settings(text: str, path: str) -> Settings:
             i += 1
     _layout(settings, overrides)
     return settings
+
+
+def _read_include(script: lex.Script, i: int, settings: Settings, overrides: dict[str, str]) -> int:
+    """Record the projects of an ``include``/``includeFlat`` call at token ``i``; the index after it."""
+    toks = script.tokens
+    word = toks[i].text
+    start, end = _call_args(script, i)
+    line = script.token_line(i)
+    for a, b in lex.split_top(script, start, end):
+        strings = [t for t in toks[a:b] if t.kind == lex.STRING]
+        if not strings or any(not s.is_static_string for s in strings):
+            settings.warnings.append((line, f"{word} with a computed argument: {script.source_text(a, b)}"))
+            continue
+        for s in strings:
+            _include(settings, overrides, s.value, word == "includeFlat", line)
+    return max(end, i + 1)
+
+
+def _read_project_dir(script: lex.Script, i: int, settings: Settings, overrides: dict[str, str]) -> None:
+    """Record ``project(":a").projectDir = ...`` at token ``i`` as a directory override (or warn)."""
+    toks = script.tokens
+    close = script.match[i + 1]
+    arg = toks[i + 2] if i + 2 < len(toks) else None
+    if arg is None or not arg.is_static_string or close != i + 3 or not _next_is(toks, close + 1, ".", "projectDir"):
+        return
+    target = _dir_expression(script, close + 4, settings.directory)
+    ppath = _canonical(arg.value)
+    if target is None:
+        settings.warnings.append(
+            (script.token_line(i), f"projectDir of {ppath} is computed; the default directory is used")
+        )
+    else:
+        overrides[ppath] = target
+
+
+def _read_include_build(script: lex.Script, i: int, settings: Settings) -> int:
+    """Record the directory of an ``includeBuild`` call at token ``i``; the index after it."""
+    toks = script.tokens
+    start, end = _call_args(script, i)
+    for a, _b in lex.split_top(script, start, end)[:1]:
+        if toks[a].is_static_string:
+            settings.included_builds.append((join(settings.directory, toks[a].value), script.token_line(a)))
+    return max(end, i + 1)
 
 
 def _next_is(toks: list[lex.Token], i: int, *texts: str) -> bool:

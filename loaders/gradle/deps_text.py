@@ -143,8 +143,8 @@ class GradleDepsTextLoader(Loader):
         for no, raw in enumerate(lines, 1):
             header = _HEADER.match(raw)
             if header:
-                path = header.group("path")
                 if settings is not None:
+                    path = header.group("path")
                     target = path if path.startswith(":") else ":"
                     unit = self._unit(units, gd.describe_path(src.repo, settings, target, ctx))
                 continue
@@ -159,59 +159,61 @@ class GradleDepsTextLoader(Loader):
             del chain[depth - 1 :]
             while len(chain) < depth - 1:
                 chain.append(None)
-            body = m.group("body")
-            markers = []
-            while True:
-                mk = _MARKER.search(body)
-                if not mk:
-                    break
-                markers.append(mk.group(0).strip())
-                body = body[: mk.start()]
-            if body.endswith(" FAILED"):
-                failed.append(no)
-                chain.append(None)
-                continue
-            if "(c)" in markers or "(n)" in markers:
-                chain.append(None)
-                continue
+            body, markers = _strip_markers(m.group("body"))
             left, arrow, right = body.partition(" -> ")
             left, right = left.strip(), right.strip()
-            if left.startswith("project ") or right.startswith("project "):
-                chain.append(None)
-                target = right if right.startswith("project ") else left
+            key = None
+            if body.endswith(" FAILED"):
+                failed.append(no)
+            elif "(c)" in markers or "(n)" in markers:
+                pass
+            elif left.startswith("project ") or right.startswith("project "):
                 if depth == 1 and settings is not None:
-                    dest = gd.describe_path(src.repo, settings, target.removeprefix("project ").strip(), ctx)
-                    unit.links.add(
-                        ProjectDependency(
-                            unit.project.key,
-                            dest.key,
-                            target,
-                            classpath_scope([conf]) if conf else "unknown",
-                            conf,
-                            Location(src.path, no),
-                        )
-                    )
-                continue
-            parts = left.split(":", 2)
-            version = right if arrow else (parts[2] if len(parts) == 3 else "")
-            if len(parts) < 2 or not version or " " in version:
-                self.result.warnings.append(ParseWarning(src.display, no, f"no resolved version in {body!r}; skipped"))
-                chain.append(None)
-                continue
-            try:
-                key = gp.maven_purl(parts[0], parts[1], version)
-            except ValueError as exc:
-                self.result.warnings.append(ParseWarning(src.display, no, str(exc)))
-                chain.append(None)
-                continue
+                    self._link(unit, settings, right if right.startswith("project ") else left, conf, no)
+            else:
+                key = self._module_key(body, left, arrow, right, no)
             chain.append(key)
-            scope = classpath_scope([conf]) if conf else "unknown"
-            path = tuple(k for k in chain if k is not None)
-            self._add(unit, Resolved(unit.project.key, key, scope, conf, depth, path, Location(src.path, no)))
+            if key is not None:
+                scope = classpath_scope([conf]) if conf else "unknown"
+                path = tuple(k for k in chain if k is not None)
+                self._add(unit, Resolved(unit.project.key, key, scope, conf, depth, path, Location(src.path, no)))
         if failed:
             self.result.warnings.append(
                 ParseWarning(src.display, failed[0], f"{len(failed)} FAILED entr(y/ies) could not be resolved; skipped")
             )
+
+    def _link(self, unit: _Unit, settings: gp.Settings, target: str, conf: str | None, no: int) -> None:
+        """Record a direct ``project :core`` entry as the unit's ``ProjectDependency``."""
+        src = self.source
+        dest = gd.describe_path(src.repo, settings, target.removeprefix("project ").strip(), self.context)
+        scope = classpath_scope([conf]) if conf else "unknown"
+        unit.links.add(ProjectDependency(unit.project.key, dest.key, target, scope, conf, Location(src.path, no)))
+
+    def _module_key(self, body: str, left: str, arrow: str, right: str, no: int) -> str | None:
+        """The versioned purl of a module entry (``g:a:1.0``, ``g:a:1.0 -> 1.2``, ``g:a -> 1.2``), or None
+        after a warning when it has no resolved version or is not a valid coordinate."""
+        src = self.source
+        parts = left.split(":", 2)
+        version = right if arrow else (parts[2] if len(parts) == 3 else "")
+        if len(parts) < 2 or not version or " " in version:
+            self.result.warnings.append(ParseWarning(src.display, no, f"no resolved version in {body!r}; skipped"))
+            return None
+        try:
+            return gp.maven_purl(parts[0], parts[1], version)
+        except ValueError as exc:
+            self.result.warnings.append(ParseWarning(src.display, no, str(exc)))
+            return None
+
+
+def _strip_markers(body: str) -> tuple[str, list[str]]:
+    """A tree entry without its trailing ``(*)``/``(c)``/``(n)``/``(...)`` markers, and the markers."""
+    markers = []
+    while True:
+        mk = _MARKER.search(body)
+        if not mk:
+            return body, markers
+        markers.append(mk.group(0).strip())
+        body = body[: mk.start()]
 
 
 def _nearest_settings(repo: str, directory: str, context: SourceContext) -> gp.Settings | None:

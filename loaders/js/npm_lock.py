@@ -358,8 +358,17 @@ class _Graph:
 
     def emit(self, result: ParseResult) -> None:
         """Resolved, ProjectDependency and VersionDependency records, sorted."""
+        folders = sorted(loc for loc, e in self.entries.items() if not e.installed and not e.is_link)
+        result.extend(self._resolved(folders))
+        links = self._member_links() | self._folder_links(folders)
+        result.extend(sorted(links, key=lambda r: (r.project, r.target, r.spec or "", r.scope)))
+        result.extend(self._version_edges())
+
+    def _resolved(self, folders: list[str]) -> list[Resolved]:
+        """One Resolved per project and installed version, sorted: each folder's closure with its chains,
+        then the extraneous entries (reached from no folder) on the lockfile's project; one warning for
+        the installed entries without a usable name and version."""
         entries = self.entries
-        folders = sorted(loc for loc, e in entries.items() if not e.installed and not e.is_link)
         per_folder = {folder: self.closure(folder) for folder in folders}
         reached = {loc for chains, _ in per_folder.values() for loc in chains}
         resolved: dict[tuple[str, str], Resolved] = {}
@@ -395,8 +404,12 @@ class _Graph:
                     f"e.g. {nameless[0]!r}",
                 )
             )
-        result.extend(resolved[k] for k in sorted(resolved))
+        return [resolved[k] for k in sorted(resolved)]
 
+    def _member_links(self) -> set[ProjectDependency]:
+        """Root -> workspace member (spec ``workspace-member``) for each top-level ``link`` entry; a
+        warning for a link that leaves the repository."""
+        entries = self.entries
         links: set[ProjectDependency] = set()
         for loc in sorted(entries):
             e = entries[loc]
@@ -410,16 +423,17 @@ class _Graph:
                 continue
             target = package_key(self.source.repo, repo_dir, name)[0]
             if loc.count("node_modules/") == 1 and loc.startswith("node_modules/") and target != self.project:
+                location = Location(self.source.path, e.line)
                 links.add(
-                    ProjectDependency(
-                        self.project,
-                        target,
-                        "workspace-member",
-                        "runtime",
-                        "workspaces",
-                        Location(self.source.path, e.line),
-                    )
+                    ProjectDependency(self.project, target, "workspace-member", "runtime", "workspaces", location)
                 )
+        return links
+
+    def _folder_links(self, folders: list[str]) -> set[ProjectDependency]:
+        """Project folder -> workspace member for each dependency of a folder that resolves to a link,
+        with the range and section as written."""
+        entries = self.entries
+        links: set[ProjectDependency] = set()
         for folder in folders:
             for dep, (rng, section) in sorted(entries[folder].deps.items()):
                 loc = self.resolve(folder, dep)
@@ -431,13 +445,14 @@ class _Graph:
                 src, dst = self.project_of(folder), self.project_of(target_loc)
                 if src != dst:
                     scope = SECTIONS.get(section, ("runtime", False))[0]
-                    links.add(
-                        ProjectDependency(
-                            src, dst, rng, scope, section, Location(self.source.path, entries[folder].line)
-                        )
-                    )
-        result.extend(sorted(links, key=lambda r: (r.project, r.target, r.spec or "", r.scope)))
+                    location = Location(self.source.path, entries[folder].line)
+                    links.add(ProjectDependency(src, dst, rng, scope, section, location))
+        return links
 
+    def _version_edges(self) -> list[VersionDependency]:
+        """Each installed package's dependencies as VersionDependency (range as written, the version the
+        resolution picks), sorted."""
+        entries = self.entries
         edges: set[VersionDependency] = set()
         for loc in sorted(entries):
             parent = self.purl(loc)
@@ -458,7 +473,7 @@ class _Graph:
                 edges.add(
                     VersionDependency(parent, package, rng, resolved_version, _EDGE_SCOPES.get(section, "runtime"))
                 )
-        result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope)))
+        return sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope))
 
 
 def _keep_better(resolved: dict[tuple[str, str], Resolved], rec: Resolved) -> None:

@@ -224,9 +224,29 @@ class _Graph:
         }
         for mname, (mdir, _, _) in self.v1_members.items():
             member_keys.setdefault(mname, package_key(self.source.repo, mdir, mname)[0])
+        start_by_root, member_links, unresolved = self._direct(seeds, member_keys, links)
+        result.extend(self._member_projects())
+        result.extend(self._resolved(start_by_root, member_links))
+        if unresolved and (bool(seeds) or bool(self.manifest)):
+            self.warn.append(
+                ParseWarning(
+                    self.source.display,
+                    None,
+                    f"{len(unresolved)} direct dependency(ies) not found in the lock, e.g. {sorted(unresolved)[0]!r}",
+                )
+            )
+        links |= self._link_protocol_links(member_keys)
+        result.extend(sorted(links, key=lambda r: (r.project, r.target, r.spec or "", r.scope)))
+        result.extend(self._version_edges())
 
-        start_by_root: dict[str, list[tuple[int, str]]] = {}  # root project -> (entry index, scope)
-        member_links: dict[str, list[tuple[str, str]]] = {}  # root project -> (member it links to, scope)
+    def _direct(
+        self, seeds: list[tuple[str, str, str, str]], member_keys: dict[str, str], links: set[ProjectDependency]
+    ) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[str, str]]], list[str]]:
+        """Where each root's direct dependencies go: root -> (entry index, scope) of the packages it starts
+        from, root -> (member, scope) of the workspace members it links to (each link also added to
+        ``links``), and the ``name@range`` seeds found nowhere in the lock."""
+        start_by_root: dict[str, list[tuple[int, str]]] = {}
+        member_links: dict[str, list[tuple[str, str]]] = {}
         unresolved: list[str] = []
         for root_key, dep, rng, scope in seeds:
             idx = self.target(dep, rng)
@@ -245,9 +265,13 @@ class _Graph:
             if self.pkgs[idx].link is not None:
                 continue
             start_by_root.setdefault(root_key, []).append((idx, scope))
+        return start_by_root, member_links, unresolved
 
-        known_roots = bool(seeds) or bool(self.manifest)
-        result.extend(self._member_projects())
+    def _resolved(
+        self, start_by_root: dict[str, list[tuple[int, str]]], member_links: dict[str, list[tuple[str, str]]]
+    ) -> list[Resolved]:
+        """One Resolved per root project and version with its scope and shortest chain, the packages reached
+        from no root on the lock's project, sorted; one warning for entries without a usable version."""
         resolved: dict[tuple[str, str], Resolved] = {}
         reached: set[str] = set()
         for root in sorted(set(start_by_root) | set(member_links)):
@@ -276,32 +300,32 @@ class _Graph:
                     f"{len(no_version)} entry(ies) without a usable name and version skipped, e.g. {no_version[0]!r}",
                 )
             )
-        if unresolved and known_roots:
-            self.warn.append(
-                ParseWarning(
-                    self.source.display,
-                    None,
-                    f"{len(unresolved)} direct dependency(ies) not found in the lock, e.g. {sorted(unresolved)[0]!r}",
-                )
-            )
-        result.extend(resolved[k] for k in sorted(resolved))
+        return [resolved[k] for k in sorted(resolved)]
 
+    def _link_protocol_links(self, member_keys: dict[str, str]) -> set[ProjectDependency]:
+        """Workspace -> project for each ``link:`` entry whose target directory has a package.json (links to
+        nowhere, ``link:./nope``, remove a package and give nothing)."""
+        links: set[ProjectDependency] = set()
         for p in self.pkgs:
-            if p.link is not None and p.locator_ws is not None:
-                ws_name = next((n for n, i in self.workspaces.items() if self.pkgs[i].workspace == p.locator_ws), None)
-                src = self.project if p.locator_ws == "." else member_keys.get(ws_name or "")
-                ws_dir = self._repo_dir(p.locator_ws)
-                target_dir = join_dir(ws_dir, p.link) if ws_dir is not None else None
-                data = (
-                    read_json(self.context, self.source.repo, posixpath.join(target_dir, "package.json"))
-                    if target_dir
-                    else None
-                )
-                if src and target_dir and data is not None:  # links to nowhere (``link:./nope``) remove a package
-                    dst = package_key(self.source.repo, target_dir, data.get("name") or p.name)[0]
-                    links.add(self._link(src, dst, f"link:{p.link}", "runtime", "link", p.line))
-        result.extend(sorted(links, key=lambda r: (r.project, r.target, r.spec or "", r.scope)))
+            if p.link is None or p.locator_ws is None:
+                continue
+            ws_name = next((n for n, i in self.workspaces.items() if self.pkgs[i].workspace == p.locator_ws), None)
+            src = self.project if p.locator_ws == "." else member_keys.get(ws_name or "")
+            ws_dir = self._repo_dir(p.locator_ws)
+            target_dir = join_dir(ws_dir, p.link) if ws_dir is not None else None
+            data = (
+                read_json(self.context, self.source.repo, posixpath.join(target_dir, "package.json"))
+                if target_dir
+                else None
+            )
+            if src and target_dir and data is not None:
+                dst = package_key(self.source.repo, target_dir, data.get("name") or p.name)[0]
+                links.add(self._link(src, dst, f"link:{p.link}", "runtime", "link", p.line))
+        return links
 
+    def _version_edges(self) -> list[VersionDependency]:
+        """Each registry package's dependencies as VersionDependency (range as written, the version the
+        lock picks), sorted."""
         edges: set[VersionDependency] = set()
         for i, p in enumerate(self.pkgs):
             parent = self._purl(i)
@@ -316,16 +340,9 @@ class _Graph:
                 except ValueError:
                     continue
                 shown = rng[4:] if rng.startswith("npm:") and classify(rng[4:]).kind == "range" else rng
-                edges.add(
-                    VersionDependency(
-                        parent,
-                        package,
-                        shown,
-                        got.version if got is not None and got.registry else None,
-                        "optional" if optional else "runtime",
-                    )
-                )
-        result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope)))
+                version = got.version if got is not None and got.registry else None
+                edges.add(VersionDependency(parent, package, shown, version, "optional" if optional else "runtime"))
+        return sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope))
 
     def _members(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
         """Workspace members other than the lock's own directory: project key -> (directory, name, manifest)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loaders.base import SourceContext
 from loaders.maven._interpolate import Definition, Interpolator, Value
@@ -207,9 +207,10 @@ class Resolver:
             current_ref, current = found
 
         definitions: dict[str, Definition] = {}
-        for (_, path), r in reversed(chain):
+        for (repo, path), r in reversed(chain):
+            elsewhere = _other_repo(repo, ref)
             for name, value, line in r.properties:
-                definitions[name] = Definition(value, Location(path, line))
+                definitions[name] = Definition(value, Location(path, line, elsewhere))
         definitions.update(self._builtins(ref[1], chain))
         interp = Interpolator(definitions, lambda m: self.warn(None, m))
         eff = Effective(
@@ -224,38 +225,40 @@ class Resolver:
         )
         self._memo[ref] = eff  # before imports: a BOM importing its importer sees a partial model
         bom_imports: list[tuple[RawDependency, Location]] = []
-        for (_, path), r in chain:
+        for (repo, path), r in chain:
+            elsewhere = _other_repo(repo, ref)
             for dep in r.management:
-                entry = self.managed(dep, path, interp)
+                entry = self.managed(dep, path, interp, elsewhere)
                 if entry is None:
                     continue
                 if entry.key[2] == "pom" and (entry.scope or "") == "import":
-                    bom_imports.append((dep, Location(path, dep.line)))
+                    bom_imports.append((dep, Location(path, dep.line, elsewhere)))
                     continue
                 eff.management.setdefault(entry.key, entry)
         for dep, where in bom_imports:
             self._import(eff, dep, where, (*imports, ref))
         return eff
 
-    def managed(self, dep: RawDependency, path: str, interp: Interpolator) -> Managed | None:
-        """A management entry interpolated with ``interp``; None when its coordinates do not resolve."""
+    def managed(self, dep: RawDependency, path: str, interp: Interpolator, repo: str | None = None) -> Managed | None:
+        """A management entry interpolated with ``interp``; None when its coordinates do not resolve.
+        ``repo``: the repository of ``path`` when it is not the interpolating POM's."""
         group = interp(dep.group).value
         artifact = interp(dep.artifact).value
         if not group or not artifact or "${" in group + artifact:
             return None
         scope = interp(dep.scope).value if dep.scope else None
-        version_where = Location(path, dep.version_line) if dep.version_line else None
+        version_where = Location(path, dep.version_line, repo) if dep.version_line else None
         return Managed(
             key=management_key(group, artifact, interp(dep.type).value, interp(dep.classifier).value),
             version=interp(dep.version, version_where),
             scope=scope,
-            location=Location(path, dep.line),
+            location=Location(path, dep.line, repo),
         )
 
     def _import(self, eff: Effective, dep: RawDependency, where: Location, imports: tuple[PomRef, ...]) -> None:
         interp = eff.interpolate
         group, artifact = interp(dep.group).value or "", interp(dep.artifact).value or ""
-        version = interp(dep.version, Location(where.path, dep.version_line) if dep.version_line else None)
+        version = interp(dep.version, Location(where.path, dep.version_line, where.repo) if dep.version_line else None)
         found = self.find(group, artifact, version.value, eff.ref[0]) if version.value else None
         if found is None:
             eff.external_boms.append(ExternalBom(group, artifact, version, where))
@@ -268,7 +271,9 @@ class Resolver:
         origin = f"{group}:{artifact}:{version.value}"
         for key, entry in bom.management.items():
             if key not in eff.management:
-                eff.management[key] = Managed(key, entry.version, entry.scope, entry.location, origin)
+                at = _rebased(entry.location, bom_ref[0], eff.ref[0])
+                value = replace(entry.version, origin=_rebased(entry.version.origin, bom_ref[0], eff.ref[0]))
+                eff.management[key] = Managed(key, value, entry.scope, at, origin)
         eff.external_boms.extend(b for b in bom.external_boms if b not in eff.external_boms)
 
     @staticmethod
@@ -298,3 +303,16 @@ class Resolver:
                 if value:
                     out[f"project.parent.{name}"] = Definition(value, Location(path, parent.line))
         return out
+
+
+def _other_repo(repo: str, ref: PomRef) -> str | None:
+    """``repo`` when it is not the repository of the POM ``ref`` (a parent released from elsewhere)."""
+    return None if repo == ref[0] else repo
+
+
+def _rebased(loc: Location | None, from_repo: str, to_repo: str) -> Location | None:
+    """A location read in a POM of ``from_repo`` as seen from a POM of ``to_repo``."""
+    if loc is None:
+        return None
+    repo = loc.repo or from_repo
+    return replace(loc, repo=None if repo == to_repo else repo)

@@ -73,50 +73,81 @@ def emit_locked(
     only when the lock names one); None when they are unknown, in which case depth and chain stay
     unknown.
     """
-    by_name: dict[str, list[int]] = {}
-    for i, p in enumerate(packages):
-        by_name.setdefault(p.name, []).append(i)
-
-    def targets(name: str, version: str | None) -> list[int]:
-        found = by_name.get(name, [])
-        if version:
-            exact = [i for i in found if packages[i].purl.version == version]
-            return exact or found
-        return found
-
+    index = _ByName(packages)
     chains: dict[int, tuple[int, ...]] = {}
     reach: dict[int, str] = {}
     if direct is not None:
-        queue: deque[int] = deque()
-        for name, scope, version in sorted(direct, key=lambda d: (d[0], d[2] or "", d[1])):
-            for i in targets(name, version):
-                reach[i] = stronger_scope(reach[i], scope) if i in reach else scope
-                if i not in chains:
-                    chains[i] = (i,)
-                    queue.append(i)
-        while queue:
-            i = queue.popleft()
-            for edge in sorted(packages[i].deps, key=lambda e: (e.name, e.version or "")):
-                for j in targets(edge.name, edge.version):
-                    if j not in chains:
-                        chains[j] = (*chains[i], j)
-                        queue.append(j)
-        # scopes propagate along every edge, not just along the shortest chains
-        changed = True
-        rounds = 0
-        while changed and rounds < len(packages) + 2:
-            changed = False
-            rounds += 1
-            for i, p in enumerate(packages):
-                if i not in reach:
-                    continue
-                for edge in p.deps:
-                    for j in targets(edge.name, edge.version):
-                        new = stronger_scope(reach[j], reach[i]) if j in reach else reach[i]
-                        if reach.get(j) != new:
-                            reach[j] = new
-                            changed = True
+        chains, reach = _shortest_chains(packages, index, direct)
+        _propagate_scopes(packages, index, reach)
+    result.extend(_resolved(project, source, packages, chains, reach))
+    result.extend(_version_edges(packages, index))
 
+
+class _ByName:
+    """The locked entries of each name, and which of them a dependency on ``name`` (at ``version``) means."""
+
+    def __init__(self, packages: list[Locked]) -> None:
+        self.packages = packages
+        self.by_name: dict[str, list[int]] = {}
+        for i, p in enumerate(packages):
+            self.by_name.setdefault(p.name, []).append(i)
+
+    def targets(self, name: str, version: str | None) -> list[int]:
+        """Indexes of the entries named ``name``: those at ``version`` when the lock names one and has
+        it, else all of them."""
+        found = self.by_name.get(name, [])
+        if version:
+            exact = [i for i in found if self.packages[i].purl.version == version]
+            return exact or found
+        return found
+
+
+def _shortest_chains(
+    packages: list[Locked], index: _ByName, direct: list[tuple[str, str, str | None]]
+) -> tuple[dict[int, tuple[int, ...]], dict[int, str]]:
+    """Breadth-first from the direct dependencies: entry -> shortest chain of entry indexes, and entry ->
+    the strongest scope of the direct dependencies naming it."""
+    chains: dict[int, tuple[int, ...]] = {}
+    reach: dict[int, str] = {}
+    queue: deque[int] = deque()
+    for name, scope, version in sorted(direct, key=lambda d: (d[0], d[2] or "", d[1])):
+        for i in index.targets(name, version):
+            reach[i] = stronger_scope(reach[i], scope) if i in reach else scope
+            if i not in chains:
+                chains[i] = (i,)
+                queue.append(i)
+    while queue:
+        i = queue.popleft()
+        for edge in sorted(packages[i].deps, key=lambda e: (e.name, e.version or "")):
+            for j in index.targets(edge.name, edge.version):
+                if j not in chains:
+                    chains[j] = (*chains[i], j)
+                    queue.append(j)
+    return chains, reach
+
+
+def _propagate_scopes(packages: list[Locked], index: _ByName, reach: dict[int, str]) -> None:
+    """Spread scopes along every dependency edge, not just along the shortest chains, until they settle."""
+    changed = True
+    rounds = 0
+    while changed and rounds < len(packages) + 2:
+        changed = False
+        rounds += 1
+        for i, p in enumerate(packages):
+            if i not in reach:
+                continue
+            for edge in p.deps:
+                for j in index.targets(edge.name, edge.version):
+                    new = stronger_scope(reach[j], reach[i]) if j in reach else reach[i]
+                    if reach.get(j) != new:
+                        reach[j] = new
+                        changed = True
+
+
+def _resolved(
+    project: str, source: Source, packages: list[Locked], chains: dict[int, tuple[int, ...]], reach: dict[int, str]
+) -> list[Resolved]:
+    """One Resolved per emitted version (the smallest depth, then scope, when a version repeats), sorted."""
     resolved: dict[str, Resolved] = {}
     for i, p in enumerate(packages):
         if not p.emit:
@@ -136,26 +167,21 @@ def emit_locked(
         prev = resolved.get(rec.version)
         if prev is None or (rec.depth or 10**9, rec.scope) < (prev.depth or 10**9, prev.scope):
             resolved[rec.version] = rec
-    result.extend(resolved[k] for k in sorted(resolved))
+    return [resolved[k] for k in sorted(resolved)]
 
+
+def _version_edges(packages: list[Locked], index: _ByName) -> list[VersionDependency]:
+    """Every locked dependency edge of an emitted entry (resolved when it names one version), sorted."""
     edges: set[VersionDependency] = set()
     for p in packages:
         if not p.emit:
             continue
         for edge in p.deps:
-            found = targets(edge.name, edge.version)
-            picked = {packages[j].purl.version for j in found}
+            picked = {packages[j].purl.version for j in index.targets(edge.name, edge.version)}
             package = purls.build("pypi", None, edge.name).package
-            edges.add(
-                VersionDependency(
-                    version=p.purl.key,
-                    package=package,
-                    range=edge.range,
-                    resolved=picked.pop() if len(picked) == 1 else None,
-                    scope=edge.scope,
-                )
-            )
-    result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "", e.scope)))
+            resolved = picked.pop() if len(picked) == 1 else None
+            edges.add(VersionDependency(p.purl.key, package, edge.range, resolved, edge.scope))
+    return sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "", e.scope))
 
 
 def emit_package_tables(

@@ -50,18 +50,10 @@ class UvLockLoader(Loader):
         items = data.get("package", [])
         expect(isinstance(items, list), source, lines.line_of("package"), "'package' is not an array of tables")
         header_lines = table_lines(text, "package")
-
-        root: dict[str, Any] | None = None
-        members: list[tuple[dict[str, Any], str, int | None]] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            line = header_lines[index] if len(header_lines) == len(items) else None
-            where = _project_source(item.get("source"))
-            if where is not None:
-                members.append((item, where, line))
-                if posixpath.normpath(where) == "." and root is None:
-                    root = item
+        item_lines: list[int | None] = (
+            list(header_lines) if len(header_lines) == len(items) else [None] * len(items)
+        )  # the header line of each package table, when every table's is known
+        root, members = _root_and_members(items, item_lines)
 
         info = project_in_dir(context, source.repo, source.directory)
         if (info is None or info.name is None) and root is not None and isinstance(root.get("name"), str):
@@ -69,33 +61,30 @@ class UvLockLoader(Loader):
             info = ProjectInfo(source.directory, source.path, root["name"], root_version)
         project = make_project(source.repo, info, source.directory, source.path)
         result.records.append(project)
+        result.extend(_member_links(project.key, members, root, source, context, warn))
 
         roots = [root] if root is not None else [m for m, _, _ in members]
-        for item, where, line in members:
-            if item is root:
-                continue
-            target_dir = posixpath.normpath(join(source.directory, where))
-            if target_dir.startswith(".."):
-                warn.append(
-                    ParseWarning(source.display, line, f"member {item.get('name')!r} is outside the repository")
-                )
-                continue
-            target_info = project_in_dir(context, source.repo, target_dir)
-            if (target_info is None or target_info.name is None) and isinstance(item.get("name"), str):
-                target_info = ProjectInfo(target_dir, None, item["name"], None)
-            target = make_project(source.repo, target_info, target_dir, target_dir)
-            result.records.append(
-                ProjectDependency(project.key, target.key, where, "runtime", None, Location(source.path, line))
-            )
-
         direct: list[tuple[str, str, str | None]] = []
         for r in roots:
             for edge in self._edges(r, source, None, warn, include_dev=True):
                 direct.append((edge.name, edge.scope, edge.version))
+        packages = self._locked(items, item_lines, root, source, warn)
+        emit_locked(result, project.key, source, packages, direct)
+        return result
 
+    def _locked(
+        self,
+        items: list[Any],
+        item_lines: list[int | None],
+        root: dict[str, Any] | None,
+        source: Source,
+        warn: list[ParseWarning],
+    ) -> list[Locked]:
+        """Every package but the project itself as a Locked entry (members as graph nodes only); a
+        warning for each entry that is not a table or has no name or version."""
         packages: list[Locked] = []
         for index, item in enumerate(items):
-            line = header_lines[index] if len(header_lines) == len(items) else None
+            line = item_lines[index]
             if not isinstance(item, dict):
                 warn.append(ParseWarning(source.display, line, f"package #{index + 1} is not a table; skipped"))
                 continue
@@ -115,8 +104,7 @@ class UvLockLoader(Loader):
             packages.append(
                 Locked(canonical(name), purl, line, None, None, edges, emit=not is_member, hashes=file_hashes(item))
             )
-        emit_locked(result, project.key, source, packages, direct)
-        return result
+        return packages
 
     def _edges(
         self, item: dict[str, Any], source: Source, line: int | None, warn: list[ParseWarning], include_dev: bool
@@ -146,6 +134,50 @@ class UvLockLoader(Loader):
             for group, entries in dev.items() if isinstance(dev, dict) else ():
                 add(entries, group_scope(str(group)), str(group))
         return out
+
+
+def _root_and_members(
+    items: list[Any], item_lines: list[int | None]
+) -> tuple[dict[str, Any] | None, list[tuple[dict[str, Any], str, int | None]]]:
+    """The project's own package (the first editable/virtual/directory one at ``.``) and every such
+    package as ``(item, relative directory, line)``."""
+    root: dict[str, Any] | None = None
+    members: list[tuple[dict[str, Any], str, int | None]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        where = _project_source(item.get("source"))
+        if where is not None:
+            members.append((item, where, item_lines[index]))
+            if posixpath.normpath(where) == "." and root is None:
+                root = item
+    return root, members
+
+
+def _member_links(
+    project: str,
+    members: list[tuple[dict[str, Any], str, int | None]],
+    root: dict[str, Any] | None,
+    source: Source,
+    context: SourceContext,
+    warn: list[ParseWarning],
+) -> list[ProjectDependency]:
+    """The project -> member link of each workspace member or path dependency; a warning for one that
+    is outside the repository."""
+    out: list[ProjectDependency] = []
+    for item, where, line in members:
+        if item is root:
+            continue
+        target_dir = posixpath.normpath(join(source.directory, where))
+        if target_dir.startswith(".."):
+            warn.append(ParseWarning(source.display, line, f"member {item.get('name')!r} is outside the repository"))
+            continue
+        target_info = project_in_dir(context, source.repo, target_dir)
+        if (target_info is None or target_info.name is None) and isinstance(item.get("name"), str):
+            target_info = ProjectInfo(target_dir, None, item["name"], None)
+        target = make_project(source.repo, target_info, target_dir, target_dir)
+        out.append(ProjectDependency(project, target.key, where, "runtime", None, Location(source.path, line)))
+    return out
 
 
 def _project_source(src: Any) -> str | None:

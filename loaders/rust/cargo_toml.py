@@ -354,6 +354,7 @@ class CargoTomlLoader(Loader):
         root: Manifest | None,
         warn: list[ParseWarning],
     ) -> list[Record]:
+        """Declared versions and path links (``ProjectDependency``) of one dependency table at ``where``."""
         out: list[Record] = []
         if table is None:
             return out
@@ -363,31 +364,16 @@ class CargoTomlLoader(Loader):
         raw_scope = where[-1]
         for name, spec in table.items():
             line = lines.line(*where, name)
-            location = Location(source.path, line)
-            base_dir = source.directory
-            version_location = None
-            if isinstance(spec, str):
-                spec = {"version": spec}
-            if not isinstance(spec, dict):
-                warn.append(ParseWarning(source.display, line, f"dependency {name!r} is neither a string nor a table"))
+            found = _dependency_spec(name, spec, root, source, line, warn)
+            if found is None:
                 continue
-            if spec.get("workspace") is True:
-                inherited = _workspace_dep(root, name)
-                if inherited is None:
-                    warn.append(
-                        ParseWarning(source.display, line, f"{name} inherits from a workspace root not in this ingest")
-                    )
-                    continue
-                rdeps_line = root.lines.line("workspace", "dependencies", name) if root else None
-                version_location = Location(root.path, rdeps_line) if root else None
-                base_dir = root.directory if root else base_dir
-                spec = {**inherited, **{k: v for k, v in spec.items() if k != "workspace"}}
+            spec, base_dir, version_location = found
             real = spec.get("package") if isinstance(spec.get("package"), str) else name
             package = _cargo_package(real, source, line, warn)
             if package is None:
                 continue
             version = spec.get("version") if isinstance(spec.get("version"), str) else None
-            optional = spec.get("optional") is True
+            location = Location(source.path, line)
             path = spec.get("path")
             if isinstance(path, str):
                 target = join_dir(base_dir, path)
@@ -396,30 +382,15 @@ class CargoTomlLoader(Loader):
                         ParseWarning(source.display, line, f"path {path!r} of {name} is outside the repository")
                     )
                 else:
-                    out.append(
-                        ProjectDependency(
-                            project.key,
-                            project_key(source.repo, target, package),
-                            f"path = {path}",
-                            scope,
-                            raw_scope,
-                            location,
-                        )
-                    )
+                    dest = project_key(source.repo, target, package)
+                    out.append(ProjectDependency(project.key, dest, f"path = {path}", scope, raw_scope, location))
                 if version is None:
                     continue
+            optional = spec.get("optional") is True
+            git = _git_spec(spec)
             out.append(
                 Declared(
-                    project.key,
-                    package,
-                    version,
-                    scope,
-                    raw_scope,
-                    optional,
-                    location,
-                    version_location,
-                    cfg,
-                    _git_spec(spec),
+                    project.key, package, version, scope, raw_scope, optional, location, version_location, cfg, git
                 )
             )
         return out
@@ -473,6 +444,27 @@ def _workspace_dep(root: Manifest | None, name: str) -> dict[str, Any] | None:
     if isinstance(spec, str):
         return {"version": spec}
     return dict(spec) if isinstance(spec, dict) else None
+
+
+def _dependency_spec(
+    name: str, spec: Any, root: Manifest | None, source: Source, line: int | None, warn: list[ParseWarning]
+) -> tuple[dict[str, Any], str, Location | None] | None:
+    """A dependency's spec as a table (``"1.0"`` is ``{version = "1.0"}``; ``workspace = true`` merged over
+    the root's ``[workspace.dependencies]`` entry), the directory its ``path`` is relative to, and where
+    an inherited version is written; None after a warning when it is unusable."""
+    if isinstance(spec, str):
+        spec = {"version": spec}
+    if not isinstance(spec, dict):
+        warn.append(ParseWarning(source.display, line, f"dependency {name!r} is neither a string nor a table"))
+        return None
+    if spec.get("workspace") is not True:
+        return spec, source.directory, None
+    inherited = _workspace_dep(root, name)
+    if inherited is None or root is None:
+        warn.append(ParseWarning(source.display, line, f"{name} inherits from a workspace root not in this ingest"))
+        return None
+    version_location = Location(root.path, root.lines.line("workspace", "dependencies", name))
+    return {**inherited, **{k: v for k, v in spec.items() if k != "workspace"}}, root.directory, version_location
 
 
 def _cargo_package(name: str, source: Source, line: int | None, warn: list[ParseWarning]) -> str | None:

@@ -48,6 +48,7 @@ EDGE_TYPES: dict[str, tuple[str, str]] = {
     "OPTIONAL_DEPENDENCY_OF": ("reverse", "optional"),
     "PROVIDED_DEPENDENCY_OF": ("reverse", "provided"),
 }
+#: ``externalRefs`` categories whose locator is a package manager's (a purl, or an Annex F locator)
 PURL_CATEGORIES = frozenset({"PACKAGE-MANAGER", "PACKAGE_MANAGER", "PACKAGEMANAGER"})
 
 
@@ -99,23 +100,7 @@ def document_records(doc: Document, source: Source, result: ParseResult) -> None
     by_id: dict[str, Package] = {}
     for pkg in doc.packages:
         by_id.setdefault(pkg.spdxid, pkg)
-
-    described = list(dict.fromkeys(doc.describes))
-    for rel in doc.relationships:
-        if rel.type == "DESCRIBES" and rel.element == DOCUMENT_ID:
-            described.append(rel.related)
-        elif rel.type == "DESCRIBED_BY" and rel.related == DOCUMENT_ID:
-            described.append(rel.element)
-    described = [d for d in dict.fromkeys(described) if d in by_id]
-    root_id = described[0] if described else None
-    if len(described) > 1:
-        warn.append(
-            ParseWarning(
-                source.display,
-                by_id[root_id].line if root_id else None,
-                f"the document describes {len(described)} packages; the first, {root_id!r}, is the project",
-            )
-        )
+    root_id = _described_root(doc, by_id, source, warn)
 
     root_purl = None
     if root_id is not None:
@@ -134,6 +119,44 @@ def document_records(doc: Document, source: Source, result: ParseResult) -> None
     )
     result.extend(project_records(project))
 
+    components = _components(doc, root_id, source, warn)
+    graph, edge_scopes, edge_types = _relationship_graph(doc, by_id, root_id)
+    known = doc.element_ids | set(by_id) | {DOCUMENT_ID}
+    local_graph = {a: [b for b in bs if ":" not in b] for a, bs in graph.items()}  # DocumentRef-x:... is external
+    missing = missing_refs_warning(local_graph, known, source, None)
+    if missing:
+        warn.append(missing)
+
+    _assign_scopes(components, graph, edge_scopes, edge_types, root_id)
+    roots = [root_id] if root_id is not None else []
+    result.extend(graph_records(project, components, graph, roots, source, warn, edge_scopes))
+
+
+def _described_root(doc: Document, by_id: dict[str, Package], source: Source, warn: list[ParseWarning]) -> str | None:
+    """The SPDX id of the package the document describes (the first, with a warning, when it describes
+    several), or None."""
+    described = list(dict.fromkeys(doc.describes))
+    for rel in doc.relationships:
+        if rel.type == "DESCRIBES" and rel.element == DOCUMENT_ID:
+            described.append(rel.related)
+        elif rel.type == "DESCRIBED_BY" and rel.related == DOCUMENT_ID:
+            described.append(rel.element)
+    described = [d for d in dict.fromkeys(described) if d in by_id]
+    root_id = described[0] if described else None
+    if len(described) > 1:
+        warn.append(
+            ParseWarning(
+                source.display,
+                by_id[root_id].line if root_id else None,
+                f"the document describes {len(described)} packages; the first, {root_id!r}, is the project",
+            )
+        )
+    return root_id
+
+
+def _components(doc: Document, root_id: str | None, source: Source, warn: list[ParseWarning]) -> dict[str, Component]:
+    """Every package but the project with a purl, by SPDX id (scope runtime until the edges say otherwise);
+    one warning counting the packages without a purl."""
     components: dict[str, Component] = {}
     no_purl: list[str] = []
     for pkg in doc.packages:
@@ -153,7 +176,14 @@ def document_records(doc: Document, source: Source, result: ParseResult) -> None
                 f"{len(no_purl)} package(s) without a purl skipped, e.g. {no_purl[0]!r}",
             )
         )
+    return components
 
+
+def _relationship_graph(
+    doc: Document, by_id: dict[str, Package], root_id: str | None
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """The dependency graph the relationships give (``a`` needs ``b``; the document's other described
+    packages hang off the project), with each edge's scope and relationship type (runtime wins)."""
     graph: dict[str, list[str]] = {}
     edge_scopes: dict[tuple[str, str], str] = {}
     edge_types: dict[tuple[str, str], str] = {}
@@ -176,16 +206,7 @@ def document_records(doc: Document, source: Source, result: ParseResult) -> None
         if edge not in edge_scopes or edge_scopes[edge] != "runtime":
             edge_scopes[edge] = kind_scope[1]
             edge_types[edge] = rel.type
-
-    known = doc.element_ids | set(by_id) | {DOCUMENT_ID}
-    local_graph = {a: [b for b in bs if ":" not in b] for a, bs in graph.items()}  # DocumentRef-x:... is external
-    missing = missing_refs_warning(local_graph, known, source, None)
-    if missing:
-        warn.append(missing)
-
-    _assign_scopes(components, graph, edge_scopes, edge_types, root_id)
-    roots = [root_id] if root_id is not None else []
-    result.extend(graph_records(project, components, graph, roots, source, warn, edge_scopes))
+    return graph, edge_scopes, edge_types
 
 
 def _assign_scopes(

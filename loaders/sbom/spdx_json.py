@@ -11,13 +11,12 @@ import re
 from typing import Any
 
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, Precedence, SourceContext, expect, load_json
-from loaders.sbom._spdx import Document, Package, Relationship, document_records
+from loaders.sbom._spdx import PURL_CATEGORIES, Document, Package, Relationship, document_records
 from planner.errors import ParseError
 from planner.model import ParseResult, Source
 
 _SPDXID = re.compile(r'"SPDXID"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _SPDX_DIR = re.compile(r"spdx[-_ ]?(version)?[-_ ]?v?\d")
-_PURL_CATEGORIES = frozenset({"PACKAGE-MANAGER", "PACKAGE_MANAGER", "PACKAGEMANAGER"})
 
 
 class SpdxJsonLoader(Loader):
@@ -74,7 +73,7 @@ def _document(data: dict[str, Any], version: str, text: str, lines: LineIndex) -
         refs = [
             _locator(str(r.get("referenceType", "")), str(r.get("referenceLocator")))
             for r in _dicts(item.get("externalRefs"))
-            if str(r.get("referenceCategory", "")).upper() in _PURL_CATEGORIES and r.get("referenceLocator")
+            if str(r.get("referenceCategory", "")).upper() in PURL_CATEGORIES and r.get("referenceLocator")
         ]
         version_info = item.get("versionInfo")
         doc.packages.append(

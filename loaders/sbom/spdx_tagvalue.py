@@ -14,12 +14,11 @@ import posixpath
 import re
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
-from loaders.sbom._spdx import DOCUMENT_ID, Document, Package, Relationship, document_records
+from loaders.sbom._spdx import DOCUMENT_ID, PURL_CATEGORIES, Document, Package, Relationship, document_records
 from planner.errors import ParseError
 from planner.model import ParseResult, ParseWarning, Source
 
 _TAG = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s?(.*)$")
-_PURL_CATEGORIES = frozenset({"PACKAGE-MANAGER", "PACKAGE_MANAGER", "PACKAGEMANAGER"})
 
 
 def read_tags(text: str, source: Source, warn: list[ParseWarning]) -> list[tuple[str, str, int]]:
@@ -116,7 +115,7 @@ class SpdxTagValueLoader(Loader):
                 current.checksums.append((alg.strip(), digest.strip()))
             elif tag == "ExternalRef" and current is not None:
                 parts = value.split()
-                if len(parts) >= 3 and parts[0].upper() in _PURL_CATEGORIES:
+                if len(parts) >= 3 and parts[0].upper() in PURL_CATEGORIES:
                     current.purls.append(parts[2] if parts[1] == "purl" else f"{parts[1]} {parts[2]}")
             elif tag == "Relationship":
                 parts = value.split()

@@ -39,6 +39,7 @@ def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[st
                 affected=target.affects(exact) if exact else None,
                 location=location_text(d.file, d.line),
                 version_location=location_text(d.version_file, d.version_line),
+                version_repo=d.version_repo,
                 version_property=d.version_property,
                 optional=d.optional,
             )

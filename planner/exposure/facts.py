@@ -51,6 +51,7 @@ class Declaration:
     line: int | None = None
     version_file: str | None = None
     version_line: int | None = None
+    version_repo: str | None = None  # the repository of version_file when not the project's (a parent POM's)
     version_property: str | None = None
 
 
@@ -155,6 +156,7 @@ def _declaration(row: Mapping[str, Any]) -> Declaration:
         line=row.get("line"),
         version_file=row.get("version_file"),
         version_line=row.get("version_line"),
+        version_repo=row.get("version_repo"),
         version_property=row.get("version_property"),
     )
 

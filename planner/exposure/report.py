@@ -48,9 +48,13 @@ class Evidence:
     chain: list[str] = field(default_factory=list)
     version_property: str | None = None  # the property defined at version_location (``log4j2.version``)
     optional: bool = False  # a declaration marked optional (Maven ``<optional>true</optional>``)
+    #: the repository of version_location when it is not the project's: a property or managed version set
+    #: by a parent POM released from another repository (that release cannot be edited from here)
+    version_repo: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON form."""
+        """JSON form (``version_repo`` only when the version is set in another repository)."""
+        repo = {"version_repo": self.version_repo} if self.version_repo else {}
         return {
             "kind": self.kind,
             "version": self.version,
@@ -60,6 +64,7 @@ class Evidence:
             "affected": self.affected,
             "location": self.location,
             "version_location": self.version_location,
+            **repo,
             "version_property": self.version_property,
             "chain": self.chain,
         }
@@ -96,6 +101,9 @@ class ProjectExposure:
     reachability: dict[str, Any] | None = None
     #: the affected packages it has an affected (or unknown) version of, for the reachability layer
     packages: list[str] = field(default_factory=list)
+    #: with no version of its own (no lockfile, SBOM or exact declaration), the versions the internal
+    #: libraries in ``via`` bring (their own, or what they inherit): ``{version: [library key, …]}``
+    versions_via: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -110,6 +118,7 @@ class ProjectExposure:
             "depth": self.depth,
             "scope": self.scope,
             "versions": self.versions,
+            **({"versions_via": self.versions_via} if self.versions_via else {}),
             "path": self.path,
             "paths": self.paths,
             "change_at": self.change_at,

@@ -40,20 +40,18 @@ class ParentChains:
     def __init__(self, poms: Sequence[tuple[str, str]], reader: Reader) -> None:
         self._resolver = Resolver(_IngestedPoms(poms, reader), lambda _line, _message: None)
 
-    def property_source(self, repo: str, manifest: str, path: str, line: int) -> tuple[str, str, str] | None:
-        """``(repo, path, property name)`` of the POM in ``manifest``'s parent chain that defines a
-        property at ``path:line``, or None."""
+    def property_source(self, repo: str, manifest: str, name: str) -> tuple[str, str, int] | None:
+        """``(repo, path, line)`` of the definition of property ``name`` that the POM in ``manifest``
+        uses: the first in its parent chain (itself first), or None."""
         resolver = self._resolver
         raw = resolver.read(repo, manifest)
         if raw is None:
             return None
         for ref in resolver.effective((repo, manifest), raw).chain:
-            if ref[1] != path:
-                continue
-            parent = resolver.read(*ref)
-            for name, _value, at in parent.properties if parent is not None else ():
-                if at == line:
-                    return ref[0], ref[1], name
+            pom = resolver.read(*ref)
+            for defined, _value, line in pom.properties if pom is not None else ():
+                if defined == name:
+                    return ref[0], ref[1], line
         return None
 
     def same_reactor(self, repo: str, manifest: str, group: str, artifact: str) -> bool:

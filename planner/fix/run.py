@@ -151,14 +151,15 @@ def _edit(fc: FileChange, state: _State, staged: dict[tuple[str, str], str]) -> 
         return fc, editors.edit(text, fc.change, fc.tool), None
     except FixError as first:
         change = fc.change
-        if not (is_pom_path(change.path) and change.action == BUMP and change.line):
+        prop = change.property
+        if not (is_pom_path(change.path) and change.action == BUMP and prop):
             raise
         project = state.ctx.projects.get(fc.project) or {}
         manifest = str(project.get("manifest") or "")
-        found = state.parents.property_source(fc.repo, manifest, change.path, change.line)
-        if found is None or found[0] == fc.repo or not manifest:
+        found = state.parents.property_source(fc.repo, manifest, prop) if manifest else None
+        if found is None or found[0] == fc.repo:
             raise first from None
-        parent_repo, parent_path, prop = found
+        parent_repo, parent_path, parent_line = found
         moved = Change(
             manifest, change.package, change.target, OVERRIDE_PROPERTY, change.current, None, prop, change.because
         )
@@ -166,7 +167,7 @@ def _edit(fc: FileChange, state: _State, staged: dict[tuple[str, str], str]) -> 
         key = (fc.repo, manifest)
         edit = editors.edit(staged.get(key) or state.text(*key), moved, fc.tool)
         note = (
-            f"{prop} is set by the parent POM {parent_repo}/{parent_path}:{change.line}; this POM overrides it "
+            f"{prop} is set by the parent POM {parent_repo}/{parent_path}:{parent_line}; this POM overrides it "
             f"until that parent releases {change.target}"
         )
         return fc, edit, note

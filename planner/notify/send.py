@@ -72,6 +72,10 @@ def github_token(env: Mapping[str, str]) -> str:
     """The GitHub token from the environment (never from an option, so it stays out of shell history)."""
     for name in GITHUB_TOKEN_ENVS:
         if env.get(name):
+            if not env[name].isascii() or not env[name].isprintable() or " " in env[name]:
+                # an HTTP header carries printable ASCII only: a placeholder (`GITHUB_TOKEN=…`) or a
+                # pasted line break; the value is not echoed
+                raise UsageError(f"${name} is not a token: it holds spaces or characters beyond printable ASCII")
             return env[name]
     raise UsageError(f"--post to GitHub needs a token in ${' or $'.join(GITHUB_TOKEN_ENVS)}")
 

@@ -9,7 +9,7 @@ from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
 from planner.render import console, emit_json, inventory_gap_sentence, path_text, short
 from planner.render import reachability_view as reach_view
-from planner.render.labels import artifact, project_label
+from planner.render.labels import artifact, package_name, project_label
 from planner.render.layout import Column, print_table, terminal_width
 
 #: a project label (repo/artifact) longer than this has its repository cut in the middle
@@ -87,9 +87,9 @@ def _table(report: ExposureReport, wide: bool) -> None:
     out.print(
         f"{', '.join(report.advisories)}: {len(report.projects)} project(s) reach it ({counts or 'none'})", markup=False
     )
-    note = _scope_note(report)
-    if note:
-        out.print(note, markup=False)
+    for line in (reach_view.headline(report.projects), _scope_note(report)):
+        if line:
+            out.print(line, markup=False)
     layered = report.reachability_rules is not None
     if report.projects:
         rows = [_row(p, wide) for p in report.projects]
@@ -146,13 +146,21 @@ def _row(p: ProjectExposure, wide: bool) -> list[Any]:
         _how(p, wide),
         p.scope,
         p.depth,
-        ", ".join(p.versions),
+        versions_text(p),
         p.change_at,
         fix_text(p),
         _runs(p, wide),
         ", ".join(p.owners),
         path_text(path, wide),
     ]
+
+
+def versions_text(p: ProjectExposure) -> str:
+    """Its versions; without its own, those its libraries bring: ``2.14.1 via struts2-core``."""
+    if p.versions or not p.versions_via:
+        return ", ".join(p.versions)
+    names = {lib: package_name(lib) for libs in p.versions_via.values() for lib in libs}
+    return ", ".join(f"{v} via {', '.join(names[x] for x in libs)}" for v, libs in p.versions_via.items())
 
 
 def _untraced_lines(report: ExposureReport) -> list[str]:
@@ -181,9 +189,9 @@ def markdown(report: ExposureReport) -> str:
     summary = next((a.summary for a in report.affected if a.summary), None)
     if summary:
         lines += [summary, ""]
-    note = _scope_note(report)
-    if note:
-        lines += [note, ""]
+    for line in (reach_view.headline(report.projects), _scope_note(report)):
+        if line:
+            lines += [line, ""]
     for a in report.affected:
         lines.append(f"- `{a.package}` ({a.ecosystem}); fixed in {', '.join(a.fixed) or 'no release yet'}")
     layered = report.reachability_rules is not None
@@ -195,7 +203,7 @@ def markdown(report: ExposureReport) -> str:
     ]
     for p in report.projects:
         cells = [p.verdict, *([reach_view.cell(p.reachability)] if layered else []), p.name, p.repo or ""]
-        cells += [_how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells += [_how(p), versions_text(p), f"`{p.change_at or ''}`"]
         cells += [fix_text(p), _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
     sites = reach_view.site_lines(report.projects, markdown=True)

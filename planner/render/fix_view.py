@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections import defaultdict
 from collections.abc import Mapping
 
 import click
 from rich.cells import cell_len, set_cell_size
 
-from planner.fix.result import FixResult
+from planner.fix.result import FixResult, Patch
 from planner.render.layout import known_width, terminal_width
 
 
@@ -30,65 +29,90 @@ def text(
     cut_at = width or known_width()  # a file's own lines are cut only for a terminal (or COLUMNS), never in a pipe
     width = width or terminal_width()
     labels = labels or {}
-    out: list[str] = []
-    cut = 0
-
-    def add(line: str, indent: int = 6) -> None:
-        out.extend(_wrap(line, width, indent))
-
     t = result.target
-    add(
-        f"fix: {t.get('package')} -> {t.get('fixed_version')} ({', '.join(t.get('advisories') or []) or 'no advisory'})"
-    )
-    by_step: dict[str, list] = defaultdict(list)
-    for r in result.records:
-        by_step[r.step].append(r)
-    commands: dict[str, list] = defaultdict(list)
-    for c in result.commands:
-        commands[c.step].append(c)
-    steps = sorted({*by_step, *commands}, key=lambda s: (_wave(result, s), s))
-    for step in steps:
-        out.append("")
-        add(f"wave {_wave(result, step)}  {labels.get(step, step)}")
-        for r in by_step.get(step, []):
-            before = r.written_before if r.written_before is not None else "(added)"
-            add(f"  {r.repo}/{r.file}:{r.line}  {r.mechanism}  {before} -> {r.written_after}  [{r.status}]")
-            for n in r.notes:
-                add(f"    note: {n}", 10)
-        for p in (p for p in result.patches if p.step == step):
-            state = "applied" if p.applied else (f"written to {p.written}" if p.written else "not written")
-            after = f" (after {', '.join(p.after)})" if p.after else ""
-            add(f"  patch {p.file_name}: {state}{after}")
-            if show_diffs:
-                for line in p.diff.rstrip("\n").split("\n"):
-                    out.append(_cut("    " + line, cut_at) if cut_at else "    " + line)
-                    cut += out[-1] != "    " + line
-        for c in commands.get(step, []):
-            rewrites = f" (rewrites {', '.join(c.rewrites)})" if c.rewrites else ""
-            add(f"  run in {c.repo}/{c.directory}: {c.command}{rewrites}  [{c.why}]")
+    advisories = ", ".join(t.get("advisories") or []) or "no advisory"
+    out = _wrap(f"fix: {t.get('package')} -> {t.get('fixed_version')} ({advisories})", width, 6)
+    cut = 0
+    steps = {r.step for r in result.records} | {c.step for c in result.commands}
+    for step in sorted(steps, key=lambda s: (_wave(result, s), s)):
+        lines, step_cut = _step_lines(result, step, labels.get(step, step), show_diffs, width, cut_at)
+        out += ["", *lines]
+        cut += step_cut
+    out += _pending_and_errors(result, labels, width)
+    out += _totals(result, cut, width)
+    return "\n".join(out) + "\n"
+
+
+def _step_lines(
+    result: FixResult, step: str, label: str, show_diffs: bool, width: int, cut_at: int | None
+) -> tuple[list[str], int]:
+    """One step's lines (its changes, its patch with the diff, its commands) and how many diff lines were cut."""
+    out = _wrap(f"wave {_wave(result, step)}  {label}", width, 6)
+    for r in (r for r in result.records if r.step == step):
+        before = r.written_before if r.written_before is not None else "(added)"
+        out += _wrap(
+            f"  {r.repo}/{r.file}:{r.line}  {r.mechanism}  {before} -> {r.written_after}  [{r.status}]", width, 6
+        )
+        for n in r.notes:
+            out += _wrap(f"    note: {n}", width, 10)
+    cut = 0
+    for p in (p for p in result.patches if p.step == step):
+        lines, patch_cut = _patch_lines(p, show_diffs, width, cut_at)
+        out += lines
+        cut += patch_cut
+    for c in (c for c in result.commands if c.step == step):
+        rewrites = f" (rewrites {', '.join(c.rewrites)})" if c.rewrites else ""
+        out += _wrap(f"  run in {c.repo}/{c.directory}: {c.command}{rewrites}  [{c.why}]", width, 6)
+    return out, cut
+
+
+def _patch_lines(p: Patch, show_diffs: bool, width: int, cut_at: int | None) -> tuple[list[str], int]:
+    """A patch's state line and its diff (each line cut to ``cut_at`` cells when set), and how many were cut."""
+    state = "applied" if p.applied else (f"written to {p.written}" if p.written else "not written")
+    after = f" (after {', '.join(p.after)})" if p.after else ""
+    out = _wrap(f"  patch {p.file_name}: {state}{after}", width, 6)
+    cut = 0
+    if show_diffs:
+        for line in p.diff.rstrip("\n").split("\n"):
+            whole = "    " + line
+            shown = _cut(whole, cut_at) if cut_at else whole
+            out.append(shown)
+            cut += shown != whole
+    return out, cut
+
+
+def _pending_and_errors(result: FixResult, labels: Mapping[str, str], width: int) -> list[str]:
+    """The steps left pending (and why) and the errors, each under its heading when there are any."""
+    out: list[str] = []
     if result.pending:
-        out.append("")
-        out.append("pending:")
+        out += ["", "pending:"]
         for p in result.pending:
-            add(f"  {labels.get(p.step, p.step)}: {p.reason}")
+            out += _wrap(f"  {labels.get(p.step, p.step)}: {p.reason}", width, 6)
     if result.errors:
-        out.append("")
-        out.append("errors:")
+        out += ["", "errors:"]
         for e in result.errors:
-            add(f"  {e}", 4)
+            out += _wrap(f"  {e}", width, 4)
+    return out
+
+
+def _totals(result: FixResult, cut: int, width: int) -> list[str]:
+    """The closing count of patches, commands, pending steps and errors, and a note when diff lines were cut."""
     repos = {p.repo for p in result.patches}
-    out.append("")
-    add(
+    out = [""]
+    out += _wrap(
         f"{len(result.patches)} patches in {len(repos)} repositories, {len(result.commands)} commands, "
-        f"{len(result.pending)} pending, {len(result.errors)} errors"
+        f"{len(result.pending)} pending, {len(result.errors)} errors",
+        width,
+        6,
     )
     if cut:
-        add(
+        out += _wrap(
             f"({cut} diff line(s) cut at {width} columns (…): the patches are whole with --out DIR, "
             "--apply ROOT or --format json)",
+            width,
             1,
         )
-    return "\n".join(out) + "\n"
+    return out
 
 
 def show(result: FixResult, fmt: str, show_diffs: bool = True, labels: Mapping[str, str] | None = None) -> None:

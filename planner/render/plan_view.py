@@ -328,10 +328,36 @@ def markdown(plan: Plan, done: frozenset[str] = frozenset()) -> str:
     """A runbook: per wave the steps, owners, the file:line to edit, the exact change and how to verify it;
     the steps in ``done`` (a campaign's record) and their decisions are ticked ``[x]``."""
     t = plan.target
-    out = [
-        f"# Runbook: {t.package} → {t.fixed_version}",
-        "",
-    ]
+    out = [f"# Runbook: {t.package} → {t.fixed_version}", "", *_md_summary(plan)]
+    if plan.decisions:
+        out += ["", "## Decisions needed", ""]
+        for d in plan.decisions:
+            whose = ", ".join(d.owners) or "no owner"
+            out.append(f"- {_box(d.step in done)} **{d.name}** ({d.reason}): {d.question} — {whose}")
+    if plan.inventory_gaps:
+        out += ["", "## Inventory gap", "", inventory_gap_sentence(plan.inventory_gaps) or ""]
+    by_id = {s.id: s for s in plan.steps}
+    shown: set[str] = set()  # projects whose call sites an earlier wave listed
+    for i, ids in enumerate(plan.waves, start=1):
+        steps = [by_id[sid] for sid in sorted(ids, key=lambda x: (by_id[x].start, x))]
+        out += ["", f"## Wave {i}", ""]
+        out.append("| | step | project | owners | where | change | start → finish | after |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        out += [_md_step_row(plan, s, by_id, done) for s in steps]
+        sites = _wave_sites(plan, steps, shown)
+        if sites:
+            out += ["", "Where the vulnerable code is called (reachability):", "", *sites]
+        verifies = sorted({(s.name, s.verify) for s in steps if s.verify})
+        if verifies:
+            out += ["", "Verify after the builds:", ""]
+            out += [f"- {name}: `{cmd}`" for name, cmd in verifies]
+    return "\n".join(out) + "\n"
+
+
+def _md_summary(plan: Plan) -> list[str]:
+    """The runbook's opening bullets: times against the frontier baseline, caveat, start, clean-up, cycles
+    and exclusions."""
+    out = []
     if plan.services_fixed is not None and plan.baseline.services_fixed is not None:
         out.append(
             f"- Every exposed service fixed at: **{_h(plan.services_fixed)}** "
@@ -354,42 +380,23 @@ def markdown(plan: Plan, done: frozenset[str] = frozenset()) -> str:
         out.append("- Cycles fixed together: " + "; ".join(" ↔ ".join(map(_member_label, c)) for c in plan.cycles))
     if plan.excluded:
         out.append("- Excluded by policy (test-only): " + ", ".join(map(_member_label, plan.excluded)))
-    if plan.decisions:
-        out += ["", "## Decisions needed", ""]
-        for d in plan.decisions:
-            whose = ", ".join(d.owners) or "no owner"
-            out.append(f"- {_box(d.step in done)} **{d.name}** ({d.reason}): {d.question} — {whose}")
-    if plan.inventory_gaps:
-        out += ["", "## Inventory gap", "", inventory_gap_sentence(plan.inventory_gaps) or ""]
-    by_id = {s.id: s for s in plan.steps}
-    shown: set[str] = set()
-    for i, ids in enumerate(plan.waves, start=1):
-        out += ["", f"## Wave {i}", ""]
-        out.append("| | step | project | owners | where | change | start → finish | after |")
-        out.append("|---|---|---|---|---|---|---|---|")
-        for sid in sorted(ids, key=lambda x: (by_id[x].start, x)):
-            s = by_id[sid]
-            what = step_label(s)
-            if s.mechanism and s.kind in ("edit", "relock"):
-                what = f"{what} ({s.mechanism})"
-            window = f"{s.start:g} → {s.finish:g} h"
-            if plan.policy.start is not None:
-                window += f" ({_at(plan, s.start)})"
-            after = ", ".join(step_label(by_id[d]) if d in by_id else d for d in s.depends_on)
-            out.append(
-                f"| {_box(sid in done)} | {_md(what)} | {_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''} | "
-                f"{_md(', '.join(s.owners))} | "
-                f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
-            )
-        sites = _wave_sites(plan, [by_id[sid] for sid in sorted(ids, key=lambda x: (by_id[x].start, x))], shown)
-        if sites:
-            out += ["", "Where the vulnerable code is called (reachability):", "", *sites]
-        verifies = sorted({(by_id[sid].name, by_id[sid].verify) for sid in ids if by_id[sid].verify})
-        if verifies:
-            out += ["", "Verify after the builds:", ""]
-            for name, cmd in verifies:
-                out.append(f"- {name}: `{cmd}`")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _md_step_row(plan: Plan, s: Step, by_id: dict[str, Step], done: frozenset[str]) -> str:
+    """One step's row of a wave's table."""
+    what = step_label(s)
+    if s.mechanism and s.kind in ("edit", "relock"):
+        what = f"{what} ({s.mechanism})"
+    window = f"{s.start:g} → {s.finish:g} h"
+    if plan.policy.start is not None:
+        window += f" ({_at(plan, s.start)})"
+    after = ", ".join(step_label(by_id[d]) if d in by_id else d for d in s.depends_on)
+    project = f"{_md(s.name)}{f' ({_md(s.repo)})' if s.repo else ''}"
+    return (
+        f"| {_box(s.id in done)} | {_md(what)} | {project} | {_md(', '.join(s.owners))} | "
+        f"{_md(_md_where(s))} | {_md_change(plan, s)} | {window} | {_md(after)} |"
+    )
 
 
 def _box(ticked: bool) -> str:

@@ -26,6 +26,27 @@ def cell(reach: dict[str, Any] | None, wide: bool = True) -> str:
     return f"called{via} ({n} site{'s' if n != 1 else ''})"
 
 
+def headline(projects: Iterable[Any]) -> str | None:
+    """The reachability split of an exposure report's projects, for its headline:
+    ``reachability: called in 6 (2 in their own code, 4 only through a library), not-scanned 1``;
+    None when no project has a verdict (nothing was scanned)."""
+    verdicts = [p.reachability for p in projects if p.reachability]
+    if not verdicts:
+        return None
+    parts = []
+    called = [r for r in verdicts if r["verdict"] == "called"]
+    if called:
+        through = sum(1 for r in called if all(s["through"] for s in r["sites"]))
+        split = [f"{len(called) - through} in their own code"] if len(called) > through else []
+        split += [f"{through} only through a library"] if through else []
+        parts.append(f"called in {len(called)} ({', '.join(split)})")
+    for verdict in ("imported", "not-scanned", "not-called"):
+        n = sum(1 for r in verdicts if r["verdict"] == verdict)
+        if n:
+            parts.append(f"{verdict} {n}")
+    return "reachability: " + ", ".join(parts)
+
+
 def _lib(project: str) -> str:
     name = project.rpartition("#")[2]
     return name.rpartition("/")[2] or project

@@ -76,6 +76,7 @@ def declared(b: GraphBatch, rec: Declared, src: Source) -> None:
         "optional": rec.optional,
         **location(rec.location, ""),
         **location(rec.version_location, "version_"),
+        "version_repo": rec.version_location.repo if rec.version_location else None,
         "profile": rec.profile,
         "unresolved": rec.unresolved,
         "exclusions": list(rec.exclusions) or None,
@@ -94,6 +95,7 @@ def constrains(b: GraphBatch, rec: Constrains, src: Source) -> None:
         "selector": rec.selector,
         **location(rec.location, ""),
         **location(rec.version_location, "version_"),
+        "version_repo": rec.version_location.repo if rec.version_location else None,
     }
     b.edge("constrains", rec.project, b.package(rec.package), src, props)
 

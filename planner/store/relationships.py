@@ -52,12 +52,13 @@ RELATIONSHIPS = (
     RelationshipSet("describes", "DESCRIBES", "SourceFile", "Project", "Project", ()),
     RelationshipSet(
         "declares", "DECLARES", "Project", "Package", "Declared",
-        ("range", "scope", "raw_scope", "optional", *_AT, "version_file", "version_line", "profile", "unresolved",
-         "exclusions", "version_property"),
+        ("range", "scope", "raw_scope", "optional", *_AT, "version_file", "version_line", "version_repo", "profile",
+         "unresolved", "exclusions", "version_property"),
     ),
     RelationshipSet(
         "constrains", "CONSTRAINS", "Project", "Package", "Constrains",
-        ("range", "mechanism", "unresolved", "profile", "selector", *_AT, "version_file", "version_line"),
+        ("range", "mechanism", "unresolved", "profile", "selector", *_AT, "version_file", "version_line",
+         "version_repo"),
     ),
     RelationshipSet(
         "uses_project", "USES_PROJECT", "Project", "Project", "ProjectDependency",

@@ -52,10 +52,21 @@ class Unit:
 
     @property
     def name(self) -> str:
-        """Its members' names (the first and how many more, for a unit of more than three)."""
+        """Its members' names; for a unit of more than three, the one that names it best and how many more.
+
+        That one is the member whose directory the build runs in (a Go workspace's root module), else one
+        that declares the vulnerable package and publishes (what consumers take, as struts2-core in the
+        Struts reactor, whose aggregator POM is no member), else one that declares it, else one that
+        publishes, else the first by key: the first by key alone named Struts after a showcase war."""
         if len(self.members) <= 3:
             return " + ".join(m.name for m in self.members)
-        return f"{self.members[0].name} + {len(self.members) - 1} more"
+
+        def rank(m: _Project) -> tuple[bool, bool, bool, str]:
+            at_root = m.build_root is not None and m.path == m.build_root
+            return (not at_root, not m.direct, not m.publishes, m.key)
+
+        lead = min(self.members, key=rank)
+        return f"{lead.name} + {len(self.members) - 1} more"
 
 
 @dataclass(frozen=True, slots=True)

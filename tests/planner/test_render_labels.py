@@ -47,6 +47,10 @@ EDIT = {"location": "pom.xml:32", "from": "2.14.1", "to": "2.17.1", "tool": "mav
     [
         (EDIT | {"mechanism": "property", "property": "log4j2.version"}, "<log4j2.version> 2.14.1 → 2.17.1"),
         (
+            EDIT | {"mechanism": "property", "property": "log4j2.version", "overrides": "acme-parent/pom.xml:9"},
+            "override <log4j2.version> 2.14.1 → 2.17.1 (set by acme-parent/pom.xml:9)",
+        ),
+        (
             EDIT | {"mechanism": "property", "property": "log4jVersion", "tool": "gradle"},
             "log4jVersion 2.14.1 → 2.17.1",
         ),

@@ -112,6 +112,11 @@ def test_post_problems(run, server: FakeServer) -> None:
         and "needs a token in $DEPWAVE_GITHUB_TOKEN or $GITHUB_TOKEN" in no_token.output
     )
     assert run("notify", "--advisory", ADVISORY, "--post").exit_code == EXIT_USAGE  # Markdown is not sent
+    for bad in ("…", "ghp_abc\n", "ghp_abc def"):  # a README placeholder, a pasted line break, two words
+        placeholder = run("notify", "--advisory", ADVISORY, "--format", "github", "--post", "--github-repo",
+                          "acme/security", DEPWAVE_GITHUB_API=server.url, GITHUB_TOKEN=bad)  # fmt: skip
+        assert placeholder.exit_code == EXIT_USAGE, placeholder.output
+        assert "$GITHUB_TOKEN is not a token" in placeholder.output and bad not in placeholder.output
     clear = run("notify", "--advisory", ADVISORY, "--format", "github", "--post", "--github-repo", "acme/security",
                 DEPWAVE_GITHUB_API="http://github.example.com/api/v3", GITHUB_TOKEN=TOKEN)  # fmt: skip
     assert clear.exit_code == EXIT_USAGE and "give an https:// URL" in clear.output and TOKEN not in clear.output

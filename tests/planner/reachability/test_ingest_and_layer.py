@@ -11,6 +11,7 @@ import pytest
 from planner import exposure
 from planner.ingest import ingest
 from planner.reachability import layer
+from planner.render import reachability_view
 from tests.conftest import EXAMPLES
 
 LOG4SHELL = "GHSA-jfh8-c2jp-5v3q"
@@ -130,6 +131,7 @@ def test_no_layer_when_nothing_was_scanned(store) -> None:
     layer.add_reachability(store, report, layer.rules_for_report(report))
     assert all(p.reachability is None for p in report.projects)
     assert "reachability" not in report.as_dict()
+    assert reachability_view.headline(report.projects) is None
 
 
 @pytest.mark.parametrize("rules", [[]])
@@ -170,6 +172,9 @@ def test_sarif_markdown_and_table_carry_the_call_sites(store) -> None:
     ]
     text = exposure_view.markdown(report)
     assert "| verdict | called? | project |" in text
+    # the headline's split: logging-core and orders-service call it in their own code, the four above
+    # logging-core only through it; integration-tests has no sources
+    assert "\nreachability: called in 6 (2 in their own code, 4 only through a library), not-scanned 1\n" in text
     assert "| exposed | called through logging-core (2 sites) | com.acme.billing:billing-service |" in text
     assert f"- com.acme.orders:orders-service: `orders-service/{CONTROLLER}:34:13` " in text
     assert "- com.acme.billing:billing-service: called through logging-core" in text
