@@ -4,9 +4,10 @@ The tree is ``bench/scan_speed.py``'s (Java, Kotlin, TypeScript, Python, Go file
 service code), one repository, plus a manifest per service directory (``pom.xml``, ``package.json``,
 ``pyproject.toml``, ``go.mod``) so that every file belongs to a project and ``CALLS`` edges are
 derived. Each size is ingested into an empty embedded store by ``depwave ingest`` in one process
-(``DEPWAVE_INGEST_WORKERS=0``, so that ``/usr/bin/time``'s peak RSS is the whole client); the peak
-should stay about flat as the tree grows (batches of sources are flushed; the derivation reads a
-batch of projects' scans at a time).
+(``DEPWAVE_INGEST_WORKERS=0``, so that ``/usr/bin/time``'s peak RSS is the whole client), each
+size with a freshly started store server, whose own peak RSS is read from ``/proc`` after the
+ingest. The client's peak should stay about flat as the tree grows (batches of sources are
+flushed; the derivation and the prune read a page of files at a time).
 
 Usage::
 
@@ -52,6 +53,19 @@ def add_manifests(root: Path) -> int:
     return n
 
 
+def server_peak_mib(data_dir: Path) -> float | None:
+    """Peak RSS (VmHWM) of the embedded store's server process since it started (None: not found).
+    A child it forks to rewrite its append-only file is not counted."""
+    try:
+        pid = json.loads((data_dir / "server.json").read_text())["pid"]
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, KeyError):
+        return None
+    return None
+
+
 def run(size: int, tree: Path, data_dir: Path) -> dict:
     """Write (once) and ingest a tree of ``size`` source files into an empty store."""
     root = tree / str(size)
@@ -59,6 +73,7 @@ def run(size: int, tree: Path, data_dir: Path) -> dict:
     manifests = add_manifests(root)
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir), "DEPWAVE_INGEST_WORKERS": "0"}
     depwave = str(ROOT / ".venv" / "bin" / "depwave")
+    subprocess.run([depwave, "db", "stop"], env=env, check=False, capture_output=True)  # a fresh server per size
     subprocess.run([depwave, "db", "reset"], input="y\n", env=env, check=True, capture_output=True, text=True)
     start = time.perf_counter()
     proc = subprocess.run(
@@ -77,6 +92,7 @@ def run(size: int, tree: Path, data_dir: Path) -> dict:
         "wall_seconds": round(wall, 1),
         "cpu_seconds": round(float(user) + float(system), 1),
         "peak_rss_mib": round(int(rss_kb) / 1024, 1),
+        "server_peak_rss_mib": server_peak_mib(data_dir),
         "load_average": os.getloadavg()[0],
     }
 

@@ -177,7 +177,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         edit_location=p.change_at,
         edit_kind=_edit_kind(p),
         property=_version_property(p),
-        property_from=_property_from(p),
+        version_from=_version_from(p),
         publishes=publishes,
         deployments=tuple(deployments),
         owners=tuple(p.owners),
@@ -201,6 +201,8 @@ def _edit_kind(p: ProjectExposure) -> str | None:
         if e.kind == "declares" and e.version:
             if e.version_property:
                 return "property"
+            if e.version_repo:  # managed in a POM of another repository: pinned in this one's
+                return "dependency-management"
             if e.version_location and _file_of(e.version_location) != _file_of(e.location):
                 return "managed"
             return "direct-dependency"
@@ -225,11 +227,11 @@ def _version_property(p: ProjectExposure) -> str | None:
     return None
 
 
-def _property_from(p: ProjectExposure) -> str | None:
-    """``repo/file:line`` of the parent POM of another repository that sets the property the edit
-    overrides, when it is one."""
+def _version_from(p: ProjectExposure) -> str | None:
+    """``repo/file:line`` of the POM of another repository that sets the version the edit overrides (a
+    parent's property or managed version, an imported BOM's), when it is one."""
     for e in p.evidence:
-        if e.kind == "declares" and e.version_property and e.version_repo and e.location == p.change_at:
+        if e.kind == "declares" and e.version_repo and e.location == p.change_at:
             return f"{e.version_repo}/{e.version_location}"
     return None
 

@@ -25,9 +25,9 @@ class PlanNode:
     edit_location: str | None = None  # file:line to change
     edit_kind: str | None = None  # property | managed | direct-dependency | lockfile-only
     property: str | None = None  # the property to change when edit_kind is property (``log4j2.version``)
-    #: where a parent POM of another repository sets that property (``acme-parent/pom.xml:9``): the edit
-    #: overrides it in the project's own POM
-    property_from: str | None = None
+    #: where a POM of another repository sets the version (a parent's property, ``acme-parent/pom.xml:9``,
+    #: or a managed version there): the edit overrides it in the project's own POM
+    version_from: str | None = None
     publishes: str | None = None  # the package it publishes to consumers outside its build
     direct: bool = False  # it declares the package itself
     called: bool = False  # its code calls the vulnerable symbols (reachability)

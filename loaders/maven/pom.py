@@ -14,6 +14,7 @@ what it depends on. This POM's own ``<dependencyManagement>`` entries and BOM im
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from loaders.base import EMPTY_CONTEXT, Loader, SourceContext
 from loaders.maven._effective import Effective, Managed, Resolver, is_pom_path, management_key
@@ -270,7 +271,12 @@ class _PomReader:
                 return Value(None, v.origin, dep.version), dep.version
             return v, v.unresolved
         if managed is not None and (managed.version.value or managed.version.unresolved):
-            return managed.version, managed.version.unresolved
+            version = managed.version
+            if managed.imported_from and version.origin is not None and version.origin.repo and version.property:
+                # a BOM of another repository resolves its properties in its own model: this POM cannot
+                # override them (it pins the version in its own <dependencyManagement> instead)
+                version = replace(version, property=None)
+            return version, version.unresolved
         hint, origin = _external_hint(eff, group)
         if hint is None:
             warn(dep.line, f"dependency {group}:{dep.artifact} has no version and none is managed")

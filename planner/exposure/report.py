@@ -101,6 +101,9 @@ class ProjectExposure:
     reachability: dict[str, Any] | None = None
     #: the affected packages it has an affected (or unknown) version of, for the reachability layer
     packages: list[str] = field(default_factory=list)
+    #: with no version of its own (no lockfile, SBOM or exact declaration), the versions the internal
+    #: libraries in ``via`` bring (their own, or what they inherit): ``{version: [library key, …]}``
+    versions_via: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (schema ``depwave.exposure/1``)."""
@@ -115,6 +118,7 @@ class ProjectExposure:
             "depth": self.depth,
             "scope": self.scope,
             "versions": self.versions,
+            **({"versions_via": self.versions_via} if self.versions_via else {}),
             "path": self.path,
             "paths": self.paths,
             "change_at": self.change_at,

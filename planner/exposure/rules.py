@@ -101,7 +101,30 @@ def assess_package(target: AffectedPackage, facts: PackageFacts) -> tuple[list[P
         pe.recommended, pe.recommended_affected_by, pe.clears_all_known = fix_of[vs]
         pe.recommended_affected_by = list(pe.recommended_affected_by)
         out.append(pe)
+    _fill_versions_via(out)
     return out, [link.as_dict() for link in followed]
+
+
+def _fill_versions_via(projects: list[ProjectExposure]) -> None:
+    """For a project without a version of its own, the versions its ``via`` libraries bring: theirs, or
+    (when they have none either) what they bring in turn, nearest first."""
+    by_key = {p.project: p for p in projects}
+
+    def brought(key: str, seen: set[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for lib in by_key[key].via:
+            if lib in seen or lib not in by_key:
+                continue
+            seen.add(lib)
+            found = {v: [lib] for v in by_key[lib].versions} or brought(lib, seen)
+            for version, libs in found.items():
+                out.setdefault(version, [])
+                out[version] += [x for x in libs if x not in out[version]]
+        return out
+
+    for p in projects:
+        if not p.versions and p.via:
+            p.versions_via = {v: sorted(libs) for v, libs in sorted(brought(p.project, {p.project}).items())}
 
 
 def _is_direct(e: Evidence) -> bool:

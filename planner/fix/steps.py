@@ -166,7 +166,7 @@ def _member(
     if strategy == "propagate":
         _propagate(w, edit, key, repo, projects, location, because, releases)
         return
-    if strategy == "override":
+    if strategy == "override" or (edit.get("mechanism") == "dependency-management" and edit.get("overrides")):
         if tool in _OVERRIDE_BY_COMMAND:
             name = purls.parse(package).display_name
             w.commands.append(_relock(w.id, repo, project, location, tool, name, target, "override", files))

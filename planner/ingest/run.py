@@ -189,7 +189,7 @@ def _prune(store: Store, paths: list[Path], candidates: list[Candidate]) -> int:
     present = {c.source.key for c in candidates}
     gone = []
     for w in walked:
-        for row in store.query("list_sources_under", {"prefix": str(w)}):
+        for row in _sources_under(store, str(w)):
             if row["key"] in present or not row.get("root"):
                 continue
             if Path(row["root"]).is_relative_to(w) and not (Path(row["root"]) / row["path"]).is_file():
@@ -197,3 +197,18 @@ def _prune(store: Store, paths: list[Path], candidates: list[Candidate]) -> int:
     if gone:
         store.write("delete_sources", {"sources": sorted(set(gone))})
     return len(set(gone))
+
+
+#: stored sources per page when looking for vanished files
+PRUNE_PAGE = 5_000
+
+
+def _sources_under(store: Store, prefix: str) -> Iterator[dict]:
+    """The stored sources of repositories under ``prefix``, read a page at a time (not all at once)."""
+    after = ""
+    while True:
+        page = store.query("list_sources_under", {"prefix": prefix, "after": after, "limit": PRUNE_PAGE})
+        yield from page
+        if len(page) < PRUNE_PAGE:
+            return
+        after = page[-1]["key"]

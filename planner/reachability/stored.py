@@ -7,8 +7,9 @@ when a manifest appears, and a package attribution changes with what a project r
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner import purl as purls
 from planner.reachability import scan_codec
@@ -20,6 +21,8 @@ from planner.store.base import Store
 
 #: keys per query when reading scans and writing rows
 CHUNK = 500
+#: scanned files per page when giving them to their projects
+PAGE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,55 +47,78 @@ def delete_calls(store: Store) -> None:
 def derive_calls(store: Store, run: str) -> CallsReport:
     """Give each scanned file to its project, then write the ``CALLS`` edges of every project.
 
-    Memory stays bounded by a batch of projects: the files' places and package declarations are
-    read first (no scan text), then the scans of :data:`CHUNK` files' projects at a time."""
-    files = store.query("list_source_scans")
-    if not files:
-        return CallsReport(0, 0, 0, 0)
+    Memory stays bounded however many files the organisation has: the files are read a page of
+    :data:`PAGE` at a time (key, place and package declaration, no scan text) and given to their
+    projects there and then; what is kept is per project and per declared package. The scans are
+    then read by project, about :data:`CHUNK` files' worth at a time."""
     rows = store.query("list_project_places")
-    places = [Place(r["key"], r["repo"], r.get("path") or ".", r.get("ecosystem")) for r in rows]
-    purl_of = {r["key"]: _versionless(r.get("purl")) for r in rows}
     by_repo: dict[str, list[Place]] = {}
-    for p in places:
-        by_repo.setdefault(p.repo, []).append(p)
-    owners = {
-        f["key"]: owner_of(f["repo"], f["path"], f.get("language") or "", by_repo.get(f["repo"], [])) for f in files
-    }
-    assigned = [{"key": k, "project": v} for k, v in sorted(owners.items())]
-    for i in range(0, len(assigned), CHUNK):
-        store.write("set_source_projects", {"rows": assigned[i : i + CHUNK]})
-    internal: dict[str, str] = {}
-    for f in sorted(files, key=lambda f: (purl_of.get(owners[f["key"]] or "") or "", f["key"])):
-        artifact = purl_of.get(owners[f["key"]] or "")
-        if artifact and f.get("namespace") and f.get("language") in ("java", "kotlin"):
-            internal.setdefault(f["namespace"], artifact)
-    by_project: dict[str, list[str]] = {}
-    for key, project in owners.items():
-        if project is not None:
-            by_project.setdefault(project, []).append(key)
-    keys = sorted(by_project)
+    for r in rows:
+        by_repo.setdefault(r["repo"], []).append(Place(r["key"], r["repo"], r.get("path") or ".", r.get("ecosystem")))
+    purl_of = {r["key"]: _versionless(r.get("purl")) for r in rows}
+    given = _give_files_to_projects(store, by_repo, purl_of)
+    if not given.files:
+        return CallsReport(0, 0, 0, 0)
+    keys = sorted(given.per_project)
     resolved: dict[str, list[str]] = {}
     for i in range(0, len(keys), CHUNK):
         for r in store.query("list_project_packages", {"keys": keys[i : i + CHUNK]}):
             resolved.setdefault(r["project"], []).extend(r.get("packages") or [])
     organisation = tuple(sorted({p for ps in resolved.values() for p in ps if p.startswith("pkg:maven/")}))
-    attributor = Attributor(resolved, internal, organisation)
+    attributor = Attributor(resolved, given.internal, organisation)
     edges, symbols = 0, set()
     batch: list[str] = []
+    files_in_batch = 0
     for n, project in enumerate(keys):
         batch.append(project)
-        if sum(len(by_project[p]) for p in batch) >= CHUNK or n == len(keys) - 1:
-            scans: dict[str, list[SourceFileScan]] = {}
-            for key, scan in _scans(store, [k for p in batch for k in by_project[p]]):
-                scans.setdefault(owners[key] or "", []).append(scan)
-            out = call_rows(scans, attributor)
+        files_in_batch += given.per_project[project]
+        if files_in_batch >= CHUNK or n == len(keys) - 1:
+            out = call_rows(project_scans(store, batch), attributor)
             params = [e.as_param() for e in out]
             for i in range(0, len(params), CHUNK):
                 store.write("load_calls", {"rows": params[i : i + CHUNK], "run": run})
             edges += len(out)
             symbols.update(e.symbol_key for e in out)
-            batch = []
-    return CallsReport(len(files), sum(1 for v in owners.values() if v), edges, len(symbols))
+            batch, files_in_batch = [], 0
+    return CallsReport(given.files, given.assigned, edges, len(symbols))
+
+
+@dataclass(slots=True)
+class _Given:
+    """What giving the scanned files to their projects found (nothing per file is kept)."""
+
+    files: int = 0
+    assigned: int = 0
+    per_project: Counter[str] = field(default_factory=Counter)  # project -> its scanned files
+    internal: dict[str, str] = field(default_factory=dict)  # JVM package -> the artifact declaring it
+
+
+def _give_files_to_projects(store: Store, by_repo: dict[str, list[Place]], purl_of: dict[str, str | None]) -> _Given:
+    """Record each scanned file's project (``SourceFile.project``), a page of files at a time, and
+    count the files of each project and the JVM packages the organisation's artifacts declare (a
+    package declared in several artifacts goes to the first artifact by purl)."""
+    given = _Given()
+    after = ""
+    while True:
+        page = store.query("list_source_scans", {"after": after, "limit": PAGE})
+        assigned = []
+        for f in page:
+            owner = owner_of(f["repo"], f["path"], f.get("language") or "", by_repo.get(f["repo"], []))
+            assigned.append({"key": f["key"], "project": owner})
+            if owner is None:
+                continue
+            given.assigned += 1
+            given.per_project[owner] += 1
+            artifact, namespace = purl_of.get(owner), f.get("namespace")
+            first = namespace not in given.internal or (artifact or "") < given.internal[namespace]
+            if artifact and namespace and f.get("language") in ("java", "kotlin") and first:
+                given.internal[namespace] = artifact
+        for i in range(0, len(assigned), CHUNK):
+            store.write("set_source_projects", {"rows": assigned[i : i + CHUNK]})
+        given.files += len(page)
+        if len(page) < PAGE:
+            return given
+        after = page[-1]["key"]
 
 
 def _versionless(purl: str | None) -> str | None:
@@ -102,14 +128,6 @@ def _versionless(purl: str | None) -> str | None:
         return purls.parse(purl).package
     except ValueError:
         return None
-
-
-def _scans(store: Store, keys: list[str]) -> Iterable[tuple[str, SourceFileScan]]:
-    for i in range(0, len(keys), CHUNK):
-        for r in store.query("get_source_scans", {"keys": keys[i : i + CHUNK]}):
-            scan = scan_codec.decode(r["scan"], r["path"])
-            if scan is not None:
-                yield r["key"], scan
 
 
 def any_scanned(store: Store) -> bool:

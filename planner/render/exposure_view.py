@@ -9,7 +9,7 @@ from planner import __version__
 from planner.exposure import ExposureReport, ProjectExposure
 from planner.render import console, emit_json, inventory_gap_sentence, path_text, short
 from planner.render import reachability_view as reach_view
-from planner.render.labels import artifact, project_label
+from planner.render.labels import artifact, package_name, project_label
 from planner.render.layout import Column, print_table, terminal_width
 
 #: a project label (repo/artifact) longer than this has its repository cut in the middle
@@ -146,13 +146,21 @@ def _row(p: ProjectExposure, wide: bool) -> list[Any]:
         _how(p, wide),
         p.scope,
         p.depth,
-        ", ".join(p.versions),
+        versions_text(p),
         p.change_at,
         fix_text(p),
         _runs(p, wide),
         ", ".join(p.owners),
         path_text(path, wide),
     ]
+
+
+def versions_text(p: ProjectExposure) -> str:
+    """Its versions; without its own, those its libraries bring: ``2.14.1 via struts2-core``."""
+    if p.versions or not p.versions_via:
+        return ", ".join(p.versions)
+    names = {lib: package_name(lib) for libs in p.versions_via.values() for lib in libs}
+    return ", ".join(f"{v} via {', '.join(names[x] for x in libs)}" for v, libs in p.versions_via.items())
 
 
 def _untraced_lines(report: ExposureReport) -> list[str]:
@@ -195,7 +203,7 @@ def markdown(report: ExposureReport) -> str:
     ]
     for p in report.projects:
         cells = [p.verdict, *([reach_view.cell(p.reachability)] if layered else []), p.name, p.repo or ""]
-        cells += [_how(p), ", ".join(p.versions), f"`{p.change_at or ''}`"]
+        cells += [_how(p), versions_text(p), f"`{p.change_at or ''}`"]
         cells += [fix_text(p), _where(p), ", ".join(p.owners)]
         lines.append("| " + " | ".join(cells) + " |")
     sites = reach_view.site_lines(report.projects, markdown=True)

@@ -135,6 +135,7 @@ def change_words(step: Any, edit: Mapping[str, Any], package: str) -> str:
         providers = ", ".join(package_name(p) for p in edit.get("providers") or ()) or "the library that brings it"
         return f"bump {providers} to the new release (brings {name} {arrow})"
     if mechanism in _PINS:
-        return f"{_PINS[mechanism]}: {name} {arrow}"
+        text = f"{_PINS[mechanism]}: {name} {arrow}"
+        return f"{text} (set by {edit['overrides']})" if edit.get("overrides") else text
     change = _get(step, "change")
     return str(change) if change else f"{mechanism or 'change'}: {name} {arrow}"

@@ -232,8 +232,21 @@ def _json_literal(value: PlainParam) -> str | None:
     return None if "\\" in text or '":' in text else text  # '":' — a map slipped in: render it ourselves
 
 
-@lru_cache(maxsize=1 << 17)
+#: strings longer than this are quoted afresh every time: a scan's JSON text, a long description or a
+#: file path is seen once, and caching it kept every source file's scan in memory for the whole ingest
+QUOTE_CACHE_CHARS = 200
+
+
 def _quote(text: str) -> str:
+    if len(text) > QUOTE_CACHE_CHARS:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _quote_short(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _quote_short(text: str) -> str:
+    """The quoted form of a short string (a purl, a version, a source key: most repeat across rows);
+    the most recent 16,384 are kept, so the cache holds a batch's strings and the common purls, a few MB."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

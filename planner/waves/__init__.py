@@ -16,10 +16,12 @@ that a project without ``exposure`` is not exposed and is ignored):
                        (version unresolved: a ``decide`` step), ``None`` (not exposed: ignored)
 ``vulnerable_version`` the vulnerable version it resolves, or ``None``
 ``edit_location``      ``file:line`` to change, or ``None``
-``edit_kind``          ``property`` | ``direct-dependency`` | ``bom-import`` | ``managed`` | ``lockfile-only``
+``edit_kind``          ``property`` | ``direct-dependency`` | ``bom-import`` | ``managed`` | ``lockfile-only`` |
+                       ``dependency-management`` (a pin overriding a version managed in another repository)
 ``property``           the property/variable holding the version when ``edit_kind`` is ``property``
-``property_from``      ``repo/file:line`` of a parent POM of another repository that sets ``property``: the
-                       edit overrides it in the project's own POM (``None`` otherwise)
+``version_from``       ``repo/file:line`` of a POM of another repository that sets the version (a parent's
+                       property or managed version, an imported BOM's): the edit overrides it in the
+                       project's own POM (``None`` otherwise)
 ``build_tool``         ``maven`` | ``gradle`` | ``npm`` | ``yarn`` | ``pnpm`` | ``pip`` | ``poetry`` | ``go`` |
                        ``cargo``; inferred from ``edit_location``'s file name, then ``ecosystem``
 ``publishes``          versionless purl when it is an internal library others consume, else ``None``

@@ -31,11 +31,13 @@ def member_change(
     # direct
     kind = m.edit_kind or "direct-dependency"
     if kind == "property" and m.prop:
-        if tool == "maven" and m.prop_from:
-            return "property", f"<{m.prop}>{v}</{m.prop}> in this POM, overriding {m.prop_from}"
+        if tool == "maven" and m.version_from:
+            return "property", f"<{m.prop}>{v}</{m.prop}> in this POM, overriding {m.version_from}"
         if tool == "maven":
             return "property", f"<{m.prop}>{v}</{m.prop}>"
         return "property", f'{m.prop} = "{v}"'
+    if kind == "dependency-management" and m.version_from:
+        return kind, f"pin {pkg.display} {v} in <dependencyManagement>, overriding {m.version_from}"
     if kind == "bom-import":
         return "bom-import", f"import a BOM version that manages {pkg.display} {v} or later"
     return kind, old
@@ -81,7 +83,7 @@ def member_edit(pi: PlanInput, u: Unit, m: _Project, strategy: str, mechanism: s
         "from": m.vulnerable,
         "to": pi.target.fixed_for(m.key),
         "property": m.prop,
-        **({"overrides": m.prop_from} if m.prop_from else {}),
+        **({"overrides": m.version_from} if m.version_from else {}),
         "tool": pi.tools[m.key],
         "providers": providers,
     }

@@ -35,7 +35,7 @@ class _Project:
     build_unit: str | None = None
     build_root: str | None = None
     called: bool = False  # its code (or a library's it runs) calls the vulnerable symbols (reachability)
-    prop_from: str | None = None  # where another repository's parent POM sets ``prop`` (it is overridden)
+    version_from: str | None = None  # where a POM of another repository sets the version (it is overridden)
 
 
 def _text(key: str, attrs: Mapping[str, Any], name: str, default: str | None = None) -> str | None:
@@ -87,7 +87,7 @@ def _read_project(key: Any, attrs: Mapping[str, Any]) -> _Project | None:
         location=_text(key, attrs, "edit_location"),
         edit_kind=_text(key, attrs, "edit_kind"),
         prop=_text(key, attrs, "property"),
-        prop_from=_text(key, attrs, "property_from"),
+        version_from=_text(key, attrs, "version_from"),
         tool=_text(key, attrs, "build_tool"),
         publishes=_text(key, attrs, "publishes"),
         deployments=tuple(sorted({(str(s), str(e)) for s, e in deployments})),

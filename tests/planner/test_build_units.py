@@ -68,6 +68,15 @@ def test_struts_reactor_is_one_edit_one_build_one_publish(run) -> None:
         **{f"org.apache.struts:{_artifact(m)}": ("exposed", False) for m in THROUGH_CORE},
         "com.acme.portal:acme-portal": ("exposed", False),
     }
+    # no lockfile of their own: the version is the one struts2-core (and json-plugin) bring, said so
+    core = "struts/core#pkg:maven/org.apache.struts/struts2-core"
+    json_plugin = "struts/plugins/json#pkg:maven/org.apache.struts/struts2-json-plugin"
+    brought = {p["name"]: (p["versions"], p.get("versions_via")) for p in json.loads(exposure.output)["projects"]}
+    assert brought["org.apache.struts:struts2-core"] == (["2.14.1"], None)
+    assert brought["org.apache.struts:struts2-tiles-plugin"] == ([], {"2.14.1": [core]})
+    assert brought["com.acme.portal:acme-portal"] == ([], {"2.14.1": [core, json_plugin]})
+    table = run("exposure", ADVISORY, "--wide")
+    assert "2.14.1 via struts2-core, struts2-json-plugin" in table.output
 
     result = run("plan", "--advisory", ADVISORY, "--format", "json")
     assert result.exit_code == 0, result.output

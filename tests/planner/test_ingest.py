@@ -154,3 +154,33 @@ def test_full_garbage_collections_wait_until_the_ingest_ends(store, tmp_path: Pa
     ingest(store, [tmp_path])
     assert seen and seen[0][:2] == before[:2] and seen[0][2] >= 1 << 30
     assert gc.get_threshold() == before
+
+
+def test_vanished_files_are_found_a_page_of_stored_sources_at_a_time(store, tmp_path: Path, monkeypatch) -> None:
+    """The prune reads the stored sources in pages (not all at once): small pages find the same files."""
+    import shutil
+
+    from planner.ingest import run
+    from tests.conftest import EXAMPLES
+
+    org = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, org)
+    first = ingest(store, [org])
+    gone = [
+        "acme-logging/logging-core/src/main/java/com/acme/logging/AuditLog.java",
+        "billing-service/src/main/java/com/acme/billing/InvoiceService.java",
+        "orders-service/src/test/java/com/acme/orders/web/OrderControllerTest.java",
+    ]
+    for path in gone:
+        (org / path).unlink()
+    monkeypatch.setattr(run, "PRUNE_PAGE", 2)
+    again = ingest(store, [org])
+    assert again.pruned == 3 and again.loaded == 0 and again.errors == []
+    keys = {
+        r["key"] for r in store.query("list_source_digests", {"keys": [c.source.key for c in discover([EXAMPLES])]})
+    }
+    assert len(keys) == first.loaded - 3
+    assert "acme-logging:logging-core/src/main/java/com/acme/logging/AuditLog.java" not in keys
+    assert "orders-service:src/test/java/com/acme/orders/web/OrderControllerTest.java" not in keys
+    assert "billing-service:src/main/java/com/acme/billing/InvoiceService.java" not in keys
+    assert "orders-service:src/main/java/com/acme/orders/web/OrderController.java" in keys

@@ -331,3 +331,92 @@ def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_th
        <groupId>org.apache.logging.log4j</groupId>
 """
     )
+
+
+BOM = """<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>acme-bom</artifactId>
+  <version>3</version>
+  <packaging>pom</packaging>
+  <properties>
+    <log4j2.version>2.14.1</log4j2.version>
+  </properties>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.apache.logging.log4j</groupId>
+        <artifactId>log4j-core</artifactId>
+        <version>${log4j2.version}</version>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+</project>
+"""
+ORDERS = """<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders</artifactId>
+  <version>1.0.0</version>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>com.acme</groupId>
+        <artifactId>acme-bom</artifactId>
+        <version>3</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-core</artifactId>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+
+def test_a_version_managed_by_a_bom_of_another_repository_is_pinned_in_the_importer(
+    store, data_dir: Path, tmp_path: Path
+) -> None:
+    """com.acme:acme-bom:3 (its own repository) manages log4j-core at its ${log4j2.version}; orders imports
+    it. The importer cannot override a BOM's property (Maven resolves an imported BOM in its own model), so
+    the plan pins log4j-core in orders' own <dependencyManagement> (an explicit entry wins over an import).
+    Before: the plan said 'orders/pom.xml:9 <log4j2.version>' (line 9 of the BOM) and fix failed."""
+    org = tmp_path / "org"
+    (org / "acme-bom").mkdir(parents=True)
+    (org / "acme-bom" / "pom.xml").write_text(BOM)
+    (org / "orders").mkdir()
+    (org / "orders" / "pom.xml").write_text(ORDERS)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--data-dir", str(data_dir), "ingest", str(org)]).exit_code == 0
+    args = ["--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.15.0", "--format", "json"]
+    affected = "pkg:maven/org.apache.logging.log4j/log4j-core@<2.15.0"
+    exposure = runner.invoke(cli, ["--data-dir", str(data_dir), "exposure", affected, "--format", "json"])
+    projects = {p["name"]: p for p in json.loads(exposure.output)["projects"]}
+    orders = projects["com.acme:orders"]
+    [evidence] = orders["evidence"]
+    assert orders["change_at"] == "pom.xml:21"  # its own log4j-core dependency
+    assert (evidence["version_location"], evidence["version_repo"], evidence["version_property"]) == (
+        "pom.xml:9",
+        "acme-bom",
+        None,
+    )
+    plan = json.loads(runner.invoke(cli, ["--data-dir", str(data_dir), "plan", *args]).output)
+    [edit] = [s for s in plan["steps"] if s["kind"] == "edit" and s["repo"] == "orders"]
+    assert (edit["location"], edit["mechanism"], edit["edits"][0]["overrides"]) == (
+        "pom.xml:21",
+        "dependency-management",
+        "acme-bom/pom.xml:9",
+    )
+    res = runner.invoke(cli, ["--data-dir", str(data_dir), "fix", *args])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    rows = [r for r in doc["patches"] if r["repo"] == "orders"]
+    assert [(r["file"], r["mechanism"], r["after"]) for r in rows] == [("pom.xml", "dependency-management", "2.15.0")]
+    assert doc["errors"] == []

@@ -336,3 +336,47 @@ def test_worker_processes_scan_sources_like_this_process(store, monkeypatch) -> 
         (r["project"], r["symbol"], r["scope"], tuple(r["sites"])) for r in store.query("find_callers", {"prefix": ""})
     )
     assert forked == alone and len(alone) == 35
+
+
+@pytest.mark.parametrize("page", [3, 11])  # 11 scanned files: pages of 3, 3, 3, 2; one full page, then an empty one
+def test_the_derivation_reads_files_a_page_at_a_time_and_writes_the_same_edges(store, monkeypatch, page) -> None:
+    """The CALLS derivation keeps nothing per file: files are given to projects a page at a time, scans
+    read a few projects at a time. Small pages and batches give the same edges and the same owners."""
+    from planner.reachability import stored
+
+    def graph() -> tuple[list, list]:
+        calls = sorted(
+            (r["project"], r["symbol"], r["scope"], tuple(r["sites"]))
+            for r in store.query("find_callers", {"prefix": ""})
+        )
+        owners = sorted(
+            (r["key"], r["project"])
+            for r in store.run(
+                "MATCH (s:SourceFile) WHERE s.scan IS NOT NULL RETURN s.key AS key, s.project AS project"
+            )
+        )
+        return calls, owners
+
+    ingest(store, [EXAMPLES])
+    whole = graph()
+    stored.delete_calls(store)
+    store.run("MATCH (s:SourceFile) SET s.project = null", write=True)
+    monkeypatch.setattr(stored, "PAGE", page)
+    monkeypatch.setattr(stored, "CHUNK", 2)
+    pages: list[str] = []
+    query = store.query
+
+    def spy(name, params=None):
+        if name == "list_source_scans":
+            pages.append(params["after"])
+        return query(name, params)
+
+    monkeypatch.setattr(store, "query", spy)
+    keys = sorted(k for k, _ in whole[1])
+    expected_after = [keys[i - 1] for i in range(page, len(keys) + 1, page)]  # the last key of each full page
+    report = stored.derive_calls(store, "paged")
+    assert report.as_dict() == {"files": 11, "assigned": 11, "edges": 35, "symbols": report.symbols}
+    assert graph() == whole and len(whole[0]) == 35
+    assert pages == ["", *expected_after]
+    assert ("orders-service:" + CONTROLLER, ORDERS) in whole[1]
+    assert ("acme-logging:" + AUDIT, CORE) in whole[1]
