@@ -12,7 +12,7 @@ Ingests the org (unless --reuse), then, 5 times each (p50 reported, wall and CPU
 * **first paint**: Debian's Chromium (headless, Playwright, new profile per run) opening the file:
   `first-contentful-paint` from the page's Performance API, and `load` (DOMContentLoaded + scripts).
 
-Then the same for the planner's large synthetic organisation (tests/planner/test_waves_large.py with 1,500
+Then the same for the planner's large synthetic organisation (tests/planner/synthetic_org.py with 1,500
 exposed services in staging and prod, capacity 20): no store, the documents are made in memory
 (tests/conftest.py `synthetic_report_docs`), so only **render** and **first paint** are measured.
 """
@@ -162,7 +162,7 @@ def _time_cli(out: Path, data_dir: Path) -> list[tuple[float, float]]:
 
 def bench_large() -> dict:
     from planner.waves import build_plan
-    from tests.planner.test_waves_large import POLICY, TARGET, synthetic_org
+    from tests.planner.synthetic_org import POLICY, TARGET, synthetic_org
 
     graph = synthetic_org(projects=10_000, exposed_services=1500)
     plan = build_plan(graph, TARGET, POLICY)

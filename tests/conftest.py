@@ -167,7 +167,7 @@ def chromium() -> Iterator[object]:
 
 
 def synthetic_report_docs(graph, plan, generated_at):
-    """The report documents of a planner-shaped synthetic organisation (tests/planner/test_waves_large.py):
+    """The report documents of a planner-shaped synthetic organisation (tests/planner/synthetic_org.py):
     an exposure report with one project per exposed node (path down the library chain to log4j-core,
     evidence chain, services per deployment, owners) and the plan's JSON."""
     import networkx as nx

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import EXIT_COMPLETED_WITH_ERRORS, EXIT_QUERY, EXIT_STORE, EXIT_USAGE, cli
-from tests.store.test_contract import LOG4J, write_org
+from tests.store.contract_org import LOG4J, write_org
 
 
 @pytest.fixture()

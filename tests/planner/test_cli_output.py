@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import EXIT_USAGE, cli
-from tests.store.test_contract import LOG4J, write_org
+from tests.store.contract_org import LOG4J, write_org
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import pytest
 from planner.policy import Policy, load_policy, parse_policy
 from planner.render import plan_view
 from planner.waves import SCHEMA, build_plan
-from tests.planner.test_waves import FIXTURES, load_org
+from tests.planner.plan_fixtures import FIXTURES, load_org
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from planner.errors import UsageError
 from planner.policy import DEFAULT_DURATIONS, Policy, load_policy, parse_policy, parse_policy_text
-from tests.planner.test_waves import FIXTURES
+from tests.planner.plan_fixtures import FIXTURES
 
 
 def test_defaults():

@@ -21,7 +21,7 @@ from planner.cli import cli
 from planner.render.report import render_html
 from planner.waves import build_plan
 from tests.conftest import EXAMPLES, synthetic_report_docs
-from tests.planner.test_waves_large import POLICY, TARGET, synthetic_org
+from tests.planner.synthetic_org import POLICY, TARGET, synthetic_org
 
 ADVISORY = str(EXAMPLES / "security" / "advisories" / "GHSA-jfh8-c2jp-5v3q.json")
 

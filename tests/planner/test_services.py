@@ -11,12 +11,11 @@ from planner.link import link
 from planner.render.services_view import text as render_text
 from planner.services import SCHEMA, list_services
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.planner.test_link import deploy_registry  # noqa: F401 - fixture
 
 LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
 
 
-def test_examples_prod(store, deploy_registry) -> None:  # noqa: F811
+def test_examples_prod(store, deploy_registry) -> None:
     ingest(store, [EXAMPLES])
     link(store)
     result = list_services(store, "prod")
@@ -40,7 +39,7 @@ def test_examples_prod(store, deploy_registry) -> None:  # noqa: F811
     assert "group:default/billing" in billing["service_owners"] and billing["project_owners"]
 
 
-def test_inventory_outranks_manifests(store, deploy_registry, tmp_path: Path) -> None:  # noqa: F811
+def test_inventory_outranks_manifests(store, deploy_registry, tmp_path: Path) -> None:
     org = tmp_path / "org"
     shutil.copytree(EXAMPLES / "deploy", org / "deploy")
     shutil.copytree(EXAMPLES / "billing-service", org / "billing-service")

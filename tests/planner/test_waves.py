@@ -8,32 +8,13 @@ unresolved.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pytest
-import yaml
 
 from planner.errors import UsageError
 from planner.policy import Policy, load_policy, parse_policy
 from planner.waves import Target, build_plan
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plan"
-
-
-def load_org(name: str = "org.yaml", only: set[str] | None = None) -> tuple[nx.DiGraph, Target]:
-    """The fixture's graph (optionally restricted to some projects) and target."""
-    data = yaml.safe_load((FIXTURES / name).read_text())
-    g = nx.DiGraph()
-    for key, attrs in data["nodes"].items():
-        if only is None or key in only:
-            attrs = dict(attrs)
-            attrs["deployments"] = [tuple(d) for d in attrs.get("deployments", [])]
-            g.add_node(key, **attrs)
-    for consumer, provider, attrs in data["edges"]:
-        if consumer in g and provider in g:
-            g.add_edge(consumer, provider, **attrs)
-    return g, Target(data["target"]["package"], str(data["target"]["fixed_version"]))
+from tests.planner.plan_fixtures import FIXTURES, load_org
 
 
 def times(plan) -> dict[str, tuple[float, float, int]]:

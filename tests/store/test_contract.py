@@ -16,8 +16,7 @@ from planner.model import ParseResult, Project, Resolved, Source
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 from tests.conftest import comp, sbom
-
-LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
+from tests.store.contract_org import LOG4J, write_org
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
@@ -39,28 +38,6 @@ def any_store(request, data_dir: Path) -> Iterator[Store]:
         yield s
     finally:
         s.close()
-
-
-def write_org(root: Path, app_deps: list[str]) -> None:
-    """lib (publishes acme:lib, resolves log4j-core) and app (resolves acme:lib + app_deps)."""
-    lib = root / "lib-repo" / "lib"
-    app = root / "app-repo"
-    lib.mkdir(parents=True, exist_ok=True)
-    app.mkdir(parents=True, exist_ok=True)
-    core = f"{LOG4J}@2.14.1"
-    lib_doc = sbom(
-        comp("pkg:maven/com.acme/lib@1.0.0"),
-        [comp(core)],
-        [{"ref": "pkg:maven/com.acme/lib@1.0.0", "dependsOn": [core]}],
-    )
-    (lib / "bom.json").write_text(json.dumps(lib_doc))
-    deps = ["pkg:maven/com.acme/lib@1.0.0", *app_deps]
-    app_doc = sbom(
-        comp("pkg:maven/com.acme/app@2.0.0", type="application"),
-        [comp(d) for d in deps],
-        [{"ref": "pkg:maven/com.acme/app@2.0.0", "dependsOn": deps}],
-    )
-    (app / "bom.json").write_text(json.dumps(app_doc))
 
 
 def counts(store: Store) -> dict:

@@ -16,7 +16,7 @@ from planner.fix import checkouts as fix_checkouts
 from planner.fix import result as fix_result
 from planner.fix import run as fix_run
 from tests.conftest import EXAMPLES
-from tests.planner.fix.test_fix_cli import ADVISORY, RELEASES
+from tests.planner.fix.examples_fix import ADVISORY, RELEASES
 
 CYCLE = "edit:acme-auth/.#pkg:maven/com.acme.auth/auth-client"  # one step: acme-auth/pom.xml, acme-commons/pom.xml
 

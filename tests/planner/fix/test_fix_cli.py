@@ -12,16 +12,7 @@ from click.testing import CliRunner
 
 from planner.cli import EXIT_COMPLETED_WITH_ERRORS, EXIT_USAGE, cli
 from tests.conftest import EXAMPLES
-
-ADVISORY = "GHSA-jfh8-c2jp-5v3q"
-RELEASES = (
-    "--release",
-    "pkg:maven/com.acme.logging/logging-core=1.4.1",
-    "--release",
-    "pkg:maven/com.acme.commons/commons-util=2.1.1",
-    "--release",
-    "pkg:maven/com.acme.auth/auth-client=1.2.1",
-)
+from tests.planner.fix.examples_fix import ADVISORY, RELEASES
 
 
 @pytest.fixture()

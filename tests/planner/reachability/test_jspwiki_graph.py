@@ -1,6 +1,6 @@
 """End to end on apache/jspwiki (603 Java files of ../shared/sources): ingest, CALLS edges,
 `depwave usage` and the exposure layer give the 824 hand-checked Logger call sites of
-tests/loaders/source/test_jspwiki.py, now read back from the graph. Skips when absent."""
+tests/loaders/source/jspwiki_oracle.py, now read back from the graph. Skips when absent."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.ingest import ingest
-from tests.loaders.source.test_jspwiki import INHERITED, INLINE, LOG_METHOD, _oracle
+from tests.loaders.source.jspwiki_oracle import INHERITED, INLINE, LOG_METHOD, oracle
 
 pytestmark = pytest.mark.corpus
 API = "pkg:maven/org.apache.logging.log4j/log4j-api"
@@ -35,7 +35,7 @@ def test_usage_finds_every_logger_call_site_and_nothing_else(jspwiki, data_dir: 
         if LOG_METHOD.match(symbol["symbol"])
         for site in symbol["sites"]
     }
-    truth = _oracle(jspwiki) | INHERITED | INLINE
+    truth = oracle(jspwiki) | INHERITED | INLINE
     assert len(truth) == 824
     assert found == truth  # precision and recall 100 % (lines; a few lines hold two calls)
     # the 15 inline LogManager.getLogger(X.class).warn(…) calls are rewritten to Logger methods
@@ -83,6 +83,6 @@ def test_exposure_layer_with_a_responders_symbols_file(jspwiki, data_dir: Path, 
         for step in plan["steps"]
         for site in step.get("call_sites", [])
     }
-    truth = _oracle(jspwiki) | INHERITED | INLINE
+    truth = oracle(jspwiki) | INHERITED | INLINE
     assert lines <= truth and len(lines) >= 800
     assert any(step.get("reachability") == "called" for step in plan["steps"])

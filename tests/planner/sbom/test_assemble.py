@@ -128,7 +128,7 @@ def test_unknown_dependencies_are_marked_in_cyclonedx() -> None:
     import json
 
     from planner.sbom import cyclonedx
-    from tests.planner.sbom.test_export import INFO
+    from tests.planner.sbom.document_info import INFO
 
     graph = assemble(Subject("project", ORDERS, "o"), project_refs([PROJECT_ROW]), RESOLUTIONS, DEPENDENCIES)
     doc = json.loads(cyclonedx.render(graph, INFO))

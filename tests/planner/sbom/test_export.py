@@ -19,14 +19,8 @@ from planner.ingest import ingest
 from planner.sbom import collect, vex
 from planner.sbom.model import DocumentInfo
 from tests.conftest import EXAMPLES
+from tests.planner.sbom.document_info import INFO
 
-INFO = DocumentInfo(
-    timestamp=datetime(2026, 1, 31, 12, 0, tzinfo=UTC),
-    serial=uuid.UUID("6f0e3b8e-1111-4222-8333-444455556666"),
-    tool_version="0.1.0",
-    author="Release Engineering",
-    supplier="Acme Corp",
-)
 FILE_NAMES = {
     "cyclonedx-json": "bom.json",
     "cyclonedx-xml": "bom.xml",

@@ -9,7 +9,7 @@ from planner import sbom
 from planner.ingest import ingest
 from planner.sbom import collect
 from tests.conftest import comp
-from tests.planner.sbom.test_export import INFO
+from tests.planner.sbom.document_info import INFO
 
 #: a version in a purl is percent-decoded: this one holds a newline, ESC, BEL and a closing </text>
 EVIL = "pkg:npm/left-pad@1.3.0%0APackageName:%20injected%1B]0;owned%07%3C/text%3E"
