@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -42,162 +41,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-
-TARGET_EDGES_PER_S = 50_000
-TARGET_P50_MS = 50.0
-TARGET_RSS_MB = 1.5e9 / 2**20  # 1.5 GB (decimal) = 1430.5 MiB; figures are MiB
-
-
-# -- instrumentation -------------------------------------------------------------------------
-
-
-class Phases:
-    """Wall time per phase of an ingest, collected by wrapping the functions that do the work.
-
-    Phases are exclusive: the time spent stringifying the parameters of a query is not counted
-    again in the query's time.
-    """
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
-        self.server_ms: dict[str, float] = defaultdict(float)  # FalkorDB's own execution time
-        self.bytes_sent: dict[str, int] = defaultdict(int)
-        self.rows = 0  # result rows received
-        self._undo: list[tuple[Any, str, Any]] = []
-        self._stack: list[tuple[float, int]] = []  # nested time to subtract (stringify inside a query)
-        self._server: list[float] = []  # server execution times read from replies, per query
-
-    def _patch(self, owner: Any, attr: str, wrapper: Any) -> None:
-        self._undo.append((owner, attr, getattr(owner, attr)))
-        setattr(owner, attr, wrapper)
-
-    def install(self) -> None:
-        import planner.ingest as ingest_mod
-        from loaders.sbom.cyclonedx_json import CycloneDxJsonLoader
-        from planner import catalog
-        from planner.store.rows import GraphBatch
-
-        names: dict[str, str] = {}  # query text -> catalog name, for every catalog query
-        for n in catalog.names():
-            with contextlib.suppress(Exception):
-                names[catalog.text(n)] = n
-                for stmt in catalog.statements(n):
-                    names.setdefault(stmt, n)
-
-        def timed(phase: str, fn: Any) -> Any:
-            def wrapper(*a: Any, **kw: Any) -> Any:
-                t = time.perf_counter()
-                try:
-                    return fn(*a, **kw)
-                finally:
-                    self.seconds[phase] += time.perf_counter() - t
-                    self.calls[phase] += 1
-
-            return wrapper
-
-        # patched where they are looked up: the run module calls discover, the parse module read_source
-        self._patch(ingest_mod.run, "discover", timed("discover files", ingest_mod.discover))
-        self._patch(ingest_mod.parse, "read_source", timed("read + sha256", ingest_mod.read_source))
-        self._patch(CycloneDxJsonLoader, "parse", timed("parse (loader)", CycloneDxJsonLoader.parse))
-        self._patch(GraphBatch, "add", timed("rows: GraphBatch.add", GraphBatch.add))
-        self._patch(GraphBatch, "params", timed("rows: GraphBatch.params", GraphBatch.params))
-
-        phases = self
-
-        import planner.store.embedded as embedded_mod
-
-        own_header = embedded_mod.params_header
-        own_rows = embedded_mod._rows
-        own_typed_rows = embedded_mod._typed_rows
-        orig_execute = embedded_mod.EmbeddedStore._execute
-
-        def fast_header(params: Any) -> str:  # depwave renders the header itself (planner.store.embedded)
-            t = time.perf_counter()
-            text = own_header(params)
-            phases._stack.append((time.perf_counter() - t, len(text)))
-            return text
-
-        def server_time(reply: Any) -> None:  # the reply's statistics carry the server's execution time
-            for line in reply[-1] if reply and isinstance(reply[-1], list) else []:
-                if "execution time" in str(line):
-                    phases._server.append(float(str(line).split(": ")[1].split(" ")[0]))
-
-        def rows(reply: Any, graph: Any) -> Any:
-            server_time(reply)
-            return own_rows(reply, graph)
-
-        def typed_rows(reply: Any, types: Any) -> Any:
-            server_time(reply)
-            return own_typed_rows(reply, types)
-
-        def name_of(q: str) -> str:
-            if q in names:
-                return names[q]
-            for text, n in names.items():
-                if q.endswith(text):
-                    return n
-            return "other query"
-
-        def execute(store: Any, cypher: str, write: bool, *args: Any) -> Any:  # every statement, params rendered
-            name = name_of(cypher)
-            before = len(phases._stack)
-            server_before = len(phases._server)
-            t = time.perf_counter()
-            res = orig_execute(store, cypher, write, *args)
-            total = time.perf_counter() - t
-            nested = sum(dt for dt, _ in phases._stack[before:])
-            sent = sum(n for _, n in phases._stack[before:])
-            del phases._stack[before:]
-            phases.seconds[f"client: stringify params ({name})"] += nested
-            phases.seconds[f"query: {name}"] += total - nested
-            phases.calls[f"query: {name}"] += 1
-            phases.server_ms[name] += sum(phases._server[server_before:])
-            del phases._server[server_before:]
-            phases.bytes_sent[name] += sent + len(cypher)
-            phases.rows += len(res)
-            return res
-
-        from planner.store.neo4j_store import Neo4jStore
-
-        orig_run = Neo4jStore.run
-
-        def neo4j_run(store: Any, cypher: str, params: Any = None, *, write: bool = False) -> Any:
-            name = name_of(cypher)
-            t = time.perf_counter()
-            res = orig_run(store, cypher, params, write=write)
-            phases.seconds[f"query: {name}"] += time.perf_counter() - t
-            phases.calls[f"query: {name}"] += 1
-            phases.rows += len(res)
-            return res
-
-        self._patch(Neo4jStore, "run", neo4j_run)
-        self._patch(embedded_mod, "params_header", fast_header)
-        self._patch(embedded_mod, "_rows", rows)
-        self._patch(embedded_mod, "_typed_rows", typed_rows)
-        self._patch(embedded_mod.EmbeddedStore, "_execute", execute)
-
-    def uninstall(self) -> None:
-        while self._undo:
-            owner, attr, orig = self._undo.pop()
-            setattr(owner, attr, orig)
-
-    def reset(self) -> None:
-        self.seconds.clear()
-        self.calls.clear()
-        self.server_ms.clear()
-        self.bytes_sent.clear()
-        self.rows = 0
-
-    def snapshot(self, total_s: float) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        # the parse wrapper runs inside nothing else; GraphBatch.params runs inside nothing else
-        for k in sorted(self.seconds, key=lambda k: -self.seconds[k]):
-            out[k] = {"s": round(self.seconds[k], 3), "calls": self.calls.get(k, 0)}
-        accounted = sum(self.seconds.values())
-        out["other (ingest loop, Python glue)"] = {"s": round(total_s - accounted, 3), "calls": 0}
-        return out
-
+from phases import Phases  # noqa: E402
+from run_report import evaluate, table  # noqa: E402
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -428,28 +273,138 @@ def open_bench_store(kind: str, data_dir: Path, reset_neo4j: bool) -> Any:
         raise SystemExit(f"bench/run.py --store neo4j: {exc}") from exc
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def bench_data_dir(data_dir_arg: Path | None, cleanup: list[Path]) -> Path:
+    """The embedded store's data dir: ``--data-dir`` if given, else a fresh temporary one (to remove)."""
+    if data_dir_arg:
+        return Path(data_dir_arg).resolve()
+    data_dir = Path(tempfile.mkdtemp(prefix="dwb-"))
+    cleanup.append(data_dir)
+    return data_dir
+
+
+def measure_ingest(store: Any, org: Path, manifest: dict[str, Any], phases: Phases) -> dict[str, Any]:
+    """Full ingest of ``org`` into the (empty) store: wall time, rates, where the time went, checks."""
     from planner.ingest import ingest
+
+    total_files = manifest.get("files", manifest["projects"])
+    next_mark = [0.1]
+    t_start = time.perf_counter()
+
+    def progress(i: int, n: int, display: str) -> None:
+        if n and i / n >= next_mark[0]:
+            el = time.perf_counter() - t_start
+            print(f"  ingest {i:>7,}/{n:,} files  {el:7.1f} s", flush=True)
+            next_mark[0] += 0.1
+
+    phases.reset()
+    print(f"full ingest of {total_files:,} files ...", flush=True)
+    t0 = time.perf_counter()
+    report = ingest(store, [org], progress=progress)
+    ingest_s = time.perf_counter() - t0
+    breakdown = phases.snapshot(ingest_s)
+    server_ms = dict(phases.server_ms)
+    bytes_sent = dict(phases.bytes_sent)
+    t1 = time.perf_counter()
+    stats = store.stats()
+    stats_s = time.perf_counter() - t1
+    rels_total = sum(stats["relationships"].values())
+    result = {
+        "seconds": round(ingest_s, 2),
+        "files": report.files,
+        "loaded": report.loaded,
+        "errors": report.errors[:5],
+        "warnings": len(report.warnings),
+        "edges_written": report.edges,
+        "rows": report.rows,
+        "orphans_removed": report.orphans_removed,
+        "edges_per_s": round(report.edges / ingest_s),
+        "resolves_per_s": round(stats["relationships"].get("RESOLVES", 0) / ingest_s),
+        "relationships_in_store": rels_total,
+        "relationships_per_s": round(rels_total / ingest_s),
+        "nodes_in_store": sum(stats["nodes"].values()),
+        "files_per_s": round(report.files / ingest_s, 1),
+        "store_stats": stats,
+        "stats_query_s": round(stats_s, 3),
+        "breakdown": breakdown,
+        "server_ms": {k: round(v) for k, v in server_ms.items()},
+        "query_mb_sent": {k: round(v / 2**20, 1) for k, v in bytes_sent.items()},
+        "checks": ingest_checks(report, stats, manifest["expected"], total_files),
+        "python_peak_rss_mb_after_ingest": round(maxrss_mb(), 1),
+    }
+    print(f"  done in {ingest_s:.1f} s", flush=True)
+    return result
+
+
+def ingest_checks(report: Any, stats: dict[str, Any], exp: dict[str, Any], total_files: int) -> dict[str, bool]:
+    """What the ingest wrote against what the generator predicted (``manifest["expected"]``)."""
+    return {
+        # sbom-heavy: the deploy and ownership files' edges are not predicted, the SBOMs' are a lower bound
+        "edges_written == expected": report.edges == exp["edges_written"]
+        if exp["edges_written"] is not None
+        else report.edges >= exp["resolves_edges"] + exp.get("depends_on_statements", 0),
+        "RESOLVES == expected": stats["relationships"].get("RESOLVES") == exp["resolves_edges"],
+        "DEPENDS_ON == expected": stats["relationships"].get("DEPENDS_ON") == exp["depends_on_edges"],
+        "no errors": not report.errors,
+        "all files loaded": report.loaded == report.files == total_files,
+    }
+
+
+def measure_reingest(store: Any, org: Path, phases: Phases) -> dict[str, Any]:
+    """Re-ingest of the unchanged organisation: every file should be skipped."""
+    from planner.ingest import ingest
+
+    phases.reset()
+    t0 = time.perf_counter()
+    again = ingest(store, [org])
+    reingest_s = time.perf_counter() - t0
+    return {
+        "seconds": round(reingest_s, 2),
+        "unchanged": again.unchanged,
+        "loaded": again.loaded,
+        "all_skipped": again.unchanged == again.files and again.loaded == 0,
+        "files_per_s": round(again.files / reingest_s, 1),
+        "breakdown": phases.snapshot(reingest_s),
+    }
+
+
+def measure_dependents(
+    store: Any, results: dict[str, Any], manifest: dict[str, Any], args: argparse.Namespace, phases: Phases
+) -> None:
+    """``find_dependents`` latency per target, into ``results`` after waiting for the AOF rewrite."""
+    # After a bulk ingest redis writes the data set as a fresh AOF base in a forked child (see
+    # EmbeddedStore.bulk); timing queries meanwhile measures that child, not a query. Wait for it.
+    t0 = time.perf_counter()
+    store.ensure_durable()  # waits for the AOF rewrite that switching the AOF back on starts
+    results["aof_rewrite_wait_s"] = round(time.perf_counter() - t0, 1)
+    print(f"dependents latency (after {results['aof_rewrite_wait_s']} s of AOF rewrite) ...", flush=True)
+    results["dependents"] = bench_dependents(
+        store, manifest["targets"], args.runs, manifest["deepest_service"], phases, args.budget
+    )
+
+
+def measure_memory(store: Any, rss_before: float, pid: Any, data_dir: Path, embedded: bool) -> dict[str, Any]:
+    """Peak RSS of this process; with the embedded store also the redis-server's and the data dir's size."""
+    memory = {
+        "python_peak_rss_mb": round(maxrss_mb(), 1),
+        "python_rss_before_store_mb": round(rss_before, 1),
+        **({"redis_server": proc_status(pid), **graph_memory(store)} if embedded else {}),
+    }
+    with contextlib.suppress(OSError):
+        if embedded:
+            memory["data_dir_mb"] = round(sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20, 1)
+    return memory
+
+
+def measure_store(
+    args: argparse.Namespace, results: dict[str, Any], org: Path, manifest: dict[str, Any], data_dir: Path
+) -> None:
+    """Open a fresh store and measure ingest, re-ingest, dependents and memory into ``results``.
+
+    The instrumentation is removed, the store closed and the embedded server stopped whatever happens.
+    """
     from planner.store import embedded_server
 
-    results: dict[str, Any] = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}}
-    cleanup: list[Path] = []
     embedded = args.store == "embedded"
-    if not embedded:  # fail before generating a large organisation
-        open_bench_store(args.store, Path(), args.reset_neo4j).close()
-    org, manifest, generated = prepare_org(args.org, args.seed, args.scale, args.shape)
-    if generated:
-        cleanup.append(org)
-    results["org"] = {k: v for k, v in manifest.items() if k != "targets"} | {"path": str(org)}
-    targets = manifest["targets"]
-    deepest = manifest["deepest_service"]
-
-    if args.data_dir:
-        data_dir = Path(args.data_dir).resolve()
-    else:
-        data_dir = Path(tempfile.mkdtemp(prefix="dwb-"))
-        cleanup.append(data_dir)
-
     phases = Phases()
     phases.install()
     store = None
@@ -459,101 +414,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["store"] = store.describe()
         pid = results["store"].get("pid")
         store.reset()
-
-        # -- full ingest ---------------------------------------------------------------------
-        total_files = manifest.get("files", manifest["projects"])
-        next_mark = [0.1]
-        t_start = time.perf_counter()
-
-        def progress(i: int, n: int, display: str) -> None:
-            if n and i / n >= next_mark[0]:
-                el = time.perf_counter() - t_start
-                print(f"  ingest {i:>7,}/{n:,} files  {el:7.1f} s", flush=True)
-                next_mark[0] += 0.1
-
-        phases.reset()
-        print(f"full ingest of {total_files:,} files ...", flush=True)
-        t0 = time.perf_counter()
-        report = ingest(store, [org], progress=progress)
-        ingest_s = time.perf_counter() - t0
-        breakdown = phases.snapshot(ingest_s)
-        server_ms = dict(phases.server_ms)
-        bytes_sent = dict(phases.bytes_sent)
-        t1 = time.perf_counter()
-        stats = store.stats()
-        stats_s = time.perf_counter() - t1
-        rels_total = sum(stats["relationships"].values())
-        nodes_total = sum(stats["nodes"].values())
-        exp = manifest["expected"]
-        checks = {
-            # sbom-heavy: the deploy and ownership files' edges are not predicted, the SBOMs' are a lower bound
-            "edges_written == expected": report.edges == exp["edges_written"]
-            if exp["edges_written"] is not None
-            else report.edges >= exp["resolves_edges"] + exp.get("depends_on_statements", 0),
-            "RESOLVES == expected": stats["relationships"].get("RESOLVES") == exp["resolves_edges"],
-            "DEPENDS_ON == expected": stats["relationships"].get("DEPENDS_ON") == exp["depends_on_edges"],
-            "no errors": not report.errors,
-            "all files loaded": report.loaded == report.files == total_files,
-        }
-        results["ingest"] = {
-            "seconds": round(ingest_s, 2),
-            "files": report.files,
-            "loaded": report.loaded,
-            "errors": report.errors[:5],
-            "warnings": len(report.warnings),
-            "edges_written": report.edges,
-            "rows": report.rows,
-            "orphans_removed": report.orphans_removed,
-            "edges_per_s": round(report.edges / ingest_s),
-            "resolves_per_s": round(stats["relationships"].get("RESOLVES", 0) / ingest_s),
-            "relationships_in_store": rels_total,
-            "relationships_per_s": round(rels_total / ingest_s),
-            "nodes_in_store": nodes_total,
-            "files_per_s": round(report.files / ingest_s, 1),
-            "store_stats": stats,
-            "stats_query_s": round(stats_s, 3),
-            "breakdown": breakdown,
-            "server_ms": {k: round(v) for k, v in server_ms.items()},
-            "query_mb_sent": {k: round(v / 2**20, 1) for k, v in bytes_sent.items()},
-            "checks": checks,
-        }
-        results["ingest"]["python_peak_rss_mb_after_ingest"] = round(maxrss_mb(), 1)
-        print(f"  done in {ingest_s:.1f} s", flush=True)
-
-        # -- re-ingest, unchanged ------------------------------------------------------------
-        phases.reset()
-        t0 = time.perf_counter()
-        again = ingest(store, [org])
-        reingest_s = time.perf_counter() - t0
-        results["reingest"] = {
-            "seconds": round(reingest_s, 2),
-            "unchanged": again.unchanged,
-            "loaded": again.loaded,
-            "all_skipped": again.unchanged == again.files and again.loaded == 0,
-            "files_per_s": round(again.files / reingest_s, 1),
-            "breakdown": phases.snapshot(reingest_s),
-        }
-
-        # -- dependents ----------------------------------------------------------------------
-        # After a bulk ingest redis writes the data set as a fresh AOF base in a forked child (see
-        # EmbeddedStore.bulk); timing queries meanwhile measures that child, not a query. Wait for it.
-        t0 = time.perf_counter()
-        store.ensure_durable()  # waits for the AOF rewrite that switching the AOF back on starts
-        results["aof_rewrite_wait_s"] = round(time.perf_counter() - t0, 1)
-        print(f"dependents latency (after {results['aof_rewrite_wait_s']} s of AOF rewrite) ...", flush=True)
-        results["dependents"] = bench_dependents(store, targets, args.runs, deepest, phases, args.budget)
-
-        # -- memory --------------------------------------------------------------------------
-        results["memory"] = {
-            "python_peak_rss_mb": round(maxrss_mb(), 1),
-            "python_rss_before_store_mb": round(rss_before, 1),
-            **({"redis_server": proc_status(pid), **graph_memory(store)} if embedded else {}),
-        }
-        with contextlib.suppress(OSError):
-            if embedded:
-                results["memory"]["data_dir_mb"] = round(
-                    sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20, 1
-                )
+        results["ingest"] = measure_ingest(store, org, manifest, phases)
+        results["reingest"] = measure_reingest(store, org, phases)
+        measure_dependents(store, results, manifest, args, phases)
+        results["memory"] = measure_memory(store, rss_before, pid, data_dir, embedded)
     finally:
         phases.uninstall()
         if store is not None:
@@ -562,139 +426,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             stopped = embedded_server.stop(data_dir)
             results["server_stopped"] = stopped or embedded_server.status(data_dir) is None
 
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """The whole benchmark for ``args`` (see ``main``): prepare, measure the store, the networkx baseline."""
+    results: dict[str, Any] = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}}
+    cleanup: list[Path] = []
+    if args.store != "embedded":  # fail before generating a large organisation
+        open_bench_store(args.store, Path(), args.reset_neo4j).close()
+    org, manifest, generated = prepare_org(args.org, args.seed, args.scale, args.shape)
+    if generated:
+        cleanup.append(org)
+    results["org"] = {k: v for k, v in manifest.items() if k != "targets"} | {"path": str(org)}
+    data_dir = bench_data_dir(args.data_dir, cleanup)
+    measure_store(args, results, org, manifest, data_dir)
+
     # -- networkx baseline (a child process: its own peak RSS) -------------------------------
     print("networkx baseline ...", flush=True)
-    results["networkx"] = run_networkx(org, targets, args.runs, deepest)
+    results["networkx"] = run_networkx(org, manifest["targets"], args.runs, manifest["deepest_service"])
 
     results["targets"] = evaluate(results)
     if not args.keep:
         for p in cleanup:
             shutil.rmtree(p, ignore_errors=True)
     return results
-
-
-def evaluate(r: dict[str, Any]) -> dict[str, Any]:
-    ing = r["ingest"]
-    dep = r["dependents"]
-    mem = r["memory"]
-    redis_hwm = mem.get("redis_server", {}).get("VmHWM")
-    return {
-        "ingest >= 50,000 edges/s": {"value": ing["edges_per_s"], "met": ing["edges_per_s"] >= TARGET_EDGES_PER_S},
-        "dependents log4j-core p50 < 50 ms": {
-            "value": dep["log4j-core"]["p50_ms"],
-            "met": dep["log4j-core"]["p50_ms"] < TARGET_P50_MS,
-        },
-        "dependents p50 < 50 ms (every target)": {
-            "value": {k: v["p50_ms"] for k, v in dep.items()},
-            "met": all(v["p50_ms"] < TARGET_P50_MS for v in dep.values()),
-        },
-        "python peak RSS < 1.5 GB (1430.5 MiB)": {
-            "value": mem["python_peak_rss_mb"],
-            "met": mem["python_peak_rss_mb"] < TARGET_RSS_MB,
-        },
-        **(
-            {
-                "redis-server peak RSS < 1.5 GB (1430.5 MiB)": {
-                    "value": redis_hwm,
-                    "met": redis_hwm is not None and redis_hwm < TARGET_RSS_MB,
-                }
-            }
-            if r["args"].get("store", "embedded") == "embedded"
-            else {}
-        ),
-    }
-
-
-def table(r: dict[str, Any]) -> str:
-    L: list[str] = []
-    m = r["machine"]
-    o = r["org"]
-    L.append(f"machine: {m.get('cpu', '?')}, nproc={m['nproc']}, python {m['python']}")
-    L.append(
-        f"org: {o['repos']:,} repos, {o['projects']:,} projects, {o['total_components']:,} components "
-        f"(RESOLVES), {o['expected']['edges_written'] or 0:,} source-stamped edges expected (0 = not predicted)"
-    )
-    i = r["ingest"]
-    L.append("")
-    L.append(f"INGEST ({r.get('store', {}).get('store', 'embedded')} store)")
-    L.append(f"  wall                     {i['seconds']:>12,.2f} s")
-    L.append(f"  files/s                  {i['files_per_s']:>12,.1f}")
-    L.append(f"  edges written            {i['edges_written']:>12,}   -> {i['edges_per_s']:,} edges/s")
-    L.append(
-        f"  RESOLVES                 {i['store_stats']['relationships'].get('RESOLVES', 0):>12,}   -> {i['resolves_per_s']:,} /s"
-    )
-    L.append(f"  relationships in store   {i['relationships_in_store']:>12,}   -> {i['relationships_per_s']:,} /s")
-    L.append(f"  nodes in store           {i['nodes_in_store']:>12,}")
-    L.append(f"  checks                   {', '.join(k + ('' if v else ' FAILED') for k, v in i['checks'].items())}")
-    L.append("  where the time went:")
-    for k, v in i["breakdown"].items():
-        share = 100 * v["s"] / i["seconds"] if i["seconds"] else 0
-        L.append(f"    {k:<48} {v['s']:>9,.2f} s {share:5.1f}%  ({v['calls']:,} calls)")
-    if i.get("server_ms"):
-        L.append(
-            "  FalkorDB-reported execution time: "
-            + ", ".join(f"{k} {v / 1000:,.1f} s" for k, v in i["server_ms"].items())
-        )
-    g = r["reingest"]
-    L.append("")
-    L.append(
-        f"RE-INGEST (unchanged)      {g['seconds']:>12,.2f} s   all skipped: {g['all_skipped']}  ({g['files_per_s']:,} files/s)"
-    )
-    L.append("")
-    nx = r.get("networkx", {})
-    L.append("DEPENDENTS                       count  expected  depwave p50 / p95 ms   rounds   networkx p50 / p95 ms")
-    for k, v in r["dependents"].items():
-        n = nx.get("dependents", {}).get(k, {})
-        if "error" in v:
-            L.append(f"  {k:<24} ERROR {v['error']}")
-            continue
-        L.append(
-            f"  {k:<24} {v['count']:>9,} {v['expected'] or 0:>9,}  {v['p50_ms']:>10,.1f} / {v['p95_ms']:<9,.1f}"
-            f" {v['bfs_rounds']:>6}   {n.get('p50_ms', float('nan')):>10,.2f} / {n.get('p95_ms', float('nan')):<8,.2f}"
-            f" (nx count {n.get('count', '?')}; {v['runs']} runs, {v['rows_returned']:,} rows/answer)"
-        )
-    lg = r["dependents"].get("log4j-core", {})
-    L.append(
-        f"  log4j-core answer includes the deepest service: {lg.get('includes_deepest_service')} "
-        f"(depth {lg.get('deepest_service_depth')}, max depth {lg.get('max_depth')})"
-    )
-    mem = r["memory"]
-    L.append("")
-    L.append("MEMORY")
-    L.append(
-        f"  python peak RSS          {mem['python_peak_rss_mb']:>10,.1f} MB   (after ingest: "
-        f"{i.get('python_peak_rss_mb_after_ingest', float('nan')):,.1f} MB; the rest is dependents answers)"
-    )
-    rs = mem.get("redis_server", {})
-    if rs:
-        L.append(
-            f"  redis-server peak RSS    {rs.get('VmHWM', float('nan')):>10,.1f} MB   (RSS at end {rs.get('VmRSS', float('nan')):,.1f} MB)"
-        )
-    gm = mem.get("graph_memory_usage_mb")
-    if isinstance(gm, dict):
-        L.append(f"  GRAPH.MEMORY USAGE       {gm.get('total_graph_sz_mb', '?'):>10} MB total graph")
-    if "used_memory_peak_mb" in mem:
-        L.append(f"  redis used_memory_peak   {mem['used_memory_peak_mb']:>10,.1f} MB")
-    if "data_dir_mb" in mem:
-        L.append(f"  data dir on disk         {mem['data_dir_mb']:>10,.1f} MB (RDB + AOF)")
-    if "error" in nx:
-        L.append(f"NETWORKX failed: {nx['error']}")
-    elif nx:
-        L.append("")
-        L.append("NETWORKX BASELINE")
-        L.append(
-            f"  build                    {nx['build_s']:>10,.2f} s   ({nx['edges']:,} distinct edges, {nx['edges_per_s']:,}/s;"
-            f" {nx['edge_rows']:,} edge rows, {nx['edge_rows_per_s']:,}/s; json parse {nx['json_parse_s']:.1f} s)"
-        )
-        L.append(
-            f"  peak RSS                 {nx['peak_rss_mb']:>10,.1f} MB   (delta {nx['peak_rss_delta_mb']:,.1f} MB)"
-        )
-    L.append("")
-    L.append("TARGETS")
-    for k, v in r["targets"].items():
-        L.append(f"  {'MET   ' if v['met'] else 'MISSED'} {k}: {v['value']}")
-    L.append(f"embedded server stopped: {r.get('server_stopped')}")
-    return "\n".join(L)
 
 
 def main(argv: list[str] | None = None) -> int:
