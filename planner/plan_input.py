@@ -220,10 +220,8 @@ def _file_of(location: str | None) -> str | None:
 def _version_property(p: ProjectExposure) -> str | None:
     """The property to change when the edit is a property definition (the line ``change_at`` names)."""
     for e in p.evidence:
-        if e.kind == "declares" and e.version_property:
-            at = e.location if e.version_repo else e.version_location  # overridden in the project's own file
-            if at == p.change_at:
-                return e.version_property
+        if e.kind == "declares" and e.version_property and e.own_version_location() == p.change_at:
+            return e.version_property
     return None
 
 

@@ -54,13 +54,13 @@ def change_at(
     ordered = sorted(items, key=lambda e: (e.location or "", e.version or ""))
     for e in ordered:
         if e.kind == "declares" and e.version:
-            return _own_version_location(e)
+            return e.own_version_location()
     for e in ordered:
         if e.kind == "resolves" and e.depth == 1 and e.location:
             return e.location
     for e in ordered:
         if e.kind == "declares":
-            return _own_version_location(e)
+            return e.own_version_location()
     links = sorted(
         graph.out_edges(key, data=True),
         key=lambda e: (e[1] not in export, to_entry.get(e[1], FAR), e[2].get("via") != "declares", e[1]),
@@ -69,12 +69,3 @@ def change_at(
         if data.get("file"):
             return location_text(data.get("file"), data.get("line"))
     return ordered[0].location if ordered else None
-
-
-def _own_version_location(e: Evidence) -> str | None:
-    """Where the project's own repository sets the declared version: the line that sets it, or the
-    declaration itself when that line is in another repository (a parent POM released from there: the
-    project overrides the property or the managed version in its own POM)."""
-    if e.version_repo:
-        return e.location
-    return e.version_location or e.location

@@ -52,6 +52,14 @@ class Evidence:
     #: by a parent POM released from another repository (that release cannot be edited from here)
     version_repo: str | None = None
 
+    def own_version_location(self) -> str | None:
+        """Where the project's own repository sets the version: the line that sets it, or the declaration
+        itself when that line is in another repository (a parent POM or BOM released from there: the project
+        overrides the version in its own POM)."""
+        if self.version_repo:
+            return self.location
+        return self.version_location or self.location
+
     def as_dict(self) -> dict[str, Any]:
         """JSON form (``version_repo`` only when the version is set in another repository)."""
         repo = {"version_repo": self.version_repo} if self.version_repo else {}
