@@ -256,32 +256,33 @@ CHILD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+LOG4J_FIX = ["--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.15.0", "--format", "json"]
+LOG4J_AFFECTED = "pkg:maven/org.apache.logging.log4j/log4j-core@<2.15.0"
+
+
+def _ingest_repos(data_dir: Path, root: Path, poms: dict[str, str]):
+    """Each repository's pom.xml under ``root``, ingested; returns a runner of depwave commands on that store."""
+    for repo, text in poms.items():
+        (root / repo).mkdir(parents=True)
+        (root / repo / "pom.xml").write_text(text)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--data-dir", str(data_dir), *args])
+
+    assert invoke("ingest", str(root)).exit_code == 0
+    return invoke
+
+
 def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_the_child(
     store, data_dir: Path, tmp_path: Path
 ) -> None:
     """The company parent POM (its own repository, released as com.acme:acme-parent:7) sets log4j2.version;
     the service's repository cannot change that release: its POM overrides the property."""
-    org = tmp_path / "org"
-    (org / "acme-parent").mkdir(parents=True)
-    (org / "acme-parent" / "pom.xml").write_text(PARENT)
-    (org / "svc").mkdir()
-    (org / "svc" / "pom.xml").write_text(CHILD)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["--data-dir", str(data_dir), "ingest", str(org)]).exit_code == 0
-    args = ["--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.15.0", "--format", "json"]
+    run = _ingest_repos(data_dir, tmp_path / "org", {"acme-parent": PARENT, "svc": CHILD})
     # exposure and the plan name svc's own file: its log4j-core dependency (line 16), where the version is
     # overridden; before, both said svc pom.xml:9, which is line 9 of acme-parent/pom.xml
-    exposure = runner.invoke(
-        cli,
-        [
-            "--data-dir",
-            str(data_dir),
-            "exposure",
-            "pkg:maven/org.apache.logging.log4j/log4j-core@<2.15.0",
-            "--format",
-            "json",
-        ],
-    )
+    exposure = run("exposure", LOG4J_AFFECTED, "--format", "json")
     [project] = json.loads(exposure.output)["projects"]
     [evidence] = project["evidence"]
     assert project["change_at"] == "pom.xml:16"
@@ -290,12 +291,12 @@ def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_th
         "acme-parent",
         "log4j2.version",
     )
-    plan = json.loads(runner.invoke(cli, ["--data-dir", str(data_dir), "plan", *args]).output)
+    plan = json.loads(run("plan", *LOG4J_FIX).output)
     [edit] = [s for s in plan["steps"] if s["kind"] == "edit"]
     assert (edit["repo"], edit["location"], edit["edits"][0]["property"]) == ("svc", "pom.xml:16", "log4j2.version")
     assert edit["edits"][0]["overrides"] == "acme-parent/pom.xml:9"
     assert edit["change"] == "<log4j2.version>2.15.0</log4j2.version> in this POM, overriding acme-parent/pom.xml:9"
-    res = runner.invoke(cli, ["--data-dir", str(data_dir), "fix", *args])
+    res = run("fix", *LOG4J_FIX)
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
     [row] = doc["patches"]
@@ -324,27 +325,11 @@ def test_a_version_set_by_a_parent_pom_in_another_repository_is_overridden_in_th
     )
 
 
-BOM = """<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>com.acme</groupId>
-  <artifactId>acme-bom</artifactId>
-  <version>3</version>
-  <packaging>pom</packaging>
-  <properties>
-    <log4j2.version>2.14.1</log4j2.version>
-  </properties>
-  <dependencyManagement>
-    <dependencies>
-      <dependency>
-        <groupId>org.apache.logging.log4j</groupId>
-        <artifactId>log4j-core</artifactId>
-        <version>${log4j2.version}</version>
-      </dependency>
-    </dependencies>
-  </dependencyManagement>
-</project>
-"""
+#: a BOM of its own repository: the parent's text with the BOM's coordinates (line 9 sets log4j2.version)
+BOM = PARENT.replace(
+    "<artifactId>acme-parent</artifactId>\n  <version>7</version>",
+    "<artifactId>acme-bom</artifactId>\n  <version>3</version>",
+)
 ORDERS = """<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -379,16 +364,8 @@ def test_a_version_managed_by_a_bom_of_another_repository_is_pinned_in_the_impor
     it. The importer cannot override a BOM's property (Maven resolves an imported BOM in its own model), so
     the plan pins log4j-core in orders' own <dependencyManagement> (an explicit entry wins over an import).
     Before: the plan said 'orders/pom.xml:9 <log4j2.version>' (line 9 of the BOM) and fix failed."""
-    org = tmp_path / "org"
-    (org / "acme-bom").mkdir(parents=True)
-    (org / "acme-bom" / "pom.xml").write_text(BOM)
-    (org / "orders").mkdir()
-    (org / "orders" / "pom.xml").write_text(ORDERS)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["--data-dir", str(data_dir), "ingest", str(org)]).exit_code == 0
-    args = ["--package", "pkg:maven/org.apache.logging.log4j/log4j-core", "--fixed", "2.15.0", "--format", "json"]
-    affected = "pkg:maven/org.apache.logging.log4j/log4j-core@<2.15.0"
-    exposure = runner.invoke(cli, ["--data-dir", str(data_dir), "exposure", affected, "--format", "json"])
+    run = _ingest_repos(data_dir, tmp_path / "org", {"acme-bom": BOM, "orders": ORDERS})
+    exposure = run("exposure", LOG4J_AFFECTED, "--format", "json")
     projects = {p["name"]: p for p in json.loads(exposure.output)["projects"]}
     orders = projects["com.acme:orders"]
     [evidence] = orders["evidence"]
@@ -398,14 +375,14 @@ def test_a_version_managed_by_a_bom_of_another_repository_is_pinned_in_the_impor
         "acme-bom",
         None,
     )
-    plan = json.loads(runner.invoke(cli, ["--data-dir", str(data_dir), "plan", *args]).output)
+    plan = json.loads(run("plan", *LOG4J_FIX).output)
     [edit] = [s for s in plan["steps"] if s["kind"] == "edit" and s["repo"] == "orders"]
     assert (edit["location"], edit["mechanism"], edit["edits"][0]["overrides"]) == (
         "pom.xml:21",
         "dependency-management",
         "acme-bom/pom.xml:9",
     )
-    res = runner.invoke(cli, ["--data-dir", str(data_dir), "fix", *args])
+    res = run("fix", *LOG4J_FIX)
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
     rows = [r for r in doc["patches"] if r["repo"] == "orders"]
