@@ -42,6 +42,9 @@ class SourceContext:
         """Every file some loader recognised in this ingest, across all repositories."""
         return ()
 
+    def progress(self, done: int, total: int) -> None:
+        """Told by a loader during a long parse: ``done`` of ``total`` characters read (nothing by default)."""
+
 
 EMPTY_CONTEXT = SourceContext()
 

@@ -3,10 +3,12 @@ report its progress, and count the outcome like any other load (one bad file cos
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from planner.errors import DepwaveError, StoreUnavailable
@@ -17,19 +19,53 @@ from planner.store.source_parts import delete_leftovers, load_in_parts, needs_pa
 
 if TYPE_CHECKING:
     from planner.ingest import LoadReport
+    from planner.ingest.context import IngestContext
+    from planner.ingest.discovery import Candidate
 
-#: called with (file as shown, records loaded so far, records in the file); total 0 = still parsing
-FileProgress = Callable[[str, int, int], None]
+#: called with (file as shown, records loaded so far, records in the file); total 0 = still parsing;
+#: during a parse, with a fourth argument ``"characters parsed"`` and characters instead of records
+FileProgress = Callable[..., None]
 
 #: a file at least this big gets a "reading" line before its parse (which may take minutes)
 ANNOUNCE_BYTES = 16 * 1024 * 1024
 
-__all__ = ["ANNOUNCE_BYTES", "FileProgress", "delete_leftovers", "is_big", "load_big", "stderr_progress"]
+__all__ = [
+    "ANNOUNCE_BYTES",
+    "FileProgress",
+    "delete_leftovers",
+    "is_big",
+    "load_big",
+    "parse_progress",
+    "stderr_progress",
+]
 
 
 def is_big(item: LoadedSource) -> bool:
     """Whether the ingest should load this parsed file in parts."""
     return needs_parts(item)
+
+
+@contextlib.contextmanager
+def parse_progress(context: IngestContext, cand: Candidate, progress: FileProgress | None) -> Iterator[None]:
+    """Around the parse of one file: when it is big (:data:`ANNOUNCE_BYTES`), say it is being read and
+    pass what its loader reports (characters parsed) to ``progress``."""
+    if progress is None or _size(cand.file) < ANNOUNCE_BYTES:
+        yield
+        return
+    shown = cand.source.display
+    progress(shown, 0, 0)  # its parse may take minutes
+    context.on_progress = lambda done, total: progress(shown, done, total, "characters parsed")
+    try:
+        yield
+    finally:
+        context.on_progress = None
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 def load_big(
@@ -62,17 +98,18 @@ class _Writer(Protocol):
 
 
 def stderr_progress(every_s: float = 5.0, stream: _Writer | None = None) -> FileProgress:
-    """A :data:`FileProgress` that prints ``file: 40,000 of 250,000 records loaded`` lines, at most one
-    per ``every_s`` seconds (and always the last), for a stderr that is not a terminal."""
+    """A :data:`FileProgress` that prints ``file: 40,000 of 250,000 records loaded`` lines (``file:
+    30,000,000 of 98,000,000 characters parsed`` during a parse), at most one per ``every_s`` seconds (and
+    always the last), for a stderr that is not a terminal."""
     last = [0.0]
     out = stream or sys.stderr
 
-    def show(shown: str, done: int, total: int) -> None:
+    def show(shown: str, done: int, total: int, what: str = "records loaded") -> None:
         now = time.monotonic()
         if total and done < total and now - last[0] < every_s:
             return
         last[0] = now
-        text = f"{shown}: reading and parsing" if not total else f"{shown}: {done:,} of {total:,} records loaded"
+        text = f"{shown}: reading and parsing" if not total else f"{shown}: {done:,} of {total:,} {what}"
         out.write(message(text) + os.linesep)
         out.flush()
 

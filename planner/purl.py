@@ -78,14 +78,24 @@ def parse_user(text: str) -> Purl:
 @lru_cache(maxsize=_CACHE_SIZE)
 def build(type_: str, namespace: str | None, name: str, version: str | None = None) -> Purl:
     """Build a normalised purl from its parts (raises ``ValueError`` on an invalid name)."""
+    return parse(_built_text(type_, namespace, name, version))
+
+
+def build_key(type_: str, namespace: str | None, name: str, version: str | None = None) -> str:
+    """``build(...).key`` without filling the caches: for a loader that meets more distinct purls than
+    they hold (a big lockfile has hundreds of thousands) and keeps its own per name and version."""
+    purl = parse.__wrapped__(_built_text(type_, namespace, name, version))
+    return _render.__wrapped__(purl.type, purl.namespace, purl.name, purl.version or None)
+
+
+def _built_text(type_: str, namespace: str | None, name: str, version: str | None) -> str:
     if not name or not name.strip():
         raise ValueError("a package URL needs a name")
     try:
         p = PackageURL(type=type_, namespace=namespace or None, name=name, version=version or None)
-        text = p.to_string()
+        return p.to_string()
     except (ValueError, TypeError) as exc:  # packageurl normalises some names down to nothing
         raise ValueError(f"cannot build a package URL from {type_}/{namespace}/{name}: {exc}") from None
-    return parse(text)
 
 
 def maven(group: str, artifact: str, version: str | None = None) -> Purl:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from planner.model import Location, ParseResult, ParseWarning, Source
+from planner.record_stream import RecordStream
 from planner.safe_text import excerpt
 
 #: NUL (also percent-encoded in a purl, which the store rows decode) and lone surrogates
@@ -48,22 +49,27 @@ def _line(record: Any) -> int | None:
 
 
 def drop_unstorable(result: ParseResult, source: Source) -> ParseResult:
-    """``result`` without the records holding a string the store rejects; one warning per dropped record."""
-    kept = []
-    warnings = list(result.warnings)
-    for record in result.records:
-        bad = _bad_string(record)
-        if bad is None:
-            kept.append(record)
-            continue
-        what = "a NUL character" if "\x00" in bad or "%00" in bad else "an unpaired surrogate"
-        warnings.append(
-            ParseWarning(
-                source.display,
-                _line(record),
-                f"dropped a {type(record).__name__} record: '{excerpt(bad)}' holds {what}, which the store cannot keep",
-            )
-        )
-    if len(kept) == len(result.records):
+    """``result`` without the records holding a string the store rejects; one warning per dropped record.
+    A :class:`RecordStream` is walked once for the warnings and stays a stream, filtered as it is made."""
+    records = result.records
+    if isinstance(records, RecordStream):
+        dropped = [_dropped(record, source) for record in records if _bad_string(record) is not None]
+        if not dropped:
+            return result
+        kept = RecordStream(lambda: (r for r in records if _bad_string(r) is None), records.estimate)
+        return ParseResult(kept, [*result.warnings, *dropped])  # type: ignore[arg-type]
+    kept = [record for record in records if _bad_string(record) is None]
+    if len(kept) == len(records):
         return result
-    return ParseResult(kept, warnings)
+    return ParseResult(kept, [*result.warnings, *(_dropped(r, source) for r in records if _bad_string(r) is not None)])
+
+
+def _dropped(record: Any, source: Source) -> ParseWarning:
+    """The warning for a record dropped because it holds a string the store cannot keep."""
+    bad = _bad_string(record) or ""
+    what = "a NUL character" if "\x00" in bad or "%00" in bad else "an unpaired surrogate"
+    return ParseWarning(
+        source.display,
+        _line(record),
+        f"dropped a {type(record).__name__} record: '{excerpt(bad)}' holds {what}, which the store cannot keep",
+    )

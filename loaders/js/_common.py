@@ -57,6 +57,14 @@ def npm_purl(name: str, version: str | None = None) -> purls.Purl:
     return purls.build("npm", scope, base, version or None)
 
 
+def npm_purl_key(name: str, version: str | None = None) -> str:
+    """``npm_purl(name, version).key`` without filling the purl caches (see ``planner.purl.build_key``)."""
+    if not valid_name(name):
+        raise ValueError(f"not an npm package name: {name!r}")
+    scope, base = split_name(name)
+    return purls.build_key("npm", scope, base, version or None)
+
+
 def split_locator(text: str) -> tuple[str, str]:
     """``@s/a@^1`` -> ``("@s/a", "^1")``: split a ``name@range`` at the ``@`` after the name."""
     at = text.find("@", 1)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from planner.ingest.parse import Outcome
+from planner.record_stream import record_count
 from planner.store.rows import LoadedSource
 
 #: rows per load statement. Larger statements cost FalkorDB less per row but hold more memory while
@@ -57,7 +58,7 @@ def cut_batches(
             continue
         batch.items.append(outcome.item)
         batch.indices.append(i)
-        batch.rows += len(outcome.item.result.records)
+        batch.rows += record_count(outcome.item.result.records)
         if batch.rows >= BATCH_ROWS or len(batch.items) >= BATCH_SOURCES:
             batch.full = True
             yield batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from loaders.base import Loader, SourceContext
@@ -29,6 +30,8 @@ class IngestContext(SourceContext):
         self.max_bytes = max_bytes  # what read_source may read of one file
         self._cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.reads: set[tuple[str, str]] = set()
+        #: told what a loader reports during a long parse (characters read, characters in the file)
+        self.on_progress: Callable[[int, int], None] | None = None
 
     def sources(self) -> list[Source]:
         """Every recognised file of this ingest."""
@@ -40,6 +43,11 @@ class IngestContext(SourceContext):
         if text is not None:
             self.reads.add((repo, posixpath.normpath(path)))
         return text
+
+    def progress(self, done: int, total: int) -> None:
+        """A loader's progress through the file it parses, passed to :attr:`on_progress`."""
+        if self.on_progress is not None:
+            self.on_progress(done, total)
 
     def peek(self, repo: str, path: str) -> str | None:
         """Text of a file without recording it as an input of the current parse."""

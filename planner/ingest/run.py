@@ -126,9 +126,8 @@ def _parse_and_load(
         for i in range(start_at, len(candidates)):
             if progress:
                 progress(i + 1, len(candidates), candidates[i].source.display)
-            if file_progress and _size(candidates[i].file) >= big_files.ANNOUNCE_BYTES:
-                file_progress(candidates[i].source.display, 0, 0)  # its parse may take minutes
-            outcome = parse_one(candidates[i], job.context, job.known)
+            with big_files.parse_progress(job.context, candidates[i], file_progress):
+                outcome = parse_one(candidates[i], job.context, job.known)
             note(report, outcome)
             yield i, outcome
 
@@ -139,13 +138,6 @@ def _parse_and_load(
         else:
             pipeline.submit(batch, final=not batch.full)
     pipeline.wait()
-
-
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0
 
 
 def _clean_up(

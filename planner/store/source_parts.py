@@ -17,12 +17,13 @@ that next ingest; the real source is never half-replaced.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import islice
 
 from planner import catalog
 from planner.model import ParseResult, Record, Source
+from planner.record_stream import RecordStream, record_count
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 
@@ -36,8 +37,10 @@ PartProgress = Callable[[int, int], None]
 
 
 def needs_parts(item: LoadedSource) -> bool:
-    """Whether a parsed file is big enough to be loaded in parts."""
-    return len(item.result.records) > PART_RECORDS
+    """Whether a parsed file is big enough to be loaded in parts: more than :data:`PART_RECORDS` records,
+    or records its loader makes on demand (a :class:`RecordStream`, too many to hold at once)."""
+    records = item.result.records
+    return isinstance(records, RecordStream) or len(records) > PART_RECORDS
 
 
 def staging_key(source: Source) -> str:
@@ -74,8 +77,8 @@ def load_in_parts(
     then stays, and the staging copy is removed here when the store still answers (else by the next ingest)."""
     staged = staging_key(item.source)
     staged_source = Source(item.source.repo, item.source.path + STAGING_SUFFIX, item.source.display)
-    records: Sequence[Record] = item.result.records
-    total = len(records)
+    records: Iterable[Record] = item.result.records
+    total = record_count(records)  # an estimate for a RecordStream: told as at least what is done
     store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
     store.write("delete_sources", {"sources": [staged]})  # a leftover of an earlier attempt
     edges = rows = done = 0
@@ -101,7 +104,9 @@ def load_in_parts(
             rows += batch.row_count
             done += len(part)
             if progress:
-                progress(done, total)
+                progress(done, max(total, done))
+        if progress and done < total:  # a RecordStream made fewer than its estimate: the last line says so
+            progress(done, done)
         props = _real_props(item, stamp)
         store.write(
             "swap_staged_source",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from planner import big_files
 from planner import ingest as ingest_mod
 from planner.big_files import stderr_progress
 from planner.errors import QueryError
@@ -197,3 +198,29 @@ def test_a_killed_part_load_leaves_the_old_version_and_the_next_ingest_finishes(
     assert versions() == {"2.0.0"}
     assert len(store.run("MATCH (:Project)-[r:RESOLVES]->() RETURN r")) == 30_000
     store.close()
+
+
+def test_a_streamed_lock_loads_in_parts_the_graph_of_one_statement(store, repo, monkeypatch):
+    from loaders.js import npm_lock
+
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 10**9)  # read whole, one statement
+    _ingest(store, repo)
+    whole = _graph(store)
+    store.reset()
+    monkeypatch.setattr(npm_lock, "STREAM_CHARS", 0)  # read entry by entry, records made part by part
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    monkeypatch.setattr(big_files, "ANNOUNCE_BYTES", 0)
+    seen: list[tuple] = []
+    report = _ingest(store, repo, file_progress=lambda *told: seen.append(told))
+    assert report.loaded == 1 and report.errors == []
+    assert _graph(store) == whole
+    shown = str(repo / "package-lock.json")
+    size = (repo / "package-lock.json").stat().st_size  # ASCII: one character a byte
+    parse_lines = [t for t in seen if t[3:] == ("characters parsed",)]
+    assert seen[0] == (shown, 0, 0)  # before the parse
+    assert parse_lines[-1] == (shown, size, size, "characters parsed")
+    loaded = [t[1:3] for t in seen if len(t) == 3 and t[2]]
+    # 101 records (1 Project, 1 Publishes, 50 Resolved, 49 VersionDependency); estimated as 1 + 1 + 50 + 49
+    assert [d for d, _ in loaded] == [7 * k for k in range(1, 15)] + [101]
+    assert loaded[-1] == (101, 101)
+    assert seen.index(parse_lines[-1]) < seen.index((shown, 7, 101))
