@@ -22,10 +22,29 @@ from planner.model import Location, ParseWarning, ProjectDependency, Resolved, S
 
 _EDGE_SCOPES = {"dependencies": "runtime", "optionalDependencies": "optional", "peerDependencies": "peer"}
 _SCOPE_OF_FLAG = dict(FLAG_SCOPES)
-_RANK = {"runtime": 0, "optional": 1, "peer": 2, "dev": 3}
+_SCOPES = ("runtime", "optional", "peer", "dev")  # best first
+_RANK = {scope: rank for rank, scope in enumerate(_SCOPES)}
+_NO_DEPTH = 10**9  # ranks after every depth
 
-#: the best way one project reaches one version so far: (rank, depth or 10**9, scope, chain, location)
-_Best = tuple[int, int, str, tuple[str, ...], str]
+#: one way a project reaches a version: (project, purl, scope rank, depth or _NO_DEPTH, closure, order, location)
+_Way = tuple[str, str, int, int, int, int, str]
+
+
+def entry_purl(e: Entry) -> str | None:
+    """The versioned purl of an installed entry, or None when it has no usable name/version (worked out
+    once per entry and kept on it: building purls is most of the time a big lockfile takes)."""
+    if not e.installed or e.is_link or not e.name or not e.version:
+        return None
+    if e.purl == UNSET:
+        e.purl = _versioned(e.name, e.version)
+    return e.purl
+
+
+def _versioned(name: str, version: str) -> str | None:
+    try:
+        return npm_purl_key(name, version)
+    except ValueError:
+        return None
 
 
 class LockGraph:
@@ -42,10 +61,7 @@ class LockGraph:
 
     def versioned(self, name: str, version: str) -> str | None:
         """The versioned purl of ``name@version``, or None when the name is unusable."""
-        try:
-            return npm_purl_key(name, version)
-        except ValueError:
-            return None
+        return _versioned(name, version)
 
     def package(self, name: str) -> str | None:
         """The versionless purl of a package name, or None when the name is unusable (cached per name)."""
@@ -57,14 +73,9 @@ class LockGraph:
         return self._packages[name]
 
     def purl(self, location: str) -> str | None:
-        """The versioned purl of an installed entry, or None when it has no usable name/version (worked out
-        once per entry, kept on it)."""
+        """The versioned purl of an installed entry, or None when it has no usable name/version."""
         e = self.entries.get(location)
-        if e is None or not e.installed or e.is_link or not e.name or not e.version:
-            return None
-        if e.purl == UNSET:
-            e.purl = self.versioned(e.name, e.version)
-        return e.purl
+        return None if e is None else entry_purl(e)
 
     # -- resolution ------------------------------------------------------------------------------
 
@@ -210,33 +221,39 @@ class LockGraph:
 
     def resolved(self) -> Iterator[Resolved]:
         """One Resolved per project and installed version, sorted: each folder's closure with its chains,
-        then the extraneous entries (reached from no folder) on the lockfile's project."""
-        best: dict[tuple[str, str], _Best] = {}
-        reached: set[str] = set()
-        for folder in self.folders:
+        then the extraneous entries (reached from no folder) on the lockfile's project. Where one project
+        reaches a version at several locations, the best way wins (lower scope rank, then shorter chain,
+        then the first folder and the first reached)."""
+        closures: list[dict[str, tuple[str, ...]]] = []
+        ways: list[_Way] = []
+        for i, folder in enumerate(self.folders):
             chains, prod = self.closure(folder)
             project = self.project_of(folder)
-            for loc, chain in chains.items():
-                e, p = self.entries[loc], self.purl(loc)
+            for order, (loc, chain) in enumerate(chains.items()):
+                p = self.purl(loc)
                 if p is None:
                     continue
-                scope = _SCOPE_OF_FLAG.get(e.raw_scope or "", "runtime")
+                scope = _SCOPE_OF_FLAG.get(self.entries[loc].raw_scope or "", "runtime")
                 scope = ("runtime" if scope == "dev" else scope) if loc in prod else "dev"
-                _keep_better(best, (project, p), (_RANK[scope], len(chain) or 10**9, scope, chain, loc))
-            reached.update(chains)
-            del chains, prod
-        for loc in sorted(self.entries):  # installed but reached from no folder (extraneous): the lockfile's project
+                ways.append((project, p, _RANK[scope], len(chain) or _NO_DEPTH, i, order, loc))
+            closures.append(chains)
+            del prod
+        extraneous = len(closures)
+        for order, loc in enumerate(sorted(self.entries)):  # installed but reached from no folder
             p = self.purl(loc)
-            if loc in reached or p is None:
+            if p is None or any(loc in chains for chains in closures):
                 continue
             scope = _SCOPE_OF_FLAG.get(self.entries[loc].raw_scope or "", "runtime")
-            _keep_better(best, (self.project, p), (_RANK[scope], 10**9, scope, (), loc))
-        del reached
+            ways.append((self.project, p, _RANK[scope], _NO_DEPTH, extraneous, order, loc))
+        ways.sort()
         path = self.source.path
-        for key in sorted(best):
-            _, _, scope, chain, loc = best.pop(key)
+        for (project, purl), group in groupby(ways, key=itemgetter(0, 1)):
+            _, _, rank, _, i, _, loc = next(group)
+            chain = closures[i][loc] if i < extraneous else ()
             e = self.entries[loc]
-            yield Resolved(*key, scope, e.raw_scope, len(chain) or None, chain, Location(path, e.line), e.hashes)
+            yield Resolved(
+                project, purl, _SCOPES[rank], e.raw_scope, len(chain) or None, chain, Location(path, e.line), e.hashes
+            )
 
     def version_edges(self) -> Iterator[VersionDependency]:
         """Each installed package's dependencies as VersionDependency (range as written, the version the
@@ -261,10 +278,3 @@ class LockGraph:
                 package = self.package(real) or package
             resolved_version = got.version if got is not None and got.installed and not got.is_link else None
             yield VersionDependency(parent, package, rng, resolved_version, _EDGE_SCOPES.get(section, "runtime"))
-
-
-def _keep_better(best: dict[tuple[str, str], _Best], key: tuple[str, str], new: _Best) -> None:
-    """Keep ``new`` unless an earlier way is at least as good (lower scope rank, then shorter chain)."""
-    old = best.get(key)
-    if old is None or (new[0], new[1]) < (old[0], old[1]):
-        best[key] = new

@@ -59,9 +59,10 @@ def _pairs_noting(duplicates: set[str]) -> Callable[[list[tuple[str, Any]]], dic
 
 
 class _Walk:
-    def __init__(self, text: str, progress: CharProgress | None) -> None:
+    def __init__(self, text: str, progress: CharProgress | None, on_entry: Callable[[Entry], object] | None) -> None:
         self.text = text
         self.progress = progress
+        self.on_entry = on_entry
         self.out = Streamed()
         self.keep = Interner()
         # the hook must not hold this walk (and so the text): a cycle outlives the parse while the ingest
@@ -138,7 +139,10 @@ class _Walk:
         after = key_at + 1 + len(location)
         plain = self.text[key_at + 1 : after] == location and self.text[after : after + 1] == '"'  # no escapes
         old = out.entries.get(location)
-        out.entries[location] = entry_from(location, raw, old.line if old else (line if plain else None), self.keep)
+        entry = entry_from(location, raw, old.line if old else (line if plain else None), self.keep)
+        out.entries[location] = entry
+        if self.on_entry is not None:
+            self.on_entry(entry)
         if self.progress is not None and end >= self.next_report:
             self.progress(end, len(self.text))
             self.next_report = end + PROGRESS_CHARS
@@ -160,9 +164,12 @@ class _Walk:
         raise NotStreamable("unterminated value")
 
 
-def stream_entries(text: str, progress: CharProgress | None = None) -> Streamed:
-    """Walk a lockfile text (see the module docstring); raises :class:`NotStreamable`."""
-    walk = _Walk(text, progress)
+def stream_entries(
+    text: str, progress: CharProgress | None = None, on_entry: Callable[[Entry], object] | None = None
+) -> Streamed:
+    """Walk a lockfile text (see the module docstring), calling ``on_entry`` with each entry as it is read
+    (so that ``progress`` counts the work done per entry too); raises :class:`NotStreamable`."""
+    walk = _Walk(text, progress, on_entry)
     try:
         end = walk.members(walk.space(0), walk.top_member)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:

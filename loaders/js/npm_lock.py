@@ -25,7 +25,7 @@ from typing import Any
 from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
 from loaders.js._common import is_own_file, join_dir, make_project, npm_purl, read_json
 from loaders.js._npm_lock_entries import Entry, flat_entries, not_objects_warning, v1_entries
-from loaders.js._npm_lock_graph import LockGraph
+from loaders.js._npm_lock_graph import LockGraph, entry_purl
 from loaders.js._npm_lock_stream import NotStreamable, stream_entries
 from planner.model import ParseResult, ParseWarning, Project, ProjectDependency, Publishes, Record, Source
 from planner.record_stream import RecordStream
@@ -111,7 +111,7 @@ def _read_streamed(
     """Like :func:`_read_whole` for a big lockfile with a ``packages`` object, entry by entry; None when
     the text is not one (the whole read then reports why, or reads version 1)."""
     try:
-        streamed = stream_entries(text, context.progress)
+        streamed = stream_entries(text, context.progress, entry_purl)
     except NotStreamable:
         return None
     for key in sorted(streamed.duplicates):  # as load_json says it

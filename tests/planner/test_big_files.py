@@ -208,7 +208,7 @@ def test_a_streamed_lock_loads_in_parts_the_graph_of_one_statement(store, repo, 
     whole = _graph(store)
     store.reset()
     monkeypatch.setattr(npm_lock, "STREAM_CHARS", 0)  # read entry by entry, records made part by part
-    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    monkeypatch.setattr(source_parts, "STREAM_PART_RECORDS", 7)
     monkeypatch.setattr(big_files, "ANNOUNCE_BYTES", 0)
     seen: list[tuple] = []
     report = _ingest(store, repo, file_progress=lambda *told: seen.append(told))
