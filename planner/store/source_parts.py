@@ -22,6 +22,7 @@ from dataclasses import replace
 from itertools import islice
 
 from planner import catalog
+from planner import purl as purls
 from planner.model import ParseResult, Record, Source
 from planner.record_stream import RecordStream, record_count
 from planner.store.base import Store
@@ -105,6 +106,7 @@ def load_in_parts(
                 store.write("add_staged_versions", {"staged": staged, "source": item.source.key, "versions": versions})
                 listed.update(versions)
             store.run(catalog.text("load_sources"), params, write=True)
+            purls.clear_caches()  # see purls.clear_caches: the rows of each part fill them
             edges += batch.edge_count
             rows += batch.row_count
             done += len(part)
