@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 from planner.errors import DepwaveError, StoreUnavailable
+from planner.ingest.candidates import Candidate
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate
 from planner.ingest.parse import parse_one
 from planner.ingest.report import LoadReport
 from planner.safe_text import excerpt, message
@@ -68,10 +71,11 @@ def load_prepared(
     return True
 
 
-def stored_digests(store: Store, keys: list[str]) -> dict[str, dict]:
+def stored_digests(store: Store, keys: Iterable[str]) -> dict[str, dict]:
     """What the store remembers of each source key (sha256, inputs), in queries of 1,000 keys."""
     out: dict[str, dict] = {}
-    for i in range(0, len(keys), 1000):
-        for row in store.query("list_source_digests", {"keys": keys[i : i + 1000]}):
+    keys = iter(keys)
+    while chunk := list(itertools.islice(keys, 1000)):
+        for row in store.query("list_source_digests", {"keys": chunk}):
             out[row["key"]] = row
     return out

@@ -6,8 +6,8 @@ import posixpath
 from dataclasses import dataclass, field
 
 from planner.errors import ParseError
+from planner.ingest.candidates import Candidate
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate
 from planner.ingest.reading import read_bytes, read_source
 from planner.ingest.report import IngestReport
 from planner.model import ParseResult
