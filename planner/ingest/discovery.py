@@ -23,13 +23,13 @@ SKIP_DIRS = frozenset(
 
 
 class _RepoFinder:
-    """Which repository a file belongs to (see :func:`discover`)."""
+    """Which repository a file belongs to (see :func:`discover`); directories are kept as text."""
 
     def __init__(self, forced: str | None) -> None:
         self.forced = forced
-        self._git: dict[Path, Path | None] = {}
+        self._git: dict[str, str | None] = {}  # a walked directory: its nearest directory with a .git
 
-    def git_root(self, directory: Path, walk_root: Path) -> Path | None:
+    def git_root(self, directory: str, walk_root: str) -> str | None:
         """The nearest directory with a ``.git`` between ``directory`` and ``walk_root`` (inclusive)."""
         chain = []
         d = directory
@@ -39,25 +39,27 @@ class _RepoFinder:
                 found = self._git[d]
                 break
             chain.append(d)
-            if (d / ".git").exists():
+            if os.path.exists(os.path.join(d, ".git")):
                 found = d
                 break
-            if d == walk_root or d.parent == d:
+            parent = os.path.dirname(d)
+            if d == walk_root or parent == d:
                 break
-            d = d.parent
+            d = parent
         for c in chain:
             self._git[c] = found
         return found
 
-    def repo_root(self, walk_root: Path, file: Path, org_layout: bool) -> Path:
+    def repo_root(self, walk_root: str, directory: str, rel_to_walk: str, org_layout: bool) -> str:
+        """The root of the repository of the file at ``rel_to_walk`` (in ``directory``) under ``walk_root``."""
         if self.forced:
             return walk_root
-        git = self.git_root(file.parent, walk_root)
+        git = self.git_root(directory, walk_root)
         if git is not None:
             return git
         if org_layout:
-            rel = file.relative_to(walk_root)
-            return walk_root / rel.parts[0] if len(rel.parts) > 1 else walk_root
+            first, sep, _ = rel_to_walk.partition("/")
+            return os.path.join(walk_root, first) if sep else walk_root
         return walk_root
 
 
@@ -105,7 +107,8 @@ class _Walk:
             self.org_layout = not any(loader_for(name, scan=False) for name in (top[2] if top else ()))
         self.real_walk_root = self.walk_root.resolve()
         self.real_text = str(self.real_walk_root)
-        self.repos: dict[Path, int] = {}
+        self.walk_text = str(self.walk_root)
+        self.repos: dict[str, tuple[int, str]] = {}  # a repository's root: its index and place under the walk
 
     def collect(self, seen: set[str], refused: list[str] | None) -> None:
         """Add this path's candidates (each real file once over ``seen``), refusals to ``refused``."""
@@ -136,17 +139,21 @@ class _Walk:
         if resolved in seen:
             return
         seen.add(resolved)
-        repo_root = self.finder.repo_root(self.walk_root, f, self.org_layout)
-        index = self.repos.get(repo_root)
-        if index is None:
-            index = self.repos[repo_root] = self.out.repository(self._repository(repo_root))
-        rel = f.relative_to(repo_root).as_posix() if f.is_relative_to(repo_root) else f.name
+        repo_root = self.finder.repo_root(self.walk_text, os.path.dirname(f), rel_to_walk, self.org_layout)
+        found = self.repos.get(repo_root)
+        if found is None:
+            found = self.repos[repo_root] = self._repository(repo_root)
+        index, prefix = found
+        rel = rel_to_walk[len(prefix) + 1 :] if prefix else rel_to_walk
         self.out.add(index, rel, loader, resolved, str(self.shown) if self.named else None)
 
-    def _repository(self, repo_root: Path) -> Repository:
-        real_root = repo_root.resolve()
-        display_base = self.shown / repo_root.relative_to(self.walk_root) if not self.named else self.shown.parent
-        return Repository(self.repo or real_root.name, real_root, str(real_root), str(display_base))
+    def _repository(self, repo_root: str) -> tuple[int, str]:
+        """A repository's index in the candidates, and where it is under the walked path (POSIX, "" for there)."""
+        prefix = "" if repo_root == self.walk_text else _posix(os.path.relpath(repo_root, self.walk_text))
+        real_root = Path(repo_root).resolve()
+        display_base = self.shown / prefix if not self.named else self.shown.parent
+        repo = Repository(self.repo or real_root.name, real_root, str(real_root), str(display_base))
+        return self.out.repository(repo), prefix
 
     def _resolve(self, f: Path, rel_to_walk: str) -> tuple[str, str | None]:
         """The real file to read (as text), or why it is refused."""
