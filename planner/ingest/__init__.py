@@ -6,10 +6,10 @@ never lets one bad file stop the run: it is reported as ``path:line: reason`` an
 the store keeps that file's previous state.
 
 One module per job: ``discovery`` (walk with refusals), ``candidates`` (the files found, kept as
-text), ``reading`` (safe open, size limits), ``context`` (other files a loader may read), ``parse``
-(one file), ``batches`` (the one batcher), ``loads`` (into the store, with per-source fallback),
-``pipeline`` (in-process loads, one in flight), ``workers`` (forked parsing for large ingests),
-``report`` and ``run`` (the whole ingest).
+text), ``digests`` (what the store remembers of each file), ``reading`` (safe open, size limits),
+``context`` (other files a loader may read), ``parse`` (one file), ``batches`` (the one batcher),
+``loads`` (into the store, with per-source fallback), ``pipeline`` (in-process loads, one in flight),
+``workers`` (forked parsing for large ingests), ``report`` and ``run`` (the whole ingest).
 """
 
 from planner.ingest.batches import BATCH_ROWS, BATCH_SOURCES, Batch, cut_batches

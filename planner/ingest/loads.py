@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from planner.errors import DepwaveError, StoreUnavailable
 from planner.ingest.candidates import Candidate
@@ -48,7 +47,7 @@ def load_prepared(
     counts: tuple[int, int],
     cands: list[Candidate],
     context: IngestContext,
-    known: dict[str, dict],
+    known: Mapping[str, dict],
     report: LoadReport,
     stamp: str,
     run: str,
@@ -69,13 +68,3 @@ def load_prepared(
     report.edges += counts[0]
     report.rows += counts[1]
     return True
-
-
-def stored_digests(store: Store, keys: Iterable[str]) -> dict[str, dict]:
-    """What the store remembers of each source key (sha256, inputs), in queries of 1,000 keys."""
-    out: dict[str, dict] = {}
-    keys = iter(keys)
-    while chunk := list(itertools.islice(keys, 1000)):
-        for row in store.query("list_source_digests", {"keys": chunk}):
-            out[row["key"]] = row
-    return out

@@ -17,8 +17,8 @@ from planner.errors import StoreNotDurable, StoreUnavailable
 from planner.ingest.batches import cut_batches
 from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
+from planner.ingest.digests import StoredDigests, stored_digests
 from planner.ingest.discovery import discover
-from planner.ingest.loads import stored_digests
 from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.pipeline import LoadPipeline
 from planner.ingest.reading import DEFAULT_MAX_BYTES
@@ -87,7 +87,7 @@ def _ingest(
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
     digests = stored_digests(store, candidates.keys())
-    known = {} if force else digests
+    known = StoredDigests() if force else digests
     context = IngestContext(candidates, max_bytes)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     job = WorkerJob(store, candidates, known, context, stamp, report.run)

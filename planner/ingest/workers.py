@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -70,7 +70,7 @@ class WorkerJob:
 
     store: Store
     candidates: Candidates
-    known: dict[str, dict]
+    known: Mapping[str, dict]
     context: IngestContext
     stamp: str
     run: str
