@@ -3,7 +3,7 @@
 
 A 50,000-file monorepo held as one ``Candidate`` per file (a parsed ``pathlib.Path``, a ``Source``
 and their strings) cost ≈ 730 bytes a file for the whole ingest; held here it costs the path's
-text and three bytes of indices (BENCHMARKS.md, "Discovery kept as text").
+text and six bytes of indices (BENCHMARKS.md, "Ingest memory: discovery kept as text").
 """
 
 from __future__ import annotations
