@@ -75,6 +75,12 @@ def test_an_edit_names_the_repository_of_its_file() -> None:
     assert edit_where(step, EDIT) == "acme-auth/pom.xml:32"  # a plan written before edits carried repo
 
 
+def test_a_go_mod_edit_says_the_version_as_go_mod_writes_it() -> None:
+    """The graph keeps go.mod's ``v1.83.0``; the target is typed ``1.84.0``: both sides read with ``v``."""
+    edit = {"mechanism": "direct-dependency", "from": "v1.83.0", "to": "1.84.0", "tool": "go"}
+    assert change_words(_step(), edit, "pkg:golang/google.golang.org/grpc") == "grpc v1.83.0 → v1.84.0"
+
+
 def test_relock_falls_back_to_the_plan_s_own_words() -> None:
     step = _step(kind="relock", change="npm update lodash (lodash 4.17.15 → 4.17.21 in the lockfile)")
     assert change_words(step, EDIT | {"mechanism": "relock"}, LOG4J) == step["change"]
