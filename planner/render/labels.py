@@ -138,6 +138,11 @@ def change_words(step: Any, edit: Mapping[str, Any], package: str) -> str:
     if mechanism == "propagate":
         providers = ", ".join(package_name(p) for p in edit.get("providers") or ()) or "the library that brings it"
         return f"bump {providers} to the new release (brings {name} {arrow})"
+    if mechanism == "relock" and new:
+        from planner.buildtools import relock_command
+
+        command = relock_command(edit.get("tool"), purls.parse(package).display_name, str(new))
+        return f"{command} ({name} {arrow} in the lockfile)"
     if mechanism in _PINS:
         text = f"{_PINS[mechanism]}: {name} {arrow}"
         return f"{text} (set by {edit['overrides']})" if edit.get("overrides") else text

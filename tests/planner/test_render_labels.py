@@ -81,9 +81,21 @@ def test_a_go_mod_edit_says_the_version_as_go_mod_writes_it() -> None:
     assert change_words(_step(), edit, "pkg:golang/google.golang.org/grpc") == "grpc v1.83.0 → v1.84.0"
 
 
-def test_relock_falls_back_to_the_plan_s_own_words() -> None:
-    step = _step(kind="relock", change="npm update lodash (lodash 4.17.15 → 4.17.21 in the lockfile)")
-    assert change_words(step, EDIT | {"mechanism": "relock"}, LOG4J) == step["change"]
+def test_a_relock_edit_says_its_own_command_not_the_whole_step_s() -> None:
+    """A pnpm workspace's edit step relocks one member and edits another: each edit in its own words."""
+    step = _step(
+        kind="edit", change="vite: pnpm update postcss@8.5.27 --lockfile-only (…); docs: postcss 8.5.26 → 8.5.27"
+    )
+    relock = {"mechanism": "relock", "from": "8.5.26", "to": "8.5.27", "tool": "pnpm", "location": "pnpm-lock.yaml:7"}
+    assert (
+        change_words(step, relock, "pkg:npm/postcss")
+        == "pnpm update postcss@8.5.27 --lockfile-only (postcss 8.5.26 → 8.5.27 in the lockfile)"
+    )
+
+
+def test_an_unknown_mechanism_falls_back_to_the_plan_s_own_words() -> None:
+    step = _step(kind="edit", change="regenerate the lockfile")
+    assert change_words(step, EDIT | {"mechanism": "lockfile-only"}, LOG4J) == "regenerate the lockfile"
 
 
 @pytest.mark.parametrize(
