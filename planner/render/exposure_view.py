@@ -59,9 +59,9 @@ def _how(p: ProjectExposure, wide: bool = True) -> str:
 def _runs(p: ProjectExposure, wide: bool = True) -> str:
     """Where the project runs: ``billing-service (prod, staging)``, or just ``prod, staging`` when the
     services are named as the project (not with ``wide``)."""
-    envs: dict[str, list[str]] = {}
+    envs: dict[str, set[str]] = {}  # a service running two images (a release tag, a dev tag) is named once
     for s in p.services:
-        envs.setdefault(str(s.get("name")), []).append(str(s.get("environment")))
+        envs.setdefault(str(s.get("name")), set()).add(str(s.get("environment")))
     if not wide and list(envs) == [artifact(p.name)]:
         text = ", ".join(sorted(envs[artifact(p.name)]))
     else:
