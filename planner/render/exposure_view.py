@@ -64,8 +64,11 @@ def _runs(p: ProjectExposure, wide: bool = True) -> str:
         envs.setdefault(str(s.get("name")), set()).add(str(s.get("environment")))
     if not wide and list(envs) == [artifact(p.name)]:
         text = ", ".join(sorted(envs[artifact(p.name)]))
-    else:
-        text = ", ".join(f"{name} ({', '.join(sorted(e))})" for name, e in sorted(envs.items()))
+    else:  # services in the same environments share one parenthesis: ``web, worker (compose)``
+        by_envs: dict[tuple[str, ...], list[str]] = {}
+        for name, e in sorted(envs.items()):
+            by_envs.setdefault(tuple(sorted(e)), []).append(name)
+        text = ", ".join(f"{', '.join(names)} ({', '.join(e)})" for e, names in sorted(by_envs.items()))
     if p.environment_unknown:
         return f"{text} (environment unknown)" if text else "no known deployment (environment unknown)"
     return text

@@ -298,3 +298,19 @@ def test_corpus_a_service_deployed_by_several_files_runs_each_image_once(corpus_
         "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/checkoutservice:v0.10.6",
     ]
     assert _runs(checkout) == "checkoutservice (default)"
+
+
+def test_runs_names_services_of_the_same_environments_under_one_parenthesis() -> None:
+    """pypi/warehouse's Compose file runs one image as base, web and worker: ``base, web, worker (compose)``."""
+    from planner.exposure import ProjectExposure
+    from planner.render.exposure_view import _runs
+
+    def svc(name: str, env: str) -> dict:
+        return {"service": f"{env}/{name}", "name": name, "environment": env, "image": "i", "origin": "manifest"}
+
+    p = ProjectExposure(
+        "r/.#pkg:pypi/warehouse", "warehouse", "r", "application", "pypi", "exposed", "", True, 1, "runtime",
+        [], [], [], None, [], None, [],
+    )  # fmt: skip
+    p.services = [svc("worker", "compose"), svc("web", "compose"), svc("base", "compose"), svc("web", "prod")]
+    assert _runs(p) == "base, worker (compose), web (compose, prod)"
