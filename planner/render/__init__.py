@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from planner import purl as purls
+
+if TYPE_CHECKING:  # rich is imported when something is drawn for people, never for JSON
+    from rich.console import Console
 
 FORMATS = ("table", "json")
 
