@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from planner import purl as purls
@@ -27,8 +28,10 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+@lru_cache(maxsize=1 << 14)
 def short(key: str) -> str:
-    """A human name for a node key: ``group:artifact@version`` or a project's package name."""
+    """A human name for a node key: ``group:artifact@version`` or a project's package name (cached: a long
+    answer's paths name the same libraries again and again)."""
     text = key.split("#", 1)[1] if "#" in key else key
     try:
         p = purls.parse(text)

@@ -88,7 +88,9 @@ def console(stderr: bool = False, wide: bool = False) -> Console:
 
     stream = raw_stream(sys.stderr if stderr else sys.stdout)
     width = WIDE_WIDTH if wide else terminal_width(stream)
-    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=wide)
+    # emoji=False: a name such as ``:fire:`` in a file is printed as written (and rich's emoji table,
+    # ~3 ms to import, is not loaded)
+    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=wide, emoji=False)
 
 
 def middle(text: str, limit: int) -> str:

@@ -107,6 +107,7 @@ def test_a_table_is_drawn_without_rich_tables(examples_store: Path, tmp_path: Pa
     found = probe(examples_store, tmp_path, "dependents", LOG4J)
     assert "rich.console" in found["modules"]  # the lines around the table
     assert "rich.table" not in found["modules"]
+    assert "rich._emoji_codes" not in found["modules"]  # names are printed as written, never as emoji
 
 
 def test_a_command_connects_to_the_store_once(examples_store: Path, tmp_path: Path) -> None:
