@@ -110,9 +110,20 @@ def test_a_table_is_drawn_without_rich_tables(examples_store: Path, tmp_path: Pa
     assert "rich._emoji_codes" not in found["modules"]  # names are printed as written, never as emoji
 
 
-def test_a_command_connects_to_the_store_once(examples_store: Path, tmp_path: Path) -> None:
-    found = probe(examples_store, tmp_path, "dependents", LOG4J)
-    assert len(found["connects"]) == 1, found["connects"]
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("dependents", LOG4J),
+        ("versions", LOG4J),
+        ("exposure", f"{LOG4J}@<2.15.0", "--offline"),
+        ("plan", "--package", LOG4J, "--fixed", "2.17.1", "--offline"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_command_connects_to_the_store_once(examples_store: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
+    found = probe(examples_store, tmp_path, *args)
+    assert found["code"] in (0, 1)  # exposure exits 1: exposed
+    assert found["connects"] == [str(examples_store.resolve() / "falkordb.sock")]
 
 
 def test_help_lists_every_command_from_its_own_module(tmp_path: Path) -> None:
