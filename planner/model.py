@@ -13,13 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # defined in small modules that read commands import without these records; still importable from here
+from planner.environments import DEFAULT_ENVIRONMENT  # noqa: F401
 from planner.locations import location_text, path_line  # noqa: F401
 from planner.scopes import NON_RUNTIME_SCOPES, SCOPES  # noqa: F401
-
-#: The environment of a service whose deployment names none (plain manifests without namespace or
-#: overlay, a Helm chart, an unlabelled kubectl dump): the namespace ``kubectl apply`` would use. It is
-#: not a known environment: an ``--env`` filter keeps such services, marked (:mod:`planner.environments`).
-DEFAULT_ENVIRONMENT = "default"
 
 
 @dataclass(frozen=True, slots=True)

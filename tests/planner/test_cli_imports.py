@@ -87,6 +87,7 @@ def examples_store(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         ("dependents", "pkg:maven/org.example/nonexistent"),
         ("versions", LOG4J, "--format", "json"),
         ("why", "orders-service", LOG4J, "--format", "json"),
+        ("services", "--format", "json"),
     ],
     ids=lambda a: " ".join(a),
 )
