@@ -9,12 +9,13 @@ exposure report does (:mod:`planner.inventory`).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from planner import build_units, environments, versions
+from planner import build_units, ecosystems, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
@@ -177,6 +178,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         edit_location=p.change_at,
         edit_kind=_edit_kind(p),
         property=_version_property(p),
+        build_tool=_lockfile_tool(p),
         version_from=_version_from(p),
         publishes=publishes,
         deployments=tuple(deployments),
@@ -210,6 +212,19 @@ def _edit_kind(p: ProjectExposure) -> str | None:
         return "lockfile-only"
     if any(e.kind == "declares" for e in p.evidence):
         return "direct-dependency"
+    return None
+
+
+def _lockfile_tool(p: ProjectExposure) -> str | None:
+    """The build tool of the lockfile that resolves the package for the project (``pnpm-lock.yaml`` → pnpm),
+    when that tool builds the project's ecosystem; an SBOM or a dependency listing names no tool."""
+    known = ecosystems.by_purl_type(p.ecosystem or "")
+    for e in p.evidence:
+        if e.kind != "resolves" or not e.location or known is None:
+            continue
+        tool = ecosystems.tool_for_file(posixpath.basename(_file_of(e.location) or ""))
+        if tool is not None and tool in known.build_tools:
+            return tool.name
     return None
 
 

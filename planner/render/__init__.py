@@ -28,6 +28,11 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 round``, ``3 rounds``: a count with its noun (plural by ``s``)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @lru_cache(maxsize=1 << 14)
 def short(key: str) -> str:
     """A human name for a node key: ``group:artifact@version`` or a project's package name (cached: a long
