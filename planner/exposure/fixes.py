@@ -12,7 +12,7 @@ from planner import ecosystems, followups, versions
 from planner.exposure.project_graph import FAR
 from planner.exposure.report import AffectedPackage, Evidence
 from planner.followups import KnownAdvisory
-from planner.model import location_text
+from planner.locations import location_text
 
 
 class Fix(NamedTuple):
