@@ -147,7 +147,7 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
 def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> PlanNode:
     """What the planner needs to know about one project of the exposure report."""
     exposure = _EXPOSURE[p.verdict]
-    if p.verdict == "exposed" and p.direct:
+    if p.verdict == "exposed" and (p.direct or _states_in_build_list(p)):
         exposure = "direct"
     build = units.get(p.project, {})
     unit = build.get("build_unit")
@@ -213,6 +213,14 @@ def _edit_kind(p: ProjectExposure) -> str | None:
     if any(e.kind == "declares" for e in p.evidence):
         return "direct-dependency"
     return None
+
+
+def _states_in_build_list(p: ProjectExposure) -> bool:
+    """Whether the line to change is the project's own entry in a whole build list (go.mod's indirect
+    ``require``): moving it is the project's own edit, not a wait for a dependency's release."""
+    return ecosystems.lists_whole_build(p.change_at) and any(
+        e.kind == "resolves" and e.location == p.change_at for e in p.evidence
+    )
 
 
 def _lockfile_tool(p: ProjectExposure) -> str | None:

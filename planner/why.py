@@ -11,7 +11,7 @@ import networkx as nx
 from planner import purl as purls
 from planner import scopes
 from planner.errors import UsageError
-from planner.model import location_text
+from planner.locations import location_text
 from planner.store.base import Store
 
 MAX_PATHS = 50
