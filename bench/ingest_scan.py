@@ -7,12 +7,14 @@ derived. Each size is ingested into an empty embedded store by ``depwave ingest`
 (``DEPWAVE_INGEST_WORKERS=0``, so that ``/usr/bin/time``'s peak RSS is the whole client), each
 size with a freshly started store server, whose own peak RSS is read from ``/proc`` after the
 ingest. The client's peak should stay about flat as the tree grows (batches of sources are
-flushed; the derivation and the prune read a page of files at a time).
+flushed; the derivation and the prune read a page of files at a time). With ``--reingest`` each
+size is then ingested again unchanged (every file read and hashed, none parsed or loaded), its
+client peak RSS, CPU and wall time recorded beside.
 
 Usage::
 
     .venv/bin/python bench/ingest_scan.py [--sizes 5000 20000] [--tree /tmp/depwave-ingest-tree]
-        [--data-dir /tmp/depwave-ingest-bench] [--out bench/out/ingest_scan.json]
+        [--data-dir /tmp/depwave-ingest-bench] [--out bench/out/ingest_scan.json] [--reingest]
 """
 
 from __future__ import annotations
@@ -66,15 +68,8 @@ def server_peak_mib(data_dir: Path) -> float | None:
     return None
 
 
-def run(size: int, tree: Path, data_dir: Path) -> dict:
-    """Write (once) and ingest a tree of ``size`` source files into an empty store."""
-    root = tree / str(size)
-    write_tree(root, size)
-    manifests = add_manifests(root)
-    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir), "DEPWAVE_INGEST_WORKERS": "0"}
-    depwave = str(ROOT / ".venv" / "bin" / "depwave")
-    subprocess.run([depwave, "db", "stop"], env=env, check=False, capture_output=True)  # a fresh server per size
-    subprocess.run([depwave, "db", "reset"], input="y\n", env=env, check=True, capture_output=True, text=True)
+def timed_ingest(depwave: str, root: Path, env: dict[str, str]) -> tuple[dict, float, float, float]:
+    """``depwave ingest root`` under ``/usr/bin/time``: its JSON report, wall and CPU seconds, peak RSS in MiB."""
     start = time.perf_counter()
     proc = subprocess.run(
         ["/usr/bin/time", "-f", "%M %U %S", depwave, "ingest", str(root), "--format", "json"],
@@ -82,19 +77,42 @@ def run(size: int, tree: Path, data_dir: Path) -> dict:
     )  # fmt: skip
     wall = time.perf_counter() - start
     rss_kb, user, system = proc.stderr.strip().splitlines()[-1].split()
-    report = json.loads(proc.stdout)
-    return {
+    return json.loads(proc.stdout), wall, float(user) + float(system), int(rss_kb) / 1024
+
+
+def run(size: int, tree: Path, data_dir: Path, reingest: bool = False) -> dict:
+    """Write (once) and ingest a tree of ``size`` source files into an empty store (then again, unchanged)."""
+    root = tree / str(size)
+    write_tree(root, size)
+    manifests = add_manifests(root)
+    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir), "DEPWAVE_INGEST_WORKERS": "0"}
+    depwave = str(ROOT / ".venv" / "bin" / "depwave")
+    subprocess.run([depwave, "db", "stop"], env=env, check=False, capture_output=True)  # a fresh server per size
+    subprocess.run([depwave, "db", "reset"], input="y\n", env=env, check=True, capture_output=True, text=True)
+    report, wall, cpu, rss = timed_ingest(depwave, root, env)
+    out = {
         "source_files": size,
         "manifests": manifests,
         "loaded": report["loaded"],
         "calls": report["calls"],
         "errors": len(report["errors"]),
         "wall_seconds": round(wall, 1),
-        "cpu_seconds": round(float(user) + float(system), 1),
-        "peak_rss_mib": round(int(rss_kb) / 1024, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_rss_mib": round(rss, 1),
         "server_peak_rss_mib": server_peak_mib(data_dir),
         "load_average": os.getloadavg()[0],
     }
+    if reingest:
+        again, wall, cpu, rss = timed_ingest(depwave, root, env)
+        out["reingest"] = {
+            "unchanged": again["unchanged"],
+            "loaded": again["loaded"],
+            "wall_seconds": round(wall, 1),
+            "cpu_seconds": round(cpu, 1),
+            "peak_rss_mib": round(rss, 1),
+            "load_average": os.getloadavg()[0],
+        }
+    return out
 
 
 def main() -> None:
@@ -104,8 +122,9 @@ def main() -> None:
     ap.add_argument("--tree", type=Path, default=Path("/tmp/depwave-ingest-tree"))
     ap.add_argument("--data-dir", type=Path, default=Path("/tmp/depwave-ingest-bench"))
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "ingest_scan.json")
+    ap.add_argument("--reingest", action="store_true", help="ingest each tree a second time, unchanged")
     args = ap.parse_args()
-    results = [run(size, args.tree, args.data_dir) for size in args.sizes]
+    results = [run(size, args.tree, args.data_dir, args.reingest) for size in args.sizes]
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "depwave"), "db", "stop"],
         env={**os.environ, "DEPWAVE_DATA_DIR": str(args.data_dir)}, check=False, capture_output=True,

@@ -39,7 +39,8 @@ class SourceContext:
         return self.read(repo, path)
 
     def sources(self) -> Sequence[Source]:
-        """Every file some loader recognised in this ingest, across all repositories."""
+        """Every file some loader recognised in this ingest, across all repositories, but source
+        code: the manifests, lockfiles and deployment files (source code reads no other file)."""
         return ()
 
     def progress(self, done: int, total: int) -> None:

@@ -8,7 +8,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from planner.errors import DepwaveError, StoreUnavailable
@@ -19,8 +18,8 @@ from planner.store.source_parts import delete_leftovers, load_in_parts, needs_pa
 
 if TYPE_CHECKING:
     from planner.ingest import LoadReport
+    from planner.ingest.candidates import Candidate
     from planner.ingest.context import IngestContext
-    from planner.ingest.discovery import Candidate
 
 #: called with (file as shown, records loaded so far, records in the file); total 0 = still parsing;
 #: during a parse, with a fourth argument ``"characters parsed"`` and characters instead of records
@@ -61,9 +60,9 @@ def parse_progress(context: IngestContext, cand: Candidate, progress: FileProgre
         context.on_progress = None
 
 
-def _size(file: Path) -> int:
+def _size(file: str) -> int:
     try:
-        return file.stat().st_size
+        return os.stat(file).st_size
     except OSError:
         return 0
 

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from planner import purl as purls
 from planner import scopes
 from planner.errors import UsageError
-from planner.model import location_text
+from planner.locations import location_text
 from planner.store.base import Store
 
 SCHEMA = "depwave.dependents/1"

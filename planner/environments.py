@@ -2,7 +2,7 @@
 
 A service whose deployment names no environment (plain ``kubernetes-manifests/*.yaml`` without a
 namespace or an overlay, a Helm chart, an unlabelled kubectl dump) is in
-:data:`~planner.model.DEFAULT_ENVIRONMENT`: ``default``, the namespace ``kubectl apply`` would use. That
+:data:`DEFAULT_ENVIRONMENT`: ``default``, the namespace ``kubectl apply`` would use. That
 is an explicit value in every output, but not a *known* environment: it may be production. So a filter
 on environment X keeps what runs in X **and** what runs somewhere unknown, marked as such. A filter never
 turns "exposed" into "safe".
@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from planner.model import DEFAULT_ENVIRONMENT
-
 if TYPE_CHECKING:
     from planner.exposure import ExposureReport
+
+#: The environment of a service whose deployment names none (plain manifests without namespace or
+#: overlay, a Helm chart, an unlabelled kubectl dump): the namespace ``kubectl apply`` would use. It is
+#: not a known environment: an ``--env`` filter keeps such services, marked. (``planner.model`` re-exports
+#: it for the loaders; it is defined here so that reading the graph does not import the records.)
+DEFAULT_ENVIRONMENT = "default"
 
 IN = "in"  # runs in the environment asked for
 UNKNOWN = "unknown"  # runs where no environment is known: it may be the one asked for

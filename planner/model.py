@@ -12,14 +12,10 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Normalised scope classes shared by every ecosystem.  The raw scope as the ecosystem names it
-# (``compile``, ``devDependencies``, ``required`` ...) is kept beside it as ``raw_scope``.
-SCOPES = ("runtime", "provided", "optional", "peer", "test", "dev", "build", "unknown")
-NON_RUNTIME_SCOPES = frozenset({"test", "dev", "build"})
-#: The environment of a service whose deployment names none (plain manifests without namespace or
-#: overlay, a Helm chart, an unlabelled kubectl dump): the namespace ``kubectl apply`` would use. It is
-#: not a known environment: an ``--env`` filter keeps such services, marked (:mod:`planner.environments`).
-DEFAULT_ENVIRONMENT = "default"
+# defined in small modules that read commands import without these records; still importable from here
+from planner.environments import DEFAULT_ENVIRONMENT  # noqa: F401
+from planner.locations import location_text, path_line  # noqa: F401
+from planner.scopes import NON_RUNTIME_SCOPES, SCOPES  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +48,7 @@ class Location:
     repo: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
-
-
-def location_text(path: str | None, line: int | None) -> str | None:
-    """``path:line`` (``path`` when the line is unknown) as graph rows carry it; None without a path."""
-    return str(Location(str(path), line)) if path else None
+        return path_line(self.path, self.line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ exposure report does (:mod:`planner.inventory`).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from planner import build_units, environments, versions
+from planner import build_units, ecosystems, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
@@ -146,7 +147,7 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
 def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> PlanNode:
     """What the planner needs to know about one project of the exposure report."""
     exposure = _EXPOSURE[p.verdict]
-    if p.verdict == "exposed" and p.direct:
+    if p.verdict == "exposed" and (p.direct or _states_in_build_list(p)):
         exposure = "direct"
     build = units.get(p.project, {})
     unit = build.get("build_unit")
@@ -177,6 +178,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         edit_location=p.change_at,
         edit_kind=_edit_kind(p),
         property=_version_property(p),
+        build_tool=_lockfile_tool(p),
         version_from=_version_from(p),
         publishes=publishes,
         deployments=tuple(deployments),
@@ -210,6 +212,27 @@ def _edit_kind(p: ProjectExposure) -> str | None:
         return "lockfile-only"
     if any(e.kind == "declares" for e in p.evidence):
         return "direct-dependency"
+    return None
+
+
+def _states_in_build_list(p: ProjectExposure) -> bool:
+    """Whether the line to change is the project's own entry in a whole build list (go.mod's indirect
+    ``require``): moving it is the project's own edit, not a wait for a dependency's release."""
+    return ecosystems.lists_whole_build(p.change_at) and any(
+        e.kind == "resolves" and e.location == p.change_at for e in p.evidence
+    )
+
+
+def _lockfile_tool(p: ProjectExposure) -> str | None:
+    """The build tool of the lockfile that resolves the package for the project (``pnpm-lock.yaml`` → pnpm),
+    when that tool builds the project's ecosystem; an SBOM or a dependency listing names no tool."""
+    known = ecosystems.by_purl_type(p.ecosystem or "")
+    for e in p.evidence:
+        if e.kind != "resolves" or not e.location or known is None:
+            continue
+        tool = ecosystems.tool_for_file(posixpath.basename(_file_of(e.location) or ""))
+        if tool is not None and tool in known.build_tools:
+            return tool.name
     return None
 
 

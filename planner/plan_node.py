@@ -25,6 +25,9 @@ class PlanNode:
     edit_location: str | None = None  # file:line to change
     edit_kind: str | None = None  # property | managed | direct-dependency | lockfile-only
     property: str | None = None  # the property to change when edit_kind is property (``log4j2.version``)
+    #: the tool of the lockfile that resolves it (pnpm for a pnpm workspace member, whose own file is a
+    #: package.json); None: the planner takes the tool its edit location's file names
+    build_tool: str | None = None
     #: where a POM of another repository sets the version (a parent's property, ``acme-parent/pom.xml:9``,
     #: or a managed version there): the edit overrides it in the project's own POM
     version_from: str | None = None

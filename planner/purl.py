@@ -54,12 +54,41 @@ def _render(type_: str, namespace: str | None, name: str, version: str | None) -
     return PackageURL(type=type_, namespace=namespace, name=name, version=version).to_string()
 
 
+#: types whose normalisation leaves letters of either case, digits, ``.``, ``-`` and ``_`` as they are
+_PLAIN_TYPES = frozenset({"maven", "golang", "cargo", "nuget", "gem", "generic"})
+#: types that only lower-case (npm) or lower-case and turn ``_`` into ``-`` (pypi): plain when already so
+_LOWER_TYPES = frozenset({"npm", "pypi"})
+_PLAIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+_LOWER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _parse_plain(text: str) -> Purl | None:
+    """The purl of ``text`` without packageurl when nothing in it can be normalised, encoded or read two
+    ways (``pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1``, as graph keys are): a known type, no
+    qualifiers, subpath, percent-escapes, ``:`` or empty segments. None otherwise (packageurl decides).
+    A long answer's paths hold hundreds of keys, and packageurl takes ~25 us for each."""
+    if not text.startswith("pkg:"):
+        return None
+    type_, _, rest = text[4:].partition("/")
+    chars = _PLAIN_CHARS if type_ in _PLAIN_TYPES else _LOWER_CHARS if type_ in _LOWER_TYPES else None
+    path, at, version = rest.partition("@")
+    if chars is None or not chars.issuperset(path.replace("/", "")) or not _PLAIN_CHARS.issuperset(version):
+        return None
+    if (at and not version) or "" in path.split("/"):
+        return None
+    namespace, _, name = path.rpartition("/")
+    return Purl(type_, namespace or None, name, version or None)
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def parse(text: str) -> Purl:
     """Parse and normalise a purl string; raise ``ValueError`` when it is not a purl.
 
     Cached: ingesting an organisation meets the same purls in every SBOM; a ``Purl`` is immutable.
     """
+    plain = _parse_plain(text)
+    if plain is not None:
+        return plain
     try:
         p = PackageURL.from_string(text.strip())
     except (ValueError, TypeError) as exc:

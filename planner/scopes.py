@@ -4,13 +4,17 @@ One rule for every walk (``dependents``, ``exposure``, ``why``, ``versions`` and
 exposure): a project reaches a package through a chain of dependency edges; its **own** first edge may
 have any scope (a ``test`` dependency is on its test classpath), but every edge *after* it is an edge of
 a dependency, and only the scopes the ecosystem passes on to consumers carry the package further
-(docs/model.md, *Scope transitivity*). Scopes are the normalised ones of :data:`planner.model.SCOPES`;
+(docs/model.md, *Scope transitivity*). Scopes are the normalised ones of :data:`SCOPES`;
 the ecosystem is the purl type of the package the edge points at (Gradle and Maven share ``maven``).
 """
 
 from __future__ import annotations
 
-from planner.model import NON_RUNTIME_SCOPES
+#: Normalised scope classes shared by every ecosystem (``planner.model`` records carry them). The raw scope
+#: as the ecosystem names it (``compile``, ``devDependencies``, ``required`` ...) is kept beside it as
+#: ``raw_scope``.
+SCOPES = ("runtime", "provided", "optional", "peer", "test", "dev", "build", "unknown")
+NON_RUNTIME_SCOPES = frozenset({"test", "dev", "build"})
 
 #: purl type -> the normalised scopes a dependency does NOT pass on to its consumers. Maven: ``test``,
 #: ``provided`` and ``<optional>true</optional>`` are never transitive (its scope mediation table), nor are

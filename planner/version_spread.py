@@ -9,7 +9,7 @@ from typing import Any
 from planner import ecosystems, versions
 from planner import purl as purls
 from planner.errors import UsageError
-from planner.model import location_text
+from planner.locations import location_text
 from planner.store.base import Store
 
 

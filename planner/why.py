@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ import networkx as nx
 from planner import purl as purls
 from planner import scopes
 from planner.errors import UsageError
-from planner.model import location_text
+from planner.locations import location_text
 from planner.store.base import Store
 
 MAX_PATHS = 50
@@ -32,14 +33,28 @@ class WhyResult:
 
 
 def find_project(store: Store, text: str) -> str:
-    """The one project a user means by a key, name or repo."""
-    rows = store.query("find_projects", {"q": text})
+    """The one project a user means by a key, name or repo, or by the label the tables print for it
+    (``checkoutservice`` or ``repo/checkoutservice`` for ``github.com/acme/shop/src/checkoutservice``)."""
+    rows = store.query("find_projects", {"q": text}) or _by_label(store, text)
     if not rows:
-        raise UsageError(f"no project matches {text!r} (give a project key, a name or a repository)")
+        raise UsageError(
+            f"no project matches {text!r} (give a project key, a name, a repository or the label a table shows)"
+        )
     if len(rows) > 1:
         listed = ", ".join(r["key"] for r in rows[:10])
         raise UsageError(f"{text!r} matches {len(rows)} projects; give one key: {listed}")
     return str(rows[0]["key"])
+
+
+def _by_label(store: Store, text: str) -> list[dict[str, Any]]:
+    """The projects whose short label (the artifact, alone or after the repository) is ``text``."""
+    from planner.render.labels import artifact
+
+    last = re.split(r"[/:]", text.strip())[-1]
+    if not last:
+        return []
+    rows = store.query("find_projects_by_suffix", {"suffix": last})
+    return [r for r in rows if text in (artifact(str(r["name"])), f"{r['repo']}/{artifact(str(r['name']))}")]
 
 
 def why(store: Store, project_text: str, package: str) -> WhyResult:

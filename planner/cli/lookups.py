@@ -182,7 +182,7 @@ def usage(
 @pass_app
 @document_output
 def why(app: App, project: str, purl: str, fmt: str, wide: bool) -> None:
-    """Every path by which PROJECT (key, name or repo) reaches PURL."""
+    """Every path by which PROJECT (key, name, repo or a table's label) reaches PURL."""
     from planner import why as why_paths
     from planner.render import spread_view
 

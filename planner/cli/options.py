@@ -27,6 +27,8 @@ def document_output(f: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(f)
     def run(*args: Any, output: Path | None = None, **kwargs: Any) -> Any:
+        if output is None:  # the common case: planner.output_file (tempfile, shutil) is not imported
+            return f(*args, **kwargs)
         from planner.output_file import capture_stdout
 
         with capture_stdout(output):

@@ -21,6 +21,8 @@ __all__ = [
     "build_tool",
     "by_osv_name",
     "by_purl_type",
+    "is_workspace_file",
+    "lists_whole_build",
     "tool_for_file",
 ]
 
@@ -60,6 +62,24 @@ def by_osv_name(ecosystem: str | None) -> Ecosystem | None:
 def build_tool(name: str | None) -> BuildTool | None:
     """A build tool by name (``gradle``), or None."""
     return BUILD_TOOLS.get(name or "")
+
+
+def _file_name(location: str | None) -> str:
+    """The lower-case file name of a ``path/file:line`` location."""
+    path = (location or "").rsplit(":", 1)[0] if (location or "").rsplit(":", 1)[-1].isdigit() else location or ""
+    return path.rsplit("/", 1)[-1].lower()
+
+
+def lists_whole_build(location: str | None) -> bool:
+    """Whether the file of ``location`` lists its project's whole build list (``go.mod``)."""
+    name = _file_name(location)
+    return bool(name) and any(name in t.build_lists for t in BUILD_TOOLS.values())
+
+
+def is_workspace_file(location: str | None) -> bool:
+    """Whether the file of ``location`` only groups projects built together (``go.work``)."""
+    name = _file_name(location)
+    return bool(name) and any(name in t.workspaces for t in BUILD_TOOLS.values())
 
 
 def tool_for_file(file_name: str) -> BuildTool | None:

@@ -12,5 +12,7 @@ GO = BuildTool(
     verify="go list -m {name}",
     relock="go get {name}@{go_version} && go mod tidy",
     lockfiles=(Lockfile("go.sum", "go", "go mod tidy"),),
+    build_lists=("go.mod",),
+    workspaces=("go.work",),
 )
 ECOSYSTEM = Ecosystem(purl_type="golang", osv_name="Go", parse_version=schemes.go, build_tools=(GO,))

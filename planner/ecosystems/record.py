@@ -48,6 +48,12 @@ class BuildTool:
     lockfiles: tuple[Lockfile, ...] = ()
     #: an override may not cross a major version (``cargo update --precise`` stays semver-compatible)
     override_within_major: bool = False
+    #: manifests that list the project's whole build list (``go.mod``: indirect requirements too), so any
+    #: version resolved there is on a line the project edits itself, with no release of a dependency
+    build_lists: tuple[str, ...] = ()
+    #: files that only group projects built together (``go.work``): the project such a file makes records
+    #: no versions of its own, and its members' fixes are its fix
+    workspaces: tuple[str, ...] = ()
 
     def builds(self, file_name: str) -> bool:
         """Whether a project whose manifest or lockfile is ``file_name`` (lower-case) is built with this tool."""

@@ -8,7 +8,7 @@ from planner import purl as purls
 from planner.ecosystems import Ecosystem
 from planner.exposure.facts import PackageFacts
 from planner.exposure.report import AffectedPackage, Evidence
-from planner.model import location_text
+from planner.locations import location_text
 
 
 def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[str, list[Evidence]]:

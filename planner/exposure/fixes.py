@@ -8,11 +8,11 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from planner import followups, versions
+from planner import ecosystems, followups, versions
 from planner.exposure.project_graph import FAR
 from planner.exposure.report import AffectedPackage, Evidence
 from planner.followups import KnownAdvisory
-from planner.model import location_text
+from planner.locations import location_text
 
 
 class Fix(NamedTuple):
@@ -49,7 +49,8 @@ def change_at(
     items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: Mapping[str, int], export: Mapping[str, Any]
 ) -> str | None:
     """The file:line to edit: where an exact declared version is set; else the lockfile line of a
-    direct resolution (a range that already admits the fix only needs a relock); else a declared
+    direct resolution (a range that already admits the fix only needs a relock); else the line of a
+    manifest that lists the whole build list (go.mod's ``// indirect`` requirement); else a declared
     range; else the dependency on the internal library that brings the package in."""
     ordered = sorted(items, key=lambda e: (e.location or "", e.version or ""))
     for e in ordered:
@@ -57,6 +58,9 @@ def change_at(
             return e.own_version_location()
     for e in ordered:
         if e.kind == "resolves" and e.depth == 1 and e.location:
+            return e.location
+    for e in ordered:  # go.mod lists indirect requirements too: that line is the module's own to move
+        if e.kind == "resolves" and ecosystems.lists_whole_build(e.location):
             return e.location
     for e in ordered:
         if e.kind == "declares":

@@ -22,7 +22,7 @@ from planner.exposure import evidence as evidence_rules
 from planner.exposure import fixes, project_graph
 from planner.exposure.facts import ExposureFacts, PackageFacts
 from planner.exposure.report import NEEDS_WORK, RANK, VERDICTS, AffectedPackage, Evidence, ProjectExposure
-from planner.model import NON_RUNTIME_SCOPES
+from planner.scopes import NON_RUNTIME_SCOPES
 
 #: verdict, reason, scope
 Reach = tuple[str, str, str | None]

@@ -11,15 +11,11 @@ import re
 
 from loaders.go.modfile import GO_MOD_VERBS, go_purl, parse_directives
 from planner import purl as purls
+from planner.buildtools import go_version
 from planner.errors import ParseError
 from planner.fix.model import Change, Edit, FixError, on_line
 from planner.fix.text import Lines, insert_before_line
 from planner.model import Source
-
-
-def go_version(version: str) -> str:
-    """A Go module version always starts with ``v``."""
-    return version if version.startswith("v") else f"v{version}"
 
 
 def module_of(change: Change) -> str:

@@ -5,15 +5,17 @@ Each file is a *source* keyed ``repo:path``. Loading replaces everything a sourc
 never lets one bad file stop the run: it is reported as ``path:line: reason`` and skipped, and
 the store keeps that file's previous state.
 
-One module per job: ``discovery`` (walk with refusals), ``reading`` (safe open, size limits),
+One module per job: ``discovery`` (walk with refusals), ``candidates`` (the files found, kept as
+text), ``digests`` (what the store remembers of each file), ``reading`` (safe open, size limits),
 ``context`` (other files a loader may read), ``parse`` (one file), ``batches`` (the one batcher),
-``loads`` (into the store, with per-source fallback), ``pipeline`` (in-process loads, one in
-flight), ``workers`` (forked parsing for large ingests), ``report`` and ``run`` (the whole ingest).
+``loads`` (into the store, with per-source fallback), ``pipeline`` (in-process loads, one in flight),
+``workers`` (forked parsing for large ingests), ``report`` and ``run`` (the whole ingest).
 """
 
 from planner.ingest.batches import BATCH_ROWS, BATCH_SOURCES, Batch, cut_batches
+from planner.ingest.candidates import Candidate, Candidates
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import SKIP_DIRS, Candidate, discover
+from planner.ingest.discovery import SKIP_DIRS, discover
 from planner.ingest.parse import Outcome, parse_one
 from planner.ingest.reading import DEFAULT_MAX_BYTES, read_bytes, read_source
 from planner.ingest.report import IngestReport, LoadReport
@@ -32,6 +34,7 @@ __all__ = [
     "WORKER_MIN_FILES",
     "Batch",
     "Candidate",
+    "Candidates",
     "IngestContext",
     "IngestReport",
     "LoadReport",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from loaders.base import Loader, SourceContext
 from planner.errors import ParseError
-from planner.ingest.discovery import Candidate
+from planner.ingest.candidates import Candidate, Candidates
 from planner.ingest.reading import read_source
 from planner.model import Source
 
@@ -22,11 +22,11 @@ class IngestContext(SourceContext):
     record which files a source depends on.
     """
 
-    def __init__(self, candidates: list[Candidate], max_bytes: int) -> None:
+    def __init__(self, candidates: Candidates, max_bytes: int) -> None:
         self._roots: dict[str, Path] = {}
-        for c in candidates:
-            self._roots.setdefault(c.source.repo, c.repo_root)
-        self._sources = [c.source for c in candidates]
+        for name, real_root in candidates.repositories():
+            self._roots.setdefault(name, real_root)
+        self._sources = candidates.manifest_sources()
         self.max_bytes = max_bytes  # what read_source may read of one file
         self._cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.reads: set[tuple[str, str]] = set()
@@ -34,7 +34,8 @@ class IngestContext(SourceContext):
         self.on_progress: Callable[[int, int], None] | None = None
 
     def sources(self) -> list[Source]:
-        """Every recognised file of this ingest."""
+        """Every recognised file of this ingest but source code: the manifests, lockfiles and
+        deployment files loaders look for (none looks for source code, which reads nothing else)."""
         return self._sources
 
     def read(self, repo: str, path: str) -> str | None:
@@ -71,7 +72,7 @@ class IngestContext(SourceContext):
                 file = root
             if file.is_relative_to(root) and file.is_file():
                 try:
-                    cand = Candidate(file, Source(repo, norm, str(file)), _NO_LOADER, root)
+                    cand = Candidate(str(file), Source(repo, norm, str(file)), _NO_LOADER, root)
                     result = read_source(cand, self.max_bytes)
                 except ParseError:
                     result = (None, None)

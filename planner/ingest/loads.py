@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from planner.errors import DepwaveError, StoreUnavailable
+from planner.ingest.candidates import Candidate
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate
 from planner.ingest.parse import parse_one
 from planner.ingest.report import LoadReport
 from planner.safe_text import excerpt, message
@@ -45,7 +47,7 @@ def load_prepared(
     counts: tuple[int, int],
     cands: list[Candidate],
     context: IngestContext,
-    known: dict[str, dict],
+    known: Mapping[str, dict],
     report: LoadReport,
     stamp: str,
     run: str,
@@ -66,12 +68,3 @@ def load_prepared(
     report.edges += counts[0]
     report.rows += counts[1]
     return True
-
-
-def stored_digests(store: Store, keys: list[str]) -> dict[str, dict]:
-    """What the store remembers of each source key (sha256, inputs), in queries of 1,000 keys."""
-    out: dict[str, dict] = {}
-    for i in range(0, len(keys), 1000):
-        for row in store.query("list_source_digests", {"keys": keys[i : i + 1000]}):
-            out[row["key"]] = row
-    return out

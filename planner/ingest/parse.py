@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planner.errors import ParseError
+from planner.ingest.candidates import Candidate
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate
 from planner.ingest.reading import read_bytes, read_source
 from planner.ingest.report import IngestReport
 from planner.model import ParseResult
@@ -30,7 +31,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> Outcome:
+def parse_one(cand: Candidate, context: IngestContext, known: Mapping[str, dict]) -> Outcome:
     """Read one file, skip it when it and its inputs are unchanged, else parse it (never raises)."""
     try:
         parsed = _parse_bytes(cand, context, known) if cand.loader.reads_bytes else _parse_text(cand, context, known)
@@ -60,7 +61,7 @@ def parse_one(cand: Candidate, context: IngestContext, known: dict[str, dict]) -
     return Outcome(item=item, loader=cand.loader.name, warnings=[message(w) for w in result.warnings])
 
 
-def _parse_bytes(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Parsed | None:
+def _parse_bytes(cand: Candidate, context: IngestContext, known: Mapping[str, dict]) -> _Parsed | None:
     """Source code: judged and scanned by its loader, reads nothing else; None when unchanged."""
     data, digest = read_bytes(cand, context.max_bytes)
     previous = known.get(cand.source.key)
@@ -69,7 +70,7 @@ def _parse_bytes(cand: Candidate, context: IngestContext, known: dict[str, dict]
     return cand.loader.parse_bytes(data, cand.source), digest, []
 
 
-def _parse_text(cand: Candidate, context: IngestContext, known: dict[str, dict]) -> _Parsed | None:
+def _parse_text(cand: Candidate, context: IngestContext, known: Mapping[str, dict]) -> _Parsed | None:
     """A text file, with the other files its loader read through the context; None when it and they are unchanged."""
     text, digest = read_source(cand, context.max_bytes)
     previous = known.get(cand.source.key)

@@ -6,7 +6,7 @@ import hashlib
 import os
 
 from planner.errors import ParseError
-from planner.ingest.discovery import Candidate
+from planner.ingest.candidates import Candidate
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -19,7 +19,7 @@ def read_bytes(cand: Candidate, max_bytes: int) -> tuple[bytes, str]:
     Opened like :func:`read_source`: a symlink put in its place is not followed, a pipe does not block."""
     limit = min(max_bytes, cand.loader.byte_limit or max_bytes)
     try:
-        size = cand.file.stat().st_size
+        size = os.stat(cand.file).st_size
         with open(os.open(cand.file, _READ_FLAGS), "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
@@ -31,7 +31,7 @@ def read_source(cand: Candidate, max_bytes: int) -> tuple[str, str]:
     """Text and sha256 of a file; raises ParseError for unreadable, oversized or non-UTF-8 files."""
     display = cand.source.display
     try:
-        size = cand.file.stat().st_size
+        size = os.stat(cand.file).st_size
         if size > max_bytes:
             raise ParseError(display, None, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped")
         # the real path: a symlink put in its place since discovery is not followed, a pipe does not block

@@ -14,9 +14,10 @@ from planner import big_files
 from planner.big_files import FileProgress
 from planner.errors import StoreNotDurable, StoreUnavailable
 from planner.ingest.batches import cut_batches
+from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate, discover
-from planner.ingest.loads import stored_digests
+from planner.ingest.digests import StoredDigests, stored_digests
+from planner.ingest.discovery import discover
 from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.pipeline import LoadPipeline
 from planner.ingest.reading import DEFAULT_MAX_BYTES
@@ -84,8 +85,8 @@ def _ingest(
     big_files.delete_leftovers(store)  # staging copies a killed part load left behind
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
-    digests = stored_digests(store, [c.source.key for c in candidates])
-    known = {} if force else digests
+    digests = stored_digests(store, candidates.keys())
+    known = StoredDigests() if force else digests
     context = IngestContext(candidates, max_bytes)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     job = WorkerJob(store, candidates, known, context, stamp, report.run)
@@ -124,10 +125,11 @@ def _parse_and_load(
 
     def parsed() -> Iterator[tuple[int, Outcome]]:
         for i in range(start_at, len(candidates)):
+            cand = candidates[i]
             if progress:
-                progress(i + 1, len(candidates), candidates[i].source.display)
-            with big_files.parse_progress(job.context, candidates[i], file_progress):
-                outcome = parse_one(candidates[i], job.context, job.known)
+                progress(i + 1, len(candidates), cand.source.display)
+            with big_files.parse_progress(job.context, cand, file_progress):
+                outcome = parse_one(cand, job.context, job.known)
             note(report, outcome)
             yield i, outcome
 
@@ -141,7 +143,7 @@ def _parse_and_load(
 
 
 def _clean_up(
-    store: Store, paths: list[Path], candidates: list[Candidate], report: IngestReport, prune: bool, had_files: bool
+    store: Store, paths: list[Path], candidates: Candidates, report: IngestReport, prune: bool, had_files: bool
 ) -> None:
     """Forget vanished files, drop the CALLS edges to re-derive and the nodes nothing points at any more."""
     if prune:
@@ -173,22 +175,30 @@ def _young_gc_only() -> Iterator[None]:
         gc.set_threshold(young, middle, old)
 
 
-def _prune(store: Store, paths: list[Path], candidates: list[Candidate]) -> int:
+def _prune(store: Store, paths: list[Path], candidates: Candidates) -> int:
     """Forget files that disappeared from under the walked directories."""
     walked = [p.resolve() for p in paths if p.is_dir()]
     if not walked:
         return 0
-    present = {c.source.key for c in candidates}
+    present = candidates.paths_by_repository()
     gone = []
     for w in walked:
         for row in _sources_under(store, str(w)):
-            if row["key"] in present or not row.get("root"):
+            if _found(row, present) or not row.get("root"):
                 continue
             if Path(row["root"]).is_relative_to(w) and not (Path(row["root"]) / row["path"]).is_file():
                 gone.append(row["key"])
     if gone:
         store.write("delete_sources", {"sources": sorted(set(gone))})
     return len(set(gone))
+
+
+def _found(row: dict, present: dict[str, set[str]]) -> bool:
+    """Whether this ingest found the stored source ``row`` (its key is ``repo:path``)."""
+    key, path = row["key"], row.get("path") or ""
+    if not key.endswith(":" + path):
+        return False
+    return path in present.get(key[: len(key) - len(path) - 1], ())
 
 
 #: stored sources per page when looking for vanished files

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from planner.ingest.batches import cut_batches
+from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
-from planner.ingest.discovery import Candidate
 from planner.ingest.loads import load_prepared
 from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.report import IngestReport, LoadReport
@@ -52,7 +52,7 @@ def chunks(total: int) -> list[tuple[int, int]]:
     return out
 
 
-def worker_count(candidates: list[Candidate]) -> int:
+def worker_count(candidates: Candidates) -> int:
     """How many worker processes to use: one per core, at most 4, none for a small ingest or without fork."""
     import multiprocessing
 
@@ -69,8 +69,8 @@ class WorkerJob:
     """What every worker and the feeding process share about one ingest."""
 
     store: Store
-    candidates: list[Candidate]
-    known: dict[str, dict]
+    candidates: Candidates
+    known: Mapping[str, dict]
     context: IngestContext
     stamp: str
     run: str

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any
-
-from rich.console import Console
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from planner import purl as purls
+
+if TYPE_CHECKING:  # rich is imported when something is drawn for people, never for JSON
+    from rich.console import Console
 
 FORMATS = ("table", "json")
 
@@ -26,8 +28,15 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 round``, ``3 rounds``: a count with its noun (plural by ``s``)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@lru_cache(maxsize=1 << 14)
 def short(key: str) -> str:
-    """A human name for a node key: ``group:artifact@version`` or a project's package name."""
+    """A human name for a node key: ``group:artifact@version`` or a project's package name (cached: a long
+    answer's paths name the same libraries again and again)."""
     text = key.split("#", 1)[1] if "#" in key else key
     try:
         p = purls.parse(text)

@@ -10,7 +10,8 @@ from typing import Any
 from planner.campaign import CampaignStatus
 from planner.render import plan_view
 from planner.render.labels import package_name, step_label
-from planner.render.layout import WIDE_WIDTH, Column, SafeConsole, print_table, terminal_width
+from planner.render.layout import WIDE_WIDTH, Column, print_table, terminal_width
+from planner.render.safe_console import SafeConsole
 
 
 def _md(x: Any) -> str:

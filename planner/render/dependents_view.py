@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from planner.dependents import Dependent, DependentsResult
+from typing import TYPE_CHECKING
+
 from planner.render import console, emit_json, path_text, short
-from planner.render.labels import project_label
-from planner.render.layout import Column, print_table
+
+if TYPE_CHECKING:  # the table's modules (and rich) are imported when a table is drawn, not for JSON
+    from planner.dependents import Dependent, DependentsResult
+    from planner.render.layout import Column
 
 #: a project label (repo/artifact) longer than this has its repository cut in the middle
 LABEL = 36
@@ -13,6 +16,8 @@ LABEL = 36
 
 def columns(wide: bool) -> list[Column]:
     """The table's columns: with ``wide`` the full project name and its repository; otherwise a label."""
+    from planner.render.layout import Column
+
     project = Column("project", wrap=False, shorten=36)
     head = [project, Column("repo", wrap=False)] if wide else [project]
     return [
@@ -28,6 +33,8 @@ def columns(wide: bool) -> list[Column]:
 
 def row(d: Dependent, wide: bool) -> list[object]:
     """One dependent's cells, in the order of :func:`columns`."""
+    from planner.render.labels import project_label
+
     head: list[object] = [d.name, d.repo] if wide else [project_label(d.name, d.repo, LABEL)]
     versions = ", ".join(d.versions) or d.declared or ""
     path = path_text((h.key for h in d.path), wide) if wide else via_text([h.key for h in d.path])
@@ -62,5 +69,7 @@ def show(result: DependentsResult, fmt: str, wide: bool = False, depth: int | No
             "holds the package is one, at any depth column: that column counts dependency edges)",
             markup=False,
         )
+    from planner.render.layout import print_table
+
     rows = [row(d, wide) for d in result.dependents]
     print_table(out, columns(wide), rows, wide, more="`depwave why PROJECT PURL` shows every path")

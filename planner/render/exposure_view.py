@@ -59,13 +59,16 @@ def _how(p: ProjectExposure, wide: bool = True) -> str:
 def _runs(p: ProjectExposure, wide: bool = True) -> str:
     """Where the project runs: ``billing-service (prod, staging)``, or just ``prod, staging`` when the
     services are named as the project (not with ``wide``)."""
-    envs: dict[str, list[str]] = {}
+    envs: dict[str, set[str]] = {}  # a service running two images (a release tag, a dev tag) is named once
     for s in p.services:
-        envs.setdefault(str(s.get("name")), []).append(str(s.get("environment")))
+        envs.setdefault(str(s.get("name")), set()).add(str(s.get("environment")))
     if not wide and list(envs) == [artifact(p.name)]:
         text = ", ".join(sorted(envs[artifact(p.name)]))
-    else:
-        text = ", ".join(f"{name} ({', '.join(sorted(e))})" for name, e in sorted(envs.items()))
+    else:  # services in the same environments share one parenthesis: ``web, worker (compose)``
+        by_envs: dict[tuple[str, ...], list[str]] = {}
+        for name, e in sorted(envs.items()):
+            by_envs.setdefault(tuple(sorted(e)), []).append(name)
+        text = ", ".join(f"{', '.join(names)} ({', '.join(e)})" for e, names in sorted(by_envs.items()))
     if p.environment_unknown:
         return f"{text} (environment unknown)" if text else "no known deployment (environment unknown)"
     return text

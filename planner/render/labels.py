@@ -123,6 +123,10 @@ def change_words(step: Any, edit: Mapping[str, Any], package: str) -> str:
     """The change one edit makes, in words: ``<log4j2.version> 2.14.1 → 2.17.1``, ``log4j-core 2.14.1 → 2.17.1``."""
     mechanism = str(edit.get("mechanism") or "")
     old, new = edit.get("from"), edit.get("to")
+    if edit.get("tool") == "go" and new:
+        from planner.buildtools import go_version  # here: the dependents table never needs it
+
+        new = go_version(str(new))  # as go.mod will say it, like ``from``
     arrow = f"{old} → {new}" if old else f"→ {new}"
     name = package_name(package)
     if mechanism == "property" and edit.get("property"):
@@ -134,6 +138,11 @@ def change_words(step: Any, edit: Mapping[str, Any], package: str) -> str:
     if mechanism == "propagate":
         providers = ", ".join(package_name(p) for p in edit.get("providers") or ()) or "the library that brings it"
         return f"bump {providers} to the new release (brings {name} {arrow})"
+    if mechanism == "relock" and new:
+        from planner.buildtools import relock_command
+
+        command = relock_command(edit.get("tool"), purls.parse(package).display_name, str(new))
+        return f"{command} ({name} {arrow} in the lockfile)"
     if mechanism in _PINS:
         text = f"{_PINS[mechanism]}: {name} {arrow}"
         return f"{text} (set by {edit['overrides']})" if edit.get("overrides") else text

@@ -13,18 +13,18 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Console
-from rich.segment import Segment
-from rich.table import Table
-from rich.text import Text
 
+from planner.render import table_text
 from planner.safe_text import escape_terminal, raw_stream
+
+if TYPE_CHECKING:  # rich's console and table are imported when something is drawn
+    from rich.console import Console
+    from rich.table import Table
 
 #: width used when the output is not a terminal and ``COLUMNS`` is not set
 PIPED_WIDTH = 100
@@ -81,22 +81,16 @@ def known_width(stream: TextIO | None = None) -> int | None:
     return None
 
 
-class SafeConsole(Console):
-    """A rich console that escapes control characters in the text it prints (file names, package names:
-    see planner.safe_text) and keeps its own styling sequences."""
-
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
-            s if s.control else Segment(escape_terminal(s.text), s.style, s.control) for s in buffer
-        )
-
-
 def console(stderr: bool = False, wide: bool = False) -> Console:
     """A console that wraps at :func:`terminal_width` (never, with ``wide``), without colour codes in pipes.
     It writes to the stream under planner.safe_text's filter and escapes its text itself."""
+    from planner.render.safe_console import SafeConsole
+
     stream = raw_stream(sys.stderr if stderr else sys.stdout)
     width = WIDE_WIDTH if wide else terminal_width(stream)
-    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=wide)
+    # emoji=False: a name such as ``:fire:`` in a file is printed as written (and rich's emoji table,
+    # ~3 ms to import, is not loaded)
+    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=wide, emoji=False)
 
 
 def middle(text: str, limit: int) -> str:
@@ -200,7 +194,12 @@ def _need(column: Column, cells: list[str]) -> int:
 
 
 def table(fitted: Fitted, wide: bool = False) -> Table:
-    """The rich table in depwave's one style: a header rule, two spaces between columns, no borders."""
+    """The rich table in depwave's one style: a header rule, two spaces between columns, no borders.
+    :func:`print_table` draws it with :mod:`planner.render.table_text` when the widths are known."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -240,11 +239,22 @@ def print_table(
     """Fit, print and annotate a table on ``out`` (``more`` names another place with the full detail)."""
     width = out.width
     fitted = fit(columns, rows, width, wide)
-    with out.capture() as captured:
-        out.print(table(fitted, wide))
-    out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    out.file.write(_drawn(out, fitted, wide))
     note = dropped_note(fitted, width, more)
     if note:
         with out.capture() as captured:
             out.print(note, markup=False)
         out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+def _drawn(out: Console, fitted: Fitted, wide: bool) -> str:
+    """The fitted table as text: drawn directly when every column's width is known (chosen by :func:`fit`,
+    or natural with ``wide``) and no cell holds a tab; else by rich, which then shares the width out."""
+    names = [c.name for c in fitted.columns]
+    widths = fitted.widths or (table_text.natural_widths(names, fitted.rows) if wide else [])
+    if widths and not any("\t" in cell for r in fitted.rows for cell in r):
+        justify = [c.justify for c in fitted.columns]
+        return table_text.draw(names, justify, widths, fitted.rows, bold_header=out.color_system is not None)
+    with out.capture() as captured:
+        out.print(table(fitted, wide))
+    return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())

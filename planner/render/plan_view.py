@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
-from planner.render import inventory_gap_sentence
+from planner.render import counted, inventory_gap_sentence
 from planner.render.labels import change_words, edit_where, package_name, project_label, step_label
 from planner.render.layout import terminal_width
 from planner.waves import SCHEMA, Plan, Step
@@ -212,7 +212,7 @@ def text(plan: Plan, width: int | None = None) -> str:
     out += [
         f"  {len(plan.steps)} steps in {len(plan.waves)} waves; makespan {_h(plan.makespan)} "
         f"(lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
-        f"  frontier baseline {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds; "
+        f"  frontier baseline {_h(plan.baseline.makespan)} in {counted(plan.baseline.rounds, 'round')}; "
         f"saved {_h(plan.saved_hours)}",
     ]
     caveat = _caveat(plan)
@@ -365,7 +365,7 @@ def _md_summary(plan: Plan) -> list[str]:
         )
     out += [
         f"- Makespan: {_h(plan.makespan)} (lower bound {_h(plan.lower_bound)}, ratio {plan.ratio:g})",
-        f"- Frontier baseline: {_h(plan.baseline.makespan)} in {plan.baseline.rounds} rounds "
+        f"- Frontier baseline: {_h(plan.baseline.makespan)} in {counted(plan.baseline.rounds, 'round')} "
         f"(saved {_h(plan.saved_hours)})",
     ]
     caveat = _caveat(plan)

@@ -15,7 +15,7 @@ _CHUNK = 2000
 
 
 def for_project(store: Store, text: str) -> tuple[Subject, list[SbomProject]]:
-    """One project, by key, name or repository (as ``depwave why`` takes it)."""
+    """One project, by key, name, repository or table label (as ``depwave why`` takes it)."""
     from planner.why import find_project
 
     key = find_project(store, text)

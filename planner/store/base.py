@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import catalog
-from planner.store.rows import GraphBatch
+
+if TYPE_CHECKING:  # write-side code (rows, the relationship table, the records): not imported to read
+    from planner.store.rows import GraphBatch
 
 Row = dict[str, Any]
 
@@ -16,6 +18,15 @@ Row = dict[str, Any]
 QUERY_TIMEOUT_S = 60.0
 #: loads may be large; they get a longer limit
 LOAD_TIMEOUT_S = 600.0
+
+
+class PlainParam(list):  # type: ignore[type-arg]
+    """A parameter made only of (nested) lists of strings, numbers, booleans and nulls — no maps. A
+    store may render it faster: the embedded store writes it with the json module's C encoder (see
+    ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer).
+    Made by :mod:`planner.store.rows`; defined here, beside the interface, so that reading needs no rows."""
+
+    __slots__ = ()
 
 
 class Store(ABC):

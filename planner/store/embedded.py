@@ -7,13 +7,15 @@ import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import catalog
 from planner.errors import QueryError, StoreUnavailable
 from planner.store import embedded_server, persistence, resp
-from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, Row, Store
-from planner.store.rows import GraphBatch, PlainParam
+from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, PlainParam, Row, Store
+
+if TYPE_CHECKING:  # write-side code: a read command never imports it
+    from planner.store.rows import GraphBatch
 
 GRAPH_NAME = "depwave"
 
@@ -25,17 +27,16 @@ class EmbeddedStore(Store):
 
     def __init__(self, data_dir: Path, start: bool = True) -> None:
         self.data_dir = Path(data_dir).expanduser().resolve()
-        server = embedded_server.start(self.data_dir) if start else embedded_server.status(self.data_dir)
-        if server is None:
+        try:  # one connection: the one that found the server answering
+            found = embedded_server.connect(self.data_dir, launch=start)
+        except resp.RespError as exc:
+            raise StoreUnavailable(f"cannot connect to the embedded store in {self.data_dir}: {exc}") from exc
+        if found is None:
             raise StoreUnavailable(f"the embedded store in {self.data_dir} is not running (start it: depwave db start)")
-        self.server = server
+        self.server, self._conn = found
         self._bulk_depth = 0
         self._falkordb: Any = None  # the falkordb client and its graph, made on first use
         self._falkordb_graph: Any = None
-        try:
-            self._conn = resp.Connection(server.socket)
-        except resp.RespError as exc:
-            raise StoreUnavailable(f"cannot connect to the embedded store at {server.socket}: {exc}") from exc
 
     def _graph(self) -> Any:
         """The falkordb client's graph object, made on first use: only needed to resolve the label and

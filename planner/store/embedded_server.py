@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import signal
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +65,9 @@ def socket_path(data_dir: Path) -> str:
     path = str(data_dir / "falkordb.sock")
     if len(path) <= _MAX_SOCKET_PATH:
         return path
+    import hashlib  # here, like tempfile: only a long data dir path needs them (imports cost every command)
+    import tempfile
+
     digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
     return str(Path(tempfile.gettempdir()) / f"depwave-{digest}.sock")
 
@@ -100,6 +100,37 @@ def _ping(sock: str) -> str | None:
         return "loading"
     except (resp.RespError, OSError):
         return None
+
+
+def _answering(sock: str) -> resp.Connection | None:
+    """A connection to ``sock`` that has answered PING, left open (its reply timeout lifted); None when the
+    server does not answer (or is loading its data set)."""
+    try:
+        client = _client(sock, 2.0)
+    except (resp.RespError, OSError):
+        return None
+    try:
+        if client.ping():
+            client.set_timeout(None)
+            return client
+    except (resp.RespError, OSError):
+        pass
+    client.close()
+    return None
+
+
+def connect(data_dir: Path, *, launch: bool = True, wait_s: float = 15.0) -> tuple[ServerInfo, resp.Connection] | None:
+    """The server of ``data_dir`` and one open connection to it; the connection that answered the check
+    that the server runs is the one handed back, so a command connects once. Without a running server:
+    started as :func:`start` does, or None when ``launch`` is False (as :func:`status`)."""
+    data_dir = data_dir.expanduser().resolve()
+    with _locked(data_dir) if launch else contextlib.nullcontext():
+        recorded = _recorded(data_dir)
+        client = _answering(recorded.socket) if recorded is not None and _alive(recorded.pid) else None
+    if recorded is not None and client is not None:
+        return recorded, client
+    server = start(data_dir, wait_s) if launch else status(data_dir)
+    return None if server is None else (server, resp.Connection(server.socket))
 
 
 def _recorded(data_dir: Path) -> ServerInfo | None:
@@ -230,6 +261,8 @@ def start(data_dir: Path, wait_s: float = 15.0) -> ServerInfo:
 
 
 def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
+    import subprocess  # only to start a server: not on every command
+
     server_bin, module = _binaries()
     db_dir = data_dir / "falkordb"
     mask = _umask()

@@ -131,6 +131,11 @@ class Connection:
                 raise ConnectionLost(f"the server at {self.path} closed the connection")
             self._reader.feed(data)
 
+    def set_timeout(self, timeout_s: float | None) -> None:
+        """Wait at most ``timeout_s`` seconds for each reply from now on (None: no limit)."""
+        if self._sock is not None:
+            self._sock.settimeout(timeout_s)
+
     def ping(self) -> bool:
         """True when the server answers PING."""
         return self.execute_command("PING") == "PONG"

@@ -13,6 +13,7 @@ from typing import Any
 
 from planner import purl as purls
 from planner.model import ParseResult, Record, Source
+from planner.store.base import PlainParam
 from planner.store.record_rows import ROW_WRITERS
 from planner.store.relationships import NODE_LABELS, ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED, RELATIONSHIPS
 
@@ -180,14 +181,6 @@ class GraphBatch:
         if writer is None:
             raise TypeError(f"unknown record {type(rec).__name__}")
         writer(self, rec, src)
-
-
-class PlainParam(list):  # type: ignore[type-arg]
-    """A parameter made only of (nested) lists of strings, numbers, booleans and nulls — no maps. A
-    store may render it faster: the embedded store writes it with the json module's C encoder (see
-    ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer)."""
-
-    __slots__ = ()
 
 
 def _pair_row(package: str, stated: dict[str, list[Any]]) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.buildtools import go_version
 from planner.waves.build_tools import _override, _relock_command
 from planner.waves.projects import _Project
 from planner.waves.strategy import Choice
@@ -19,7 +20,8 @@ def member_change(
     v = pi.target.fixed_for(m.key)
     pkg = pi.pkg
     tool = pi.tools[m.key]
-    old = f"{pkg.name} {m.vulnerable} → {v}" if m.vulnerable else f"{pkg.name} → {v}"
+    shown = go_version(v) if tool == "go" else v  # as the manifest writes it: go.mod says v1.84.0
+    old = f"{pkg.name} {m.vulnerable} → {shown}" if m.vulnerable else f"{pkg.name} → {shown}"
     if strategy == "override":
         mech = _override(tool, pkg, v)
         assert mech is not None

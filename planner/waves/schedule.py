@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,21 +26,60 @@ def _hours(seconds: float) -> float:
     return round(seconds / SECONDS_PER_HOUR, 4)
 
 
+def _span_bound(durations: Mapping[int, int], cap: int) -> float:
+    """The least time ``cap`` slots need for jobs of these durations (duration -> count), whatever the order.
+
+    Two valid bounds, the larger wins: the work spread evenly, ``work / cap``; and, for every duration
+    ``d``, the jobs at least ``d`` long: at most ``cap`` run at once, so (a set of intervals with at most
+    ``cap`` overlapping fits on ``cap`` lines) one slot runs ``ceil(n / cap)`` of them one after another.
+    Three 1 h builds on two slots take 2 h, not 1.5 h."""
+    work = sum(d * n for d, n in durations.items())
+    best: float = work / cap
+    at_least = 0
+    for d in sorted(durations, reverse=True):
+        at_least += durations[d]
+        best = max(best, math.ceil(at_least / cap) * d)
+    return best
+
+
+#: pools with more (distinct head × distinct tail) pairs than this get the one-sided sweeps only
+PAIRED_BOUND_LIMIT = 10_000
+
+
 def _pool_bound(jobs: list[tuple[int, int, int]], cap: int) -> float:
-    """Best ``min head + work / cap + min tail`` over the jobs with head ≥ h, and over those with tail ≥ q."""
+    """Best ``h + span + q`` over the pool's jobs with head ≥ h and tail ≥ q (head: earliest start; tail:
+    the longest path after the job), where the span is :func:`_span_bound` of those jobs: none of them
+    starts before ``h``, and the last to finish has at least ``q`` to go.
+
+    Every pair of thresholds is tried when the pool has few distinct heads and tails (plans count quarter
+    hours, so most do); otherwise heads alone and tails alone (still a valid bound, a looser one)."""
+    heads = {j[0] for j in jobs}
+    tails = {j[1] for j in jobs}
+    if len(heads) * len(tails) > PAIRED_BOUND_LIMIT:
+        return max(_one_sided_bound(jobs, cap, 0), _one_sided_bound(jobs, cap, 1))
     best: float = 0
-    work = 0
-    min_tail = math.inf
-    for h, q, d in sorted(jobs, key=lambda j: -j[0]):
-        work += d
-        min_tail = min(min_tail, q)
-        best = max(best, h + work / cap + min_tail)
-    work = 0
-    min_head = math.inf
-    for h, q, d in sorted(jobs, key=lambda j: -j[1]):
-        work += d
-        min_head = min(min_head, h)
-        best = max(best, min_head + work / cap + q)
+    by_tail: dict[int, Counter[int]] = {}
+    ordered = sorted(jobs, key=lambda j: -j[0])
+    for k, (h, q, d) in enumerate(ordered):
+        by_tail.setdefault(q, Counter())[d] += 1
+        if k + 1 < len(ordered) and ordered[k + 1][0] == h:
+            continue  # add every job of this head before measuring
+        durations: Counter[int] = Counter()
+        for tail in sorted(by_tail, reverse=True):
+            durations.update(by_tail[tail])
+            best = max(best, h + _span_bound(durations, cap) + tail)
+    return best
+
+
+def _one_sided_bound(jobs: list[tuple[int, int, int]], cap: int, side: int) -> float:
+    """Best ``min head + span + min tail`` over the jobs with head ≥ h (``side`` 0) or tail ≥ q (1)."""
+    best: float = 0
+    durations: Counter[int] = Counter()
+    least_other = math.inf
+    for job in sorted(jobs, key=lambda j: -j[side]):
+        durations[job[2]] += 1
+        least_other = min(least_other, job[1 - side])
+        best = max(best, job[side] + _span_bound(durations, cap) + least_other)
     return best
 
 

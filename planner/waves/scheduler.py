@@ -177,7 +177,8 @@ def schedule(graph: StepGraph, rules: ScheduleRules, t0: int) -> tuple[list[int]
 
 
 def lower_bound(graph: StepGraph, rules: ScheduleRules) -> float:
-    """Max of the critical path and, per capacity pool, ``head + work / capacity + tail`` over nested sets."""
+    """Max of the critical path and, per capacity pool, ``head + span + tail`` over the pool's jobs that start
+    late and end early (:func:`~planner.waves.schedule._pool_bound`), rounded up to the time grid."""
     steps = graph.steps
     policy = rules.policy
     starts = heads(graph, rules)
@@ -197,4 +198,17 @@ def lower_bound(graph: StepGraph, rules: ScheduleRules) -> float:
         assert cap is not None
         jobs = [(starts[i], bottoms[i] - steps[i].seconds, steps[i].seconds) for i in items]
         best = max(best, _pool_bound(jobs, cap))
-    return best
+    grid = _time_grid(graph, rules)
+    return math.ceil(best / grid - 1e-9) * grid if grid else best
+
+
+def _time_grid(graph: StepGraph, rules: ScheduleRules) -> int:
+    """The greatest common divisor of every duration and freeze-window bound (seconds), 0 for none.
+
+    Any schedule can be shifted left until each step starts at 0, at a window's end or when a step ends
+    (a dependency, or the slot it waits for), without finishing later. Its starts and finishes are then
+    sums of these numbers, so the shortest makespan is a multiple of their divisor, and a lower bound can
+    be rounded up to one: 11.925 h of quarter-hour steps means 12 h."""
+    numbers = {s.seconds for s in graph.steps}
+    numbers.update(t for windows in rules.freeze.values() for w in windows for t in w)
+    return math.gcd(*numbers)

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from planner import build_units
+from planner import build_units, ecosystems
 from planner.errors import UsageError
 from planner.policy import Policy
 from planner.waves.build_tools import _override, _override_within_major, _Pkg, _target_package, _tool
@@ -279,13 +279,14 @@ def _carried(
     tools: Mapping[str, str | None],
 ) -> frozenset[str]:
     """Members exposed only through siblings built with them: the sibling's fix is theirs, with no release
-    in between (a reactor module at ``${project.version}`` of the module that declares the package)."""
+    in between (a reactor module at ``${project.version}`` of the module that declares the package, a
+    go.work workspace of the modules it uses)."""
     out = set()
     for m in members:
         if m.build_unit is None or m.exposure not in ("transitive", "test-only") or m.direct:
             continue
-        if tools[m.key] not in build_units.CARRIED_TOOLS:
-            continue
+        if tools[m.key] not in build_units.CARRIED_TOOLS and not ecosystems.is_workspace_file(m.location):
+            continue  # a go.work workspace records no versions: its modules' fixes are its own
         providers = [p for p in sub.successors(m.key) if p != m.key]
         if providers and all(projects[p].build_unit == m.build_unit for p in providers):
             out.add(m.key)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import EXIT_COMPLETED_WITH_ERRORS, EXIT_QUERY, EXIT_STORE, EXIT_USAGE, cli
-from tests.store.contract_org import LOG4J, write_org
+from tests.store.contract_org import LOG4J, write_lib_app_org
 
 
 @pytest.fixture()
@@ -23,7 +23,7 @@ def run(store, data_dir: Path):
 
 
 def test_ingest_then_dependents_table_and_json_agree(run, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     res = run("ingest", str(tmp_path))
     assert res.exit_code == 0, res.output
     assert "2 loaded" in res.output
@@ -56,7 +56,7 @@ def test_bad_purl_is_a_usage_error(run) -> None:
 
 
 def test_ingest_with_a_malformed_file_completes_with_errors(run, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     bad = tmp_path / "bad-repo" / "bom.json"
     bad.parent.mkdir()
     bad.write_text('{"bomFormat": "CycloneDX", "components": [')
@@ -77,7 +77,7 @@ def test_query_is_read_only_unless_write(run) -> None:
 
 
 def test_query_catalog_name_with_params(run, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     run("ingest", str(tmp_path))
     res = run("query", "find_dependents", "-p", f"package={LOG4J}", "-p", "max_hops=12", "--format", "json")
     assert res.exit_code == 0, res.output

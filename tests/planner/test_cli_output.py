@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import EXIT_USAGE, cli
-from tests.store.contract_org import LOG4J, write_org
+from tests.store.contract_org import LOG4J, write_lib_app_org
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,7 @@ def run(store, data_dir: Path):
     ],
 )
 def test_o_writes_what_stdout_would_show(run, tmp_path: Path, args: tuple[str, ...]) -> None:
-    write_org(tmp_path / "org", [])
+    write_lib_app_org(tmp_path / "org", [])
     assert run("ingest", str(tmp_path / "org")).exit_code == 0
     shown = run(*args)
     assert shown.exit_code == 0, shown.output
@@ -78,7 +78,7 @@ def test_o_on_a_directory_is_a_usage_error(run, tmp_path: Path) -> None:
 
 
 def test_a_closed_pipe_exits_0_without_a_traceback(store, data_dir: Path, tmp_path: Path) -> None:
-    write_org(tmp_path / "org", [])
+    write_lib_app_org(tmp_path / "org", [])
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir)}
     depwave = [sys.executable, "-c", "from planner.cli import main; main()"]
     subprocess.run([*depwave, "ingest", str(tmp_path / "org")], env=env, check=True, capture_output=True)

@@ -85,7 +85,10 @@ AT_80 = [
 def command_paths(group: click.Group, prefix: str = "") -> list[str]:
     """Every leaf command under ``group``, as ``"campaign status"``."""
     out = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # commands are imported when asked for (planner.cli.root)
+        command = group.get_command(ctx, name)
+        assert command is not None
         path = f"{prefix} {name}".strip()
         out += command_paths(command, path) if isinstance(command, click.Group) else [path]
     return out

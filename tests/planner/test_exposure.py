@@ -282,3 +282,35 @@ def test_markdown_how_never_ends_in_an_empty_via() -> None:
     )
     rows = [line for line in markdown(report).splitlines() if line.startswith("| unknown")]
     assert [row.split(" | ")[3] for row in rows] == ["transitive", "transitive via com.acme:core", "direct"]
+
+
+@pytest.mark.corpus
+def test_corpus_a_service_deployed_by_several_files_runs_each_image_once(corpus_store) -> None:
+    """microservices-demo deploys checkoutservice from kubernetes-manifests/ (bare ``checkoutservice``) and
+    from kustomize/base and release/ (both the same ``…/checkoutservice:v0.10.6``): two images, each listed
+    once, in one environment (the manifests' ``default`` namespace) — not once per file that says so."""
+    from planner.render.exposure_view import _runs
+
+    report = exposure.assess(corpus_store, exposure.affected_from_spec("pkg:golang/google.golang.org/grpc@<1.84.0"))
+    checkout = next(p for p in report.projects if p.name.endswith("microservices-demo/src/checkoutservice"))
+    assert sorted(s["image"] for s in checkout.services) == [
+        "docker.io/library/checkoutservice:latest",
+        "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/checkoutservice:v0.10.6",
+    ]
+    assert _runs(checkout) == "checkoutservice (default)"
+
+
+def test_runs_names_services_of_the_same_environments_under_one_parenthesis() -> None:
+    """pypi/warehouse's Compose file runs one image as base, web and worker: ``base, web, worker (compose)``."""
+    from planner.exposure import ProjectExposure
+    from planner.render.exposure_view import _runs
+
+    def svc(name: str, env: str) -> dict:
+        return {"service": f"{env}/{name}", "name": name, "environment": env, "image": "i", "origin": "manifest"}
+
+    p = ProjectExposure(
+        "r/.#pkg:pypi/warehouse", "warehouse", "r", "application", "pypi", "exposed", "", True, 1, "runtime",
+        [], [], [], None, [], None, [],
+    )  # fmt: skip
+    p.services = [svc("worker", "compose"), svc("web", "compose"), svc("base", "compose"), svc("web", "prod")]
+    assert _runs(p) == "base, worker (compose), web (compose, prod)"

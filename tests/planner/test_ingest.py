@@ -184,3 +184,42 @@ def test_vanished_files_are_found_a_page_of_stored_sources_at_a_time(store, tmp_
     assert "orders-service:src/test/java/com/acme/orders/web/OrderControllerTest.java" not in keys
     assert "billing-service:src/main/java/com/acme/billing/InvoiceService.java" not in keys
     assert "orders-service:src/main/java/com/acme/orders/web/OrderController.java" in keys
+
+
+def test_a_repository_moved_inside_the_walked_folder_keeps_its_unchanged_files(store, tmp_path: Path) -> None:
+    """The prune knows the files this ingest found by ``repo:path``: a checkout moved to another
+    folder under the walked one is unchanged (same key, same content), so nothing of it is forgotten
+    although the store still has its old root, where no file is any more."""
+    old = tmp_path / "org" / "old" / "svc"
+    (old / ".git").mkdir(parents=True)
+    good(old / "bom.json")
+    good(old / "web" / "bom.json", "web")
+    first = ingest(store, [tmp_path / "org"])
+    assert first.loaded == 2
+    new = tmp_path / "org" / "new" / "svc"
+    new.parent.mkdir()
+    old.rename(new)
+    again = ingest(store, [tmp_path / "org"])
+    assert (again.unchanged, again.loaded, again.pruned) == (2, 0, 0)
+    keys = {r["key"] for r in store.query("list_source_digests", {"keys": ["svc:bom.json", "svc:web/bom.json"]})}
+    assert keys == {"svc:bom.json", "svc:web/bom.json"}
+
+
+def test_a_colon_in_a_repository_name_does_not_confuse_the_prune(store, tmp_path: Path) -> None:
+    """A key is ``repo:path`` and a repository's name may hold a colon: a moved ``team:svc`` keeps
+    the file it still has and forgets the one deleted."""
+    old = tmp_path / "org" / "old" / "team:svc"
+    (old / ".git").mkdir(parents=True)
+    good(old / "bom.json")
+    good(old / "web" / "bom.json", "web")
+    assert ingest(store, [tmp_path / "org"]).loaded == 2
+    new = tmp_path / "org" / "new" / "team:svc"
+    new.parent.mkdir()
+    old.rename(new)
+    (new / "bom.json").unlink()
+    again = ingest(store, [tmp_path / "org"])
+    assert (again.pruned, again.unchanged, again.loaded) == (1, 1, 0)
+    keys = {
+        r["key"] for r in store.query("list_source_digests", {"keys": ["team:svc:bom.json", "team:svc:web/bom.json"]})
+    }
+    assert keys == {"team:svc:web/bom.json"}

@@ -171,3 +171,28 @@ def test_a_nul_in_one_package_name_drops_that_record_not_the_file(run, tmp_path:
     ]
     users = json.loads(run("dependents", "pkg:npm/left-pad", "--format", "json").stdout)
     assert [(d["name"], d["relation"]) for d in users["dependents"]] == [("web", "declares")]
+
+
+def test_a_candidate_kept_as_text_names_the_real_file_and_the_path_as_given(tmp_path: Path, monkeypatch) -> None:
+    """Discovery keeps each file as its repository-relative path; the candidate built from it reads
+    the link's target and shows the link as it was walked or named (relative to where you are)."""
+    reqs = tmp_path / "org" / "svc" / "requirements"
+    reqs.mkdir(parents=True)
+    (tmp_path / "org" / "svc" / ".git").mkdir()
+    (reqs / "tests.txt").write_text("pytest==8.3.3\n")
+    (reqs / "dev.txt").symlink_to("tests.txt")
+    monkeypatch.chdir(tmp_path)
+    target = str(tmp_path.resolve() / "org" / "svc" / "requirements" / "tests.txt")
+    walked = discover([Path("org")])
+    assert len(walked) == 1  # tests.txt is the file dev.txt led to: read once, under the first name
+    c = walked[0]
+    assert (c.file, c.source.repo, c.source.path, c.source.display) == (
+        target, "svc", "requirements/dev.txt", "org/svc/requirements/dev.txt"
+    )  # fmt: skip
+    assert c.repo_root == tmp_path.resolve() / "org" / "svc" and walked[-1] == c and list(walked) == [c]
+    (tmp_path / "named").mkdir()
+    (tmp_path / "named" / "requirements.txt").symlink_to("../org/svc/requirements/tests.txt")
+    named = discover([Path("./named/requirements.txt")])[0]  # a named file's link may lead anywhere
+    assert (named.file, named.source.repo, named.source.path, named.source.display) == (
+        target, "named", "requirements.txt", "named/requirements.txt"
+    )  # fmt: skip

@@ -7,8 +7,10 @@ whose version comes from the parent's ``<dependencyManagement>`` is managed in a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.exposure import Evidence, ProjectExposure
-from planner.plan_input import _edit_kind
+from planner.plan_input import _edit_kind, _lockfile_tool
 
 
 def _project(*evidence: Evidence) -> ProjectExposure:
@@ -54,3 +56,16 @@ def test_same_line_is_direct_and_a_lock_alone_is_lockfile_only() -> None:
     assert _edit_kind(_project(_declares("build.gradle:12", "build.gradle:12"))) == "direct-dependency"
     resolves = Evidence("resolves", "2.14.1", None, "compile", 1, True, "gradle.lockfile:3")
     assert _edit_kind(_project(resolves)) == "lockfile-only"
+
+
+def test_the_resolving_lockfile_names_the_build_tool() -> None:
+    """A pnpm workspace member (vite's playground/devtools) is resolved by the root pnpm-lock.yaml: pnpm
+    builds it although its own file is a package.json; an SBOM names no tool; another ecosystem's
+    lockfile does not count."""
+    member = replace(_project(), ecosystem="npm", change_at="playground/devtools/package.json:16")
+    locked = Evidence("resolves", "8.5.26", None, "runtime", 2, True, "pnpm-lock.yaml:7000")
+    assert _lockfile_tool(replace(member, evidence=[locked])) == "pnpm"
+    assert _lockfile_tool(replace(member, evidence=[replace(locked, location="yarn.lock:12")])) == "yarn"
+    assert _lockfile_tool(replace(member, evidence=[replace(locked, location="bom.json:40")])) is None
+    assert _lockfile_tool(replace(member, evidence=[replace(locked, location="poetry.lock:3")])) is None
+    assert _lockfile_tool(replace(member, evidence=[_declares("package.json:16", "package.json:16")])) is None

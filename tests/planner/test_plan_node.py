@@ -40,6 +40,7 @@ def test_attrs_are_the_graph_contract() -> None:
         "edit_location": "pom.xml:12",
         "edit_kind": "property",
         "property": "log4j2.version",
+        "build_tool": None,
         "version_from": None,
         "publishes": None,
         "direct": False,

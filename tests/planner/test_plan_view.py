@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 import networkx as nx
 import pytest
@@ -140,6 +141,12 @@ def test_text_summary(plan):
     assert "frontier baseline 6.5 h in 4 rounds; saved 2.75 h" in out
     assert "cycle fixed together: cyc-a ↔ cyc-b" in out
     assert "clean-up phase: 7 steps after the fix, done at 5.25 h" in out
+
+
+def test_one_frontier_round_is_one_round(plan):
+    one = replace(plan, baseline=replace(plan.baseline, rounds=1))
+    assert "in 1 round; saved" in plan_view.text(one)
+    assert "in 1 round (saved" in plan_view.markdown(one)
 
 
 def test_deferred_libraries_render_as_the_clean_up_phase():

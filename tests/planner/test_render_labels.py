@@ -75,9 +75,27 @@ def test_an_edit_names_the_repository_of_its_file() -> None:
     assert edit_where(step, EDIT) == "acme-auth/pom.xml:32"  # a plan written before edits carried repo
 
 
-def test_relock_falls_back_to_the_plan_s_own_words() -> None:
-    step = _step(kind="relock", change="npm update lodash (lodash 4.17.15 → 4.17.21 in the lockfile)")
-    assert change_words(step, EDIT | {"mechanism": "relock"}, LOG4J) == step["change"]
+def test_a_go_mod_edit_says_the_version_as_go_mod_writes_it() -> None:
+    """The graph keeps go.mod's ``v1.83.0``; the target is typed ``1.84.0``: both sides read with ``v``."""
+    edit = {"mechanism": "direct-dependency", "from": "v1.83.0", "to": "1.84.0", "tool": "go"}
+    assert change_words(_step(), edit, "pkg:golang/google.golang.org/grpc") == "grpc v1.83.0 → v1.84.0"
+
+
+def test_a_relock_edit_says_its_own_command_not_the_whole_step_s() -> None:
+    """A pnpm workspace's edit step relocks one member and edits another: each edit in its own words."""
+    step = _step(
+        kind="edit", change="vite: pnpm update postcss@8.5.27 --lockfile-only (…); docs: postcss 8.5.26 → 8.5.27"
+    )
+    relock = {"mechanism": "relock", "from": "8.5.26", "to": "8.5.27", "tool": "pnpm", "location": "pnpm-lock.yaml:7"}
+    assert (
+        change_words(step, relock, "pkg:npm/postcss")
+        == "pnpm update postcss@8.5.27 --lockfile-only (postcss 8.5.26 → 8.5.27 in the lockfile)"
+    )
+
+
+def test_an_unknown_mechanism_falls_back_to_the_plan_s_own_words() -> None:
+    step = _step(kind="edit", change="regenerate the lockfile")
+    assert change_words(step, EDIT | {"mechanism": "lockfile-only"}, LOG4J) == "regenerate the lockfile"
 
 
 @pytest.mark.parametrize(

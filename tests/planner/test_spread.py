@@ -44,6 +44,18 @@ def test_why_lists_the_route_through_internal_libraries(store) -> None:
     assert why.why(store, "@acme/storefront", LOG4J).paths == []
 
 
+def test_a_project_is_found_by_the_label_the_tables_print(store) -> None:
+    """Tables print ``repo/artifact`` (or the artifact alone): what a responder copies from them works."""
+    ingest(store, [EXAMPLES])
+    key = "acme-platform/.#pkg:maven/com.acme.platform/platform-web"
+    assert why.find_project(store, "platform-web") == key
+    assert why.find_project(store, "acme-platform/platform-web") == key
+    with pytest.raises(UsageError, match="no project matches"):
+        why.find_project(store, "acme-commons/platform-web")  # the right artifact in the wrong repository
+    with pytest.raises(UsageError, match="no project matches"):
+        why.find_project(store, "web")  # a name's tail is not its label
+
+
 def test_why_needs_one_project(store, data_dir: Path) -> None:
     ingest(store, [EXAMPLES])
     with pytest.raises(UsageError, match="no project matches"):

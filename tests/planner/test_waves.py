@@ -373,6 +373,24 @@ def test_override_mechanism_per_ecosystem():
         assert plan.step("edit:app").mechanism == mechanism, (eco, loc)
 
 
+def test_go_direct_change_says_the_version_as_go_mod_writes_it():
+    g = nx.DiGraph()
+    g.add_node(
+        "frontend",
+        name="github.com/acme/shop/src/frontend",
+        repo="shop",
+        kind="service",
+        ecosystem="golang",
+        exposure="direct",
+        vulnerable_version="v1.83.0",
+        edit_location="src/frontend/go.mod:20",
+        edit_kind="direct-dependency",
+        deployments=[("frontend", "prod")],
+    )
+    plan = build_plan(g, Target("pkg:golang/google.golang.org/grpc", "1.84.0"), Policy())
+    assert plan.step("edit:frontend").change == "grpc v1.83.0 → v1.84.0"
+
+
 def test_never_override_across_major():
     g, target = load_org(only={"lib0", "lib1", "lib2", "svc"})
     g.nodes["svc"]["vulnerable_version"] = "1.2.17"

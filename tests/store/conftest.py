@@ -18,7 +18,7 @@ from tests.conftest import comp, sbom
 LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
 
 
-def write_org(root: Path, repos: int, components: int) -> Path:
+def write_service_sboms(root: Path, repos: int, components: int) -> Path:
     """``repos`` repositories, each a service SBOM (the cyclonedx-maven-plugin shape) of ``components``
     third-party components plus log4j-core, every one a direct dependency of the service."""
     for i in range(repos):

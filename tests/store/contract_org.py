@@ -11,7 +11,7 @@ from tests.conftest import comp, sbom
 LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core"
 
 
-def write_org(root: Path, app_deps: list[str]) -> None:
+def write_lib_app_org(root: Path, app_deps: list[str]) -> None:
     """lib (publishes acme:lib, resolves log4j-core) and app (resolves acme:lib + app_deps)."""
     lib = root / "lib-repo" / "lib"
     app = root / "app-repo"

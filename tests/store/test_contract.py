@@ -16,7 +16,7 @@ from planner.model import ParseResult, Project, Resolved, Source
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
 from tests.conftest import comp, sbom
-from tests.store.contract_org import LOG4J, write_org
+from tests.store.contract_org import LOG4J, write_lib_app_org
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
@@ -45,7 +45,7 @@ def counts(store: Store) -> dict:
 
 
 def test_ingest_is_idempotent(any_store: Store, tmp_path: Path) -> None:
-    write_org(tmp_path, ["pkg:npm/left-pad@1.3.0"])
+    write_lib_app_org(tmp_path, ["pkg:npm/left-pad@1.3.0"])
     first = ingest(any_store, [tmp_path])
     assert first.loaded == 2 and not first.errors
     before = counts(any_store)
@@ -59,10 +59,10 @@ def test_ingest_is_idempotent(any_store: Store, tmp_path: Path) -> None:
 
 
 def test_dropping_a_dependency_removes_its_edge_and_orphans(any_store: Store, tmp_path: Path) -> None:
-    write_org(tmp_path, ["pkg:npm/left-pad@1.3.0"])
+    write_lib_app_org(tmp_path, ["pkg:npm/left-pad@1.3.0"])
     ingest(any_store, [tmp_path])
     assert any_store.query("get_package", {"key": "pkg:npm/left-pad"})
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     report = ingest(any_store, [tmp_path])
     assert report.loaded == 1 and report.unchanged == 1
     assert not any_store.query("get_package", {"key": "pkg:npm/left-pad"})
@@ -74,7 +74,7 @@ def test_dropping_a_dependency_removes_its_edge_and_orphans(any_store: Store, tm
 
 
 def test_removed_file_is_pruned(any_store: Store, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])
     (tmp_path / "app-repo" / "bom.json").unlink()
     report = ingest(any_store, [tmp_path])
@@ -84,7 +84,7 @@ def test_removed_file_is_pruned(any_store: Store, tmp_path: Path) -> None:
 
 
 def test_dependents_crosses_repos_through_published_packages(any_store: Store, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])
     result = find_dependents(any_store, LOG4J)
     assert [d.name for d in result.dependents] == ["com.acme:lib", "com.acme:app"]
@@ -134,7 +134,7 @@ def test_reads_are_read_only(any_store: Store) -> None:
 
 
 def test_parameters_are_never_spliced(any_store: Store, tmp_path: Path) -> None:
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])
     hostile = "x'}) DETACH DELETE n //"
     assert any_store.query("get_package", {"key": hostile}) == []
@@ -143,7 +143,7 @@ def test_parameters_are_never_spliced(any_store: Store, tmp_path: Path) -> None:
 
 def test_schema_is_idempotent(any_store: Store, tmp_path: Path) -> None:
     """Ensuring the schema again raises nothing and leaves the loaded graph as it was."""
-    write_org(tmp_path, [])
+    write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])
     before = counts(any_store)
     assert before["nodes"]["Project"] == 2

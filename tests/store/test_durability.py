@@ -15,7 +15,7 @@ from planner.cli import cli
 from planner.dependents import find_dependents
 from planner.store import embedded_server
 from planner.store.embedded import EmbeddedStore
-from tests.store.conftest import LOG4J, fill, write_org
+from tests.store.conftest import LOG4J, fill, write_service_sboms
 
 
 def run(data: Path, *args: str):
@@ -38,7 +38,7 @@ def test_disk_full_during_a_bulk_ingest(small_disk: Path, tmp_path: Path, monkey
     answers at once, keeps the server (and the data) alive; after freeing space the same command
     finishes and everything is there after a restart."""
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 10)  # 60 files: bulk mode, six loads
-    org = write_org(tmp_path / "org", 60, 30)
+    org = write_service_sboms(tmp_path / "org", 60, 30)
     data = small_disk / "dw"
     assert run(data, "db", "start").exit_code == 0
     filler = fill(small_disk, leave=64 * 1024)  # the graph's AOF base is ~200 KB
@@ -71,7 +71,7 @@ def test_disk_full_during_a_small_ingest(small_disk: Path, tmp_path: Path) -> No
     """Outside bulk mode every write is synced before the server answers; the AOF write fails, the
     server exits rather than answer, and the ingest exits 4 naming the cause. Nothing reported
     loaded is lost: the re-run after freeing space loads all and it survives a restart."""
-    org = write_org(tmp_path / "org", 5, 30)
+    org = write_service_sboms(tmp_path / "org", 5, 30)
     data = small_disk / "dw"
     assert run(data, "db", "start").exit_code == 0
     filler = fill(small_disk, leave=4 * 1024)  # one load statement is ~40 KB of AOF
@@ -92,7 +92,7 @@ def test_disk_full_during_a_small_ingest(small_disk: Path, tmp_path: Path) -> No
 
 def test_stop_without_saving_when_the_disk_stays_full(small_disk: Path, tmp_path: Path) -> None:
     """`db stop --no-save` is the way out when space cannot be freed; it says it did not save."""
-    org = write_org(tmp_path / "org", 20, 30)
+    org = write_service_sboms(tmp_path / "org", 20, 30)
     data = small_disk / "dw"
     assert run(data, "ingest", str(org)).exit_code == 0
     fill(small_disk, leave=16 * 1024)

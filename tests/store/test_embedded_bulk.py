@@ -19,7 +19,7 @@ from tests.conftest import comp, sbom
 LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
 
 
-def write_org(root: Path, n: int) -> None:
+def write_bulk_org(root: Path, n: int) -> None:
     for i in range(n):
         d = root / f"repo{i}"
         d.mkdir(parents=True)
@@ -36,7 +36,7 @@ def settings(store: EmbeddedStore) -> tuple[str, str]:
 
 def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads, one on the thread
-    write_org(tmp_path / "org", 10)
+    write_bulk_org(tmp_path / "org", 10)
     data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
     try:
         store = EmbeddedStore(data)

@@ -19,7 +19,7 @@ from planner.cli import cli
 from planner.dependents import find_dependents
 from planner.store import embedded_server
 from planner.store.embedded import EmbeddedStore
-from tests.store.conftest import LOG4J, alive, children, kill_server, write_org
+from tests.store.conftest import LOG4J, alive, children, kill_server, write_service_sboms
 
 STOPPED = re.compile(
     r"the store stopped during the ingest; (\d+) of (\d+) files were loaded, run the same command again to finish"
@@ -62,7 +62,7 @@ def test_store_killed_mid_ingest_is_exit_4_and_the_rerun_finishes(
 ) -> None:
     monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "0")
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 5)  # 60 files, 12 loads of 5 in file order
-    org = write_org(tmp_path / "org", 60, 3)
+    org = write_service_sboms(tmp_path / "org", 60, 3)
     kill_on_load(monkeypatch, at=3)
     started = time.monotonic()
     res = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(org)])
@@ -87,7 +87,7 @@ def test_store_killed_mid_ingest_with_workers_leaves_no_worker(
     monkeypatch.setattr(ingest_mod.workers, "WORKER_MIN_FILES", 1)
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 5)
     monkeypatch.setattr(ingest_mod.workers, "CHUNK_FILES", 8)
-    org = write_org(tmp_path / "org", 60, 3)
+    org = write_service_sboms(tmp_path / "org", 60, 3)
     kill_on_load(monkeypatch, at=3)
     before = children(os.getpid())  # a session may have other children (a browser of another test)
     res = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(org)])
@@ -105,7 +105,7 @@ def test_store_killed_mid_ingest_with_workers_leaves_no_worker(
 def test_killed_cli_takes_its_workers_with_it(data: Path, tmp_path: Path) -> None:
     """kill -9 of `depwave ingest` while its forked workers parse: they die with it (they used to
     stay, blocked on a pipe, ~170 MB each, forever)."""
-    org = write_org(tmp_path / "org", 2_400, 40)  # over WORKER_MIN_FILES: the real CLI forks workers
+    org = write_service_sboms(tmp_path / "org", 2_400, 40)  # over WORKER_MIN_FILES: the real CLI forks workers
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
     assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
@@ -143,7 +143,7 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     """kill -9 of an ingest in bulk mode leaves the server with its AOF and save points off; what it
     loaded was in no file a restart reads (db stop said 'stopped' and the restart had none of it).
     The next write or `db stop` switches persistence back on first."""
-    org = write_org(tmp_path / "org", 2_400, 10)  # over WORKER_MIN_FILES: bulk mode from the start
+    org = write_service_sboms(tmp_path / "org", 2_400, 10)  # over WORKER_MIN_FILES: bulk mode from the start
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
     assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from planner.render import short
+from planner.render import counted, short
 from planner.render.reachability_view import cell as reach_cell
 from planner.render.report import model
 from planner.render.report import svg as charts
@@ -195,7 +195,7 @@ def gantt_section(plan: Mapping[str, Any], campaign: Mapping[str, Any] | None, w
     return (
         f'<section id="gantt"><h2>Plan</h2><p>{len(plan["steps"])} steps, one row per {row_kind}; the fix phase '
         f"ends at {plan['makespan']:g} h (lower bound {plan['lower_bound']:g} h, frontier baseline "
-        f"{plan['baseline']['makespan']:g} h in {plan['baseline']['rounds']} rounds).{note}</p>"
+        f"{plan['baseline']['makespan']:g} h in {counted(plan['baseline']['rounds'], 'round')}).{note}</p>"
         f'<ul class="legend">{legend}</ul><div class="chart">{chart}</div></section>'
     )
 
