@@ -12,6 +12,11 @@ as written), never registry packages. Each registry package's ``dependencies`` b
 
 Version 1 (nested ``dependencies`` with ``requires``) is converted to the same flat layout; its
 direct dependencies come from the package.json beside it (through the context) when readable.
+
+The work is split by job: the entry table (``_npm_lock_entries``), reading a big file entry by entry
+(``_npm_lock_stream``: a lockfile of :data:`STREAM_CHARS` or more, whose records then come as a
+:class:`~planner.record_stream.RecordStream` made part by part as the ingest loads them), and the graph
+walk and records (``_npm_lock_graph``).
 """
 
 from __future__ import annotations
