@@ -40,3 +40,25 @@ def test_clean_results_are_returned_as_they_are() -> None:
 )
 def test_cheap_precheck(text: str, may: bool) -> None:
     assert might_hold_unstorable(text) is may
+
+
+def test_a_record_stream_stays_a_stream_without_the_bad_records() -> None:
+    from planner.record_stream import RecordStream
+
+    good = [Declared(P, "pkg:npm/left-pad", "^1.3.0"), Declared(P, "pkg:npm/right-pad", "^2")]
+    bad = Declared(P, "pkg:npm/ok", "1.0\x00", location=Location("package.json", 8))
+    made: list[int] = []
+
+    def make():
+        made.append(1)
+        return iter([good[0], bad, good[1]])
+
+    out = drop_unstorable(ParseResult(RecordStream(make, 3)), SRC)
+    assert isinstance(out.records, RecordStream) and out.records.estimate == 3
+    assert [str(w) for w in out.warnings] == [
+        "web/package.json:8: dropped a Declared record: '1.0\\u0000' holds a NUL character, which the store cannot keep"
+    ]
+    assert list(out.records) == good
+    assert len(made) == 2  # once for the warnings, once as the records are loaded
+    clean = ParseResult(RecordStream(lambda: iter(good), 2))
+    assert drop_unstorable(clean, SRC) is clean
