@@ -35,8 +35,16 @@ __all__ = [
     "is_big",
     "load_big",
     "parse_progress",
+    "parsed_where_loaded",
     "stderr_progress",
 ]
+
+
+def parsed_where_loaded(cand: Candidate) -> bool:
+    """Whether a file is too big to be parsed in an ingest worker: a worker sends its records to this process
+    in one message, to be loaded in one statement; this process parses it itself and loads it in parts (a
+    big npm lockfile's records then come as a stream, never all held at once)."""
+    return _size(cand.file) >= ANNOUNCE_BYTES
 
 
 def is_big(item: LoadedSource) -> bool:

@@ -120,7 +120,7 @@ def _parse_and_load(
     workers = worker_count(job.candidates)
     if workers:
         pipeline.enter_bulk()
-        start_at = ingest_with_workers(job, report, loads, progress, workers)
+        start_at = ingest_with_workers(job, report, loads, progress, workers, file_progress)
     candidates = job.candidates
 
     def parsed() -> Iterator[tuple[int, Outcome]]:

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from planner.ingest.batches import cut_batches
+from planner import big_files
+from planner.big_files import FileProgress
+from planner.ingest.batches import Batch, cut_batches
 from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
-from planner.ingest.loads import load_prepared
+from planner.ingest.loads import load, load_prepared
 from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.report import IngestReport, LoadReport
 from planner.store.base import Store
@@ -77,7 +79,12 @@ class WorkerJob:
 
 
 def ingest_with_workers(
-    job: WorkerJob, report: IngestReport, loads: LoadReport, progress: Progress | None, workers: int
+    job: WorkerJob,
+    report: IngestReport,
+    loads: LoadReport,
+    progress: Progress | None,
+    workers: int,
+    file_progress: FileProgress | None = None,
 ) -> int:
     """Read, parse and render the loads in forked worker processes while this one feeds the store
     (one load in flight on a thread), so that Python and the server use every core.
@@ -87,8 +94,11 @@ def ingest_with_workers(
     prepared load, the parse outcomes of the batch's files and the indices of the sources in it; a
     chunk's last batch ends at the chunk's end. This process takes the chunks in order, so outcomes
     are counted and sources loaded in file order whatever the number of workers. A batch the store
-    rejects is loaded again source by source, parsed anew here. Returns how many candidates were
-    handled: all of them, or fewer when a worker died (the caller goes on in this process from there)."""
+    rejects is loaded again source by source, parsed anew here. A file too big for a worker
+    (:func:`planner.big_files.parsed_where_loaded`) ends the batch before it; the worker names it and
+    this process parses and loads it in its place in file order, in parts when big enough
+    (``file_progress`` says how far). Returns how many candidates were handled: all of them, or fewer
+    when a worker died (the caller goes on in this process from there)."""
     import multiprocessing
 
     mp = multiprocessing.get_context("fork")
@@ -105,7 +115,7 @@ def ingest_with_workers(
         send.close()
         receivers.append(receive)
         processes.append(process)
-    feeder = _Feeder(job, report, loads, progress)
+    feeder = _Feeder(job, report, loads, progress, file_progress)
     with ThreadPoolExecutor(1, thread_name_prefix="depwave-load") as pool:
         try:
             feeder.feed(pool, ranges, receivers)
@@ -117,12 +127,20 @@ def ingest_with_workers(
 class _Feeder:
     """The feeding side of :func:`ingest_with_workers`: counts outcomes and loads batches in file order."""
 
-    def __init__(self, job: WorkerJob, report: IngestReport, loads: LoadReport, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        job: WorkerJob,
+        report: IngestReport,
+        loads: LoadReport,
+        progress: Progress | None,
+        file_progress: FileProgress | None = None,
+    ) -> None:
         self.job = job
         self.report = report
         self.loads = loads
         self.progress = progress
         self.handled = 0
+        self.file_progress = file_progress
         self.failed = True
         self.in_flight: Future[bool] | None = None
 
@@ -139,12 +157,13 @@ class _Feeder:
                 if msg[0] == "progress":
                     self._tick(msg[1])
                     continue
+                if not self._settled():  # later batches may rely on nodes the rejected one was to write:
+                    return  # this process takes over from there, with whole batches
+                if msg[0] == "here":
+                    self._load_here(msg[1])
+                    end = self.handled = msg[1] + 1
+                    continue
                 _, end, prepared, counts, outcomes, indices = msg
-                if self.in_flight is not None:
-                    whole = self.in_flight.result()
-                    self.in_flight = None
-                    if not whole:  # later batches may rely on nodes the rejected one was to write:
-                        return  # this process takes over from there, with whole batches
                 for outcome in outcomes:
                     note(self.report, outcome)
                 self._tick(end)
@@ -157,6 +176,29 @@ class _Feeder:
                     )  # fmt: skip
                 self.handled = end
         self.failed = False
+
+    def _settled(self) -> bool:
+        """Wait for the load in flight; False when the store rejected its batch."""
+        if self.in_flight is None:
+            return True
+        whole = self.in_flight.result()
+        self.in_flight = None
+        return whole
+
+    def _load_here(self, i: int) -> None:
+        """Parse and load a file too big for a worker, in this process and in parts when big enough."""
+        job = self.job
+        cand = job.candidates[i]
+        self._tick(i + 1)
+        with big_files.parse_progress(job.context, cand, self.file_progress):
+            outcome = parse_one(cand, job.context, job.known)
+        note(self.report, outcome)
+        if outcome.item is None:
+            return
+        if big_files.is_big(outcome.item):
+            big_files.load_big(job.store, outcome.item, self.loads, job.stamp, job.run, self.file_progress)
+        else:
+            load(job.store, [outcome.item], self.loads, job.stamp, job.run)
 
     def _tick(self, i: int) -> None:
         if self.progress:
@@ -202,18 +244,36 @@ def _worker(  # pragma: no cover - runs in the child
 
     try:
         for lo, hi in ranges:
-            for cut in cut_batches(parsed(lo, hi)):
-                graph = GraphBatch()
-                for item in cut.items:
-                    graph.add(item, job.stamp)
-                graph.skip_written(written)
-                prepared = job.store.prepare_load(graph, job.run) if cut.items else None
-                # the parsed records travel as the prepared load, not in the outcomes
-                outcomes = [Outcome(loader=o.loader, warnings=o.warnings) if o.item else o for o in cut.outcomes]
-                counts = (graph.edge_count, graph.row_count)
-                send.send(("batch", cut.end, prepared, counts, outcomes, cut.indices))
+            for a, b, here in _runs(job.candidates, lo, hi):
+                for cut in cut_batches(parsed(a, b)):
+                    send.send(_batch_message(cut, written, job))
+                if here is not None:  # after the batches before it: the feeding process keeps file order
+                    send.send(("here", here))
     finally:
         send.close()
+
+
+def _runs(candidates: Candidates, lo: int, hi: int) -> Iterator[tuple[int, int, int | None]]:
+    """The chunk ``[lo, hi)`` cut at the files too big for a worker: ``(a, b, i)`` per run of files a
+    worker parses, each followed by such a file ``i`` (None after the last run)."""
+    start = lo
+    for i in range(lo, hi):
+        if big_files.parsed_where_loaded(candidates[i]):
+            yield start, i, i
+            start = i + 1
+    yield start, hi, None
+
+
+def _batch_message(cut: Batch, written: set[tuple[str, str]], job: WorkerJob) -> tuple:  # pragma: no cover
+    """A worker's message for one batch: the prepared load (without the nodes its earlier batches
+    carried), its counts, the parse outcomes (the records travel in the load) and the sources' indices."""
+    graph = GraphBatch()
+    for item in cut.items:
+        graph.add(item, job.stamp)
+    graph.skip_written(written)
+    prepared = job.store.prepare_load(graph, job.run) if cut.items else None
+    outcomes = [Outcome(loader=o.loader, warnings=o.warnings) if o.item else o for o in cut.outcomes]
+    return ("batch", cut.end, prepared, (graph.edge_count, graph.row_count), outcomes, cut.indices)
 
 
 def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child

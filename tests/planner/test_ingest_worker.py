@@ -164,3 +164,41 @@ def test_a_worker_batch_leaves_out_the_nodes_its_earlier_batches_wrote(tmp_path:
     assert {v for v, _ in batches[1].version_of} == second
     assert "pkg:npm/x" not in batches[1].nodes["Package"]
     assert any(m[0] == "pkg:npm/x@1.0.0" for g in batches[1].resolves.values() for m in g)  # the edge stays
+
+
+def test_a_file_too_big_for_a_worker_is_parsed_here_and_loaded_in_parts(
+    store: EmbeddedStore, org: Path, monkeypatch
+) -> None:
+    """With 10 kB as "too big for a worker", the seven example files over it (six SBOMs and storefront's
+    package-lock.json, by `find examples -size +9999c`) are parsed by this process, not sent by a worker
+    in one message, and loaded in parts of 7 records, each in its place in file order; the graph and the
+    report are the in-process ingest's."""
+    import planner.big_files as big_files_mod
+    import planner.ingest.workers as workers_mod
+    from planner.store import source_parts
+
+    monkeypatch.setattr(big_files_mod, "ANNOUNCE_BYTES", 10_000)
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    parent, parsed, parts = os.getpid(), [], []
+    real_parse, real_parts = workers_mod.parse_one, big_files_mod.load_in_parts
+
+    def parse_spy(cand, context, known):
+        if os.getpid() == parent and os.environ.get("DEPWAVE_INGEST_WORKERS") != "0":
+            parsed.append(cand.source.display)
+        return real_parse(cand, context, known)
+
+    def parts_spy(store_, item, *args, **kwargs):
+        if os.environ.get("DEPWAVE_INGEST_WORKERS") != "0":
+            parts.append(item.source.display)
+        return real_parts(store_, item, *args, **kwargs)
+
+    monkeypatch.setattr(workers_mod, "parse_one", parse_spy)
+    monkeypatch.setattr(big_files_mod, "load_in_parts", parts_spy)
+    plain, plain_graph, worker, worker_graph, _ = run_both(store, org, monkeypatch)
+    big = [f"{r}/bom.json" for r in ("acme-commons", "acme-platform", "billing-service")]
+    big += ["integration-tests/bom.json", "orders-service/bom.json", "storefront/bom.json"]
+    big += ["storefront/package-lock.json"]
+    assert sorted(p.split("org/", 1)[-1] for p in parsed) == sorted(big)
+    assert sorted(p.split("org/", 1)[-1] for p in parts) == sorted(big)  # each has more than 7 records
+    assert worker_graph == plain_graph
+    assert report_view(worker) == report_view(plain)  # in file order: a Project's manifest is its last file's
