@@ -17,7 +17,7 @@ import bisect
 import json
 import posixpath
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import IntEnum
 from fnmatch import fnmatchcase
 from typing import Any
@@ -160,27 +160,33 @@ class LineIndex:
         return None if pos < 0 else self.line_of_offset(pos)
 
 
-def load_json(text: str, source: Source, warnings: list[ParseWarning]) -> Any:
-    """Parse JSON strictly: a syntax error is a ``ParseError``; duplicate keys are warned about."""
-    duplicates: list[str] = []
+def pairs_noting(duplicates: set[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """An ``object_pairs_hook`` that builds a dict as ``json`` does (the last value of a key wins) and
+    adds the repeated keys to ``duplicates``."""
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in items:
             if k in out:
-                duplicates.append(k)
+                duplicates.add(k)
             out[k] = v
         return out
 
+    return pairs
+
+
+def load_json(text: str, source: Source, warnings: list[ParseWarning]) -> Any:
+    """Parse JSON strictly: a syntax error is a ``ParseError``; duplicate keys are warned about."""
+    duplicates: set[str] = set()
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs_noting(duplicates))
     except json.JSONDecodeError as exc:
         raise ParseError(source.display, exc.lineno, f"malformed JSON: {exc.msg}") from None
     except RecursionError:
         raise ParseError(source.display, 1, "JSON nested too deeply") from None
     if duplicates:
         lines = LineIndex(text)
-        for key in sorted(set(duplicates)):
+        for key in sorted(duplicates):
             warnings.append(
                 ParseWarning(source.display, lines.line_of(json.dumps(key)), f"duplicate key {key!r}: last one used")
             )

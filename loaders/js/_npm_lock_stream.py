@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
 
+from loaders.base import pairs_noting
 from loaders.js._npm_lock_entries import Entry, Interner, entry_from
 
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -43,21 +44,6 @@ class Streamed:
     duplicates: set[str] = field(default_factory=set)  # keys repeated inside one object
 
 
-def _pairs_noting(duplicates: set[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
-    """An ``object_pairs_hook`` that builds a dict as ``json`` does (the last value of a key wins) and
-    adds the repeated keys to ``duplicates``."""
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            if k in out:
-                duplicates.add(k)
-            out[k] = v
-        return out
-
-    return pairs
-
-
 class _Walk:
     def __init__(self, text: str, progress: CharProgress | None, on_entry: Callable[[Entry], object] | None) -> None:
         self.text = text
@@ -67,7 +53,7 @@ class _Walk:
         self.keep = Interner()
         # the hook must not hold this walk (and so the text): a cycle outlives the parse while the ingest
         # runs only young garbage collections
-        self.decoder = json.JSONDecoder(object_pairs_hook=_pairs_noting(self.out.duplicates))
+        self.decoder = json.JSONDecoder(object_pairs_hook=pairs_noting(self.out.duplicates))
         self.line = 1
         self.line_at = 0  # the offset ``line`` was counted up to
         self.next_report = PROGRESS_CHARS
