@@ -9,7 +9,6 @@ exposure report does (:mod:`planner.inventory`).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,7 @@ from planner import build_units, ecosystems, environments, versions
 from planner.build_units import BuildUnit, ProjectInfo
 from planner.errors import UsageError
 from planner.exposure import ExposureReport, ProjectExposure
+from planner.locations import file_name_of, file_of
 from planner.plan_node import PlanNode
 from planner.store.base import Store
 from planner.waves import Target
@@ -205,7 +205,7 @@ def _edit_kind(p: ProjectExposure) -> str | None:
                 return "property"
             if e.version_repo:  # managed in a POM of another repository: pinned in this one's
                 return "dependency-management"
-            if e.version_location and _file_of(e.version_location) != _file_of(e.location):
+            if e.version_location and file_of(e.version_location) != file_of(e.location):
                 return "managed"
             return "direct-dependency"
     if any(e.kind == "resolves" and e.depth == 1 for e in p.evidence):
@@ -230,14 +230,10 @@ def _lockfile_tool(p: ProjectExposure) -> str | None:
     for e in p.evidence:
         if e.kind != "resolves" or not e.location or known is None:
             continue
-        tool = ecosystems.tool_for_file(posixpath.basename(_file_of(e.location) or ""))
+        tool = ecosystems.tool_for_file(file_name_of(e.location))
         if tool is not None and tool in known.build_tools:
             return tool.name
     return None
-
-
-def _file_of(location: str | None) -> str | None:
-    return location.rsplit(":", 1)[0] if location and location.rsplit(":", 1)[-1].isdigit() else location
 
 
 def _version_property(p: ProjectExposure) -> str | None:

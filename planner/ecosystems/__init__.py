@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from planner.ecosystems import cargo, golang, maven, npm, nuget, others, pypi
 from planner.ecosystems.record import BuildTool, Ecosystem, Lockfile, Override
+from planner.locations import file_name_of
 
 __all__ = [
     "BUILD_TOOLS",
@@ -64,21 +65,15 @@ def build_tool(name: str | None) -> BuildTool | None:
     return BUILD_TOOLS.get(name or "")
 
 
-def _file_name(location: str | None) -> str:
-    """The lower-case file name of a ``path/file:line`` location."""
-    path = (location or "").rsplit(":", 1)[0] if (location or "").rsplit(":", 1)[-1].isdigit() else location or ""
-    return path.rsplit("/", 1)[-1].lower()
-
-
 def lists_whole_build(location: str | None) -> bool:
     """Whether the file of ``location`` lists its project's whole build list (``go.mod``)."""
-    name = _file_name(location)
+    name = file_name_of(location)
     return bool(name) and any(name in t.build_lists for t in BUILD_TOOLS.values())
 
 
 def is_workspace_file(location: str | None) -> bool:
     """Whether the file of ``location`` only groups projects built together (``go.work``)."""
-    name = _file_name(location)
+    name = file_name_of(location)
     return bool(name) and any(name in t.workspaces for t in BUILD_TOOLS.values())
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from planner import ecosystems
 from planner import purl as purls
 from planner.buildtools import fill, relock_command
 from planner.errors import UsageError
+from planner.locations import file_name_of
 from planner.waves.model import Target
 from planner.waves.projects import _Project
 
@@ -19,8 +19,7 @@ def _tool(p: _Project) -> str | None:
     if ecosystems.build_tool(p.tool) is not None:
         return p.tool
     if p.location:
-        base = posixpath.basename(p.location.rsplit(":", 1)[0] if ":" in p.location else p.location)
-        by_file = ecosystems.tool_for_file(base)
+        by_file = ecosystems.tool_for_file(file_name_of(p.location))
         if by_file is not None:
             return by_file.name
     known = ecosystems.by_purl_type(p.ecosystem)
