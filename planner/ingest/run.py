@@ -152,6 +152,7 @@ def _clean_up(
         from planner.reachability.stored import delete_calls
 
         delete_calls(store)
+        store.write("delete_derived_links")  # the linker's edges would keep a vanished project alive
     # orphans come only from edges a load or a prune removed: none when no file was in the store
     if (report.loaded and had_files) or report.pruned:
         removed = store.write("delete_orphans")
