@@ -110,6 +110,7 @@ TYPED = (
     "list_package_dependents",
     "list_project_dependents",
     "list_resolutions",
+    "list_version_resolution_keys",
     "list_version_resolvers",
     "list_version_resolutions",
 )
@@ -129,6 +130,7 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
         "list_package_dependents": [{"keys": packages}],
         "list_project_dependents": [{"keys": projects}],
         "list_resolutions": [{"package": p} for p in packages],
+        "list_version_resolution_keys": [{"keys": versions}],
         "list_version_resolvers": [{"keys": versions}],
         "list_version_resolutions": [
             {"keys": versions, "projects": None},
