@@ -364,6 +364,18 @@ def owner_rows(
     return ([project_rows[k] for k in sorted(project_rows)], [service_rows[k] for k in sorted(service_rows)])
 
 
+def derive_missing_resolves_from(store: Store, run: str | None) -> int:
+    """Derive ``RESOLVES_FROM`` when the store has none (written by a depwave from before it existed, so
+    an unchanged re-ingest after an upgrade fills it in); how many edges were written. The check is one
+    relationship; a store with no first-party resolution at all pays the derivation's scan each time,
+    which finds nothing to expand."""
+    present = store.query("has_resolves_from")
+    if present and present[0].get("present"):
+        return 0
+    out = store.write("link_resolves_from", {"run": run})
+    return int(out[0]["created"]) if out else 0
+
+
 def link(store: Store, run: str | None = None) -> LinkReport:
     """Re-derive ``BUILT_FROM``, ``RESOLVES_FROM`` and derived ``OWNS`` edges from what the graph holds now."""
     run = run or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-link-" + secrets.token_hex(3)

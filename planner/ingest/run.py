@@ -102,6 +102,11 @@ def _ingest(
         from planner.reachability.stored import derive_calls
 
         report.calls = derive_calls(store, report.run).as_dict()
+    else:  # nothing changed; a store from before RESOLVES_FROM existed still gets it, once
+        from planner.link import derive_missing_resolves_from
+
+        if derived := derive_missing_resolves_from(store, report.run):
+            report.links = {"resolves_from": derived}
     report.seconds = time.perf_counter() - started
 
 

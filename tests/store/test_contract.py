@@ -98,6 +98,19 @@ def test_removed_file_is_pruned_though_the_linker_linked_its_project(any_store: 
     assert report.links["resolves_from"] == 0 and report.links["project_owners"] == 0
 
 
+def test_an_unchanged_reingest_derives_first_party_links_a_store_lacks(any_store: Store, tmp_path: Path) -> None:
+    """A store written before RESOLVES_FROM existed: the next ingest, though nothing changed, derives it."""
+    write_lib_app_org(tmp_path, [])
+    ingest(any_store, [tmp_path])
+    edges = "MATCH (c:Project)-[f:RESOLVES_FROM]->(l:Project) RETURN c.name AS c, l.name AS l, f.package AS p"
+    assert any_store.run(edges) == [{"c": "com.acme:app", "l": "com.acme:lib", "p": "pkg:maven/com.acme/lib"}]
+    any_store.run("MATCH ()-[f:RESOLVES_FROM]->() DELETE f", write=True)
+    report = ingest(any_store, [tmp_path])
+    assert report.loaded == 0 and report.links == {"resolves_from": 1}
+    assert any_store.run(edges) == [{"c": "com.acme:app", "l": "com.acme:lib", "p": "pkg:maven/com.acme/lib"}]
+    assert ingest(any_store, [tmp_path]).links == {}  # present: nothing to do
+
+
 def test_dependents_crosses_repos_through_published_packages(any_store: Store, tmp_path: Path) -> None:
     write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])
