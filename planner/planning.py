@@ -84,9 +84,7 @@ def make_plan(
     report = exposure.assess(store, affected)
     from planner.reachability import layer
 
-    layer.add_reachability(
-        store, report, layer.rules_for_report(report, [*layer.osv_file_rules(request.advisories), *symbols])
-    )
+    layer.add_reachability_with(store, report, [*layer.osv_file_rules(request.advisories), *symbols])
     target = plan_input.choose_target(report, package, request.fixed, request.same_branch)
     ecosystem = next(a.ecosystem for a in affected if a.package == target.package)
     listed = [a.entry for a in affected if a.package == target.package]

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from planner import purl as purls
 from planner import scopes
+from planner.digraph import Digraph
 from planner.errors import UsageError
 from planner.locations import location_text
 from planner.store.base import Store
@@ -95,8 +94,8 @@ def why(store: Store, project_text: str, package: str) -> WhyResult:
                 {
                     "key": node,
                     "kind": "project",
-                    "location": graph.edges[node, route[i + 1]].get("location") if i + 1 < len(route) else None,
-                    "scope": graph.edges[node, route[i + 1]].get("scope") if i + 1 < len(route) else None,
+                    "location": graph.edge(node, route[i + 1]).get("location") if i + 1 < len(route) else None,
+                    "scope": graph.edge(node, route[i + 1]).get("scope") if i + 1 < len(route) else None,
                 }
                 for i, node in enumerate(route)
             ]
@@ -107,10 +106,10 @@ def why(store: Store, project_text: str, package: str) -> WhyResult:
     return WhyResult(project, key, paths)
 
 
-def _project_graph(store: Store, project: str) -> nx.DiGraph:
+def _project_graph(store: Store, project: str) -> Digraph:
     """The first-party project graph below ``project`` (bounded rounds); each edge keeps its location,
     scope and whether it passes the package on (:func:`planner.scopes.passes_on`)."""
-    graph = nx.DiGraph()
+    graph = Digraph()
     graph.add_node(project)
     frontier = [project]
     for _ in range(MAX_ROUNDS):
@@ -138,7 +137,7 @@ def _link_rank(link: dict[str, Any]) -> tuple[bool, bool, str, str]:
 MAX_PARTIAL = 5000
 
 
-def _routes(graph: nx.DiGraph, source: str, sink: str, limit: int) -> list[list[str]]:
+def _routes(graph: Digraph, source: str, sink: str, limit: int) -> list[list[str]]:
     """Up to ``limit`` simple routes from ``source`` to ``sink``, shortest first: a breadth-first search
     over partial routes, bounded in length (``MAX_ROUNDS``) and in how many partial routes it holds. Only
     the first edge may be one that does not pass the package on."""
@@ -148,7 +147,7 @@ def _routes(graph: nx.DiGraph, source: str, sink: str, limit: int) -> list[list[
         nxt: list[list[str]] = []
         for route in layer:
             for provider in sorted(graph.successors(route[-1])):
-                if provider in route or (len(route) > 1 and not graph.edges[route[-1], provider]["passes"]):
+                if provider in route or (len(route) > 1 and not graph.edge(route[-1], provider)["passes"]):
                     continue
                 if provider == sink:
                     found.append([*route, provider])

@@ -20,8 +20,7 @@ def _reachability(app: App, report: Any, targets: list[str], symbols: Path | Non
 
     extra, problems = layer.symbols_file_rules(str(symbols) if symbols else None)
     report.problems.extend(problems)
-    rules = layer.rules_for_report(report, [*layer.osv_file_rules(targets), *extra])
-    layer.add_reachability(app.store(), report, rules)
+    layer.add_reachability_with(app.store(), report, [*layer.osv_file_rules(targets), *extra])
 
 
 @click.command()

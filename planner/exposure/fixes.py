@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-import networkx as nx
-
 from planner import ecosystems, followups, versions
+from planner.digraph import Digraph
 from planner.exposure.project_graph import FAR
 from planner.exposure.report import AffectedPackage, Evidence
 from planner.followups import KnownAdvisory
@@ -46,7 +45,7 @@ def recommended_version(target: AffectedPackage, current: list[str]) -> str | No
 
 
 def change_at(
-    items: list[Evidence], graph: nx.DiGraph, key: str, to_entry: Mapping[str, int], export: Mapping[str, Any]
+    items: list[Evidence], graph: Digraph, key: str, to_entry: Mapping[str, int], export: Mapping[str, Any]
 ) -> str | None:
     """The file:line to edit: where an exact declared version is set; else the lockfile line of a
     direct resolution (a range that already admits the fix only needs a relock); else the line of a
@@ -66,7 +65,7 @@ def change_at(
         if e.kind == "declares":
             return e.own_version_location()
     links = sorted(
-        graph.out_edges(key, data=True),
+        graph.out_edges(key),
         key=lambda e: (e[1] not in export, to_entry.get(e[1], FAR), e[2].get("via") != "declares", e[1]),
     )
     for _, _provider, data in links:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-import networkx as nx
-
 from planner import purl as purls
 from planner import scopes
+from planner.digraph import Digraph, distances_to, shortest_paths
 from planner.exposure.facts import ProjectLink
 
 MAX_PATHS = 20
@@ -18,12 +17,12 @@ MAX_PATHS = 20
 FAR = 10**6
 
 
-def project_graph(package: str, projects: Iterable[str], links: Iterable[ProjectLink]) -> nx.DiGraph:
+def project_graph(package: str, projects: Iterable[str], links: Iterable[ProjectLink]) -> Digraph:
     """One edge per consumer -> provider pair among ``projects`` (the links that exclude ``package`` left
     out), keeping per pair the link that :func:`link_order` puts first. Edge attributes: ``passes``
     (whether the edge carries the package on to the consumer's consumers), ``via``, ``scope``, ``file``,
     ``line``."""
-    graph = nx.DiGraph()
+    graph = Digraph()
     graph.add_nodes_from(projects)
     for link in followed_links(package, graph, links):
         pair = (link.consumer, link.provider)
@@ -62,15 +61,14 @@ def excludes(exclusion: str, package: str) -> bool:
     return group in ("*", p.namespace) and artifact in ("*", p.name)
 
 
-def distance_to_entry(graph: nx.DiGraph, entries: Iterable[str]) -> dict[str, int]:
+def distance_to_entry(graph: Digraph, entries: Iterable[str]) -> dict[str, int]:
     """For each project, how many links away the nearest of ``entries`` (projects that bring the
     package in themselves) is."""
-    entries = list(entries)
-    return dict(nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), entries)) if entries else {}
+    return distances_to(graph, entries)
 
 
 def first_party_paths(
-    graph: nx.DiGraph,
+    graph: Digraph,
     key: str,
     own: Mapping[str, Any],
     package: str,
@@ -82,9 +80,7 @@ def first_party_paths(
     workspace (babel: over 60 s of CPU for one project)."""
     if key in own:
         return [[key, package]]
-    full = graph
-    passing = nx.subgraph_view(full, filter_edge=lambda u, v: u == key or full.edges[u, v].get("passes", True))
-    shortest = nx.single_source_shortest_path(passing, key, cutoff=12)
+    shortest = shortest_paths(graph, key, 12, lambda u, v: u == key or graph.edge(u, v).get("passes", True))
     sinks = own if own_export is None else own_export
     paths = [[*shortest[sink], package] for sink in sinks if sink != key and sink in shortest]
     return sorted(paths, key=lambda p: (len(p), p))[:MAX_PATHS]

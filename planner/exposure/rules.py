@@ -14,10 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from planner import scopes, versions
 from planner.dependents import Dependent
+from planner.digraph import Digraph, components_successors_first
 from planner.exposure import evidence as evidence_rules
 from planner.exposure import fixes, project_graph
 from planner.exposure.facts import ExposureFacts, PackageFacts
@@ -142,7 +141,7 @@ def _verdicts(
     target: AffectedPackage,
     evidence: Mapping[str, list[Evidence]],
     known_versions: set[str],
-    graph: nx.DiGraph,
+    graph: Digraph,
     names: Mapping[str, str],
 ) -> _Verdicts:
     own: dict[str, tuple[str, str]] = {}
@@ -163,7 +162,7 @@ def _project_exposure(
     dep: Dependent,
     items: list[Evidence],
     verdicts: _Verdicts,
-    graph: nx.DiGraph,
+    graph: Digraph,
     to_entry: Mapping[str, int],
 ) -> ProjectExposure:
     """One project's verdict, path, place to change and the libraries it inherits from (``versions`` and
@@ -196,7 +195,7 @@ def _project_exposure(
     )
 
 
-def _via(graph: nx.DiGraph, key: str, export: Mapping[str, Reach], to_entry: Mapping[str, int]) -> list[str]:
+def _via(graph: Digraph, key: str, export: Mapping[str, Reach], to_entry: Mapping[str, int]) -> list[str]:
     """The internal libraries a project gets the package through: those that pass it on, nearest to a
     project that brings it in directly."""
     far = project_graph.FAR
@@ -246,7 +245,7 @@ def worst_evidence(items: list[Evidence]) -> Evidence | None:
 
 
 def inherit(
-    graph: nx.DiGraph,
+    graph: Digraph,
     own: Mapping[str, tuple[str, str]],
     own_export: Mapping[str, Export],
     names: Mapping[str, str],
@@ -260,9 +259,8 @@ def inherit(
     iterated until they agree (verdict ranks only ever get worse, so this ends)."""
     inherited: dict[str, Reach] = {}
     export: dict[str, Reach] = {}
-    condensed = nx.condensation(graph)
-    for comp in reversed(list(nx.topological_sort(condensed))):
-        members = sorted(condensed.nodes[comp]["members"])
+    for component in components_successors_first(graph):
+        members = sorted(component)
         for _ in range(len(members) + len(VERDICTS) if len(members) > 1 else 1):  # ranks only get worse
             changed = False
             for key in members:
@@ -283,12 +281,12 @@ def inherit(
 
 
 def best_through(
-    graph: nx.DiGraph, key: str, export: Mapping[str, Reach], names: Mapping[str, str], only_passing: bool
+    graph: Digraph, key: str, export: Mapping[str, Reach], names: Mapping[str, str], only_passing: bool
 ) -> Reach | None:
     """The worst verdict ``key`` gets from its providers' exports (None: none passes anything on)."""
     best: Reach | None = None
     for provider in sorted(graph.successors(key)):
-        edge = graph.edges[key, provider]
+        edge = graph.edge(key, provider)
         if provider not in export or (only_passing and not edge.get("passes")):
             continue
         verdict, _, inner = export[provider]

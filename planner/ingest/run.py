@@ -102,6 +102,11 @@ def _ingest(
         from planner.reachability.stored import derive_calls
 
         report.calls = derive_calls(store, report.run).as_dict()
+    else:  # nothing changed; a store from before RESOLVES_FROM existed still gets it, once
+        from planner.link import derive_missing_resolves_from
+
+        if derived := derive_missing_resolves_from(store, report.run):
+            report.links = {"resolves_from": derived}
     report.seconds = time.perf_counter() - started
 
 
@@ -152,6 +157,7 @@ def _clean_up(
         from planner.reachability.stored import delete_calls
 
         delete_calls(store)
+        store.write("delete_derived_links")  # the linker's edges would keep a vanished project alive
     # orphans come only from edges a load or a prune removed: none when no file was in the store
     if (report.loaded and had_files) or report.pruned:
         removed = store.write("delete_orphans")

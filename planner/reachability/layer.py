@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import networkx as nx
-
 from planner import purl as purls
+from planner.digraph import Digraph, descendants
 from planner.exposure import ExposureReport
 from planner.reachability.curated import curated_rules
 from planner.reachability.matching import Reachability, reachability
@@ -46,6 +45,13 @@ def rules_for_report(report: ExposureReport, extra: Iterable[SymbolRule] = ()) -
         if (named or (not rule.advisories and rule.package in packages)) and rule not in out:
             out.append(rule)
     return out
+
+
+def add_reachability_with(store: Store, report: ExposureReport, extra: Iterable[SymbolRule] = ()) -> None:
+    """:func:`add_reachability` with :func:`rules_for_report`'s rules (and ``extra``), read only when some
+    project's sources were scanned: a graph of SBOMs alone does not pay for parsing the curated set."""
+    if any_scanned(store):
+        add_reachability(store, report, rules_for_report(report, extra))
 
 
 def add_reachability(store: Store, report: ExposureReport, rules: Sequence[SymbolRule]) -> None:
@@ -93,11 +99,11 @@ def add_reachability(store: Store, report: ExposureReport, rules: Sequence[Symbo
 
 def _runs(report: ExposureReport, keys: list[str]) -> dict[str, list[str]]:
     """The internal libraries each project runs: providers reached through runtime links."""
-    graph = nx.DiGraph()
+    graph = Digraph()
     for link in report.links:
         if link.get("scope") not in _NOT_RUN:
             graph.add_edge(link["consumer"], link["provider"])
-    return {k: sorted(nx.descendants(graph, k)) if k in graph else [] for k in keys}
+    return {k: sorted(descendants(graph, k)) if k in graph else [] for k in keys}
 
 
 def repo_of(project: str) -> str:

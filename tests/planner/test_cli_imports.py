@@ -113,6 +113,19 @@ def test_a_table_is_drawn_without_rich_tables(examples_store: Path, tmp_path: Pa
 
 @pytest.mark.parametrize(
     "args",
+    [("exposure", f"{LOG4J}@<2.15.0", "--offline"), ("why", "orders-service", LOG4J)],
+    ids=lambda a: a[0],
+)
+def test_exposure_and_why_never_import_networkx(examples_store: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Their project graphs are planner.digraph's: networkx's import alone is ~100 ms (only plan needs it)."""
+    found = probe(examples_store, tmp_path, *args)
+    assert found["code"] in (0, 1)
+    assert "planner.digraph" in found["modules"]
+    assert [m for m in found["modules"] if m == "networkx" or m.startswith("networkx.")] == []
+
+
+@pytest.mark.parametrize(
+    "args",
     [
         ("dependents", LOG4J),
         ("versions", LOG4J),

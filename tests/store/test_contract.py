@@ -83,6 +83,34 @@ def test_removed_file_is_pruned(any_store: Store, tmp_path: Path) -> None:
     assert names == ["com.acme:lib"]
 
 
+def test_removed_file_is_pruned_though_the_linker_linked_its_project(any_store: Store, tmp_path: Path) -> None:
+    """Derived edges (an owner from CODEOWNERS, a first-party resolution) do not keep a project alive."""
+    write_lib_app_org(tmp_path, [])
+    (tmp_path / "app-repo" / ".git").mkdir()  # a repository of its own, whose CODEOWNERS applies
+    (tmp_path / "app-repo" / "CODEOWNERS").write_text("* @acme/app-team\n")
+    report = ingest(any_store, [tmp_path])
+    assert report.links["resolves_from"] == 1 and report.links["project_owners"] == 1
+    (tmp_path / "app-repo" / "bom.json").unlink()
+    report = ingest(any_store, [tmp_path])
+    assert report.pruned == 1
+    names = [r["name"] for r in any_store.run("MATCH (p:Project) RETURN p.name AS name")]
+    assert names == ["com.acme:lib"]
+    assert report.links["resolves_from"] == 0 and report.links["project_owners"] == 0
+
+
+def test_an_unchanged_reingest_derives_first_party_links_a_store_lacks(any_store: Store, tmp_path: Path) -> None:
+    """A store written before RESOLVES_FROM existed: the next ingest, though nothing changed, derives it."""
+    write_lib_app_org(tmp_path, [])
+    ingest(any_store, [tmp_path])
+    edges = "MATCH (c:Project)-[f:RESOLVES_FROM]->(l:Project) RETURN c.name AS c, l.name AS l, f.package AS p"
+    assert any_store.run(edges) == [{"c": "com.acme:app", "l": "com.acme:lib", "p": "pkg:maven/com.acme/lib"}]
+    any_store.run("MATCH ()-[f:RESOLVES_FROM]->() DELETE f", write=True)
+    report = ingest(any_store, [tmp_path])
+    assert report.loaded == 0 and report.links == {"resolves_from": 1}
+    assert any_store.run(edges) == [{"c": "com.acme:app", "l": "com.acme:lib", "p": "pkg:maven/com.acme/lib"}]
+    assert ingest(any_store, [tmp_path]).links == {}  # present: nothing to do
+
+
 def test_dependents_crosses_repos_through_published_packages(any_store: Store, tmp_path: Path) -> None:
     write_lib_app_org(tmp_path, [])
     ingest(any_store, [tmp_path])

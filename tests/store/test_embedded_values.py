@@ -106,7 +106,14 @@ def test_long_strings_round_trip_and_are_not_kept_by_the_quote_cache(store: Embe
     assert store.run("RETURN $s AS s, $t AS t", {"s": scan, "t": short}) == [{"s": scan, "t": short}]
 
 
-TYPED = ("list_package_dependents", "list_project_dependents", "list_version_resolvers", "list_version_resolutions")
+TYPED = (
+    "list_package_dependents",
+    "list_project_dependents",
+    "list_resolutions",
+    "list_version_resolution_keys",
+    "list_version_resolvers",
+    "list_version_resolutions",
+)
 
 
 def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(store: EmbeddedStore) -> None:
@@ -122,6 +129,8 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
     cases = {
         "list_package_dependents": [{"keys": packages}],
         "list_project_dependents": [{"keys": projects}],
+        "list_resolutions": [{"package": p} for p in packages],
+        "list_version_resolution_keys": [{"keys": versions}],
         "list_version_resolvers": [{"keys": versions}],
         "list_version_resolutions": [
             {"keys": versions, "projects": None},
@@ -133,11 +142,13 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
         for params in param_sets:
             typed = store.query(name, params)
             compact = store.run(catalog.text(name), params)
-            assert typed, name
+            assert typed or name == "list_resolutions", name  # a package only declared has no resolutions
             key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
             assert sorted(typed, key=key) == sorted(compact, key=key), name
     chains = [r["chain"] for r in store.query("list_version_resolutions", cases["list_version_resolutions"][0])]
     assert any(c and len(c) > 1 for c in chains) and all(c is None or isinstance(c, list) for c in chains)
+    log4j = store.query("list_resolutions", {"package": "pkg:maven/org.apache.logging.log4j/log4j-core"})
+    assert any(r["chain"] and len(r["chain"]) > 1 for r in log4j) and any(r["depth"] == 1 for r in log4j)
 
 
 def test_result_types_are_declared_well() -> None:
