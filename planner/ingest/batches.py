@@ -12,9 +12,8 @@ from planner.ingest.parse import Outcome
 from planner.record_stream import record_count
 from planner.store.rows import LoadedSource
 
-#: rows per load statement. Larger statements cost FalkorDB less per row but hold more memory while
-#: they run (1M-edge org, one worker: 47.7 s of load statements and 1.34 GB peak redis RSS at 25,000
-#: rows; 40.5 s / 1.40 GB at 50,000; 32.2 s / 1.61 GB at 100,000, over the 1.5 GB budget)
+#: rows per load statement unless the store says otherwise (``Store.load_rows``: the embedded store
+#: loads larger statements, see there)
 BATCH_ROWS = 50_000
 BATCH_SOURCES = 1_000
 
@@ -28,18 +27,22 @@ class Batch:
     items: list[LoadedSource] = field(default_factory=list)
     indices: list[int] = field(default_factory=list)  # the candidate index of each item
     rows: int = 0
-    full: bool = False  # cut because it reached BATCH_ROWS or BATCH_SOURCES (not at the end of its range)
+    full: bool = False  # cut because it reached its row limit or BATCH_SOURCES (not at the end of its range)
     big: bool = False  # one big file alone, loaded in parts (planner/big_files.py)
 
 
 def cut_batches(
-    parsed: Iterable[tuple[int, Outcome]], is_big: Callable[[LoadedSource], bool] | None = None
+    parsed: Iterable[tuple[int, Outcome]],
+    is_big: Callable[[LoadedSource], bool] | None = None,
+    max_rows: int | None = None,
 ) -> Iterator[Batch]:
     """Group ``(candidate index, outcome)`` pairs into batches of at most BATCH_SOURCES sources, cut once
-    a batch reaches BATCH_ROWS records. The last batch ends the range and is yielded even when empty
+    a batch reaches ``max_rows`` records (default BATCH_ROWS; the ingest passes its store's ``load_rows``).
+    The last batch ends the range and is yielded even when empty
     (its ``end`` tells how far the range went); nothing is yielded for an empty range.
 
     A source ``is_big`` accepts ends the batch before it and comes alone, as a ``big`` batch."""
+    limit = max_rows or BATCH_ROWS
     batch = Batch()
     started = False
     for i, outcome in parsed:
@@ -59,7 +62,7 @@ def cut_batches(
         batch.items.append(outcome.item)
         batch.indices.append(i)
         batch.rows += record_count(outcome.item.result.records)
-        if batch.rows >= BATCH_ROWS or len(batch.items) >= BATCH_SOURCES:
+        if batch.rows >= limit or len(batch.items) >= BATCH_SOURCES:
             batch.full = True
             yield batch
             batch = Batch(end=i + 1)

@@ -138,7 +138,7 @@ def _parse_and_load(
             note(report, outcome)
             yield i, outcome
 
-    for batch in cut_batches(parsed(), big_files.is_big):
+    for batch in cut_batches(parsed(), big_files.is_big, job.store.load_rows):
         if batch.big:
             pipeline.wait()  # the files before it are loaded first
             big_files.load_big(job.store, batch.items[0], loads, job.stamp, job.run, file_progress)

@@ -245,7 +245,7 @@ def _worker(  # pragma: no cover - runs in the child
     try:
         for lo, hi in ranges:
             for a, b, here in _runs(job.candidates, lo, hi):
-                for cut in cut_batches(parsed(a, b)):
+                for cut in cut_batches(parsed(a, b), max_rows=job.store.load_rows):
                     send.send(_batch_message(cut, written, job))
                 if here is not None:  # after the batches before it: the feeding process keeps file order
                     send.send(("here", here))

@@ -33,6 +33,8 @@ class Store(ABC):
     """A Cypher graph store."""
 
     kind: str = ""
+    #: rows (records) per load statement: an ingest cuts its batches here (and at BATCH_SOURCES files)
+    load_rows: int = 50_000
 
     @abstractmethod
     def ensure_schema(self) -> None:
