@@ -3,7 +3,6 @@ everything it wrote still survives ``db stop`` and a restart; the settings come 
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -14,19 +13,7 @@ from planner.dependents import find_dependents
 from planner.ingest import ingest
 from planner.store import embedded_server
 from planner.store.embedded import EmbeddedStore
-from tests.conftest import comp, sbom
-
-LOG4J = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
-
-
-def write_bulk_org(root: Path, n: int) -> None:
-    for i in range(n):
-        d = root / f"repo{i}"
-        d.mkdir(parents=True)
-        me = f"pkg:maven/com.acme/app{i}@1.0.0"
-        deps = [LOG4J, f"pkg:npm/tp{i}@1.0.0"]
-        doc = sbom(comp(me), [comp(c) for c in deps], [{"ref": me, "dependsOn": deps}])
-        (d / "bom.json").write_text(json.dumps(doc))
+from tests.store.bulk_org import LOG4J, write_bulk_org
 
 
 def settings(store: EmbeddedStore) -> tuple[str, str]:

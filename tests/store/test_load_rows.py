@@ -9,7 +9,7 @@ import planner.ingest as ingest_mod
 from planner.dependents import find_dependents
 from planner.ingest import ingest
 from planner.store.embedded import EmbeddedStore
-from tests.store.test_embedded_bulk import LOG4J, write_bulk_org
+from tests.store.bulk_org import LOG4J, write_bulk_org
 
 
 @pytest.mark.parametrize("workers", [0, 2])
