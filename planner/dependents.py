@@ -326,18 +326,7 @@ def _chosen_resolutions(
         chosen = best.get(row["project"])
         if chosen and row["target"] == chosen["version"] and row.get("source") == chosen.get("source"):
             details[row["project"]] = row
-    return [
-        {
-            "target": row["target"],
-            "dependent": dep,
-            "label": "Project",
-            "name": row.get("name"),
-            "repo": row.get("repo"),
-            "rel": "RESOLVES",
-            **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
-        }
-        for dep, row in details.items()
-    ]
+    return [_walk_row(dep, row["target"], row) for dep, row in details.items()]
 
 
 def _best_resolutions(
@@ -359,18 +348,20 @@ def _best_resolutions(
         prev = best.get(dep)
         if prev is None or _resolution_order(row, target_versions) < _resolution_order(prev, target_versions):
             best[dep] = row
-    return [
-        {
-            "target": row["version"],
-            "dependent": dep,
-            "label": "Project",
-            "name": row.get("name"),
-            "repo": row.get("repo"),
-            "rel": "RESOLVES",
-            **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
-        }
-        for dep, row in best.items()
-    ]
+    return [_walk_row(dep, row["version"], row) for dep, row in best.items()]
+
+
+def _walk_row(dep: str, version: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A project's chosen resolution as a row of the walk (the details :func:`_dependent` shows)."""
+    return {
+        "target": version,
+        "dependent": dep,
+        "label": "Project",
+        "name": row.get("name"),
+        "repo": row.get("repo"),
+        "rel": "RESOLVES",
+        **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
+    }
 
 
 def _resolution_order(row: Mapping[str, Any], target_versions: set[str]) -> tuple[int, int, str, str]:
