@@ -40,7 +40,7 @@ def server_cpu_s(pid: int) -> float:
 
 def relationship_count(store: Any) -> int:
     """All relationships in the graph (FalkorDB answers from its matrices' sizes)."""
-    return int(store.run("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"])
+    return int(store.query("count_all_relationships")[0]["n"])
 
 
 class StatementTrace:
