@@ -51,13 +51,18 @@ def add_reachability_with(store: Store, report: ExposureReport, extra: Iterable[
     """:func:`add_reachability` with :func:`rules_for_report`'s rules (and ``extra``), read only when some
     project's sources were scanned: a graph of SBOMs alone does not pay for parsing the curated set."""
     if any_scanned(store):
-        add_reachability(store, report, rules_for_report(report, extra))
+        _layer(store, report, rules_for_report(report, extra))
 
 
 def add_reachability(store: Store, report: ExposureReport, rules: Sequence[SymbolRule]) -> None:
-    """Give every project of ``report`` whose verdict is in :data:`LAYERED` its reachability."""
-    if not any_scanned(store):
-        return
+    """Give every project of ``report`` whose verdict is in :data:`LAYERED` its reachability (nothing
+    when no project's sources were scanned)."""
+    if any_scanned(store):
+        _layer(store, report, rules)
+
+
+def _layer(store: Store, report: ExposureReport, rules: Sequence[SymbolRule]) -> None:
+    """:func:`add_reachability` once some project is known to be scanned."""
     report.reachability_rules = [r.id for r in rules]
     if not rules:
         report.problems.append(
