@@ -1,18 +1,20 @@
 // delete_sources.cypher — forget files: their SourceFile nodes and every edge they stamped.
-// Parameters: $sources (list of source keys repo:path).
+// Parameters: $sources (list of source keys repo:path), $sep (planner.store.statements.SEP_PARAM).
 // Answers: how many SourceFile nodes were removed. Run delete_orphans.cypher afterwards.
-// A DEPENDS_ON edge is shared by every source that states its (version, package) pair (see
-// load_sources.cypher): it forgets these sources and goes only when no source is left.
+// A DEPENDS_ON edge is shared by every source that states its (version, package) pair: it keeps one
+// token per stating source in `stated_by` (planner/store/statements.py). Each source's tokens are rebuilt
+// from its SourceFile's `depends_on` entries ($sep: the separators) and cut out of the edge, which goes
+// only when no token is left.
 OPTIONAL MATCH (sf:SourceFile) WHERE sf.key IN $sources
-WITH coalesce(sf.depends_on_versions, []) AS vks
-UNWIND vks AS vk
-MATCH (:Version {key: vk})-[d:DEPENDS_ON]->()
-WITH DISTINCT d
-WITH d, [i IN range(0, size(d.sources) - 1) WHERE NOT d.sources[i] IN $sources] AS keep
-FOREACH (x IN CASE WHEN size(keep) = 0 THEN [1] ELSE [] END | DELETE d)
-FOREACH (x IN CASE WHEN size(keep) > 0 THEN [1] ELSE [] END |
-  SET d.sources = [i IN keep | d.sources[i]], d.ranges = [i IN keep | d.ranges[i]],
-      d.resolved_versions = [i IN keep | d.resolved_versions[i]], d.scopes = [i IN keep | d.scopes[i]])
+WITH sf WHERE coalesce(sf.depends_on, '') <> ''
+UNWIND split(sf.depends_on, $sep.end) AS e
+WITH sf, split(e, $sep.field) AS f
+WHERE size(f) = 5
+MATCH (:Version {key: f[0]})-[d:DEPENDS_ON]->(:Package {key: f[1]})
+WITH d, collect($sep.start + sf.key + $sep.field + f[2] + $sep.field + f[3] + $sep.field + f[4] + $sep.end) AS gone
+WITH d, reduce(s = d.stated_by, t IN gone | replace(s, t, '')) AS kept
+FOREACH (x IN CASE WHEN kept = '' THEN [1] ELSE [] END | DELETE d)
+FOREACH (x IN CASE WHEN kept <> '' THEN [1] ELSE [] END | SET d.stated_by = kept)
 WITH count(*) AS shared
 MATCH ()-[r]->()
 WHERE r.source IN $sources

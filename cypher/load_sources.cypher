@@ -9,14 +9,15 @@
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
 //   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
 //   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line, hashes], ...]], ...]
-//   $depends_on_rows  [[version key, [[package key, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]], ...]
+//   $depends_on_rows  [[version key, [[package key, stated_by tokens], ...]], ...]
 //                  (the two big sets, grouped by start node — RESOLVES also by source, DEPENDS_ON by
 //                  package —; null properties of RESOLVES are not stored)
+//   $sep      {start, field, end}: the separators of DEPENDS_ON's statement strings
 // DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
-// who says so in four aligned lists — sources, ranges, resolved_versions, scopes ('' = that source does
-// not say). A source's old statements are found through its SourceFile's depends_on_versions (read here
-// before the SourceFile rows below overwrite it): each such edge forgets the source, and goes when no
-// source is left.
+// who says so in one string, `stated_by`, a token per source (planner/store/statements.py): a load
+// appends its tokens. A source's old statements are found through its SourceFile's `depends_on` (one
+// entry per pair it stated, read here before the SourceFile rows below overwrite it): its tokens are
+// rebuilt from the entries and cut out of each edge, which goes when no token is left.
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -38,15 +39,15 @@ OPTIONAL MATCH ()-[old6:RESOLVES]->() WHERE old6.source IN $sources
 DELETE old6
 WITH count(*) AS step6
 OPTIONAL MATCH (sf7:SourceFile) WHERE sf7.key IN $sources
-WITH coalesce(sf7.depends_on_versions, []) AS vk7s
-UNWIND vk7s AS vk7
-MATCH (:Version {key: vk7})-[old7:DEPENDS_ON]->()
-WITH DISTINCT old7
-WITH old7, [i IN range(0, size(old7.sources) - 1) WHERE NOT old7.sources[i] IN $sources] AS keep7
-FOREACH (x IN CASE WHEN size(keep7) = 0 THEN [1] ELSE [] END | DELETE old7)
-FOREACH (x IN CASE WHEN size(keep7) > 0 THEN [1] ELSE [] END |
-  SET old7.sources = [i IN keep7 | old7.sources[i]], old7.ranges = [i IN keep7 | old7.ranges[i]],
-      old7.resolved_versions = [i IN keep7 | old7.resolved_versions[i]], old7.scopes = [i IN keep7 | old7.scopes[i]])
+WITH sf7 WHERE coalesce(sf7.depends_on, '') <> ''
+UNWIND split(sf7.depends_on, $sep.end) AS e7
+WITH sf7, split(e7, $sep.field) AS f7
+WHERE size(f7) = 5
+MATCH (:Version {key: f7[0]})-[old7:DEPENDS_ON]->(:Package {key: f7[1]})
+WITH old7, collect($sep.start + sf7.key + $sep.field + f7[2] + $sep.field + f7[3] + $sep.field + f7[4] + $sep.end) AS gone7
+WITH old7, reduce(s = old7.stated_by, t IN gone7 | replace(s, t, '')) AS kept7
+FOREACH (x IN CASE WHEN kept7 = '' THEN [1] ELSE [] END | DELETE old7)
+FOREACH (x IN CASE WHEN kept7 <> '' THEN [1] ELSE [] END | SET old7.stated_by = kept7)
 WITH count(*) AS step7
 OPTIONAL MATCH ()-[old8:PUBLISHED_BY]->() WHERE old8.source IN $sources
 DELETE old8
@@ -159,9 +160,8 @@ MATCH (a33:Version {key: g[0]})
 UNWIND g[1] AS pg
 MATCH (b33:Package {key: pg[0]})
 MERGE (a33)-[r33:DEPENDS_ON]->(b33)
-ON CREATE SET r33.sources = pg[1], r33.ranges = pg[2], r33.resolved_versions = pg[3], r33.scopes = pg[4], r33.run = $run
-ON MATCH SET r33.sources = r33.sources + pg[1], r33.ranges = r33.ranges + pg[2],
-             r33.resolved_versions = r33.resolved_versions + pg[3], r33.scopes = r33.scopes + pg[4], r33.run = $run
+ON CREATE SET r33.stated_by = pg[1], r33.run = $run
+ON MATCH SET r33.stated_by = r33.stated_by + pg[1], r33.run = $run
 WITH count(*) AS step33
 UNWIND $published_by_rows AS row
 MATCH (a34:Package {key: row.src})

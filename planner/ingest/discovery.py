@@ -11,6 +11,7 @@ from loaders.base import Loader
 from loaders.registry import loader_for
 from planner.ingest.candidates import Candidates, Repository
 from planner.safe_text import message
+from planner.store.statements import key_is_storable
 
 #: directories never walked: VCS metadata, dependency caches and build output
 SKIP_DIRS = frozenset(
@@ -109,6 +110,7 @@ class _Walk:
         self.real_text = str(self.real_walk_root)
         self.walk_text = str(self.walk_root)
         self.repos: dict[str, tuple[int, str]] = {}  # a repository's root: its index and place under the walk
+        self.names: dict[int, str] = {}  # a repository's index: its name
 
     def collect(self, seen: set[str], refused: list[str] | None) -> None:
         """Add this path's candidates (each real file once over ``seen``), refusals to ``refused``."""
@@ -145,6 +147,11 @@ class _Walk:
             found = self.repos[repo_root] = self._repository(repo_root)
         index, prefix = found
         rel = rel_to_walk[len(prefix) + 1 :] if prefix else rel_to_walk
+        if not key_is_storable(self.names[index] + rel):
+            if refused is not None:
+                display = str(self.shown) if self.named else str(self.shown / rel_to_walk)
+                refused.append(message(f"{display}:0: {SEPARATOR_IN_NAME}; not read"))
+            return
         self.out.add(index, rel, loader, resolved, str(self.shown) if self.named else None)
 
     def _repository(self, repo_root: str) -> tuple[int, str]:
@@ -153,7 +160,9 @@ class _Walk:
         real_root = Path(repo_root).resolve()
         display_base = self.shown / prefix if not self.named else self.shown.parent
         repo = Repository(self.repo or real_root.name, real_root, str(real_root), str(display_base))
-        return self.out.repository(repo), prefix
+        index = self.out.repository(repo)
+        self.names[index] = repo.name
+        return index, prefix
 
     def _resolve(self, f: Path, rel_to_walk: str) -> tuple[str, str | None]:
         """The real file to read (as text), or why it is refused."""
@@ -168,6 +177,11 @@ class _Walk:
         if reason is None and not _utf8(rel_to_walk):
             reason = "file name is not valid UTF-8"
         return resolved, reason
+
+
+#: why a file whose repository or path has one of the characters DEPENDS_ON's statement strings use
+#: between fields (planner/store/statements.py) is not read: its statements could not be told apart
+SEPARATOR_IN_NAME = "file or repository name has an ASCII separator character (U+001C to U+001F)"
 
 
 def _posix(rel: str) -> str:

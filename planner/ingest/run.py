@@ -24,6 +24,8 @@ from planner.ingest.reading import DEFAULT_MAX_BYTES
 from planner.ingest.report import IngestReport, LoadReport
 from planner.ingest.workers import Progress, WorkerJob, ingest_with_workers, worker_count
 from planner.store.base import Store
+from planner.store.statements import SEP_PARAM
+from planner.store.upgrade import upgrade_statements
 
 
 def new_run_id() -> str:
@@ -82,6 +84,7 @@ def _ingest(
     """The body of :func:`ingest`: fills ``report`` (parse outcomes) and ``loads`` (load outcomes)."""
     started = time.perf_counter()
     store.ensure_schema()
+    upgrade_statements(store)  # a store an earlier depwave wrote: DEPENDS_ON statements as strings
     big_files.delete_leftovers(store)  # staging copies a killed part load left behind
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)
@@ -195,7 +198,7 @@ def _prune(store: Store, paths: list[Path], candidates: Candidates) -> int:
             if Path(row["root"]).is_relative_to(w) and not (Path(row["root"]) / row["path"]).is_file():
                 gone.append(row["key"])
     if gone:
-        store.write("delete_sources", {"sources": sorted(set(gone))})
+        store.write("delete_sources", {"sources": sorted(set(gone)), "sep": SEP_PARAM})
     return len(set(gone))
 
 

@@ -9,6 +9,7 @@ from planner.errors import UsageError
 from planner.sbom.assemble import assemble, project_refs
 from planner.sbom.model import SbomGraph, SbomProject, Subject
 from planner.store.base import Store
+from planner.store.statements import parse_depends_on
 
 #: keys per query: a parameter list this long keeps each reply well under the store's limits
 _CHUNK = 2000
@@ -68,9 +69,21 @@ def collect(store: Store, subject: Subject, projects: list[SbomProject]) -> Sbom
         resolutions += store.query("list_sbom_resolutions", {"projects": keys[i : i + _CHUNK]})
     versions = sorted({str(r["version"]) for r in resolutions})
     sources = sorted({str(r["source"]) for r in resolutions if r.get("source")})
-    dependencies: list[dict[str, Any]] = []
-    for i in range(0, len(versions), _CHUNK):
-        dependencies += store.query(
-            "list_sbom_dependencies", {"versions": versions[i : i + _CHUNK], "sources": sources}
-        )
-    return assemble(subject, projects, resolutions, dependencies)
+    return assemble(subject, projects, resolutions, _dependencies(store, set(versions), sources))
+
+
+def _dependencies(store: Store, versions: set[str], sources: list[str]) -> list[dict[str, Any]]:
+    """What ``sources`` say ``versions`` depend on: version, package, resolved, scope, source, sorted."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(sources), _CHUNK):
+        for row in store.query("list_sbom_dependencies", {"sources": sources[i : i + _CHUNK]}):
+            if row["legacy"]:
+                raise UsageError("the store was written by an earlier depwave: run `depwave ingest` once to convert it")
+            source = str(row["source"])
+            out += (
+                {"version": v, "package": p, "resolved": st.resolved, "scope": st.scope, "source": source}
+                for v, p, st in parse_depends_on(row["depends_on"])
+                if v in versions
+            )
+    out.sort(key=lambda d: (d["version"], d["package"], d["source"]))
+    return out

@@ -29,7 +29,7 @@ NODE_LABELS = (
 PER_SOURCE = "per-source"  # one edge per stating source, both endpoints matched by key
 PER_SOURCE_MERGING_ENDS = "per-source, endpoints merged"  # the same, endpoints merged (may be named first)
 PER_SOURCE_GROUPED = "per-source, grouped rows"  # one edge per source; rows grouped by (start, source, file)
-ONE_EDGE_LISTING_SOURCES = "one edge listing its sources"  # merged per pair; aligned lists per source
+ONE_EDGE_LISTING_SOURCES = "one edge listing its sources"  # merged per pair; a token per source (statements.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ RELATIONSHIPS = (
     ),
     RelationshipSet(
         "depends_on", "DEPENDS_ON", "Version", "Package", "VersionDependency",
-        ("sources", "ranges", "resolved_versions", "scopes"), ONE_EDGE_LISTING_SOURCES,
+        ("stated_by",), ONE_EDGE_LISTING_SOURCES,
     ),
     RelationshipSet("published_by", "PUBLISHED_BY", "Package", "Project", "Publishes", ()),
     RelationshipSet("built_from", "BUILT_FROM", "Image", "Project", "BuiltFrom", _AT),

@@ -50,7 +50,7 @@ def render(template: str | None = None) -> str:
     for rel in RELATIONSHIPS:
         if rel.type not in seen:
             seen.add(rel.type)
-            emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start)
+            emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
     for label in NODE_LABELS:
         emit("node", NAME=label.lower(), LABEL=label)
     emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])

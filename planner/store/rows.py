@@ -16,6 +16,7 @@ from planner.model import ParseResult, Record, Source
 from planner.store.base import PlainParam
 from planner.store.record_rows import ROW_WRITERS
 from planner.store.relationships import NODE_LABELS, ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED, RELATIONSHIPS
+from planner.store.statements import SEP_PARAM, edge_token, source_entry
 
 __all__ = ["COMPACT_EDGES", "EDGE_SETS", "NODE_LABELS", "GraphBatch", "LoadedSource", "PlainParam", "encode_ranges"]
 
@@ -119,17 +120,18 @@ class GraphBatch:
             out[f"{name}_rows"] = rows
         out["resolves_rows"] = PlainParam([*key, members] for key, members in self.resolves.items())
         out["depends_on_rows"] = PlainParam(
-            [version, [_pair_row(package, stated) for package, stated in packages.items()]]
+            [version, [[package, _tokens(stated)] for package, stated in packages.items()]]
             for version, packages in self.depends_on.items()
         )
-        # which versions' DEPENDS_ON edges list each source: how the next load or prune finds them
-        stated_by: dict[str, set[str]] = {s: set() for s in self.sources}
+        out["sep"] = SEP_PARAM
+        # each source's statements, as its SourceFile keeps them: how the next load or prune forgets them
+        entries: dict[str, list[str]] = {}
         for version, packages in self.depends_on.items():
-            for stated in packages.values():
-                for source in stated:
-                    stated_by.setdefault(source, set()).add(version)
+            for package, stated in packages.items():
+                for source, (range_, resolved, scope) in stated.items():
+                    entries.setdefault(source, []).append(source_entry(version, package, range_, resolved, scope))
         for row in out["sourcefile_rows"]:
-            row["props"] = {**row["props"], "depends_on_versions": sorted(stated_by.get(row["key"], ()))}
+            row["props"] = {**row["props"], "depends_on": "".join(entries.get(row["key"], ()))}
         return out
 
     # -- records -------------------------------------------------------------------------------
@@ -183,10 +185,9 @@ class GraphBatch:
         writer(self, rec, src)
 
 
-def _pair_row(package: str, stated: dict[str, list[Any]]) -> list[Any]:
-    """One DEPENDS_ON pair's row: the package and four lists aligned by source (sorted), '' for null."""
-    sources = sorted(stated)
-    return [package, sources, *([stated[s][i] or "" for s in sources] for i in range(3))]
+def _tokens(stated: dict[str, list[Any]]) -> str:
+    """One DEPENDS_ON pair's ``stated_by`` tokens for this batch, by source (sorted)."""
+    return "".join(edge_token(s, *stated[s]) for s in sorted(stated))
 
 
 def encode_ranges(ranges: Any) -> str:

@@ -27,6 +27,7 @@ from planner.model import ParseResult, Record, Source
 from planner.record_stream import RecordStream, record_count
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
+from planner.store.statements import SEP_PARAM
 
 #: a file with more records than this is loaded in parts of this many records
 PART_RECORDS = 20_000
@@ -58,7 +59,7 @@ def delete_leftovers(store: Store) -> list[str]:
     rows = store.query("list_staged_sources")
     if rows:
         store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
-        store.write("delete_sources", {"sources": [r["key"] for r in rows]})
+        store.write("delete_sources", {"sources": [r["key"] for r in rows], "sep": SEP_PARAM})
         store.write("delete_orphans")
     return sorted(str(r["staged_for"]) for r in rows)
 
@@ -85,9 +86,8 @@ def load_in_parts(
     records: Iterable[Record] = item.result.records
     total = record_count(records)  # an estimate for a RecordStream: told as at least what is done
     store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
-    store.write("delete_sources", {"sources": [staged]})  # a leftover of an earlier attempt
+    store.write("delete_sources", {"sources": [staged], "sep": SEP_PARAM})  # a leftover of an earlier attempt
     edges = rows = done = 0
-    listed: set[str] = set()
     try:
         size = part_records or (STREAM_PART_RECORDS if isinstance(records, RecordStream) else PART_RECORDS)
         for number, part in enumerate(_parts(records, size)):
@@ -95,16 +95,15 @@ def load_in_parts(
             batch.add(replace(item, source=staged_source, result=ParseResult(records=part)), stamp)
             params = batch.params(run)
             source_row = params["sourcefile_rows"][0]
-            versions = [v for v in source_row["props"].pop("depends_on_versions") if v not in listed]
+            entries = source_row["props"].pop("depends_on")
             source_row["props"]["staged_for"] = item.source.key
             source_row["props"]["root"] = ""  # never pruned as a file: list_sources_under skips it
             params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went above
             if number > 0:
                 params["sourcefile_rows"] = []  # created by the first part; its SET would add nothing
                 params["repo_rows"] = []
-            if versions:
-                store.write("add_staged_versions", {"staged": staged, "source": item.source.key, "versions": versions})
-                listed.update(versions)
+            if entries:
+                store.write("add_staged_statements", {"staged": staged, "source": item.source.key, "entries": entries})
             store.run(catalog.text("load_sources"), params, write=True)
             purls.clear_caches()  # see purls.clear_caches: the rows of each part fill them
             edges += batch.edge_count
@@ -117,7 +116,7 @@ def load_in_parts(
         props = _real_props(item, stamp)
         store.write(
             "swap_staged_source",
-            {"source": item.source.key, "staged": staged, "props": props, "versions": sorted(listed), "run": run},
+            {"source": item.source.key, "staged": staged, "props": props, "sep": SEP_PARAM, "run": run},
         )
         store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
         store.write("delete_staging_node", {"staged": staged})  # now without edges (see swap_staged_source.cypher)
@@ -128,7 +127,7 @@ def load_in_parts(
 
 
 def _real_props(item: LoadedSource, stamp: str) -> dict[str, object]:
-    """The real SourceFile's properties, as ``GraphBatch.add`` sets them (less depends_on_versions)."""
+    """The real SourceFile's properties, as ``GraphBatch.add`` sets them (less depends_on)."""
     batch = GraphBatch()
     batch.add(replace(item, result=ParseResult(warnings=item.result.warnings)), stamp)
     props = dict(batch.nodes["SourceFile"][item.source.key])
@@ -140,7 +139,7 @@ def _forget(store: Store, staged: str) -> None:
     """Remove a staging copy after a failed part load, if the store still answers (never raises)."""
     try:
         store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
-        store.write("delete_sources", {"sources": [staged]})
+        store.write("delete_sources", {"sources": [staged], "sep": SEP_PARAM})
         store.write("delete_orphans")  # the Package and Version nodes only the staged parts mentioned
     except Exception:  # the store may be gone: the next ingest removes the copy
         pass

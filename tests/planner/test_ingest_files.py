@@ -196,3 +196,19 @@ def test_a_candidate_kept_as_text_names_the_real_file_and_the_path_as_given(tmp_
     assert (named.file, named.source.repo, named.source.path, named.source.display) == (
         target, "named", "requirements.txt", "named/requirements.txt"
     )  # fmt: skip
+
+
+def test_a_separator_character_in_a_name_is_refused(tmp_path: Path) -> None:
+    # DEPENDS_ON keeps each source's statement in one string split by U+001C..U+001F: a source key with
+    # one of them could not be told apart from its neighbours (planner/store/statements.py)
+    repo = flask_like(tmp_path)
+    odd = repo / "tools\x1fbuild"
+    odd.mkdir()
+    (odd / "requirements.txt").write_text("requests==2.32.3\n")
+    refused: list[str] = []
+    found = [c.source.path for c in discover([tmp_path], refused=refused)]
+    assert found == ["pyproject.toml", ".github/CODEOWNERS", "requirements/docs.txt"]
+    assert refused == [
+        f"{tmp_path}/flask/tools\\u001fbuild/requirements.txt:0: file or repository name has an ASCII separator "
+        "character (U+001C to U+001F); not read"
+    ]

@@ -15,6 +15,7 @@ from planner.ingest import ingest
 from planner.model import ParseResult, Project, Resolved, Source
 from planner.store.base import Store
 from planner.store.rows import GraphBatch, LoadedSource
+from planner.store.statements import Statement, parse_depends_on, parse_stated_by
 from tests.conftest import comp, sbom
 from tests.store.contract_org import LOG4J, write_lib_app_org
 
@@ -233,9 +234,24 @@ def write_service_sbom(root: Path, repo: str, core_scope: str | None) -> Path:
 
 
 def pair_statements(store: Store, sources: list[str]) -> list[tuple[str, str | None, str | None]]:
-    """(source, resolved, scope) of every statement of the databind -> jackson-core pair."""
-    rows = store.query("list_sbom_dependencies", {"versions": [DATABIND], "sources": sources})
-    return [(r["source"], r["resolved"], r["scope"]) for r in rows if r["package"] == CORE]
+    """(source, resolved, scope) of every statement of the databind -> jackson-core pair by ``sources``, as
+    the edge keeps them; the sources' own entries (what an SBOM reads) must say the same."""
+    edge = store.run(
+        "MATCH (:Version {key: $v})-[d:DEPENDS_ON]->(:Package {key: $p}) RETURN d.stated_by AS s",
+        {"v": DATABIND, "p": CORE},
+    )
+    on_edge = sorted(
+        (st.source, st.resolved, st.scope) for r in edge for st in parse_stated_by(r["s"]) if st.source in sources
+    )
+    rows = store.query("list_sbom_dependencies", {"sources": sources})
+    in_files = sorted(
+        (r["source"], st.resolved, st.scope)
+        for r in rows
+        for v, p, st in parse_depends_on(r["depends_on"])
+        if (v, p) == (DATABIND, CORE)
+    )
+    assert on_edge == in_files
+    return on_edge
 
 
 ORDERS, BILLING = "orders-service:bom.json", "billing-service:bom.json"
@@ -287,22 +303,21 @@ def test_reingesting_gives_the_identical_graph_of_pairs(any_store: Store, tmp_pa
     def edges() -> list[dict]:
         return any_store.run(
             "MATCH (v:Version)-[d:DEPENDS_ON]->(p:Package) "
-            "RETURN v.key AS v, p.key AS p, d.sources AS sources, d.ranges AS ranges, "
-            "d.resolved_versions AS resolved, d.scopes AS scopes ORDER BY v, p"
+            "RETURN v.key AS v, p.key AS p, d.stated_by AS s ORDER BY v, p"
         )
 
     ingest(any_store, [tmp_path])
     before, stats = edges(), any_store.stats()
     shared = [e for e in before if e["p"] == CORE]
-    assert shared == [
-        {
-            "v": DATABIND,
-            "p": CORE,
-            "sources": [BILLING, "ledger:bom.json", ORDERS],
-            "ranges": ["", "", ""],
-            "resolved": ["2.15.2", "2.15.2", "2.15.2"],
-            "scopes": ["runtime", "runtime", "optional"],
-        }
+    assert [(e["v"], parse_stated_by(e["s"])) for e in shared] == [
+        (
+            DATABIND,
+            [
+                Statement(BILLING, None, "2.15.2", "runtime"),
+                Statement("ledger:bom.json", None, "2.15.2", "runtime"),
+                Statement(ORDERS, None, "2.15.2", "optional"),
+            ],
+        )
     ]
     assert ingest(any_store, [tmp_path], force=True).loaded == 3
     assert edges() == before and any_store.stats() == stats

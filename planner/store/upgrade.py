@@ -1,0 +1,63 @@
+"""Convert a store an earlier depwave wrote: DEPENDS_ON statements from aligned lists to strings.
+
+Until 2026-12 a DEPENDS_ON edge kept its stating sources in four aligned lists (``sources``, ``ranges``,
+``resolved_versions``, ``scopes``) and each SourceFile listed the versions whose edges named it
+(``depends_on_versions``). Now the edge keeps one ``stated_by`` string and the SourceFile its
+``depends_on`` entries (:mod:`planner.store.statements`). ``depwave ingest`` converts an old store
+before it loads anything, in steps that can be cut anywhere and run again:
+
+1. read every DEPENDS_ON edge, in either format, and work out each source's entries from all of them;
+2. write every stating SourceFile's ``depends_on`` (complete, so a second attempt overwrites a first);
+3. convert the edges still in the list format;
+4. drop ``depends_on_versions`` (a SourceFile that stated nothing gets '').
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.store.base import Store
+from planner.store.statements import Statement, edge_token, parse_stated_by, source_entry
+
+#: keys or rows per statement
+_CHUNK = 2000
+
+
+def needs_upgrade(store: Store) -> bool:
+    """Whether the store keeps DEPENDS_ON statements in the earlier list format."""
+    return bool(store.query("find_legacy_statements"))
+
+
+def upgrade_statements(store: Store) -> int:
+    """Convert the store when it needs it (see the module docstring); the edges converted."""
+    if not needs_upgrade(store):
+        return 0
+    versions = [str(r["key"]) for r in store.query("list_statement_versions")]
+    entries: dict[str, list[str]] = {}
+    legacy: list[list[str]] = []
+    for i in range(0, len(versions), _CHUNK):
+        for row in store.query("list_version_statements", {"keys": versions[i : i + _CHUNK]}):
+            statements = _statements(row)
+            for st in statements:
+                entries.setdefault(st.source, []).append(
+                    source_entry(row["version"], row["package"], st.range, st.resolved, st.scope)
+                )
+            if row.get("stated_by") is None:
+                token = "".join(edge_token(st.source, st.range, st.resolved, st.scope) for st in statements)
+                legacy.append([row["version"], row["package"], token])
+    rows = [[source, "".join(e)] for source, e in sorted(entries.items())]
+    for i in range(0, len(rows), _CHUNK):
+        store.write("set_source_statements", {"rows": rows[i : i + _CHUNK]})
+    for i in range(0, len(legacy), _CHUNK):
+        store.write("convert_legacy_statements", {"rows": legacy[i : i + _CHUNK]})
+    store.write("finish_legacy_statements")
+    return len(legacy)
+
+
+def _statements(row: dict[str, Any]) -> list[Statement]:
+    """An edge's statements, from its string or from the aligned lists ('' = not said)."""
+    if row.get("stated_by") is not None:
+        return parse_stated_by(row["stated_by"])
+    sources = row.get("sources") or []
+    columns = [row.get(name) or [""] * len(sources) for name in ("ranges", "resolved_versions", "scopes")]
+    return [Statement(s, *(c[i] or None for c in columns)) for i, s in enumerate(sources)]
