@@ -4,9 +4,10 @@
 [--drop-index TYPE ...]`` resets the embedded store in DIR and runs, in bulk mode and in order, the
 statements ``bench/load_growth.py --save STMT_DIR`` wrote, recording the redis-server CPU of each, and
 prints them in deciles with the relationships in the store. ``--without-list-append`` is a diagnosis,
-not a product: the DEPENDS_ON pairs a statement finds already loaded keep their lists as they are
-(its ``ON MATCH SET`` only stamps the run), so the graph has the same edges but shorter lists. If the
-per-statement time then stays flat, the list appends are what grows.
+not a product: the DEPENDS_ON pairs a statement finds already loaded keep their ``stated_by`` as it is
+(its ``ON MATCH SET`` only stamps the run), so the graph has the same edges but shorter statements. If
+the per-statement time then stays flat, the appends are what grows. (Until ad1305c the edge kept four
+lists and this edited their appends; statements saved before that fail here with a clear message.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def list_append_edit() -> tuple[str, str]:
     from planner import catalog
 
     text = catalog.text("load_sources")
-    start = text.index("ON MATCH SET r33.sources")
+    start = text.index("ON MATCH SET r33.stated_by")
     end = text.index("\n", text.index("r33.run = $run", start))
     return text[start:end], "ON MATCH SET r33.run = $run"
 
