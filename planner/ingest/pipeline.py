@@ -31,9 +31,10 @@ class LoadPipeline:
         self.in_flight: Future[None] | None = None
 
     def enter_bulk(self) -> None:
-        """Bulk mode without the thread (the workers' path, before this process takes over)."""
-        self.stack.enter_context(self.store.bulk())
-        self.bulk = True
+        """Bulk mode without the thread (the workers' path, once its loads are large); once."""
+        if not self.bulk:
+            self.stack.enter_context(self.store.bulk())
+            self.bulk = True
 
     def submit(self, batch: Batch, final: bool = False) -> None:
         """Load ``batch`` after the one in flight: on the thread unless ``final`` or no thread was started."""

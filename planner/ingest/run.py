@@ -127,8 +127,7 @@ def _parse_and_load(
     start_at = 0
     workers = worker_count(job.candidates)
     if workers:
-        pipeline.enter_bulk()
-        start_at = ingest_with_workers(job, report, loads, progress, workers, file_progress)
+        start_at = ingest_with_workers(job, report, loads, progress, workers, file_progress, pipeline.enter_bulk)
     candidates = job.candidates
 
     def parsed() -> Iterator[tuple[int, Outcome]]:

@@ -202,3 +202,32 @@ def test_a_file_too_big_for_a_worker_is_parsed_here_and_loaded_in_parts(
     assert sorted(p.split("org/", 1)[-1] for p in parts) == sorted(big)  # each has more than 7 records
     assert worker_graph == plain_graph
     assert report_view(worker) == report_view(plain)  # in file order: a Project's manifest is its last file's
+
+
+def test_the_worker_path_enters_bulk_mode_only_for_a_large_load(store: EmbeddedStore, org: Path, monkeypatch) -> None:
+    """Leaving bulk mode rewrites the whole data set (the AOF base): a re-ingest that loads nothing, or
+    a few files, must not pay for it; a large load still goes in bulk mode, once."""
+    entered: list[int] = []
+    real = EmbeddedStore.bulk
+
+    def counting(self):
+        entered.append(1)
+        return real(self)
+
+    monkeypatch.setattr(EmbeddedStore, "bulk", counting)
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 4)
+    monkeypatch.setattr(ingest_mod.workers, "CHUNK_FILES", 7)
+    monkeypatch.setattr(ingest_mod.workers, "BULK_AFTER_ROWS", 100)  # examples/ is a large load
+    monkeypatch.setattr(ingest_mod.workers, "WORKER_MIN_FILES", 1)
+    monkeypatch.setenv("DEPWAVE_INGEST_WORKERS", "2")
+    store.reset()
+    first = ingest(store, [org])
+    assert first.loaded > 20 and len(entered) == 1
+    rewrites = int(store._conn.info("persistence")["aof_rewrites"])
+    again = ingest(store, [org])
+    assert again.loaded == 0 and again.unchanged > 20 and len(entered) == 1
+    sbom = next(p for p in sorted(org.rglob("bom.json")) if "broken" not in p.parts and "zz-reject-me" not in p.parts)
+    sbom.write_text(sbom.read_text() + "\n")  # one file changed: loaded, not in bulk mode
+    one = ingest(store, [org])
+    assert one.loaded == 1 and one.edges < 100 and len(entered) == 1
+    assert int(store._conn.info("persistence")["aof_rewrites"]) == rewrites

@@ -139,18 +139,28 @@ def projects(data: Path) -> int:
         store.close()
 
 
+def bulk_mode(data: Path) -> bool:
+    store = EmbeddedStore(data)
+    try:
+        return store._conn.config_get("appendonly")["appendonly"] == "no"
+    finally:
+        store.close()
+
+
 def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_path: Path) -> None:
     """kill -9 of an ingest in bulk mode leaves the server with its AOF and save points off; what it
     loaded was in no file a restart reads (db stop said 'stopped' and the restart had none of it).
     The next write or `db stop` switches persistence back on first."""
-    org = write_service_sboms(tmp_path / "org", 2_400, 10)  # over WORKER_MIN_FILES: bulk mode from the start
+    # over WORKER_MIN_FILES; bulk mode once BULK_AFTER_ROWS rows are to be loaded (~40 rows a file here,
+    # the shared packages written once: about half way)
+    org = write_service_sboms(tmp_path / "org", 2_400, 40)
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
     assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
     proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while projects(data) == 0 and time.monotonic() < deadline and proc.poll() is None:
+        while not (projects(data) and bulk_mode(data)) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
