@@ -95,6 +95,7 @@ class FailingAfter:
 
 def test_an_upgrade_cut_anywhere_finishes_when_run_again(store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(upgrade, "_CHUNK", 4)  # many writes per step: cut inside each step too
+    monkeypatch.setattr(upgrade, "_VERSIONS", 25)  # and a few chunks of versions
     ingest(store, [EXAMPLES])
     fresh = snapshot(store)
     make_legacy(store)
