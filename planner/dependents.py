@@ -54,17 +54,21 @@ def find_dependents(
     keeps to registry edges).
     """
     p = purls.parse_user(target)
-    key = p.key
     if max_projects is not None and max_projects < 1:
         raise UsageError("--depth must be at least 1")
-    with gc_paused():  # tens of thousands of small rows and links, freed together (planner/gc_pause.py)
-        walk = _walk(store, p, max_projects, through_publishers)
-        if not walk.links and not store.query("get_package", {"key": key}):
-            return DependentsResult(key, False, [])
-        repos = link_details(store, walk.order, walk.links)  # fills in the details the answers show
-        dependents = answers(walk.order, key, walk.links, walk.through, walk.resolved)
-        attach_repos(store, dependents, repos, walk.walked_repos)
-        dependents.sort(key=lambda d: (d.depth, d.project))
+    with gc_paused():  # tens of thousands of small rows and links (planner/gc_pause.py)
+        return _find(store, p, max_projects, through_publishers)  # the walk is freed before collection resumes
+
+
+def _find(store: Store, target: purls.Purl, max_projects: int | None, through_publishers: bool) -> DependentsResult:
+    key = target.key
+    walk = _walk(store, target, max_projects, through_publishers)
+    if not walk.links and not store.query("get_package", {"key": key}):
+        return DependentsResult(key, False, [])
+    repos = link_details(store, walk.order, walk.links)  # fills in the details the answers show
+    dependents = answers(walk.order, key, walk.links, walk.through, walk.resolved)
+    attach_repos(store, dependents, repos, walk.walked_repos)
+    dependents.sort(key=lambda d: (d.depth, d.project))
     return DependentsResult(key, True, dependents)
 
 
