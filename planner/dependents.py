@@ -144,7 +144,9 @@ def _take(walk: _Walk, row: dict[str, Any]) -> bool:
         return False
     label = row["label"]
     hops = walk.projects_on_chain[tgt] + (1 if label == "Project" else 0)
-    props = {k: v for k in DETAILS if (v := row.get(k)) is not None}  # RESOLVES rows carry them
+    props = row.get("props")  # made by _walk_row
+    if props is None:
+        props = {k: v for k in DETAILS if (v := row.get(k)) is not None}
     link = Link(tgt, rel, props, label, row.get("name"))
     passes = scopes.passes_on(scopes.ecosystem_of(tgt), row.get("scope"))
     if dep in walk.stopped:  # a second edge of a project already listed: does this one pass it on?
@@ -198,9 +200,7 @@ def _step(store: Store, walk: _Walk, frontier: list[str]) -> list[dict[str, Any]
     found = _best_resolutions(store, walk, first, None, settled) if first else []
     taken = {r["dependent"] for r in found}
     _narrow(store, walk, taken)
-    keep = walk.unreached.leads
-    if keep is not None:
-        frontier = [k for k in frontier if k in keep]
+    frontier = unreached.keep(walk.unreached, frontier)
     rows: list[dict[str, Any]] = []
     packages, projects = [], []
     for k in frontier:
@@ -216,7 +216,7 @@ def _step(store: Store, walk: _Walk, frontier: list[str]) -> list[dict[str, Any]
         rows += store.query("list_package_dependents", {"keys": packages})
     if projects:
         rows += _project_rows(store, projects, walk.prefetched)
-    rest = [v for v in versions if v not in walk.target_versions and (keep is None or v in keep)]
+    rest = [v for v in unreached.keep(walk.unreached, versions) if v not in walk.target_versions]
     return rows + found + (_resolution_rows(store, walk, rest, settled, taken) if rest else [])
 
 
@@ -226,19 +226,7 @@ def _narrow(store: Store, walk: _Walk, taken: set[str]) -> None:
     links = walk.links
     placed = len(walk.order) + walk.publishers + sum(1 for t in taken if t not in links)
     if placed:
-        unreached.narrow(store, walk.unreached, _Placed(links, taken), placed)
-
-
-class _Placed:
-    """The projects a walk has placed, and those the current step is placing (a set-like view)."""
-
-    __slots__ = ("links", "taken")
-
-    def __init__(self, links: Mapping[str, Any], taken: set[str]) -> None:
-        self.links, self.taken = links, taken
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.links or key in self.taken
+        unreached.narrow(store, walk.unreached, (links.keys(), taken), placed)
 
 
 def _project_rows(
@@ -333,7 +321,8 @@ def _best_resolutions(
 
 
 def _walk_row(dep: str, version: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """A project's chosen resolution as a row of the walk (the details :func:`_dependent` shows)."""
+    """A project's chosen resolution as a row of the walk, with the details its answer shows (``props``:
+    the link's properties, made here once)."""
     return {
         "target": version,
         "dependent": dep,
@@ -341,8 +330,13 @@ def _walk_row(dep: str, version: str, row: Mapping[str, Any]) -> dict[str, Any]:
         "name": row.get("name"),
         "repo": row.get("repo"),
         "rel": "RESOLVES",
-        **{k: row.get(k) for k in ("depth", "scope", "file", "line", "chain")},
+        "depth": row.get("depth"),
+        "scope": row.get("scope"),
+        "props": {k: v for k in _RESOLUTION_DETAILS if (v := row.get(k)) is not None},
     }
+
+
+_RESOLUTION_DETAILS = ("scope", "file", "line", "depth", "chain")  # DETAILS a resolution has, in its order
 
 
 def _resolution_order(row: Mapping[str, Any], target_versions: set[str]) -> tuple[int, int, str, str]:

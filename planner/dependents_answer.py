@@ -180,35 +180,33 @@ def _dependent(
 ) -> Dependent:
     """The answer for one project: its own first edge, then the edges that pass the target on."""
     first = links[project]
-    nxt = first.toward
+    rel, nxt, props = first.rel, first.toward, first.props
     tail = tails.get(nxt) or _tail(nxt, links, through, tails)
     own, depth = _hops(first, links)
-    rels = (first.rel, *tail.rels)
     depth += tail.depth
-    if first.rel == "DECLARES" and nxt == target:
+    if rel == "DECLARES" and nxt == target:
         relation = "declares"
-    elif rels == ("USES_PROJECT", "PUBLISHES") and first.props.get("range") != "workspace-member":
+    elif rel == "USES_PROJECT" and tail.rels == ("PUBLISHES",) and props.get("range") != "workspace-member":
         relation = "declares"  # a link to the package's own project, with the range as written
-    elif first.rel == "RESOLVES" and len(rels) <= 2 and "PUBLISHED_BY" not in tail.rels:
+    elif rel == "RESOLVES" and len(tail.rels) <= 1 and "PUBLISHED_BY" not in tail.rels:
         relation = "resolves"
-    elif tail.via_library or first.rel in _LIBRARY_RELS:
+    elif tail.via_library or rel in _LIBRARY_RELS:
         relation = "via-library"
     else:
         relation = "via-metadata"
-    props = first.props
     versions = resolved.get(project)
     return Dependent(
-        project=project,
-        name=first.name or project,
-        repo=None,
-        direct=relation == "declares" or (relation == "resolves" and depth == 1),
-        relation=relation,
-        scope=props.get("scope"),
-        depth=max(depth, 1),
-        location=location_text(props.get("file"), props.get("line")),
-        declared=props.get("range") if relation == "declares" else None,
-        versions=sorted(versions) if versions else [],
-        path=[Hop(project, "project"), *own, *tail.hops],
+        project,
+        first.name or project,
+        None,
+        relation == "declares" or (relation == "resolves" and depth == 1),
+        relation,
+        props.get("scope"),
+        max(depth, 1),
+        location_text(props.get("file"), props.get("line")),
+        props.get("range") if relation == "declares" else None,
+        sorted(versions) if versions else [],
+        [Hop(project, "project"), *own, *tail.hops],
     )
 
 

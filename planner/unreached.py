@@ -24,7 +24,7 @@ When the unreached projects are all placed, the walk stops. Nodes of a label the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from planner.store.base import Store
@@ -48,8 +48,8 @@ class Unreached:
     given_up: bool = False  # their reach was too wide to narrow anything
 
 
-def narrow(store: Store, state: Unreached, placed: Container[str], placed_count: int) -> None:
-    """List the projects not in ``placed`` (``placed_count`` of them, or about) and what can lead to them,
+def narrow(store: Store, state: Unreached, placed: tuple[Iterable[str], ...], placed_count: int) -> None:
+    """List the projects in none of ``placed`` (``placed_count`` of them, or about) and what can lead to them,
     once at most :data:`UNREACHED_MAX` are left; afterwards, or before, nothing. The projects are
     counted at the first call (one query)."""
     if state.projects is not None or state.given_up:
@@ -59,8 +59,7 @@ def narrow(store: Store, state: Unreached, placed: Container[str], placed_count:
         state.total = int(rows[0]["count"]) if rows else 0
     if state.total - placed_count > UNREACHED_MAX:
         return
-    projects = {r["key"] for r in store.query("list_project_keys")}
-    left = {k for k in projects if k not in placed}
+    left = {r["key"] for r in store.query("list_project_keys")}.difference(*placed)
     if len(left) > UNREACHED_MAX:  # the count was off (a node reached as a project is none): no narrowing
         state.given_up = True
         return
@@ -75,7 +74,7 @@ def keep(state: Unreached, keys: list[str]) -> list[str]:
     return keys if leads is None else [k for k in keys if k in leads]
 
 
-def all_placed(state: Unreached, placed: Container[str]) -> bool:
+def all_placed(state: Unreached, placed: Collection[str]) -> bool:
     """Whether every project that was left unreached is placed now (False while they are not listed)."""
     return state.projects is not None and all(p in placed for p in state.projects)
 
