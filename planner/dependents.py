@@ -7,7 +7,10 @@ internal library reaches what that library's project depends on) and ``Project -
 Project`` (workspace and path links). One catalog
 query per kind of node per step (``list_package_dependents``, ``list_project_dependents``,
 ``list_version_resolvers``/``list_version_resolutions``); breadth-first order gives every project its
-shortest path, and ties are broken by key so the answer is deterministic.
+shortest path, and ties are broken by key so the answer is deterministic. Once at most 64 projects are
+left unreached, each step keeps to the nodes that can lead to them, and the walk stops when none is left
+(:mod:`planner.unreached`: the same answer, without re-asking who points at thousands of nodes already
+placed). The answers are built from the walk's links in :mod:`planner.dependents_answer`.
 
 Scopes (:mod:`planner.scopes`): every project whose own edge points at the chain is a dependent, whatever
 its scope, but the walk only goes on from it when that edge passes the package on to consumers (a Maven
