@@ -166,23 +166,27 @@ def answers(
     resolved: dict[str, set[str]],
 ) -> list[Dependent]:
     """The answer for each project, in the order given."""
-    tails: dict[str, _Tail] = {target: _END}
-    return [_dependent(p, target, links, through, resolved, tails) for p in projects]
+    paths = _Paths(links, through, {target: _END}, {}, {})
+    return [_dependent(p, target, paths, resolved) for p in projects]
 
 
-def _dependent(
-    project: str,
-    target: str,
-    links: dict[str, Link],
-    through: dict[str, Link],
-    resolved: dict[str, set[str]],
-    tails: dict[str, _Tail],
-) -> Dependent:
+class _Paths(NamedTuple):
+    """What the answers share: the walk's links, each node's tail, and each node's hop (one object per
+    node and kind: paths hold tens of thousands, the same few thousand nodes)."""
+
+    links: dict[str, Link]
+    through: dict[str, Link]
+    tails: dict[str, _Tail]
+    hops: dict[str, Hop]  # a node the walk reached, of the kind its label says
+    chain_hops: dict[str, Hop]  # a version named by a resolution's chain
+
+
+def _dependent(project: str, target: str, paths: _Paths, resolved: dict[str, set[str]]) -> Dependent:
     """The answer for one project: its own first edge, then the edges that pass the target on."""
-    first = links[project]
+    first = paths.links[project]
     rel, nxt, props = first.rel, first.toward, first.props
-    tail = tails.get(nxt) or _tail(nxt, links, through, tails)
-    own, depth = _hops(first, links)
+    tail = paths.tails.get(nxt) or _tail(nxt, paths)
+    own, depth = _hops(first, paths)
     depth += tail.depth
     if rel == "DECLARES" and nxt == target:
         relation = "declares"
@@ -213,10 +217,11 @@ def _dependent(
 _LIBRARY_RELS = frozenset({"PUBLISHED_BY", "USES_PROJECT"})
 
 
-def _tail(node: str, links: dict[str, Link], through: dict[str, Link], tails: dict[str, _Tail]) -> _Tail:
-    """The path from ``node`` on (built once per node: ``tails`` keeps each, the target's is empty).
+def _tail(node: str, paths: _Paths) -> _Tail:
+    """The path from ``node`` on (built once per node: ``paths.tails`` keeps each, the target's is empty).
 
     A node after the project's own edge goes on by the edge that passes the target on (``through``)."""
+    tails, through, links = paths.tails, paths.through, paths.links
     stack: list[tuple[str, Link]] = []
     while node not in tails:
         link = through.get(node) or links[node]
@@ -224,14 +229,14 @@ def _tail(node: str, links: dict[str, Link], through: dict[str, Link], tails: di
         node = link.toward
     tail = tails[node]
     for key, link in reversed(stack):
-        hops, depth = _hops(link, links)
+        hops, depth = _hops(link, paths)
         library = tail.via_library or link.rel in _LIBRARY_RELS
         tail = _Tail((*hops, *tail.hops), (link.rel, *tail.rels), depth + tail.depth, library)
         tails[key] = tail
     return tail
 
 
-def _hops(link: Link, links: dict[str, Link]) -> tuple[tuple[Hop, ...], int]:
+def _hops(link: Link, paths: _Paths) -> tuple[tuple[Hop, ...], int]:
     """The hops one edge adds to a path (the node it points at, and a resolution's chain before it) and
     the dependency edges it counts."""
     rel, nxt = link.rel, link.toward
@@ -239,12 +244,27 @@ def _hops(link: Link, links: dict[str, Link]) -> tuple[tuple[Hop, ...], int]:
         return (), 0
     if rel == "PUBLISHES":  # the publisher is the target's own project: no dependency edge
         return (Hop(nxt, "version" if "@" in nxt else "package"),), 0
-    toward = links.get(nxt)
-    hop = Hop(nxt, _KINDS[toward.label] if toward is not None else ("version" if "@" in nxt else "package"))
+    hop = paths.hops.get(nxt)
+    if hop is None:
+        toward = paths.links.get(nxt)
+        kind = _KINDS[toward.label] if toward is not None else ("version" if "@" in nxt else "package")
+        hop = paths.hops[nxt] = Hop(nxt, kind)
     if rel == "RESOLVES":
         chain = link.props.get("chain")
         depth = int(link.props.get("depth") or 1)
         if chain and len(chain) > 1:
-            return (*(Hop(str(c), "version") for c in chain[:-1]), hop), depth
+            return (*_chain_hops(chain, paths.chain_hops), hop), depth
         return (hop,), depth
     return (hop,), 1 if rel in ("DECLARES", "DEPENDS_ON", "USES_PROJECT") else 0
+
+
+def _chain_hops(chain: list[Any], known: dict[str, Hop]) -> list[Hop]:
+    """The versions a resolution's chain passes before the one resolved."""
+    out = []
+    for c in chain[:-1]:
+        key = str(c)
+        hop = known.get(key)
+        if hop is None:
+            hop = known[key] = Hop(key, "version")
+        out.append(hop)
+    return out
