@@ -127,7 +127,7 @@ def _take_all(walk: _Walk, rows: list[dict[str, Any]]) -> list[str]:
             by_dependent[dep] = [row]
         else:
             group.append(row)
-    target_versions = walk.target_versions
+    target_versions = frozenset(walk.target_versions)  # as the step began (taking rows may add some)
     frontier = []
     for dep in sorted(by_dependent):
         group = by_dependent[dep]
