@@ -14,7 +14,9 @@ load on the machine falls on all of them alike:
 * ``--help``: start-up and click, no store;
 * ``dependents`` of a leaf (the deepest log4j service's own package: in the store, nobody depends on it);
 * ``dependents`` of a package that is not in the store (the issue's start-up figure);
-* ``dependents`` log4j-core; ``exposure`` log4j-core < 2.15.0 (``--offline``);
+* ``dependents`` log4j-core; ``dependents`` of the most popular package (the manifest's ``popular``
+  target, slf4j-api: nearly every project reaches it; issue 16's in-process target is < 300 ms, see
+  ``bench/run.py``); ``exposure`` log4j-core < 2.15.0 (``--offline``);
 * ``plan --package log4j-core --fixed 2.17.1 --offline`` (default policy).
 
 Each run's figure is the wall time from spawning ``depwave`` to reaping it (stdout to /dev/null), the
@@ -72,6 +74,11 @@ def commands(manifest: dict[str, Any]) -> list[Command]:
         Command("dependents absent", ("dependents", ABSENT), ok_status=(0, 2, 4)),
         Command(
             "dependents log4j-core", ("dependents", log4j["purl"]), expected_dependents=log4j["expected_dependents"]
+        ),
+        *(
+            [Command("dependents popular", ("dependents", p["purl"]), expected_dependents=p["expected_dependents"])]
+            if (p := manifest["targets"].get("popular"))
+            else []
         ),
         Command("exposure", ("exposure", f"{LOG4J_CORE}@<2.15.0", "--offline"), ok_status=(0, 1)),
         Command("plan", ("plan", "--package", LOG4J_CORE, "--fixed", "2.17.1", "--offline")),

@@ -70,3 +70,6 @@ def test_cli_wall_times_a_leaf_nobody_depends_on_and_log4j_core() -> None:
         "exposure",
         "plan",
     ]
+    manifest["targets"]["popular"] = {"purl": "pkg:maven/org.slf4j/slf4j-api", "expected_dependents": 99}
+    popular = {c.name: c for c in cli_wall.commands(manifest)}["dependents popular"]
+    assert (popular.args, popular.expected_dependents) == (("dependents", "pkg:maven/org.slf4j/slf4j-api"), 99)

@@ -107,12 +107,15 @@ def test_long_strings_round_trip_and_are_not_kept_by_the_quote_cache(store: Embe
 
 
 TYPED = (
+    "count_projects",
     "list_package_dependents",
     "list_project_dependents",
+    "list_project_keys",
     "list_resolutions",
     "list_version_resolution_keys",
     "list_version_resolvers",
     "list_version_resolutions",
+    "list_walk_successors",
 )
 
 
@@ -127,14 +130,20 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
     versions = [r["k"] for r in store.run("MATCH (v:Version) RETURN v.key AS k")]
     projects = [r["k"] for r in store.run("MATCH (p:Project) RETURN p.key AS k")]
     cases = {
+        "count_projects": [{}],
         "list_package_dependents": [{"keys": packages}],
         "list_project_dependents": [{"keys": projects}],
+        "list_project_keys": [{}],
         "list_resolutions": [{"package": p} for p in packages],
         "list_version_resolution_keys": [{"keys": versions}],
         "list_version_resolvers": [{"keys": versions}],
         "list_version_resolutions": [
             {"keys": versions, "projects": None},
             {"keys": versions, "projects": projects[:3]},
+        ],
+        "list_walk_successors": [
+            {"projects": projects, "versions": versions, "packages": packages},
+            {"projects": projects[:2], "versions": [], "packages": []},
         ],
     }
     assert set(cases) == set(TYPED) == {n for n in catalog.names() if catalog.result_types(n)}
@@ -149,6 +158,10 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
     assert any(c and len(c) > 1 for c in chains) and all(c is None or isinstance(c, list) for c in chains)
     log4j = store.query("list_resolutions", {"package": "pkg:maven/org.apache.logging.log4j/log4j-core"})
     assert any(r["chain"] and len(r["chain"]) > 1 for r in log4j) and any(r["depth"] == 1 for r in log4j)
+    assert store.query("count_projects") == [{"count": len(projects)}]
+    assert sorted(r["key"] for r in store.query("list_project_keys")) == sorted(projects)
+    labels = {r["label"] for r in store.query("list_walk_successors", cases["list_walk_successors"][0])}
+    assert labels == {"Project", "Version", "Package"}
 
 
 def test_result_types_are_declared_well() -> None:
