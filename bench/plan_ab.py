@@ -11,7 +11,8 @@ worktree of main), ``B`` runs it as installed (this checkout). ARGS default to t
 Runs alternate A B, B A, … so that a change of load falls on both alike. Each run's figures (as
 ``bench/cli_wall.py`` measures them): wall from spawn to reap, the child's own CPU (user + system,
 ``wait4`` rusage: the less noisy figure), the store server's CPU over the same span, and the 1-minute
-load average. Prints min / median / max per side.
+load average. Prints min / median / max per side. ``PYTHONDONTWRITEBYTECODE`` is dropped from the
+children's environment: with it, every run compiles depwave's modules from source again.
 
 ``--check`` first compares the two sides' stdout byte for byte in every plan format (``text``,
 ``json``, ``markdown``, ``mermaid``, ``dot``) and exits 1 on a difference.
@@ -42,6 +43,7 @@ def side_env(data_dir: Path, base: Path | None) -> dict[str, str]:
     """The environment of one side: the store, and for A the other checkout first on the path."""
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data_dir), "DEPWAVE_STORE": "embedded"}
     env.pop("PYTHONPATH", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # both sides import cached bytecode, as an installed depwave does
     if base is not None:
         env["PYTHONPATH"] = str(base)
     return env
