@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"depwave {' '.join(args)}  (store {ns.data_dir}, server pid {pid})")
     if ns.check and not check_outputs(args, envs):
         return 1
+    if ns.runs < 1:
+        return 0
     for env in envs.values():  # warm-up
         cli_wall.run_child(cli_wall.depwave_argv(*args), env, pid)
     runs: dict[str, list[dict[str, Any]]] = {"A": [], "B": []}
