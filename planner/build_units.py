@@ -77,12 +77,12 @@ class _UnionFind:
         return sorted((tuple(sorted(g)) for g in out.values()), key=lambda g: g[0])
 
 
-def directories_above(info: ProjectInfo) -> list[str]:
-    """``repo/dir`` of every directory strictly above the project's own (where a root build file may be)."""
+def directories_above(info: ProjectInfo) -> list[tuple[str, str]]:
+    """``(repo, dir)`` of every directory strictly above the project's own (where a root build file may be)."""
     if not info.repo or info.path in (None, ".", ""):
         return []
     parts = info.path.strip("/").split("/")
-    return [f"{info.repo}/{'/'.join(parts[:i]) or '.'}" for i in range(len(parts))]
+    return [(info.repo, "/".join(parts[:i]) or ".") for i in range(len(parts))]
 
 
 def built_together(link: Mapping[str, Any], consumer: ProjectInfo | None, provider: ProjectInfo | None) -> bool:

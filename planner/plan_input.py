@@ -132,14 +132,17 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
     keys = sorted({p.project for p in report.projects})
     if not keys:
         return {}
+    known = report.project_rows  # what decoration read (the same query, the same keys)
+    rows = [known[k] for k in keys if k in known] if known else store.query("get_projects", {"keys": keys})
     info = {
         r["key"]: ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), r.get("version"))
-        for r in store.query("get_projects", {"keys": keys})
+        for r in rows
     }
     dirs = sorted({d for i in info.values() for d in build_units.directories_above(i)})
+    places = [{"repo": repo, "path": path} for repo, path in dirs]
     homes = [
         ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), None)
-        for r in (store.query("list_projects_in_dirs", {"dirs": dirs}) if dirs else [])
+        for r in (store.query("list_projects_in_dirs", {"places": places}) if places else [])
     ]
     units: dict[str, BuildUnit] = build_units.assign(report.links, info, [*homes, *info.values()])
     return {k: {"path": info[k].path, "build_unit": u.key, "build_root": u.root} for k, u in units.items() if k in info}
