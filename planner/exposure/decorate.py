@@ -7,13 +7,13 @@ from typing import Any
 
 from planner import environments
 from planner.exposure.report import ProjectExposure
-from planner.store.base import Store
+from planner.store.base import PlainParam, Store
 
 
 def decorate(store: Store, projects: list[ProjectExposure]) -> dict[str, dict[str, Any]]:
     """Fill in ``kind``, ``ecosystem``, ``repo`` (when unknown), ``services`` and ``owners``; the projects'
     ``get_projects`` rows by key (the planner reads their directories and versions too)."""
-    keys = sorted({p.project for p in projects})
+    keys = PlainParam(sorted({p.project for p in projects}))  # strings only: the store may render it faster
     if not keys:
         return {}
     info = {r["key"]: r for r in store.query("get_projects", {"keys": keys})}
