@@ -12,7 +12,7 @@ Runs alternate A B, B A, … so that a change of load falls on both alike. Each 
 ``bench/cli_wall.py`` measures them): wall from spawn to reap, the child's own CPU (user + system,
 ``wait4`` rusage: the less noisy figure), the store server's CPU over the same span, and the 1-minute
 load average. Prints min / median / max per side. ``PYTHONDONTWRITEBYTECODE`` is dropped from the
-children's environment: with it, every run compiles depwave's modules from source again.
+children's environment: with it set and no cached bytecode yet, every run compiles depwave's modules again.
 
 ``--check`` first compares the two sides' stdout byte for byte in every plan format (``text``,
 ``json``, ``markdown``, ``mermaid``, ``dot``) and exits 1 on a difference.
