@@ -107,6 +107,7 @@ def test_long_strings_round_trip_and_are_not_kept_by_the_quote_cache(store: Embe
 
 
 TYPED = (
+    "get_projects",
     "list_package_dependents",
     "list_project_dependents",
     "list_resolutions",
@@ -127,6 +128,7 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
     versions = [r["k"] for r in store.run("MATCH (v:Version) RETURN v.key AS k")]
     projects = [r["k"] for r in store.run("MATCH (p:Project) RETURN p.key AS k")]
     cases = {
+        "get_projects": [{"keys": projects}, {"keys": [*projects[:2], "nowhere/.#pkg:npm/none"]}],
         "list_package_dependents": [{"keys": packages}],
         "list_project_dependents": [{"keys": projects}],
         "list_resolutions": [{"package": p} for p in packages],
