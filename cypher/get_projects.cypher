@@ -1,6 +1,7 @@
 // get_projects.cypher — project details by key.
 // Parameters: $keys (list of project keys).
 // Answers: key, name, repo, path, ecosystem, kind, purl, version, manifest.
+// Result types: key=text, name=text, repo=text, path=text, ecosystem=text, kind=text, purl=text, version=text, manifest=text
 MATCH (p:Project)
 WHERE p.key IN $keys
 RETURN p.key AS key, p.name AS name, p.repo AS repo, p.path AS path, p.ecosystem AS ecosystem,

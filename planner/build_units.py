@@ -77,12 +77,12 @@ class _UnionFind:
         return sorted((tuple(sorted(g)) for g in out.values()), key=lambda g: g[0])
 
 
-def directories_above(info: ProjectInfo) -> list[str]:
-    """``repo/dir`` of every directory strictly above the project's own (where a root build file may be)."""
+def directories_above(info: ProjectInfo) -> list[tuple[str, str]]:
+    """``(repo, dir)`` of every directory strictly above the project's own (where a root build file may be)."""
     if not info.repo or info.path in (None, ".", ""):
         return []
     parts = info.path.strip("/").split("/")
-    return [f"{info.repo}/{'/'.join(parts[:i]) or '.'}" for i in range(len(parts))]
+    return [(info.repo, "/".join(parts[:i]) or ".") for i in range(len(parts))]
 
 
 def built_together(link: Mapping[str, Any], consumer: ProjectInfo | None, provider: ProjectInfo | None) -> bool:
@@ -116,9 +116,23 @@ def assign(
     for info in repo_projects:
         if info.path is not None:
             homes.setdefault((info.repo, info.ecosystem), []).append(info.path)
+    # the root of one project alone, by (repo, ecosystem, path): asked for every project, then again for
+    # every unit of one member
+    alone: dict[tuple[str | None, str | None, str | None], str | None] = {}
+
+    def root_of(members: list[ProjectInfo]) -> str | None:
+        first = members[0]
+        candidates = homes.get((first.repo, first.ecosystem), [])
+        if len(members) > 1:
+            return _root(members, candidates)
+        place = (first.repo, first.ecosystem, first.path)
+        if place not in alone:
+            alone[place] = _root(members, candidates)
+        return alone[place]
+
     reactors: dict[tuple[str, str, str], list[str]] = {}
     for key, info in projects.items():
-        top = _root([info], homes.get((info.repo, info.ecosystem), []))
+        top = root_of([info])
         if info.ecosystem in REACTOR_ECOSYSTEMS and info.repo and info.version and top is not None:
             reactors.setdefault((info.repo, info.version, top), []).append(key)
     for members in reactors.values():
@@ -127,7 +141,7 @@ def assign(
     out: dict[str, BuildUnit] = {}
     for group in uf.groups():
         members = [projects[k] for k in group]
-        root = _root(members, homes.get((members[0].repo, members[0].ecosystem), []))
+        root = root_of(members)
         for k in group:
             out[k] = BuildUnit(group[0], root)
     return out

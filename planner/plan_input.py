@@ -72,10 +72,11 @@ def plan_graph(
     (a scoped project keeps every internal library it needs)."""
     g = nx.DiGraph()
     units = _build_units(store, report)
+    publishes = publishes_by_project(report.links, units)
     for p in report.projects:
         if p.verdict not in _EXPOSURE:
             continue
-        g.add_node(p.project, **plan_node(p, report, units).attrs())
+        g.add_node(p.project, **plan_node(p, units, publishes).attrs())
     for link in report.links:
         c, prov = link["consumer"], link["provider"]
         if c in g and prov in g and c != prov:
@@ -131,37 +132,43 @@ def _build_units(store: Store, report: ExposureReport) -> dict[str, dict[str, An
     keys = sorted({p.project for p in report.projects})
     if not keys:
         return {}
+    known = report.project_rows  # what decoration read (the same query, the same keys)
+    rows = [known[k] for k in keys if k in known] if known else store.query("get_projects", {"keys": keys})
     info = {
         r["key"]: ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), r.get("version"))
-        for r in store.query("get_projects", {"keys": keys})
+        for r in rows
     }
     dirs = sorted({d for i in info.values() for d in build_units.directories_above(i)})
+    places = [{"repo": repo, "path": path} for repo, path in dirs]
     homes = [
         ProjectInfo(r["key"], r.get("repo"), r.get("path"), r.get("ecosystem"), None)
-        for r in (store.query("list_projects_in_dirs", {"dirs": dirs}) if dirs else [])
+        for r in (store.query("list_projects_in_dirs", {"places": places}) if places else [])
     ]
     units: dict[str, BuildUnit] = build_units.assign(report.links, info, [*homes, *info.values()])
     return {k: {"path": info[k].path, "build_unit": u.key, "build_root": u.root} for k, u in units.items() if k in info}
 
 
-def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[str, Any]]) -> PlanNode:
-    """What the planner needs to know about one project of the exposure report."""
+def publishes_by_project(links: Iterable[dict[str, Any]], units: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The package each provider publishes: that of its first link (in ``links`` order) with a package whose
+    consumer is outside the provider's build (siblings take it from the build). One pass over the links."""
+    out: dict[str, str] = {}
+    for link in links:
+        provider, package = link["provider"], link.get("package")
+        if not package or provider in out:
+            continue
+        unit = units.get(provider, {}).get("build_unit")
+        if unit is None or units.get(link["consumer"], {}).get("build_unit") != unit:
+            out[provider] = package
+    return out
+
+
+def plan_node(p: ProjectExposure, units: dict[str, dict[str, Any]], publishes: dict[str, str]) -> PlanNode:
+    """What the planner needs to know about one project of the exposure report (``publishes``:
+    :func:`publishes_by_project` of the report's links)."""
     exposure = _EXPOSURE[p.verdict]
     if p.verdict == "exposed" and (p.direct or _states_in_build_list(p)):
         exposure = "direct"
     build = units.get(p.project, {})
-    unit = build.get("build_unit")
-    # a package is published when someone outside the build consumes it (siblings take it from the build)
-    publishes = next(
-        (
-            link.get("package")
-            for link in report.links
-            if link["provider"] == p.project
-            and link.get("package")
-            and (unit is None or units.get(link["consumer"], {}).get("build_unit") != unit)
-        ),
-        None,
-    )
     deployments = sorted({(s.get("name") or "", environments.normalise(s.get("environment"))) for s in p.services})
     kind = p.kind or "unknown"
     if deployments:
@@ -180,7 +187,7 @@ def plan_node(p: ProjectExposure, report: ExposureReport, units: dict[str, dict[
         property=_version_property(p),
         build_tool=_lockfile_tool(p),
         version_from=_version_from(p),
-        publishes=publishes,
+        publishes=publishes.get(p.project),
         deployments=tuple(deployments),
         owners=tuple(p.owners),
         direct=bool(p.direct),

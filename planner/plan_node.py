@@ -4,7 +4,7 @@ the exposure report to :mod:`planner.waves`. The planner's input graph carries i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -40,7 +40,11 @@ class PlanNode:
 
     def attrs(self) -> dict[str, Any]:
         """The node attributes of the planner's input graph (lists where the graph contract has lists)."""
-        out = asdict(self)
+        out = {name: getattr(self, name) for name in _FIELDS}  # every field is a scalar but these two
         out["deployments"] = [tuple(d) for d in self.deployments]
         out["owners"] = list(self.owners)
         return out
+
+
+#: the field names, in order (what :func:`dataclasses.asdict` gives, without its deep copy of every value)
+_FIELDS = tuple(f.name for f in fields(PlanNode))

@@ -47,6 +47,7 @@ def plan(
     cache_dir: Path | None,
 ) -> None:
     """The fastest safe build -> publish -> deploy sequence that puts every exposed project on a fix."""
+    from planner.gc_pause import gc_paused
     from planner.output_file import write_atomically
     from planner.planning import PlanRequest, make_plan
     from planner.render import plan_view
@@ -58,8 +59,10 @@ def plan(
     rules, problems = symbols_file_rules(str(symbols) if symbols else None)
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
-    result = make_plan(app.store(), request, policy, advisory_resolver(app, offline, osv_url, cache_dir), symbols=rules)
-    text = plan_view.render(result.plan, fmt)
+    resolve = advisory_resolver(app, offline, osv_url, cache_dir)
+    with gc_paused():  # tens of thousands of short-lived records, no cycles to free (planner.gc_pause)
+        result = make_plan(app.store(), request, policy, resolve, symbols=rules)
+        text = plan_view.render(result.plan, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -6,6 +6,8 @@ it in :data:`ECOSYSTEMS`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from planner.ecosystems import cargo, golang, maven, npm, nuget, others, pypi
 from planner.ecosystems.record import BuildTool, Ecosystem, Lockfile, Override
 from planner.locations import file_name_of
@@ -43,6 +45,8 @@ _BY_OSV_NAME = {e.osv_name: e for e in ECOSYSTEMS}
 BUILD_TOOLS: dict[str, BuildTool] = {t.name: t for e in ECOSYSTEMS for t in e.build_tools}
 #: lockfile name -> how to bring it in line with an edited manifest beside it (or above it, in a workspace)
 LOCKFILES: dict[str, Lockfile] = {lock.name: lock for t in BUILD_TOOLS.values() for lock in t.lockfiles}
+_BUILD_LISTS = frozenset(name for t in BUILD_TOOLS.values() for name in t.build_lists)
+_WORKSPACES = frozenset(name for t in BUILD_TOOLS.values() for name in t.workspaces)
 
 
 def base_osv_name(ecosystem: str) -> str:
@@ -68,16 +72,22 @@ def build_tool(name: str | None) -> BuildTool | None:
 def lists_whole_build(location: str | None) -> bool:
     """Whether the file of ``location`` lists its project's whole build list (``go.mod``)."""
     name = file_name_of(location)
-    return bool(name) and any(name in t.build_lists for t in BUILD_TOOLS.values())
+    return bool(name) and name in _BUILD_LISTS
 
 
 def is_workspace_file(location: str | None) -> bool:
     """Whether the file of ``location`` only groups projects built together (``go.work``)."""
     name = file_name_of(location)
-    return bool(name) and any(name in t.workspaces for t in BUILD_TOOLS.values())
+    return bool(name) and name in _WORKSPACES
 
 
 def tool_for_file(file_name: str) -> BuildTool | None:
     """The build tool a manifest or lockfile name says a project is built with (case does not matter)."""
-    name = file_name.lower()
+    return _tool_for_name(file_name.lower())
+
+
+@lru_cache(maxsize=4096)
+def _tool_for_name(name: str) -> BuildTool | None:
+    """:func:`tool_for_file` of a lower-case name: the first tool whose globs match (a plan asks it of the
+    same few names thousands of times)."""
     return next((t for t in BUILD_TOOLS.values() if t.builds(name)), None)

@@ -61,7 +61,7 @@ def assess(store: Store, affected: Iterable[AffectedPackage]) -> ExposureReport:
     projects decorated with services and owners."""
     affected = list(affected)
     judged = rules.assess(read_facts(store, affected), affected)
-    decorate(store, judged.projects)
+    info = decorate(store, judged.projects)
     return ExposureReport(
         advisories=sorted({a.advisory for a in affected}),
         affected=affected,
@@ -69,4 +69,5 @@ def assess(store: Store, affected: Iterable[AffectedPackage]) -> ExposureReport:
         links=judged.links,
         problems=judged.problems,
         untraced=inventory.untraced(store, in_use=bool(judged.projects)),
+        project_rows=info,
     )

@@ -7,14 +7,15 @@ from typing import Any
 
 from planner import environments
 from planner.exposure.report import ProjectExposure
-from planner.store.base import Store
+from planner.store.base import PlainParam, Store
 
 
-def decorate(store: Store, projects: list[ProjectExposure]) -> None:
-    """Fill in ``kind``, ``ecosystem``, ``repo`` (when unknown), ``services`` and ``owners``."""
-    keys = sorted({p.project for p in projects})
+def decorate(store: Store, projects: list[ProjectExposure]) -> dict[str, dict[str, Any]]:
+    """Fill in ``kind``, ``ecosystem``, ``repo`` (when unknown), ``services`` and ``owners``; the projects'
+    ``get_projects`` rows by key (the planner reads their directories and versions too)."""
+    keys = PlainParam(sorted({p.project for p in projects}))  # strings only: the store may render it faster
     if not keys:
-        return
+        return {}
     info = {r["key"]: r for r in store.query("get_projects", {"keys": keys})}
     services: dict[str, list[dict[str, Any]]] = {}
     for row in store.query("list_project_deployments", {"keys": keys}):
@@ -32,3 +33,4 @@ def decorate(store: Store, projects: list[ProjectExposure]) -> None:
         p.services = services.get(p.project, [])
         by = owners.get(p.project, {})
         p.owners = sorted(set(by.get("project") or by.get("repo") or []))
+    return info

@@ -12,9 +12,13 @@ from planner.locations import location_text
 
 
 def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[str, list[Evidence]]:
-    """Each project's evidence about ``target``: its resolutions, then its declarations."""
+    """Each project's evidence about ``target``: its resolutions, then its declarations (whether a version is
+    affected is decided once per version: thousands of projects resolve the same few)."""
     evidence: dict[str, list[Evidence]] = {}
+    affects: dict[str, bool | None] = {}
     for r in facts.resolutions:
+        if r.version not in affects:
+            affects[r.version] = target.affects(r.version)
         evidence.setdefault(r.project, []).append(
             Evidence(
                 kind="resolves",
@@ -22,13 +26,15 @@ def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[st
                 spec=None,
                 scope=r.scope,
                 depth=r.depth,
-                affected=target.affects(r.version),
+                affected=affects[r.version],
                 location=location_text(r.file, r.line),
                 chain=list(r.chain),
             )
         )
     for d in facts.declarations:
         exact = exact_version(target, d.range)
+        if exact and exact not in affects:
+            affects[exact] = target.affects(exact)
         evidence.setdefault(d.project, []).append(
             Evidence(
                 kind="declares",
@@ -36,7 +42,7 @@ def evidence_by_project(target: AffectedPackage, facts: PackageFacts) -> dict[st
                 spec=d.range if d.range is not None else d.unresolved,
                 scope=d.scope,
                 depth=1,
-                affected=target.affects(exact) if exact else None,
+                affected=affects[exact] if exact else None,
                 location=location_text(d.file, d.line),
                 version_location=location_text(d.version_file, d.version_line),
                 version_repo=d.version_repo,

@@ -21,7 +21,7 @@ from planner import followups
 from planner.dependents import Dependent, find_dependents
 from planner.exposure.report import AffectedPackage
 from planner.followups import KnownAdvisory
-from planner.store.base import Store
+from planner.store.base import PlainParam, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ def read_package_facts(store: Store, package: str) -> PackageFacts:
     deps = find_dependents(store, package)
     if not deps.found:
         return PackageFacts(package)
-    keys = sorted({d.project for d in deps.dependents})
+    keys = PlainParam(sorted({d.project for d in deps.dependents}))  # strings only: the store may render it faster
     return PackageFacts(
         package=package,
         dependents=tuple(deps.dependents),

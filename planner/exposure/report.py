@@ -157,6 +157,9 @@ class ExposureReport:
     untraced: inventory.Untraced = field(default_factory=inventory.Untraced)
     #: the symbol rules the reachability layer used (None: no layer, nothing was scanned)
     reachability_rules: list[str] | None = None
+    #: the ``get_projects`` rows of the assessed projects by key, as decoration read them (not in the JSON:
+    #: the planner reads each project's directory and version from them instead of asking again)
+    project_rows: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:

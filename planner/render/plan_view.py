@@ -12,7 +12,7 @@ import textwrap
 from datetime import timedelta
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 from planner.render import counted, inventory_gap_sentence
 from planner.render.labels import change_words, edit_where, package_name, project_label, step_label
@@ -182,7 +182,7 @@ def _step_lines(plan: Plan, s: Step, width: int) -> list[str]:
 
 def _wrap(line: str, width: int, indent: int) -> list[str]:
     """``line`` wrapped to ``width`` with continuation lines indented; only a word longer than a line is split."""
-    if cell_len(line) <= width:
+    if _cells(line) <= width:
         return [line]
     body = line.lstrip(" ")
     lead = line[: len(line) - len(body)]
@@ -194,6 +194,19 @@ def _wrap(line: str, width: int, indent: int) -> list[str]:
         break_long_words=True,
         break_on_hyphens=False,
     )
+
+
+_PRINTABLE_ASCII = frozenset(map(chr, range(0x20, 0x7F)))
+
+
+def _cells(line: str) -> int:
+    """``rich.cells.cell_len(line)``: the cells of each distinct character that is not printable ASCII (one
+    cell each) times its count, where rich walks every character in Python (a plan's steps have arrows
+    and dashes in every line). Zero-width joiners and emoji variation selectors: rich's own walk."""
+    others = set(line).difference(_PRINTABLE_ASCII)
+    if "\u200d" in others or "\ufe0f" in others:
+        return cell_len(line)
+    return len(line) + sum((get_character_cell_size(ch) - 1) * line.count(ch) for ch in others)
 
 
 def text(plan: Plan, width: int | None = None) -> str:

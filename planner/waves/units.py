@@ -168,16 +168,23 @@ def read_input(
 
 
 def _check_versions(projects: Mapping[str, _Project], target: Target, pkg: _Pkg, compare: Comparator) -> None:
-    """Every fixed version is given and higher than the vulnerable version its project resolves."""
+    """Every fixed version is given and higher than the vulnerable version its project resolves (each pair of
+    versions compared once: most projects move the same few versions; None stands for not comparable)."""
+    orders: dict[tuple[str, str], int | None] = {}
     for key, p in projects.items():
         fixed = target.fixed_for(key)
         if not fixed:
             raise UsageError(f"the fixed version for project {key} is empty")
         if p.vulnerable is None:
             continue
-        try:
-            order = compare(fixed, p.vulnerable)
-        except ValueError:
+        pair = (fixed, p.vulnerable)
+        if pair not in orders:
+            try:
+                orders[pair] = compare(fixed, p.vulnerable)
+            except ValueError:
+                orders[pair] = None
+        order = orders[pair]
+        if order is None:
             continue
         if order <= 0:
             raise UsageError(

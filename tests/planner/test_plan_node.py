@@ -62,3 +62,26 @@ def test_the_planner_reads_a_plan_node_property_edit() -> None:
     plan = build_plan(g, Target("pkg:maven/org.apache.logging.log4j/log4j-core", "2.17.1"), Policy())
     edit = plan.step("edit:billing")
     assert (edit.mechanism, edit.change) == ("property", "<log4j2.version>2.17.1</log4j2.version>")
+
+
+def test_attrs_match_asdict_with_every_field_set() -> None:
+    """attrs() reads the fields itself; it answers as dataclasses.asdict (its former body) did."""
+    node = dataclasses.replace(
+        SERVICE,
+        deployments=(("billing", "prod"), ("billing", "staging")),
+        owners=("@acme/billing", "@acme/sre"),
+        image_traceable=False,
+        build_tool="maven",
+        version_from="acme-parent/pom.xml:9",
+        publishes="pkg:maven/acme/billing",
+        direct=True,
+        called=True,
+        path="billing",
+        build_unit="billing/.#pkg:maven/acme/billing",
+        build_root=".",
+    )
+    expected = dataclasses.asdict(node)
+    expected["deployments"] = [("billing", "prod"), ("billing", "staging")]
+    expected["owners"] = ["@acme/billing", "@acme/sre"]
+    assert node.attrs() == expected
+    assert list(node.attrs()) == [f.name for f in dataclasses.fields(PlanNode)]

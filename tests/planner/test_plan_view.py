@@ -191,3 +191,26 @@ def test_empty_plan_renders():
     for fmt in plan_view.FORMATS:
         assert plan_view.render(plan, fmt)
     assert json.loads(plan_view.to_json(plan))["steps"] == []
+
+
+def test_cell_width_of_a_line_is_rich_cell_len() -> None:
+    """plan_view._cells counts per distinct character what rich.cells.cell_len (its former measure) counts."""
+    from rich.cells import cell_len
+
+    from planner.render.plan_view import _cells
+
+    for cp in range(0x3000):  # every character alone: controls, Latin, combining marks, arrows, dashes, CJK
+        ch = chr(cp)
+        assert _cells(ch) == cell_len(ch), hex(cp)
+    lines = [
+        "",
+        "  0–1.5 h       edit acme-logging/logging-core  (@acme/platform)",
+        "                  acme/pom.xml:12  log4j-core 2.14.1 → 2.17.1",
+        "name with\x1b[31m escape\tand tab",
+        "日本語のサービス → 2.17.1",
+        "e\u0301te\u0301 combining",
+        "family 👨\u200d👩\u200d👧 and ❤\ufe0f hearts",
+        "x" * 600 + " → " + "é" * 10,  # longer than rich's cache limit
+    ]
+    for line in lines:
+        assert _cells(line) == cell_len(line), line

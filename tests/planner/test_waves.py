@@ -528,3 +528,18 @@ def test_called_production_services_go_first_among_equals():
     assert (got["build:beta"], got["build:alpha"]) == ((0.5, 1.0, 2), (1.0, 1.5, 2))
     assert (got["deploy:beta:prod:beta"][1], got["deploy:alpha:prod:alpha"][1]) == (1.5, 2.0)
     assert called.makespan == 2.0
+
+
+def test_each_pair_of_versions_is_compared_once():
+    """The nine planned projects of org.yaml all move 2.14.1 to 2.17.1: one comparison; an uncomparable pair
+    is skipped for every project that has it, as it was for each one alone."""
+    g, target = load_org()
+    calls: list[tuple[str, str]] = []
+
+    def compare(a: str, b: str) -> int:
+        calls.append((a, b))
+        raise ValueError("cannot compare")
+
+    plan = build_plan(g, target, Policy(), compare=compare)
+    assert plan.steps
+    assert calls == [("2.17.1", "2.14.1")]

@@ -108,6 +108,7 @@ def test_long_strings_round_trip_and_are_not_kept_by_the_quote_cache(store: Embe
 
 TYPED = (
     "count_projects",
+    "get_projects",
     "list_package_dependents",
     "list_project_dependents",
     "list_project_keys",
@@ -131,6 +132,7 @@ def test_queries_with_declared_result_types_answer_as_the_compact_reply_does(sto
     projects = [r["k"] for r in store.run("MATCH (p:Project) RETURN p.key AS k")]
     cases = {
         "count_projects": [{}],
+        "get_projects": [{"keys": projects}, {"keys": [*projects[:2], "nowhere/.#pkg:npm/none"]}],
         "list_package_dependents": [{"keys": packages}],
         "list_project_dependents": [{"keys": projects}],
         "list_project_keys": [{}],

@@ -138,3 +138,33 @@ def test_a_range_of_an_unordered_ecosystem_is_refused(spec: str) -> None:
 
     with pytest.raises(UsageError, match="no version ordering known"):
         affected_from_spec(spec)
+
+
+@pytest.mark.parametrize(
+    ("location", "build_list", "workspace"),
+    [
+        ("go.mod:7", True, False),
+        ("svc/GO.MOD:12", True, False),
+        ("go.work:3", False, True),
+        ("a/b/go.work", False, True),
+        ("pom.xml:12", False, False),
+        ("go.sum:4", False, False),
+        (None, False, False),
+        ("", False, False),
+    ],
+)
+def test_build_lists_and_workspaces_by_file_name(location: str | None, build_list: bool, workspace: bool) -> None:
+    """The sets of names answer as the scan over every build tool they replaced."""
+    name = (location or "").rsplit(":", 1)[0].rsplit("/", 1)[-1].lower()
+    tools = ecosystems.BUILD_TOOLS.values()
+    assert ecosystems.lists_whole_build(location) is build_list
+    assert ecosystems.is_workspace_file(location) is workspace
+    assert build_list == (bool(name) and any(name in t.build_lists for t in tools))
+    assert workspace == (bool(name) and any(name in t.workspaces for t in tools))
+
+
+def test_the_tool_of_a_file_name_is_the_first_whose_globs_match_in_any_case() -> None:
+    for file_name in ("pnpm-lock.yaml", "PNPM-LOCK.YAML", "build.gradle.kts", "Cargo.lock", "unknown.txt"):
+        first = next((t for t in ecosystems.BUILD_TOOLS.values() if t.builds(file_name.lower())), None)
+        assert ecosystems.tool_for_file(file_name) is first
+        assert ecosystems.tool_for_file(file_name) is first  # asked again: the remembered answer
