@@ -39,6 +39,14 @@ LOADING_WAIT_S = 600.0
 #: append-only-file tail left by a killed big-file load took over 10 minutes to replay, silent all
 #: along (the server answers nothing while one command replays). As effects it replays in ~1 s.
 EFFECTS_THRESHOLD_US = 0
+#: the server runs one query at a time (FalkorDB's ``THREAD_COUNT``; its default is one per core).
+#: With two query threads, a 1M-edge ingest (``bench/load_growth.py``) lost RESOLVES edges (64 of
+#: 1,003,709 once at the default 300,000 rows a statement), wrote two DEPENDS_ON edges too many, or
+#: crashed the server (a segfault in ``CommitUpdates``) in 7 of 18 runs; with one thread, 1 crash in 12
+#: runs and no wrong graph (BENCHMARKS.md, "One query thread"): a mitigation, not a cure. Writes are
+#: serialised by FalkorDB anyway and depwave asks from one connection, so only readers in concurrent
+#: depwave processes queue behind one another; load throughput did not drop.
+QUERY_THREADS = 1
 #: what the server's log says while it reads its data set, and once it answers
 _LOADING_MARKS = ("AOF loading", "Loading RDB", "DB loaded from", "Reading the remaining AOF tail")
 _READY_MARK = "Ready to accept connections"
@@ -292,6 +300,7 @@ def _launch(data_dir: Path, wait_s: float) -> ServerInfo:
         "--loadmodule", module,
         "TIMEOUT_DEFAULT", str(_SERVER_TIMEOUT_MS),
         "EFFECTS_THRESHOLD", str(EFFECTS_THRESHOLD_US),
+        "THREAD_COUNT", str(QUERY_THREADS),
     ]  # fmt: skip
     try:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=wait_s, check=False, umask=mask | 0o077)

@@ -178,3 +178,10 @@ def test_a_silent_server_whose_log_says_ready_is_not_taken_for_loading(data: Pat
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_server_runs_one_query_at_a_time(store: EmbeddedStore) -> None:
+    """Two query threads lost edges or crashed the server under back-to-back load statements
+    (embedded_server.QUERY_THREADS says how it was measured); the server must start with one."""
+    reply = store._conn.execute_command("GRAPH.CONFIG", "GET", "THREAD_COUNT")
+    assert [str(reply[0]), int(reply[1])] == ["THREAD_COUNT", embedded_server.QUERY_THREADS] == ["THREAD_COUNT", 1]
