@@ -122,7 +122,8 @@ class EmbeddedStore(Store):
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
-        """Suspend the append-only file and the RDB save points during a large ingest.
+        """Suspend the append-only file and the RDB save points during a large ingest (and the copy of
+        each write's effects made for them: :data:`embedded_server.BULK_EFFECTS_THRESHOLD_US`).
 
         Otherwise redis appends every multi-megabyte load statement to the AOF (which a restart then
         replays statement by statement) and forks a full snapshot every minute. On a normal exit the
@@ -135,6 +136,7 @@ class EmbeddedStore(Store):
         try:
             conn.config_set("save", "")
             conn.config_set("appendonly", "no")
+            embedded_server.set_effects_threshold(conn, embedded_server.BULK_EFFECTS_THRESHOLD_US)
         except resp.RespError as exc:
             raise self._gone(exc) from exc
         self._bulk_depth += 1
@@ -145,6 +147,7 @@ class EmbeddedStore(Store):
         finally:
             self._bulk_depth -= 1
             try:
+                embedded_server.set_effects_threshold(conn, embedded_server.EFFECTS_THRESHOLD_US)
                 conn.config_set("save", embedded_server.SAVE)
                 conn.config_set("appendonly", embedded_server.APPENDONLY)
             except resp.RespError as exc:

@@ -39,6 +39,11 @@ LOADING_WAIT_S = 600.0
 #: append-only-file tail left by a killed big-file load took over 10 minutes to replay, silent all
 #: along (the server answers nothing while one command replays). As effects it replays in ~1 s.
 EFFECTS_THRESHOLD_US = 0
+#: ... except in bulk mode, where no append-only file is written and no replica listens: FalkorDB still
+#: builds each write's effects while it runs, but then copies them (tens of MB for a 300,000-row load
+#: statement) to hand them to redis, which has nowhere to put them. A write is replicated as its effects
+#: only when its changes took longer than this on average (microseconds): never, so nothing is copied.
+BULK_EFFECTS_THRESHOLD_US = 60_000_000
 #: the server runs one query at a time (FalkorDB's ``THREAD_COUNT``; its default is one per core).
 #: With two query threads, a 1M-edge ingest (``bench/load_growth.py``) lost RESOLVES edges (64 of
 #: 1,003,709 once at the default 300,000 rows a statement), wrote two DEPENDS_ON edges too many, or
@@ -442,9 +447,15 @@ def resume_persistence(client: resp.Connection) -> bool:
     (its ingest was killed): else what was written since is in no file a restart reads. True if it did."""
     if client.info("persistence").get("aof_enabled"):
         return False
+    set_effects_threshold(client, EFFECTS_THRESHOLD_US)
     client.config_set("save", SAVE)
     client.config_set("appendonly", APPENDONLY)  # writes the whole data set as the AOF base
     return True
+
+
+def set_effects_threshold(client: resp.Connection, microseconds: int) -> None:
+    """FalkorDB's ``EFFECTS_THRESHOLD`` (see :data:`EFFECTS_THRESHOLD_US`)."""
+    client.execute_command("GRAPH.CONFIG", "SET", "EFFECTS_THRESHOLD", str(microseconds))
 
 
 def _save_and_shutdown(

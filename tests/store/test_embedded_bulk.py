@@ -21,6 +21,10 @@ def settings(store: EmbeddedStore) -> tuple[str, str]:
     return conn.config_get("appendonly")["appendonly"], conn.config_get("save")["save"]
 
 
+def effects_threshold(store: EmbeddedStore) -> int:
+    return int(store._conn.execute_command("GRAPH.CONFIG", "GET", "EFFECTS_THRESHOLD")[1])
+
+
 def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads, one on the thread
     write_bulk_org(tmp_path / "org", 10)
@@ -38,9 +42,21 @@ def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pyte
             return original(self)
 
         monkeypatch.setattr(EmbeddedStore, "bulk", spy)
+        thresholds = []
+        load = EmbeddedStore.load_prepared
+
+        def seen(self, prepared):
+            thresholds.append(effects_threshold(self))
+            return load(self, prepared)
+
+        monkeypatch.setattr(EmbeddedStore, "load_prepared", seen)
+        assert effects_threshold(store) == 0  # every write logged as its effects
         report = ingest(store, [tmp_path / "org"])
         assert entered, "a multi-batch ingest runs in bulk mode"
         assert report.loaded == 10 and not report.errors
+        # the loads ran without the copy of their effects (nothing to log them to), then it came back
+        assert thresholds == [embedded_server.BULK_EFFECTS_THRESHOLD_US] * 4
+        assert effects_threshold(store) == 0
         assert settings(store) == before  # AOF and save points are back
         stats = store.stats()
         answer = find_dependents(store, LOG4J).as_dict()
@@ -56,5 +72,22 @@ def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pyte
             assert answer["count"] == 10
         finally:
             again.close()
+    finally:
+        embedded_server.stop(data)
+
+
+def test_a_bulk_load_that_never_ended_gets_its_settings_back_at_the_next_write(tmp_path: Path) -> None:
+    data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
+    try:
+        store = EmbeddedStore(data)
+        store.reset()
+        conn = store._conn  # what a killed bulk ingest leaves behind
+        conn.config_set("save", "")
+        conn.config_set("appendonly", "no")
+        embedded_server.set_effects_threshold(conn, embedded_server.BULK_EFFECTS_THRESHOLD_US)
+        store.run("CREATE (:Repo {key: 'shop'})", write=True)
+        assert settings(store) == ("yes", embedded_server.SAVE)
+        assert effects_threshold(store) == embedded_server.EFFECTS_THRESHOLD_US
+        store.close()
     finally:
         embedded_server.stop(data)
