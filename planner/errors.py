@@ -20,6 +20,11 @@ class StoreNotDurable(StoreUnavailable):
     was written is not durable, so nothing may be reported as loaded or saved."""
 
 
+class StoreLostWrites(StoreUnavailable):
+    """The store accepted a load but does not hold all of it (checked after the loads): the files
+    concerned were removed from it so that the next ingest loads them again."""
+
+
 class QueryError(DepwaveError):
     """A Cypher query was rejected or failed inside the store."""
 

@@ -39,12 +39,13 @@ def load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: str
     report.loaded += len(items)
     report.edges += batch.edge_count
     report.rows += batch.row_count
+    report.expected.update(batch.expected())
 
 
 def load_prepared(
     store: Store,
     prepared: object,
-    counts: tuple[int, int],
+    counts: tuple[int, int, dict[str, dict[str, int]]],
     cands: list[Candidate],
     context: IngestContext,
     known: Mapping[str, dict],
@@ -67,4 +68,5 @@ def load_prepared(
     report.loaded += len(cands)
     report.edges += counts[0]
     report.rows += counts[1]
+    report.expected.update(counts[2])
     return True

@@ -65,6 +65,8 @@ class LoadReport:
     rejected: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     merged: bool = False
+    #: what each loaded source's edges must be (planner/ingest/verify.py checks them after the loads)
+    expected: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def merge_into(self, report: IngestReport) -> None:
         """Add these counts and errors to the ingest's report."""

@@ -12,18 +12,22 @@ from pathlib import Path
 
 from planner import big_files
 from planner.big_files import FileProgress
-from planner.errors import StoreNotDurable, StoreUnavailable
+from planner.errors import StoreLostWrites, StoreNotDurable, StoreUnavailable
 from planner.ingest.batches import cut_batches
 from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
 from planner.ingest.digests import StoredDigests, stored_digests
 from planner.ingest.discovery import discover
+from planner.ingest.loads import load
 from planner.ingest.parse import Outcome, note, parse_one
 from planner.ingest.pipeline import LoadPipeline
 from planner.ingest.reading import DEFAULT_MAX_BYTES
 from planner.ingest.report import IngestReport, LoadReport
+from planner.ingest.verify import verify_loads
 from planner.ingest.workers import Progress, WorkerJob, ingest_with_workers, worker_count
+from planner.safe_text import message
 from planner.store.base import Store
+from planner.store.rows import LoadedSource
 from planner.store.statements import SEP_PARAM
 from planner.store.upgrade import upgrade_statements
 
@@ -58,6 +62,8 @@ def ingest(
         progresses = (progress, file_progress)
         _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progresses, scan)
         store.ensure_durable()
+    except StoreLostWrites:
+        raise  # says which files and what to do
     except StoreUnavailable as exc:
         loaded = report.loaded if loads.merged else loads.loaded
         done = f"{loaded} of {report.files} files were loaded"
@@ -96,6 +102,7 @@ def _ingest(
     with contextlib.ExitStack() as stack:
         stack.enter_context(_young_gc_only())
         _parse_and_load(job, stack, report, loads, progresses)
+        _check_loads(job, report, loads)
         loads.merge_into(report)
         _clean_up(store, paths, candidates, report, prune, had_files=bool(digests))
     if report.loaded or report.pruned:  # derive BUILT_FROM and OWNS from what the files said
@@ -147,6 +154,33 @@ def _parse_and_load(
         else:
             pipeline.submit(batch, final=not batch.full)
     pipeline.wait()
+
+
+def _check_loads(job: WorkerJob, report: IngestReport, loads: LoadReport) -> None:
+    """Check that the store holds what every load sent (planner/ingest/verify.py); a file it does not
+    hold is loaded again, with one warning each; raises :class:`StoreLostWrites` when that fails too."""
+    index: dict[str, int] = {}
+    displays: dict[str, str] = {}
+
+    def reparse(key: str) -> LoadedSource | None:
+        if not index:
+            index.update((k, i) for i, k in enumerate(job.candidates.keys()))
+        cand = job.candidates[index[key]]
+        displays[key] = cand.source.display
+        return parse_one(cand, job.context, job.known).item
+
+    def reload(item: LoadedSource) -> bool:
+        scratch = LoadReport()  # counted once already
+        load(job.store, [item], scratch, job.stamp, job.run)
+        return scratch.loaded == 1
+
+    for diff in verify_loads(job.store, loads.expected, reparse, reload):
+        report.warnings.append(
+            message(
+                f"{displays.get(diff.source, diff.source)}:0: the store had not kept all of this file's edges "
+                f"({diff.describe()}); loaded again"
+            )
+        )
 
 
 def _clean_up(

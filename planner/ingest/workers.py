@@ -288,7 +288,8 @@ def _batch_message(cut: Batch, written: set[tuple[str, str]], job: WorkerJob) ->
     graph.skip_written(written)
     prepared = job.store.prepare_load(graph, job.run) if cut.items else None
     outcomes = [Outcome(loader=o.loader, warnings=o.warnings) if o.item else o for o in cut.outcomes]
-    return ("batch", cut.end, prepared, (graph.edge_count, graph.row_count), outcomes, cut.indices)
+    counts = (graph.edge_count, graph.row_count, graph.expected())
+    return ("batch", cut.end, prepared, counts, outcomes, cut.indices)
 
 
 def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child

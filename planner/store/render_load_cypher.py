@@ -1,7 +1,7 @@
-"""Render ``cypher/load_sources.cypher`` from the relationship table.
+"""Render ``cypher/load_sources.cypher`` and ``cypher/count_source_edges.cypher`` from the relationship table.
 
-Usage: ``python -m planner.store.render_load_cypher [--check]`` — writes the file, or with ``--check``
-exits 1 when the committed file differs from the rendering. The statement's fragments live in
+Usage: ``python -m planner.store.render_load_cypher [--check]`` — writes the files, or with ``--check``
+exits 1 when a committed file differs from its rendering. The statement's fragments live in
 ``planner/store/load_sources.tmpl`` (sections ``//= name``; ``@N@`` is the step number, ``@TYPE@``,
 ``@LABEL@``, ``@START@``, ``@END@`` and ``@NAME@`` come from the table).
 """
@@ -12,11 +12,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from planner.store.relationships import NODE_LABELS, RELATIONSHIPS, VERSION_OF, RelationshipSet
+from planner.store.relationships import (
+    NODE_LABELS,
+    ONE_EDGE_LISTING_SOURCES,
+    RELATIONSHIPS,
+    VERSION_OF,
+    RelationshipSet,
+    stamped_types,
+)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "load_sources.tmpl"
 TARGET = HERE.parents[1] / "cypher" / "load_sources.cypher"
+COUNT_TARGET = HERE.parents[1] / "cypher" / "count_source_edges.cypher"
+_COUNT_HEADER = """\
+// count_source_edges.cypher — how many edges of each type each source stamps: what the check after a
+// load (planner/ingest/verify.py) compares with the rows it sent.
+// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py: edit
+// that, not this file (a test checks they agree).
+// Parameters: $sources (source keys, repo:path).
+// Answers: source, type, edges — one row per (source, type) with at least one edge. DEPENDS_ON is not
+// here: its edges are shared, one per pair (check_source_statements.cypher checks them). Each part is
+// an index lookup on the type's `source`.
+"""
 
 
 def sections(text: str) -> dict[str, str]:
@@ -60,23 +78,40 @@ def render(template: str | None = None) -> str:
     return "".join(out)
 
 
+def count_types() -> list[str]:
+    """The relationship types whose edges belong to one source each (what count_source_edges counts)."""
+    shared = {r.type for r in RELATIONSHIPS if r.merge == ONE_EDGE_LISTING_SOURCES}
+    return [t for t in stamped_types() if t not in shared]
+
+
+def render_counts() -> str:
+    """The counting query: one index lookup per source-stamped type, counted by source."""
+    parts = [
+        f"MATCH ()-[r:{t}]->() WHERE r.source IN $sources\n"
+        f"RETURN r.source AS source, '{t}' AS type, count(r) AS edges\n"
+        for t in count_types()
+    ]
+    return _COUNT_HEADER + "UNION ALL\n".join(parts)
+
+
 def _delete_rule(rel: RelationshipSet) -> str:
     """Which delete fragment removes a type's old edges: edges listing sources forget them, others go."""
     return rel.merge if rel.merge == "one edge listing its sources" else "per-source"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write (or ``--check``) the committed load statement."""
+    """Write (or ``--check``) the committed load statement and counting query."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the committed file is not the rendering")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a committed file is not the rendering")
     args = parser.parse_args(argv)
-    text = render()
+    rendered = ((TARGET, render()), (COUNT_TARGET, render_counts()))
     if args.check:
-        if TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} differs from the relationship table; run python -m planner.store.render_load_cypher")
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
+        stale = [target for target, text in rendered if target.read_text(encoding="utf-8") != text]
+        for target in stale:
+            print(f"{target} differs from the relationship table; run python -m planner.store.render_load_cypher")
+        return 1 if stale else 0
+    for target, text in rendered:
+        target.write_text(text, encoding="utf-8")
     return 0
 
 

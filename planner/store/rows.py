@@ -18,7 +18,16 @@ from planner.store.record_rows import ROW_WRITERS
 from planner.store.relationships import NODE_LABELS, ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED, RELATIONSHIPS
 from planner.store.statements import SEP_PARAM, edge_token, source_entry
 
-__all__ = ["COMPACT_EDGES", "EDGE_SETS", "NODE_LABELS", "GraphBatch", "LoadedSource", "PlainParam", "encode_ranges"]
+__all__ = [
+    "COMPACT_EDGES",
+    "EDGE_SETS",
+    "NODE_LABELS",
+    "STATEMENTS",
+    "GraphBatch",
+    "LoadedSource",
+    "PlainParam",
+    "encode_ranges",
+]
 
 #: parameter name -> (relationship type, start label, end label), from the relationship table
 EDGE_SETS = {r.name: (r.type, r.start, r.end) for r in RELATIONSHIPS}
@@ -29,6 +38,9 @@ EDGE_SETS = {r.name: (r.type, r.start, r.end) for r in RELATIONSHIPS}
 #: ``[version, [[package, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]]`` — thousands of
 #: SBOMs state the same (version, package) pair, which is one edge listing its sources ('' where a source
 #: does not say); grouped this way each pair's nodes are looked up once per batch
+#: the key of :meth:`GraphBatch.expected` counting a source's DEPENDS_ON statements (not a type)
+STATEMENTS = "statements"
+
 COMPACT_EDGES = tuple(r.name for r in RELATIONSHIPS if r.merge in (PER_SOURCE_GROUPED, ONE_EDGE_LISTING_SOURCES))
 
 
@@ -109,6 +121,25 @@ class GraphBatch:
             for key in [k for k in rows if (label, k) in written]:
                 del rows[key]
             written.update((label, k) for k in rows)
+
+    def expected(self) -> dict[str, dict[str, int]]:
+        """What the store must hold for each source once this batch is loaded: edges per type (each row
+        is one edge) and, under :data:`STATEMENTS`, the DEPENDS_ON pairs it states (each on one edge)."""
+        out: dict[str, dict[str, int]] = {source: {} for source in self.sources}
+        for name, rows in self.edges.items():
+            rel_type = EDGE_SETS[name][0]
+            for row in rows:
+                counts = out.setdefault(row["source"], {})
+                counts[rel_type] = counts.get(rel_type, 0) + 1
+        for (_, source, _), members in self.resolves.items():
+            counts = out.setdefault(source, {})
+            counts["RESOLVES"] = counts.get("RESOLVES", 0) + len(members)
+        for packages in self.depends_on.values():
+            for stated in packages.values():
+                for source in stated:
+                    counts = out.setdefault(source, {})
+                    counts[STATEMENTS] = counts.get(STATEMENTS, 0) + 1
+        return out
 
     def params(self, run: str) -> dict[str, Any]:
         """The query parameters."""

@@ -1,0 +1,49 @@
+// count_source_edges.cypher — how many edges of each type each source stamps: what the check after a
+// load (planner/ingest/verify.py) compares with the rows it sent.
+// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py: edit
+// that, not this file (a test checks they agree).
+// Parameters: $sources (source keys, repo:path).
+// Answers: source, type, edges — one row per (source, type) with at least one edge. DEPENDS_ON is not
+// here: its edges are shared, one per pair (check_source_statements.cypher checks them). Each part is
+// an index lookup on the type's `source`.
+MATCH ()-[r:CONTAINS]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'CONTAINS' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:DESCRIBES]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'DESCRIBES' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:DECLARES]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'DECLARES' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:CONSTRAINS]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'CONSTRAINS' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:USES_PROJECT]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'USES_PROJECT' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:RESOLVES]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'RESOLVES' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:PUBLISHED_BY]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'PUBLISHED_BY' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:BUILT_FROM]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'BUILT_FROM' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:BUILT_IN]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'BUILT_IN' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:OWNS_PATH]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'OWNS_PATH' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:RUNS]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'RUNS' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:IN]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'IN' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:OWNS]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'OWNS' AS type, count(r) AS edges
+UNION ALL
+MATCH ()-[r:AFFECTS]->() WHERE r.source IN $sources
+RETURN r.source AS source, 'AFFECTS' AS type, count(r) AS edges
