@@ -138,9 +138,27 @@ def checks(store: Any, org: Path) -> dict[str, Any]:
     }
 
 
+class CheckTimer:
+    """Times the ingest's check after the loads (planner/ingest/verify.py) and keeps what it found."""
+
+    def __init__(self, verify: Any) -> None:
+        self.seconds = 0.0
+        self.differences: list[str] = []
+        inner = verify.find_differences
+
+        def timed(store: Any, expected: Any) -> Any:
+            t0 = time.perf_counter()
+            found = inner(store, expected)
+            self.seconds += time.perf_counter() - t0
+            self.differences += [f"{d.source}: {d.describe()}" for d in found]
+            return found
+
+        verify.find_differences = timed
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Reset, apply the variant, ingest with the trace, check, summarise."""
-    from planner.ingest import ingest
+    from planner.ingest import ingest, verify
     from planner.store import embedded_server, open_store
 
     embedded_server.stop(args.data_dir)  # a fresh server: its peak RSS is this run's
@@ -156,6 +174,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load0 = os.getloadavg()
     cpu0, t0 = server_cpu_s(trace.pid), time.perf_counter()
     client0 = client_cpu_s()
+    check = CheckTimer(verify)
     report = ingest(store, [args.org])
     wall, cpu = time.perf_counter() - t0, server_cpu_s(trace.pid) - cpu0
     client = client_cpu_s() - client0
@@ -171,6 +190,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "client_cpu_s": round(client, 2),
         "load_statements_server_cpu_s": round(sum(r["server_cpu_s"] for r in trace.rows), 2),
         "edges": report.edges,
+        "check_s": round(check.seconds, 2),
+        "check_differences": check.differences,
+        "loaded_again": sum("loaded again" in w for w in report.warnings),
         "edges_per_s": round(report.edges / wall),
         "statements": len(trace.rows),
         "loadavg_before": [round(x, 2) for x in load0],
