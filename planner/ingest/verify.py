@@ -7,9 +7,9 @@ that. Each load records what it sent per source (:meth:`GraphBatch.expected`); o
 type (``count_source_edges.cypher``, an index lookup each), and each DEPENDS_ON statement on exactly one
 edge holding the source's token (``check_source_statements.cypher``) — and loads the files that differ
 once more, alone (a pair written twice is first made one edge again: ``merge_duplicate_pairs.cypher``).
-A file still wrong after that is forgotten (so the next ingest loads it, not skips it
-as unchanged) and the ingest fails with :class:`StoreLostWrites`. Big files (loaded in parts through a
-staging copy) are not checked.
+A file still wrong after that is forgotten (so the next ingest loads it, not skips it as unchanged) and
+the ingest fails with :class:`StoreLostWrites`. Big files (loaded in parts through a staging copy) are
+not checked.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Difference:
         return any(what == "DEPENDS_ON edges" and found > want for what, want, found in self.counts)
 
     def describe(self) -> str:
-        """``RESOLVES 38 of 40, DEPENDS_ON statements 12 of 12 on 13 edges`` style text."""
+        """What differs, found of expected: ``RESOLVES 38 of 40, DEPENDS_ON edges 13 of 12``."""
         return ", ".join(f"{what} {found} of {want}" for what, want, found in self.counts)
 
 
@@ -52,11 +52,15 @@ def find_differences(store: Store, expected: Mapping[str, Mapping[str, int]]) ->
         chunk = keys[i : i + CHECK_CHUNK]
         found: dict[str, dict[str, int]] = {k: {} for k in chunk}
         for row in store.query("count_source_edges", {"sources": chunk}):
-            found[str(row["source"])][str(row["type"])] = int(row["edges"])
+            # a row for no source asked for: the index named an edge whose `source` is gone (seen with
+            # FalkorDB's fault); the source it was for comes out short and is loaded again
+            if (counts := found.get(str(row["source"]))) is not None:
+                counts[str(row["type"])] = int(row["edges"])
         with_statements = [k for k in chunk if expected[k].get(STATEMENTS)]
         if with_statements:
             for row in store.query("check_source_statements", {"sources": with_statements, "sep": SEP_PARAM}):
-                counts = found[str(row["source"])]
+                if (counts := found.get(str(row["source"]))) is None:
+                    continue
                 counts[STATEMENTS] = int(row["entries"])
                 counts["DEPENDS_ON edges"] = int(row["edges"])
                 counts["DEPENDS_ON tokens"] = int(row["stated"])
