@@ -11,7 +11,7 @@ from planner.ingest.parse import parse_one
 from planner.ingest.report import LoadReport
 from planner.safe_text import excerpt, message
 from planner.store.base import Store
-from planner.store.rows import GraphBatch, LoadedSource
+from planner.store.rows import Expected, GraphBatch, LoadedSource
 
 
 def load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: str, run: str) -> None:
@@ -39,13 +39,13 @@ def load(store: Store, items: list[LoadedSource], report: LoadReport, stamp: str
     report.loaded += len(items)
     report.edges += batch.edge_count
     report.rows += batch.row_count
-    report.expected.update(batch.expected())
+    report.expected.add(batch.expected())
 
 
 def load_prepared(
     store: Store,
     prepared: object,
-    counts: tuple[int, int, dict[str, dict[str, int]]],
+    counts: tuple[int, int, Expected],
     cands: list[Candidate],
     context: IngestContext,
     known: Mapping[str, dict],
@@ -68,5 +68,5 @@ def load_prepared(
     report.loaded += len(cands)
     report.edges += counts[0]
     report.rows += counts[1]
-    report.expected.update(counts[2])
+    report.expected.add(counts[2])
     return True

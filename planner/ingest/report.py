@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from planner.store.rows import Expected
+
 
 @dataclass(slots=True)
 class IngestReport:
@@ -65,8 +67,8 @@ class LoadReport:
     rejected: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     merged: bool = False
-    #: what each loaded source's edges must be (planner/ingest/verify.py checks them after the loads)
-    expected: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: what the loads must leave in the store (planner/ingest/verify.py checks it after the loads)
+    expected: Expected = field(default_factory=Expected)
 
     def merge_into(self, report: IngestReport) -> None:
         """Add these counts and errors to the ingest's report."""

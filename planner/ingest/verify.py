@@ -1,108 +1,162 @@
-"""The check after the loads: the store holds every edge the ingest sent for each file, no fewer, no more.
+"""The check after the loads: the store holds every edge the ingest sent, no fewer, no more.
 
-FalkorDB 4.16 has been seen to lose RESOLVES edges of a 1M-edge ingest, or to write a DEPENDS_ON pair
+FalkorDB 4.16 has been seen to lose RESOLVES edges of a 1M-edge ingest, or to write DEPENDS_ON pairs
 twice, without an error (BENCHMARKS.md, "The load fault"); an ingest that says "loaded" must not rest on
-that. Each load records what it sent per source (:meth:`GraphBatch.expected`); once every batch is in,
-:func:`verify_loads` counts what the store holds for those sources — the edges each source stamps, per
-type (``count_source_edges.cypher``, an index lookup each), and each DEPENDS_ON statement on exactly one
-edge holding the source's token (``check_source_statements.cypher``) — and loads the files that differ
-once more, alone (a pair written twice is first made one edge again: ``merge_duplicate_pairs.cypher``).
-A file still wrong after that is forgotten (so the next ingest loads it, not skips it as unchanged) and
-the ingest fails with :class:`StoreLostWrites`. Big files (loaded in parts through a staging copy) are
-not checked.
+that. Each load records what it sent (:meth:`GraphBatch.expected`); once every batch is in,
+:func:`verify_loads` reads back
+
+* per loaded file, the edges it stamps of each type (``count_source_edges.cypher``: an index lookup
+  per type), which must equal what its load sent;
+* per DEPENDS_ON pair the loads stated, its edges (``count_pair_edges.cypher``, by version): exactly one,
+  its ``stated_by`` at least as long as the statements the loads appended (exactly as long on a fresh
+  store; a pair is restated by thousands of files, so the check goes by pair, not by statement, and a
+  lost statement shows as a short string; the files a wrong pair concerns are then found by their
+  SourceFile entries, ``find_sources_stating.cypher``).
+
+Each file that differs is loaded once more, alone (a pair written twice first made one edge again:
+``merge_duplicate_pairs.cypher``), and checked again. A file still wrong is forgotten (so that the next
+ingest loads it, not skips it as unchanged) and the ingest fails with :class:`StoreLostWrites`. Big files
+(loaded in parts through a staging copy) are not checked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from planner.errors import StoreLostWrites
 from planner.safe_text import message
 from planner.store.base import Store
-from planner.store.rows import STATEMENTS, LoadedSource
-from planner.store.statements import SEP_PARAM
+from planner.store.rows import Expected, LoadedSource
+from planner.store.statements import FIELD, SEP_PARAM
 
-#: sources per checking query
-CHECK_CHUNK = 1_000
+#: sources per counting query
+SOURCE_CHUNK = 1_000
+#: versions per pair-counting query
+VERSION_CHUNK = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class WrongPair:
+    """A DEPENDS_ON pair that is not one edge holding the statements the loads sent for it."""
+
+    version: str
+    package: str
+    edges: int
+    length: int  # of the statements on those edges, in characters
+    sent: int  # length of the statements this ingest's loads appended
+
+    def describe(self) -> str:
+        """``DEPENDS_ON a -> b on 2 edges`` or ``... statements 140 of 210 characters long``."""
+        where = f"DEPENDS_ON {self.version} -> {self.package}"
+        if self.edges != 1:
+            return f"{where} on {self.edges} edges"
+        return f"{where} statements {self.length} of {self.sent} characters long"
 
 
 @dataclass(frozen=True, slots=True)
 class Difference:
-    """What the store holds for one source against what its load sent: (what, expected, found)."""
+    """What the store holds for one file against what its load sent: (what, expected, found) per
+    relationship type, and the DEPENDS_ON pairs it states that are wrong."""
 
     source: str
-    counts: tuple[tuple[str, int, int], ...]
+    counts: tuple[tuple[str, int, int], ...] = ()
+    pairs: tuple[WrongPair, ...] = ()
 
     def doubles_pairs(self) -> bool:
-        """Whether some pair this source states has more than one DEPENDS_ON edge."""
-        return any(what == "DEPENDS_ON edges" and found > want for what, want, found in self.counts)
+        """Whether some pair this file states has more than one DEPENDS_ON edge."""
+        return any(p.edges > 1 for p in self.pairs)
 
     def describe(self) -> str:
-        """What differs, found of expected: ``RESOLVES 38 of 40, DEPENDS_ON edges 13 of 12``."""
-        return ", ".join(f"{what} {found} of {want}" for what, want, found in self.counts)
+        """What differs: ``RESOLVES 38 of 40, DEPENDS_ON a -> b on 2 edges`` (found of expected)."""
+        return ", ".join(
+            [f"{what} {found} of {want}" for what, want, found in self.counts] + [p.describe() for p in self.pairs]
+        )
 
 
-def find_differences(store: Store, expected: Mapping[str, Mapping[str, int]]) -> list[Difference]:
-    """The sources whose edges in the store differ from ``expected`` (source -> type -> edges, with the
-    DEPENDS_ON statements under :data:`STATEMENTS`), in key order."""
+def find_differences(store: Store, expected: Expected) -> list[Difference]:
+    """The files whose edges in the store differ from ``expected``, in key order. A wrong pair that
+    none of the loaded files states (its version is one they state pairs of) has no file to load again
+    and is not reported."""
+    counted = _edge_differences(store, expected.edges)
+    wrong = _wrong_pairs(store, expected.pairs)
+    stating = _sources_stating(store, list(expected.edges), wrong) if wrong else {}
+    keys = sorted(set(counted) | set(stating))
+    return [Difference(k, counted.get(k, ()), tuple(stating.get(k, ()))) for k in keys]
+
+
+def _edge_differences(store: Store, expected: dict[str, dict[str, int]]) -> dict[str, tuple]:
+    """Per file, the relationship types whose edge count is not what its load sent."""
     keys = sorted(expected)
-    out: list[Difference] = []
-    for i in range(0, len(keys), CHECK_CHUNK):
-        chunk = keys[i : i + CHECK_CHUNK]
+    out: dict[str, tuple] = {}
+    for i in range(0, len(keys), SOURCE_CHUNK):
+        chunk = keys[i : i + SOURCE_CHUNK]
         found: dict[str, dict[str, int]] = {k: {} for k in chunk}
         for row in store.query("count_source_edges", {"sources": chunk}):
             # a row for no source asked for: the index named an edge whose `source` is gone (seen with
             # FalkorDB's fault); the source it was for comes out short and is loaded again
             if (counts := found.get(str(row["source"]))) is not None:
                 counts[str(row["type"])] = int(row["edges"])
-        with_statements = [k for k in chunk if expected[k].get(STATEMENTS)]
-        if with_statements:
-            for row in store.query("check_source_statements", {"sources": with_statements, "sep": SEP_PARAM}):
-                if (counts := found.get(str(row["source"]))) is None:
-                    continue
-                counts[STATEMENTS] = int(row["entries"])
-                counts["DEPENDS_ON edges"] = int(row["edges"])
-                counts["DEPENDS_ON tokens"] = int(row["stated"])
         for key in chunk:
-            if diff := _compare(key, expected[key], found[key]):
-                out.append(diff)
+            want, got = expected[key], found[key]
+            names = sorted(set(want) | set(got))
+            if diff := tuple((n, want.get(n, 0), got.get(n, 0)) for n in names if want.get(n, 0) != got.get(n, 0)):
+                out[key] = diff
     return out
 
 
-def _compare(source: str, want: Mapping[str, int], got: Mapping[str, int]) -> Difference | None:
-    wanted = dict(want)
-    if statements := wanted.get(STATEMENTS):
-        wanted["DEPENDS_ON edges"] = statements
-        wanted["DEPENDS_ON tokens"] = statements
-    names = sorted(set(wanted) | set(got))
-    counts = tuple((n, wanted.get(n, 0), got.get(n, 0)) for n in names if wanted.get(n, 0) != got.get(n, 0))
-    return Difference(source, counts) if counts else None
+def _wrong_pairs(store: Store, expected: dict[tuple[str, str], int]) -> list[WrongPair]:
+    """The pairs of the loaded versions that are not one edge holding the statements sent."""
+    versions = sorted({v for v, _ in expected})
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for i in range(0, len(versions), VERSION_CHUNK):
+        for row in store.query("count_pair_edges", {"versions": versions[i : i + VERSION_CHUNK]}):
+            found[(str(row["version"]), str(row["package"]))] = (int(row["edges"]), int(row["length"]))
+    wrong = []
+    for pair in sorted(set(expected) | set(found)):
+        edges, length = found.get(pair, (0, 0))
+        sent = expected.get(pair, 0)
+        if (sent and edges != 1) or edges > 1 or length < sent:
+            wrong.append(WrongPair(pair[0], pair[1], edges, length, sent))
+    return wrong
+
+
+def _sources_stating(store: Store, sources: list[str], wrong: list[WrongPair]) -> dict[str, list[WrongPair]]:
+    """Which of ``sources`` state each wrong pair, by their SourceFile entries."""
+    by_prefix = {f"{p.version}{FIELD}{p.package}{FIELD}": p for p in wrong}
+    out: dict[str, list[WrongPair]] = {}
+    keys = sorted(sources)
+    for i in range(0, len(keys), SOURCE_CHUNK):
+        params = {"sources": keys[i : i + SOURCE_CHUNK], "pairs": sorted(by_prefix), "sep": SEP_PARAM}
+        for row in store.query("find_sources_stating", params):
+            out[str(row["source"])] = [by_prefix[p] for p in row["pairs"]]
+    return out
 
 
 def verify_loads(
     store: Store,
-    expected: Mapping[str, Mapping[str, int]],
+    expected: Expected,
     reparse: Callable[[str], LoadedSource | None],
     reload: Callable[[LoadedSource], bool],
 ) -> list[Difference]:
-    """Check every source in ``expected``; load each that differs once more (``reparse`` reads it
-    again, ``reload`` loads it alone and says whether the store took it), check those again, and raise
-    :class:`StoreLostWrites` when any still differs (after forgetting them). Returns the differences
-    found at first (each source loaded again and right now)."""
-    differences = find_differences(store, expected) if expected else []
+    """Check what ``expected`` says the loads left; load each file that differs once more (``reparse``
+    reads it again, ``reload`` loads it alone and says whether the store took it), check again, and
+    raise :class:`StoreLostWrites` when any still differs (after forgetting them). Returns the
+    differences found at first (each of those files loaded again and right now)."""
+    differences = find_differences(store, expected) if expected.edges else []
     if not differences:
         return []
     doubled = [d.source for d in differences if d.doubles_pairs()]
-    if doubled:  # loading a source again cuts its statements out of both edges and appends to both
+    if doubled:  # loading a file again cuts its statements out of both edges and appends to both
         store.write("merge_duplicate_pairs", {"sources": doubled, "sep": SEP_PARAM})
-    again: dict[str, Mapping[str, int]] = {}
+    again = Expected()
     for diff in differences:
         item = reparse(diff.source)
         if item is not None and reload(item):
-            again[diff.source] = expected[diff.source]
-    still = find_differences(store, again) if again else []
-    lost = still + [d for d in differences if d.source not in again]
+            again.edges[diff.source] = expected.edges.get(diff.source, {})
+    again.pairs = dict(expected.pairs)  # every pair once more: a reload may touch any of them
+    still = [d for d in find_differences(store, again) if d.source in again.edges]
+    lost = still + [d for d in differences if d.source not in again.edges]
     if lost:
         _forget(store, (d.source for d in lost))
         raise StoreLostWrites(_lost_message(lost, len(differences)))

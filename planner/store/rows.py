@@ -22,7 +22,7 @@ __all__ = [
     "COMPACT_EDGES",
     "EDGE_SETS",
     "NODE_LABELS",
-    "STATEMENTS",
+    "Expected",
     "GraphBatch",
     "LoadedSource",
     "PlainParam",
@@ -38,10 +38,24 @@ EDGE_SETS = {r.name: (r.type, r.start, r.end) for r in RELATIONSHIPS}
 #: ``[version, [[package, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]]`` — thousands of
 #: SBOMs state the same (version, package) pair, which is one edge listing its sources ('' where a source
 #: does not say); grouped this way each pair's nodes are looked up once per batch
-#: the key of :meth:`GraphBatch.expected` counting a source's DEPENDS_ON statements (not a type)
-STATEMENTS = "statements"
-
 COMPACT_EDGES = tuple(r.name for r in RELATIONSHIPS if r.merge in (PER_SOURCE_GROUPED, ONE_EDGE_LISTING_SOURCES))
+
+
+@dataclass(slots=True)
+class Expected:
+    """What loads must leave in the store (:meth:`GraphBatch.expected`, checked by planner/ingest/verify.py):
+    ``edges`` source -> relationship type -> edges it stamps; ``pairs`` (version, package) -> the length
+    of the statements the loaded sources made of that DEPENDS_ON pair (one edge, its ``stated_by`` at
+    least that long)."""
+
+    edges: dict[str, dict[str, int]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, other: Expected) -> None:
+        """Add another load's expectations (a pair stated in both: the lengths add up)."""
+        self.edges.update(other.edges)
+        for pair, n in other.pairs.items():
+            self.pairs[pair] = self.pairs.get(pair, 0) + n
 
 
 @dataclass(slots=True)
@@ -122,23 +136,21 @@ class GraphBatch:
                 del rows[key]
             written.update((label, k) for k in rows)
 
-    def expected(self) -> dict[str, dict[str, int]]:
-        """What the store must hold for each source once this batch is loaded: edges per type (each row
-        is one edge) and, under :data:`STATEMENTS`, the DEPENDS_ON pairs it states (each on one edge)."""
-        out: dict[str, dict[str, int]] = {source: {} for source in self.sources}
+    def expected(self) -> Expected:
+        """What the store must hold once this batch is loaded: each source's edges per type (each row
+        is one edge) and each DEPENDS_ON pair with the length of the statements the batch appends to it."""
+        out = Expected(edges={source: {} for source in self.sources})
         for name, rows in self.edges.items():
             rel_type = EDGE_SETS[name][0]
             for row in rows:
-                counts = out.setdefault(row["source"], {})
+                counts = out.edges.setdefault(row["source"], {})
                 counts[rel_type] = counts.get(rel_type, 0) + 1
         for (_, source, _), members in self.resolves.items():
-            counts = out.setdefault(source, {})
+            counts = out.edges.setdefault(source, {})
             counts["RESOLVES"] = counts.get("RESOLVES", 0) + len(members)
-        for packages in self.depends_on.values():
-            for stated in packages.values():
-                for source in stated:
-                    counts = out.setdefault(source, {})
-                    counts[STATEMENTS] = counts.get(STATEMENTS, 0) + 1
+        for version, packages in self.depends_on.items():
+            for package, stated in packages.items():
+                out.pairs[(version, package)] = len(_tokens(stated))
         return out
 
     def params(self, run: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from planner.errors import StoreLostWrites
 from planner.ingest import ingest
 from planner.ingest.verify import find_differences
 from planner.store.embedded import EmbeddedStore
-from planner.store.rows import STATEMENTS
+from planner.store.rows import Expected
 from planner.store.statements import SEP_PARAM, edge_token
 from tests.conftest import comp, sbom
 
@@ -50,11 +50,22 @@ def write_org(root: Path) -> None:
         (root / repo / "bom.json").write_text(json.dumps(doc, indent=2))
 
 
-# what each file's load sends, written from the documents above: RESOLVES one per versioned component,
-# DEPENDS_ON one statement per component-to-component edge of the dependency graph
-WANT = {
-    "checkout:bom.json": {"RESOLVES": 4, STATEMENTS: 2},
-    "billing:bom.json": {"RESOLVES": 2, STATEMENTS: 1},
+# what the loads send, written from the documents above: RESOLVES one per versioned component; each SBOM
+# also names its repository's project (CONTAINS), its file (DESCRIBES) and the package the project
+# publishes (its metadata component: PUBLISHED_BY); DEPENDS_ON one statement per component-to-component
+# edge of the dependency graph, one edge per pair
+WANT_EDGES = {
+    "checkout:bom.json": {"RESOLVES": 4, "CONTAINS": 1, "DESCRIBES": 1, "PUBLISHED_BY": 1},
+    "billing:bom.json": {"RESOLVES": 2, "CONTAINS": 1, "DESCRIBES": 1, "PUBLISHED_BY": 1},
+}
+JACKSON_CORE_PACKAGE = "pkg:maven/com.fasterxml.jackson.core/jackson-core"
+# each pair with the length of its statements: "\x1f" source "\x1e" range "\x1e" resolved "\x1e" scope "\x1d"
+CHECKOUT_SPRING = 1 + len("checkout:bom.json") + 1 + 0 + 1 + len("6.1.3") + 1 + len("runtime") + 1  # 34
+BILLING_JACKSON = 1 + len("billing:bom.json") + 1 + 0 + 1 + len("2.16.1") + 1 + len("runtime") + 1  # 34
+CHECKOUT_JACKSON = 1 + len("checkout:bom.json") + 1 + 0 + 1 + len("2.16.1") + 1 + len("runtime") + 1  # 35
+WANT_PAIRS = {
+    (SPRING_WEB, "pkg:maven/org.springframework/spring-core"): CHECKOUT_SPRING,
+    (DATABIND, JACKSON_CORE_PACKAGE): BILLING_JACKSON + CHECKOUT_JACKSON,
 }
 
 
@@ -89,13 +100,12 @@ def test_expected_counts_match_the_documents_and_a_clean_load_has_no_difference(
     write_org(tmp_path)
     report = ingest(store, [tmp_path], scan=False)
     assert report.loaded == 2 and not report.warnings
-    # each SBOM also names its repository's project (CONTAINS), its file (DESCRIBES) and the package
-    # the project publishes (its metadata component: PUBLISHED_BY)
-    whole = {k: {**v, "CONTAINS": 1, "DESCRIBES": 1, "PUBLISHED_BY": 1} for k, v in WANT.items()}
-    assert [(d.source, d.counts) for d in find_differences(store, whole)] == []
-    short = {**whole, "checkout:bom.json": {**whole["checkout:bom.json"], "RESOLVES": 5}}
-    assert [(d.source, d.counts) for d in find_differences(store, short)] == [
-        ("checkout:bom.json", (("RESOLVES", 5, 4),))
+    assert find_differences(store, Expected(WANT_EDGES, WANT_PAIRS)) == []
+    short = {**WANT_EDGES, "checkout:bom.json": {**WANT_EDGES["checkout:bom.json"], "RESOLVES": 5}}
+    more = {**WANT_PAIRS, (SPRING_WEB, "pkg:maven/org.springframework/spring-core"): 2 * CHECKOUT_SPRING}
+    assert [d.describe() for d in find_differences(store, Expected(short, more))] == [
+        f"RESOLVES 4 of 5, DEPENDS_ON {SPRING_WEB} -> pkg:maven/org.springframework/spring-core "
+        "statements 34 of 68 characters long"
     ]
 
 
@@ -127,27 +137,31 @@ def test_a_pair_written_twice_is_found_and_made_one_edge_again(store, tmp_path: 
         "CREATE (v)-[:DEPENDS_ON {stated_by: $sep.start + 'checkout:bom.json' + $sep.field + $sep.field + "
         "'2.16.1' + $sep.field + 'runtime' + $sep.end, run: 'x'}]->(p)"
     )
-    params = {"v": DATABIND, "p": "pkg:maven/com.fasterxml.jackson.core/jackson-core", "sep": SEP_PARAM}
+    params = {"v": DATABIND, "p": JACKSON_CORE_PACKAGE, "sep": SEP_PARAM}
     report = damage_run(store, tmp_path, double, params, 1, monkeypatch)
     pairs = [(v, p) for v, p, _ in depends_on_edges(store)]
     assert pairs == sorted(set(pairs)) and len(pairs) == 2  # one edge per pair again
     # both files state the doubled pair: both are loaded again
-    assert [w.split(" edges (")[1] for w in report.warnings] == [
-        "DEPENDS_ON edges 2 of 1); loaded again",  # billing: its one pair found on two edges
-        "DEPENDS_ON edges 3 of 2, DEPENDS_ON tokens 3 of 2); loaded again",  # checkout: the doubled one holds it
-    ]
+    doubled = f"DEPENDS_ON {DATABIND} -> {JACKSON_CORE_PACKAGE} on 2 edges"
+    assert [w.split(" edges (")[1] for w in report.warnings] == [f"{doubled}); loaded again"] * 2
     stated = {p: s for _, p, s in depends_on_edges(store)}
-    assert stated["pkg:maven/com.fasterxml.jackson.core/jackson-core"].count("bom.json") == 2  # both sources
+    assert stated[JACKSON_CORE_PACKAGE].count("bom.json") == 2  # both sources, once each
 
 
 def test_a_lost_statement_token_is_found(store, tmp_path: Path, monkeypatch) -> None:
     cut = "MATCH (:Version {key: $v})-[d:DEPENDS_ON]->() SET d.stated_by = replace(d.stated_by, $token, '')"
     token = edge_token("billing:bom.json", None, "2.16.1", "runtime")
     report = damage_run(store, tmp_path, cut, {"v": DATABIND, "token": token}, 1, monkeypatch)
-    assert [w.split(":0:")[0] for w in report.warnings] == [f"{tmp_path}/billing/bom.json"]
-    assert "DEPENDS_ON tokens 0 of 1" in report.warnings[0]
+    # the check goes by pair (a pair is restated by thousands of files): both files that state it load again
+    assert [w.split(":0:")[0] for w in report.warnings] == [
+        f"{tmp_path}/billing/bom.json",
+        f"{tmp_path}/checkout/bom.json",
+    ]
+    short = f"DEPENDS_ON {DATABIND} -> {JACKSON_CORE_PACKAGE} statements 35 of 69 characters long"
+    assert all(short in w for w in report.warnings)
     stated = {p: s for _, p, s in depends_on_edges(store)}
-    assert stated["pkg:maven/com.fasterxml.jackson.core/jackson-core"].count(token) == 1
+    assert stated[JACKSON_CORE_PACKAGE].count(token) == 1
+    assert stated[JACKSON_CORE_PACKAGE].count("bom.json") == 2
 
 
 def test_a_store_that_keeps_losing_fails_the_ingest_and_forgets_the_file(store, tmp_path, monkeypatch) -> None:
