@@ -150,7 +150,10 @@ class CheckTimer:
             t0 = time.perf_counter()
             found = inner(store, expected)
             self.seconds += time.perf_counter() - t0
-            self.differences += [f"{d.source}: {d.describe()}" for d in found]
+            lines = [f"{d.source}: {d.describe()}" for d in found]
+            self.differences += lines
+            for line in lines[:20]:  # now: the reload that follows may kill the server
+                print("check found:", line, file=sys.stderr, flush=True)
             return found
 
         verify.find_differences = timed

@@ -156,6 +156,10 @@ def _parse_and_load(
     pipeline.wait()
 
 
+#: files a batch when the check after the loads loads some again
+RELOAD_BATCH = 100
+
+
 def _check_loads(job: WorkerJob, report: IngestReport, loads: LoadReport) -> None:
     """Check that the store holds what every load sent (planner/ingest/verify.py); a file it does not
     hold is loaded again, with one warning each; raises :class:`StoreLostWrites` when that fails too."""
@@ -169,10 +173,11 @@ def _check_loads(job: WorkerJob, report: IngestReport, loads: LoadReport) -> Non
         displays[key] = cand.source.display
         return parse_one(cand, job.context, job.known).item
 
-    def reload(item: LoadedSource) -> bool:
+    def reload(items: list[LoadedSource]) -> set[str]:
         scratch = LoadReport()  # counted once already
-        load(job.store, [item], scratch, job.stamp, job.run)
-        return scratch.loaded == 1
+        for i in range(0, len(items), RELOAD_BATCH):
+            load(job.store, items[i : i + RELOAD_BATCH], scratch, job.stamp, job.run)
+        return set(scratch.expected.edges)
 
     for diff in verify_loads(job.store, loads.expected, reparse, reload):
         report.warnings.append(

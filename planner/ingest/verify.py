@@ -13,9 +13,10 @@ that. Each load records what it sent (:meth:`GraphBatch.expected`); once every b
   lost statement shows as a short string; the files a wrong pair concerns are then found by their
   SourceFile entries, ``find_sources_stating.cypher``).
 
-Each file that differs is loaded once more, alone (a pair written twice first made one edge again:
-``merge_duplicate_pairs.cypher``), and checked again. A file still wrong is forgotten (so that the next
-ingest loads it, not skips it as unchanged) and the ingest fails with :class:`StoreLostWrites`. Big files
+The files that differ are loaded once more (a pair written twice first made one edge again:
+``merge_duplicate_pairs.cypher``) and everything is checked again, up to :data:`ROUNDS` times. Files still
+wrong are forgotten (so that the next ingest loads them, not skips them as unchanged) and the ingest
+fails with :class:`StoreLostWrites`. Big files
 (loaded in parts through a staging copy) are not checked.
 """
 
@@ -34,6 +35,8 @@ from planner.store.statements import FIELD, SEP_PARAM
 SOURCE_CHUNK = 1_000
 #: versions per pair-counting query
 VERSION_CHUNK = 5_000
+#: how many times the files that differ are loaded again before the ingest gives up on them
+ROUNDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,30 +140,32 @@ def verify_loads(
     store: Store,
     expected: Expected,
     reparse: Callable[[str], LoadedSource | None],
-    reload: Callable[[LoadedSource], bool],
+    reload: Callable[[list[LoadedSource]], set[str]],
 ) -> list[Difference]:
-    """Check what ``expected`` says the loads left; load each file that differs once more (``reparse``
-    reads it again, ``reload`` loads it alone and says whether the store took it), check again, and
-    raise :class:`StoreLostWrites` when any still differs (after forgetting them). Returns the
-    differences found at first (each of those files loaded again and right now)."""
-    differences = find_differences(store, expected) if expected.edges else []
-    if not differences:
-        return []
-    doubled = [d.source for d in differences if d.doubles_pairs()]
-    if doubled:  # loading a file again cuts its statements out of both edges and appends to both
-        store.write("merge_duplicate_pairs", {"sources": doubled, "sep": SEP_PARAM})
-    again = Expected()
-    for diff in differences:
-        item = reparse(diff.source)
-        if item is not None and reload(item):
-            again.edges[diff.source] = expected.edges.get(diff.source, {})
-    again.pairs = dict(expected.pairs)  # every pair once more: a reload may touch any of them
-    still = [d for d in find_differences(store, again) if d.source in again.edges]
-    lost = still + [d for d in differences if d.source not in again.edges]
+    """Check what ``expected`` says the loads left; load the files that differ once more (``reparse``
+    reads one again, ``reload`` loads some and answers which the store took) and check everything
+    again, up to :data:`ROUNDS` times (a load may damage what another file stated); raise
+    :class:`StoreLostWrites` when files still differ (after forgetting them). Returns the differences
+    found at first (each of those files loaded again and right now)."""
+    first = pending = find_differences(store, expected) if expected.edges else []
+    for _ in range(ROUNDS):
+        if not pending:
+            return first
+        doubled = [d.source for d in pending if d.doubles_pairs()]
+        if doubled:  # loading a file again cuts its statements out of both edges and appends to both
+            store.write("merge_duplicate_pairs", {"sources": doubled, "sep": SEP_PARAM})
+        items = [item for d in pending if (item := reparse(d.source)) is not None]
+        taken = reload(items)
+        lost = [d for d in pending if d.source not in taken]
+        if lost:
+            break
+        pending = find_differences(store, expected)
+    else:
+        lost = pending
     if lost:
         _forget(store, (d.source for d in lost))
-        raise StoreLostWrites(_lost_message(lost, len(differences)))
-    return differences
+        raise StoreLostWrites(_lost_message(lost, len(first)))
+    return first
 
 
 def _forget(store: Store, sources: Iterable[str]) -> None:

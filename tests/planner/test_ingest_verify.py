@@ -130,6 +130,15 @@ def test_a_lost_edge_is_found_and_the_file_loaded_again(store, tmp_path: Path, m
     assert report.loaded == 2 and report.as_dict()["status"] == "completed-with-warnings"
 
 
+def test_a_reload_that_loses_again_is_loaded_once_more(store, tmp_path: Path, monkeypatch) -> None:
+    # the first load and the first reload both lose the edge; the second reload keeps it
+    report = damage_run(store, tmp_path, LOSE_ONE_RESOLVES, {"v": SPRING_CORE}, 2, monkeypatch)
+    assert resolves_of(store, "checkout:bom.json") == 4
+    assert [w.split(":0: ")[1] for w in report.warnings] == [
+        "the store had not kept all of this file's edges (RESOLVES 3 of 4); loaded again"
+    ]
+
+
 def test_a_pair_written_twice_is_found_and_made_one_edge_again(store, tmp_path: Path, monkeypatch) -> None:
     # a second jackson-databind -> jackson-core edge holding only checkout's statement
     double = (
