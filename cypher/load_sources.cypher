@@ -14,10 +14,11 @@
 //                  package —; null properties of RESOLVES are not stored)
 //   $sep      {start, field, end}: the separators of DEPENDS_ON's statement strings
 // DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
-// who says so in one string, `stated_by`, a token per source (planner/store/statements.py): a load
-// appends its tokens. A source's old statements are found through its SourceFile's `depends_on` (one
-// entry per pair it stated, read here before the SourceFile rows below overwrite it): its tokens are
-// rebuilt from the entries and cut out of each edge, which goes when no token is left.
+// who says so in `stated_by`, a list of strings: each load appends one, its sources' tokens for the pair
+// (planner/store/statements.py; `[] + x` also reads the single string an earlier depwave wrote). A
+// source's old statements are found through its SourceFile's `depends_on` (one entry per pair it stated,
+// read here before the SourceFile rows below overwrite it): its tokens are rebuilt from the entries and
+// cut out of each string of the edge, which goes when nothing is left.
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -45,9 +46,10 @@ WITH sf7, split(e7, $sep.field) AS f7
 WHERE size(f7) = 5
 MATCH (:Version {key: f7[0]})-[old7:DEPENDS_ON]->(:Package {key: f7[1]})
 WITH old7, collect($sep.start + sf7.key + $sep.field + f7[2] + $sep.field + f7[3] + $sep.field + f7[4] + $sep.end) AS gone7
-WITH old7, reduce(s = old7.stated_by, t IN gone7 | replace(s, t, '')) AS kept7
-FOREACH (x IN CASE WHEN kept7 = '' THEN [1] ELSE [] END | DELETE old7)
-FOREACH (x IN CASE WHEN kept7 <> '' THEN [1] ELSE [] END | SET old7.stated_by = kept7)
+WITH old7, [c IN [] + old7.stated_by | reduce(s = c, t IN gone7 | replace(s, t, ''))] AS cut7
+WITH old7, [c IN cut7 WHERE c <> ''] AS kept7
+FOREACH (x IN CASE WHEN size(kept7) = 0 THEN [1] ELSE [] END | DELETE old7)
+FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END | SET old7.stated_by = kept7)
 WITH count(*) AS step7
 OPTIONAL MATCH ()-[old8:PUBLISHED_BY]->() WHERE old8.source IN $sources
 DELETE old8
@@ -160,8 +162,8 @@ MATCH (a33:Version {key: g[0]})
 UNWIND g[1] AS pg
 MATCH (b33:Package {key: pg[0]})
 MERGE (a33)-[r33:DEPENDS_ON]->(b33)
-ON CREATE SET r33.stated_by = pg[1], r33.run = $run
-ON MATCH SET r33.stated_by = r33.stated_by + pg[1], r33.run = $run
+ON CREATE SET r33.stated_by = [pg[1]], r33.run = $run
+ON MATCH SET r33.stated_by = [] + coalesce(r33.stated_by, []) + [pg[1]], r33.run = $run
 WITH count(*) AS step33
 UNWIND $published_by_rows AS row
 MATCH (a34:Package {key: row.src})

@@ -20,9 +20,10 @@ WITH real1, split(e1, $sep.field) AS f1
 WHERE size(f1) = 5
 MATCH (:Version {key: f1[0]})-[old1:DEPENDS_ON]->(:Package {key: f1[1]})
 WITH old1, collect($sep.start + real1.key + $sep.field + f1[2] + $sep.field + f1[3] + $sep.field + f1[4] + $sep.end) AS gone1
-WITH old1, reduce(s = old1.stated_by, t IN gone1 | replace(s, t, '')) AS kept1
-FOREACH (x IN CASE WHEN kept1 = '' THEN [1] ELSE [] END | DELETE old1)
-FOREACH (x IN CASE WHEN kept1 <> '' THEN [1] ELSE [] END | SET old1.stated_by = kept1)
+WITH old1, [c IN [] + old1.stated_by | reduce(s = c, t IN gone1 | replace(s, t, ''))] AS cut1
+WITH old1, [c IN cut1 WHERE c <> ''] AS kept1
+FOREACH (x IN CASE WHEN size(kept1) = 0 THEN [1] ELSE [] END | DELETE old1)
+FOREACH (x IN CASE WHEN size(kept1) > 0 THEN [1] ELSE [] END | SET old1.stated_by = kept1)
 WITH count(*) AS step1
 OPTIONAL MATCH ()-[old2]->() WHERE old2.source = $source
 DELETE old2
@@ -34,7 +35,7 @@ WITH split(e3, $sep.field) AS f3
 WHERE size(f3) = 5
 MATCH (:Version {key: f3[0]})-[new3:DEPENDS_ON]->(:Package {key: f3[1]})
 WITH DISTINCT new3
-SET new3.stated_by = replace(new3.stated_by, $sep.start + $staged + $sep.field, $sep.start + $source + $sep.field)
+SET new3.stated_by = [c IN [] + new3.stated_by | replace(c, $sep.start + $staged + $sep.field, $sep.start + $source + $sep.field)]
 WITH count(*) AS step3
 MATCH (st4:SourceFile {key: $staged})-[d4:DESCRIBES]->(p4:Project)
 MATCH (real4:SourceFile {key: $source})

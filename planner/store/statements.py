@@ -1,14 +1,20 @@
-"""How a DEPENDS_ON pair keeps who states it: one string per edge, one string per stating file.
+"""How a DEPENDS_ON pair keeps who states it: strings on the edge, one string per stating file.
 
 DEPENDS_ON is one edge per (version, package) pair, and many files (every SBOM of a library's users)
 state the same pair. The edge keeps each stating source's statement — source, range, resolved version,
-scope — as one token in a single string property ``stated_by``::
+scope — as one token::
 
-    \\x1f source \\x1e range \\x1e resolved \\x1e scope \\x1d   (one token per source, '' = not said)
+    \x1f source \x1e range \x1e resolved \x1e scope \x1d   (one token per source, '' = not said)
 
-A load appends its tokens to the string. An earlier design kept four aligned lists and every append
-copied each element of them; popular pairs are restated by nearly every SBOM, so loading cost grew with
-the square of the organisation and the copies' churn doubled the store's peak memory (BENCHMARKS.md).
+in ``stated_by``, a list of strings: each load appends one string, the tokens of its sources that
+state the pair (so the list is as long as the number of loads that stated it, not of its sources). An
+earlier depwave kept a single string and appended to it; FalkorDB 4.16.3 lost part of such appends in
+large loads — an appended string missing, the character before it too — on every 1M-edge ingest measured
+(BENCHMARKS.md, "The load fault"); list appends lost nothing. Queries read ``[] + d.stated_by``, which is
+that list or, for an edge that an earlier depwave wrote, its single string as a list of one. Before the
+strings, four aligned lists held one element per source: popular pairs are restated by nearly every
+SBOM, so every append copied thousands of elements and loading cost grew with the square of the
+organisation.
 
 To forget a file, its statements must be found and cut out of each edge without scanning every edge:
 the file's SourceFile node keeps them as one string ``depends_on``, entries of the pair and the
@@ -17,7 +23,7 @@ statement without the source::
     version \\x1e package \\x1e range \\x1e resolved \\x1e scope \\x1d   (one entry per pair it states)
 
 so the Cypher that forgets a file (load_sources, delete_sources, swap_staged_source) rebuilds the
-file's exact tokens from its entries and removes them with ``replace``. The separators are ASCII
+file's exact tokens from its entries and removes them from each string with ``replace``. The separators are ASCII
 information separators: a source key (repo:path) with one of them is refused at ingest
 (:func:`key_is_storable`), package and version keys are purls (percent-encoded), and the other fields
 have them replaced (:func:`field`). Queries receive the separators as the ``$sep`` parameter (Neo4j reads
@@ -74,10 +80,12 @@ def _none(value: str) -> str | None:
     return value or None
 
 
-def parse_stated_by(text: str | None) -> list[Statement]:
-    """The statements an edge's ``stated_by`` holds, in stored order."""
+def parse_stated_by(value: str | list[str] | None) -> list[Statement]:
+    """The statements an edge's ``stated_by`` holds (its list of strings, or the single string an earlier
+    depwave wrote), in stored order."""
+    text = "".join(value) if isinstance(value, list) else value or ""
     out = []
-    for token in (text or "").split(END):
+    for token in text.split(END):
         if not token.startswith(START):
             continue
         parts = token[1:].split(FIELD)

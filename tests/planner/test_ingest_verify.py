@@ -93,7 +93,7 @@ def depends_on_edges(store) -> list[tuple[str, str, str]]:
     rows = store.run(
         "MATCH (v:Version)-[d:DEPENDS_ON]->(p:Package) RETURN v.key AS v, p.key AS p, d.stated_by AS s ORDER BY v, p"
     )
-    return [(r["v"], r["p"], r["s"]) for r in rows]
+    return [(r["v"], r["p"], "".join(r["s"]) if isinstance(r["s"], list) else r["s"]) for r in rows]
 
 
 def test_expected_counts_match_the_documents_and_a_clean_load_has_no_difference(store, tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_a_pair_written_twice_is_found_and_made_one_edge_again(store, tmp_path: 
 
 
 def test_a_lost_statement_token_is_found(store, tmp_path: Path, monkeypatch) -> None:
-    cut = "MATCH (:Version {key: $v})-[d:DEPENDS_ON]->() SET d.stated_by = replace(d.stated_by, $token, '')"
+    cut = "MATCH (:Version {key: $v})-[d:DEPENDS_ON]->() SET d.stated_by = [c IN d.stated_by | replace(c, $token, '')]"
     token = edge_token("billing:bom.json", None, "2.16.1", "runtime")
     report = damage_run(store, tmp_path, cut, {"v": DATABIND, "token": token}, 1, monkeypatch)
     # the check goes by pair (a pair is restated by thousands of files): both files that state it load again
@@ -198,3 +198,23 @@ def test_the_cli_exits_4_and_says_which_file(store, data_dir: Path, tmp_path: Pa
     result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "ingest", "--no-scan", str(tmp_path)])
     assert result.exit_code == 4, result.output
     assert "checkout:bom.json: RESOLVES 3 of 4" in result.output
+
+
+def test_a_store_with_single_string_statements_is_read_pruned_and_appended_to(store, tmp_path: Path) -> None:
+    """An earlier depwave kept `stated_by` as one string: the same queries read it as a list of one."""
+    write_org(tmp_path)
+    ingest(store, [tmp_path], scan=False)
+    store.run("MATCH ()-[d:DEPENDS_ON]->() SET d.stated_by = reduce(s = '', c IN d.stated_by | s + c)", write=True)
+    assert all(isinstance(r["s"], str) for r in store.run("MATCH ()-[d:DEPENDS_ON]->() RETURN d.stated_by AS s"))
+    checkout = edge_token("checkout:bom.json", None, "2.16.1", "runtime")
+    billing = edge_token("billing:bom.json", None, "2.16.1", "runtime")
+    moved = tmp_path.parent / "billing-away"
+    (tmp_path / "billing").rename(moved)  # billing's SBOM is gone: its statement is cut out of the string
+    pruned = ingest(store, [tmp_path], scan=False)
+    assert pruned.pruned == 1 and not pruned.warnings
+    assert {p: s for _, p, s in depends_on_edges(store)}[JACKSON_CORE_PACKAGE] == checkout
+    moved.rename(tmp_path / "billing")  # and back: appended as a list's second string
+    again = ingest(store, [tmp_path], scan=False)
+    assert again.loaded == 1 and not again.warnings  # the check after the load found it whole
+    rows = store.run("MATCH (:Version {key: $v})-[d:DEPENDS_ON]->() RETURN d.stated_by AS s", {"v": DATABIND})
+    assert rows[0]["s"] == [checkout, billing]
