@@ -8,7 +8,7 @@ that. Each load records what it sent (:meth:`GraphBatch.expected`); once every b
 * per loaded file, the edges it stamps of each type (``count_source_edges.cypher``: an index lookup
   per type), which must equal what its load sent;
 * per DEPENDS_ON pair the loads stated, its edges (``count_pair_edges.cypher``, by version): exactly one,
-  its ``stated_by`` at least as long as the statements the loads appended (exactly as long on a fresh
+  the strings of its ``stated_by`` at least as long as the statements the loads appended (exactly as long on a fresh
   store; a pair is restated by thousands of files, so the check goes by pair, not by statement, and a
   lost statement shows as a short string; the files a wrong pair concerns are then found by their
   SourceFile entries, ``find_sources_stating.cypher``).

@@ -229,7 +229,7 @@ class GraphBatch:
 
 
 def _tokens(stated: dict[str, list[Any]]) -> str:
-    """One DEPENDS_ON pair's ``stated_by`` tokens for this batch, by source (sorted)."""
+    """The string one batch appends to a DEPENDS_ON pair's ``stated_by``: its sources' tokens (sorted)."""
     return "".join(edge_token(s, *stated[s]) for s in sorted(stated))
 
 
