@@ -23,6 +23,22 @@ def test_the_committed_load_statement_is_the_rendering_of_the_table() -> None:
     assert render_load_cypher.main(["--check"]) == 0
 
 
+def test_the_committed_counting_query_is_the_rendering_and_counts_every_per_source_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committed = (ROOT / "cypher" / "count_source_edges.cypher").read_text(encoding="utf-8")
+    assert committed == render_load_cypher.render_counts()
+    shared = {r.type for r in RELATIONSHIPS if r.merge == "one edge listing its sources"}
+    assert shared == {"DEPENDS_ON"}
+    for rel_type in set(stamped_types()) - shared:
+        assert f"MATCH ()-[r:{rel_type}]->() WHERE r.source IN $sources" in committed
+    assert "DEPENDS_ON]" not in committed
+    edited = tmp_path / "count_source_edges.cypher"
+    edited.write_text(committed.replace("UNION ALL\n", "", 1), encoding="utf-8")
+    monkeypatch.setattr(render_load_cypher, "COUNT_TARGET", edited)
+    assert render_load_cypher.main(["--check"]) == 1
+
+
 def test_check_fails_on_a_hand_edited_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edited = tmp_path / "load_sources.cypher"
     edited.write_text(render_load_cypher.render().replace("CREATE (a", "MERGE (a", 1), encoding="utf-8")
