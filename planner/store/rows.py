@@ -88,6 +88,8 @@ class GraphBatch:
     #: purl as a record gives it -> normalised key, for purls already turned into node rows
     _packages: dict[str, str] = field(default_factory=dict, repr=False)
     _versions: dict[str, str] = field(default_factory=dict, repr=False)
+    #: (version, package) -> length of the string the rendered parameters append (:meth:`params`)
+    _appended: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     @property
     def edge_count(self) -> int:
@@ -150,7 +152,8 @@ class GraphBatch:
             counts["RESOLVES"] = counts.get("RESOLVES", 0) + len(members)
         for version, packages in self.depends_on.items():
             for package, stated in packages.items():
-                out.pairs[(version, package)] = len(_tokens(stated))
+                pair = (version, package)
+                out.pairs[pair] = self._appended[pair] if pair in self._appended else len(_tokens(stated))
         return out
 
     def params(self, run: str) -> dict[str, Any]:
@@ -163,7 +166,7 @@ class GraphBatch:
             out[f"{name}_rows"] = rows
         out["resolves_rows"] = PlainParam([*key, members] for key, members in self.resolves.items())
         out["depends_on_rows"] = PlainParam(
-            [version, [[package, _tokens(stated)] for package, stated in packages.items()]]
+            [version, [[package, self._append(version, package, stated)] for package, stated in packages.items()]]
             for version, packages in self.depends_on.items()
         )
         out["sep"] = SEP_PARAM
@@ -176,6 +179,12 @@ class GraphBatch:
         for row in out["sourcefile_rows"]:
             row["props"] = {**row["props"], "depends_on": "".join(entries.get(row["key"], ()))}
         return out
+
+    def _append(self, version: str, package: str, stated: dict[str, list[Any]]) -> str:
+        """The string this batch appends to a pair's ``stated_by``; its length kept for :meth:`expected`."""
+        tokens = _tokens(stated)
+        self._appended[(version, package)] = len(tokens)
+        return tokens
 
     # -- records -------------------------------------------------------------------------------
 
