@@ -1,11 +1,11 @@
 // count_source_edges.cypher — how many edges of each type each source stamps: what the check after a
 // load (planner/ingest/verify.py) compares with the rows it sent.
-// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py: edit
-// that, not this file (a test checks they agree).
+// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py and
+// planner/store/load_sources.tmpl: edit those, not this file (a test checks they agree).
 // Parameters: $sources (source keys, repo:path).
 // Answers: source, type, edges — one row per (source, type) with at least one edge. DEPENDS_ON is not
-// here: its edges are shared, one per pair (check_source_statements.cypher checks them). Each part is
-// an index lookup on the type's `source`.
+// here: its edges are shared, one per pair (count_pair_edges.cypher checks them). Each part is an
+// index lookup on the type's `source`.
 MATCH ()-[r:CONTAINS]->() WHERE r.source IN $sources
 RETURN r.source AS source, 'CONTAINS' AS type, count(r) AS edges
 UNION ALL

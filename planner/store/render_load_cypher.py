@@ -25,16 +25,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "load_sources.tmpl"
 TARGET = HERE.parents[1] / "cypher" / "load_sources.cypher"
 COUNT_TARGET = HERE.parents[1] / "cypher" / "count_source_edges.cypher"
-_COUNT_HEADER = """\
-// count_source_edges.cypher — how many edges of each type each source stamps: what the check after a
-// load (planner/ingest/verify.py) compares with the rows it sent.
-// RENDERED by `python -m planner.store.render_load_cypher` from planner/store/relationships.py: edit
-// that, not this file (a test checks they agree).
-// Parameters: $sources (source keys, repo:path).
-// Answers: source, type, edges — one row per (source, type) with at least one edge. DEPENDS_ON is not
-// here: its edges are shared, one per pair (check_source_statements.cypher checks them). Each part is
-// an index lookup on the type's `source`.
-"""
 
 
 def sections(text: str) -> dict[str, str]:
@@ -84,14 +74,11 @@ def count_types() -> list[str]:
     return [t for t in stamped_types() if t not in shared]
 
 
-def render_counts() -> str:
+def render_counts(template: str | None = None) -> str:
     """The counting query: one index lookup per source-stamped type, counted by source."""
-    parts = [
-        f"MATCH ()-[r:{t}]->() WHERE r.source IN $sources\n"
-        f"RETURN r.source AS source, '{t}' AS type, count(r) AS edges\n"
-        for t in count_types()
-    ]
-    return _COUNT_HEADER + "UNION ALL\n".join(parts)
+    parts = sections(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
+    counts = [parts["count"].replace("@TYPE@", t) for t in count_types()]
+    return parts["count header"] + parts["count union"].join(counts)
 
 
 def _delete_rule(rel: RelationshipSet) -> str:
