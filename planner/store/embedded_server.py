@@ -45,12 +45,13 @@ EFFECTS_THRESHOLD_US = 0
 #: only when its changes took longer than this on average (microseconds): never, so nothing is copied.
 BULK_EFFECTS_THRESHOLD_US = 60_000_000
 #: the server runs one query at a time (FalkorDB's ``THREAD_COUNT``; its default is one per core).
-#: With two query threads, a 1M-edge ingest (``bench/load_growth.py``) lost RESOLVES edges (64 of
-#: 1,003,709 once at the default 300,000 rows a statement), wrote two DEPENDS_ON edges too many, or
-#: crashed the server (a segfault in ``CommitUpdates``) in 7 of 18 runs; with one thread, 1 crash in 12
-#: runs and no wrong graph (BENCHMARKS.md, "One query thread"): a mitigation, not a cure. Writes are
-#: serialised by FalkorDB anyway and depwave asks from one connection, so only readers in concurrent
-#: depwave processes queue behind one another; load throughput did not drop.
+#: Chosen while DEPENDS_ON statements were one string appended to: with two query threads a 1M-edge
+#: ingest (``bench/load_growth.py``) crashed the server or came out with wrong counts in 7 of 18 runs,
+#: with one thread 1 crash in 12. The check after the loads later showed that one thread lost statements
+#: too (every run); the cure was the list format (BENCHMARKS.md, "The load fault"), with which two
+#: threads passed 3 of 3 runs, not yet enough to go back. Writes are serialised by FalkorDB anyway and
+#: depwave asks from one connection, so only readers in concurrent depwave processes queue behind one
+#: another; load throughput did not drop.
 QUERY_THREADS = 1
 #: what the server's log says while it reads its data set, and once it answers
 _LOADING_MARKS = ("AOF loading", "Loading RDB", "DB loaded from", "Reading the remaining AOF tail")
