@@ -8,11 +8,13 @@
 //                  image, service, environment, owner, advisory)
 //   $version_of_rows  [{src, dst}] Version -> Package (structural, merged, never source-stamped)
 //   $<type>_rows   [{src, dst, source, props}] for each other source-stamped relationship
-//   $resolves_rows    [[project key, source, file, [[version key, scope, raw_scope, depth, chain, line, hashes], ...]], ...]
+//   $resolves_rows    [[project key, source, file, [packed edge, ...]], ...]: each edge one string,
+//                  version key, scope, raw_scope, depth, chain, line, hashes between $sep.field, the
+//                  chain's and the hashes' items between $sep.list, '' for none (planner/store/record_rows.py)
 //   $depends_on_rows  [[version key, [[package key, stated_by tokens], ...]], ...]
 //                  (the two big sets, grouped by start node — RESOLVES also by source, DEPENDS_ON by
 //                  package —; null properties of RESOLVES are not stored)
-//   $sep      {start, field, end}: the separators of DEPENDS_ON's statement strings
+//   $sep      {start, field, end, list}: the separators of DEPENDS_ON's statement strings and packed rows
 // DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
 // who says so in `stated_by`, a list of strings: each load appends one, its sources' tokens for the pair
 // (planner/store/statements.py; `[] + x` also reads the single string an earlier depwave wrote). A
@@ -152,10 +154,16 @@ SET r31 += row.props, r31.source = row.source, r31.run = $run
 WITH count(*) AS step31
 UNWIND $resolves_rows AS g
 MATCH (a32:Project {key: g[0]})
-UNWIND g[3] AS row
+UNWIND g[3] AS packed  // carry on only g's scalars: FalkorDB copies a list a WITH passes on, per row
+WITH a32, g[1] AS source32, g[2] AS file32, split(packed, $sep.field) AS row
 MATCH (b32:Version {key: row[0]})
-CREATE (a32)-[:RESOLVES {source: g[1], run: $run, file: g[2], scope: row[1], raw_scope: row[2], depth: row[3],
-                         chain: row[4], line: row[5], hashes: row[6]}]->(b32)
+CREATE (a32)-[:RESOLVES {source: source32, run: $run, file: file32,
+                         scope: CASE row[1] WHEN '' THEN null ELSE row[1] END,
+                         raw_scope: CASE row[2] WHEN '' THEN null ELSE row[2] END,
+                         depth: toInteger(row[3]),
+                         chain: CASE row[4] WHEN '' THEN null ELSE split(row[4], $sep.list) END,
+                         line: toInteger(row[5]),
+                         hashes: CASE row[6] WHEN '' THEN null ELSE split(row[6], $sep.list) END}]->(b32)
 WITH count(*) AS step32
 UNWIND $depends_on_rows AS g
 MATCH (a33:Version {key: g[0]})

@@ -245,12 +245,25 @@ def _json_literal(value: PlainParam) -> str | None:
     some string needs an escape (a quote, a backslash or a control character: JSON and Cypher escape
     those differently) — then the caller renders it itself. Without escapes the two renderings are the
     same text: strings in double quotes with their characters as they are (``ensure_ascii=False``),
-    numbers, ``true``/``false``/``null``, ``,`` between items."""
+    numbers, ``true``/``false``/``null``, ``,`` between items. The four separators of packed rows and
+    statements (``\\x1c``-``\\x1f``, planner/store/statements.py) are the exception: JSON escapes them as
+    ``\\u001c``…, FalkorDB reads them as they are (as :func:`_literal` sends them), so their escapes are
+    put back. A backslash of the data is escaped as two, of which putting back consumes at most one: any
+    backslash left means the data had one, and the caller renders it."""
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return None
-    return None if "\\" in text or '":' in text else text  # '":' — a map slipped in: render it ourselves
+    if "\\" in text:
+        for escaped, raw in _SEPARATOR_ESCAPES:
+            text = text.replace(escaped, raw)
+        if "\\" in text:
+            return None
+    return None if '":' in text else text  # '":' — a map slipped in: render it ourselves
+
+
+#: JSON's escapes of the separators (``json.dumps`` writes ``\\u001c``; lower-case hex, checked by a test)
+_SEPARATOR_ESCAPES = tuple((json.dumps(c)[1:-1], c) for c in "\x1c\x1d\x1e\x1f")
 
 
 #: strings longer than this are quoted afresh every time: a scan's JSON text, a long description or a

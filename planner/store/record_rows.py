@@ -34,6 +34,7 @@ from planner.model import (
     SourceScan,
     VersionDependency,
 )
+from planner.store.statements import END, FIELD, LIST, START, field
 
 if TYPE_CHECKING:
     from planner.store.rows import GraphBatch
@@ -107,22 +108,55 @@ def project_dependency(b: GraphBatch, rec: ProjectDependency, src: Source) -> No
 
 
 def resolved(b: GraphBatch, rec: Resolved, src: Source) -> None:
-    """RESOLVES, grouped by (project, source, file) in the compact form."""
+    """RESOLVES, grouped by (project, source, file) in the compact form, each edge packed into one string
+    (:func:`resolution_row`)."""
     ver = b.version(rec.version)
     loc = rec.location
     group = (rec.project, src.key, loc.path if loc is not None else None)
     b.resolves.setdefault(group, []).append(
-        [
-            ver,
-            rec.scope,
-            rec.raw_scope,
-            rec.depth,
-            list(rec.path) if rec.path else None,
-            loc.line if loc is not None else None,
-            list(rec.hashes) or None,
-        ]
+        resolution_row(
+            ver, rec.scope, rec.raw_scope, rec.depth, rec.path, loc.line if loc is not None else None, rec.hashes
+        )
     )
     b.compact_edges += 1
+
+
+def resolution_row(
+    version: str,
+    scope: str | None,
+    raw_scope: str | None,
+    depth: int | None,
+    chain: tuple[str, ...],
+    line: int | None,
+    hashes: tuple[str, ...],
+) -> str:
+    """One RESOLVES edge of a load statement as one string, its fields between ``FIELD`` separators, the
+    chain's and the hashes' items between ``LIST`` ones, '' for a missing value; ``load_sources.cypher``
+    splits it. One string literal instead of a nested list of seven to a dozen: FalkorDB parses a
+    statement's parameters into a syntax tree whose nodes its own allocator does not count, and at a
+    300,000-row statement a list per edge took some 350 MB of server memory while it was parsed, and
+    left ~200 MB of it resident after (bench/statement_memory.py)."""
+    row = (
+        f"{version}{FIELD}{scope or ''}{FIELD}{raw_scope or ''}{FIELD}{'' if depth is None else int(depth)}{FIELD}"
+        f"{LIST.join(chain)}{FIELD}{'' if line is None else int(line)}{FIELD}{LIST.join(hashes)}"
+    )  # version: a canonical purl, percent-encoded, never a separator
+    lists = (len(chain) - 1 if chain else 0) + (len(hashes) - 1 if hashes else 0)
+    if row.count(FIELD) == _ROW_FIELDS - 1 and row.count(LIST) == lists and START not in row and END not in row:
+        return row  # the common case, decided by four scans in C
+    return FIELD.join(  # a separator in the data: replaced (statements.field), so it cannot split a field
+        (
+            version,
+            field(scope),
+            field(raw_scope),
+            "" if depth is None else str(int(depth)),
+            LIST.join(field(p) for p in chain),
+            "" if line is None else str(int(line)),
+            LIST.join(field(h) for h in hashes),
+        )
+    )
+
+
+_ROW_FIELDS = 7
 
 
 def version_dependency(b: GraphBatch, rec: VersionDependency, src: Source) -> None:

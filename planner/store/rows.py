@@ -34,10 +34,10 @@ EDGE_SETS = {r.name: (r.type, r.start, r.end) for r in RELATIONSHIPS}
 
 #: the two big relationship sets travel compactly (most of the parameter text would otherwise repeat
 #: the same keys) and are grouped while records are added; ``load_sources.cypher`` reads them by position:
-#: RESOLVES ``[project, source, file, [[version, scope, raw_scope, depth, chain, line, hashes], ...]]``, DEPENDS_ON
-#: ``[version, [[package, [source, ...], [range, ...], [resolved, ...], [scope, ...]], ...]]`` — thousands of
-#: SBOMs state the same (version, package) pair, which is one edge listing its sources ('' where a source
-#: does not say); grouped this way each pair's nodes are looked up once per batch
+#: RESOLVES ``[project, source, file, [packed edge, ...]]`` (one string per edge, record_rows.resolution_row),
+#: DEPENDS_ON ``[version, [[package, the sources' statements of the pair], ...]]`` — thousands of SBOMs
+#: state the same (version, package) pair, which is one edge listing its sources (planner/store/statements.py);
+#: grouped this way each pair's nodes are looked up once per batch
 COMPACT_EDGES = tuple(r.name for r in RELATIONSHIPS if r.merge in (PER_SOURCE_GROUPED, ONE_EDGE_LISTING_SOURCES))
 
 

@@ -39,11 +39,12 @@ from typing import Any
 START = "\x1f"  # a token on an edge begins with it
 FIELD = "\x1e"  # between fields
 END = "\x1d"  # a token (edge) or an entry (SourceFile) ends with it
+LIST = "\x1c"  # between the items of a list packed into one field (a RESOLVES row's chain, its hashes)
 _SEPARATORS = "\x1c\x1d\x1e\x1f"
 _REPLACE = str.maketrans({c: "\ufffd" for c in _SEPARATORS})
 
 #: the ``$sep`` parameter of every query that builds or splits these strings
-SEP_PARAM: dict[str, str] = {"start": START, "field": FIELD, "end": END}
+SEP_PARAM: dict[str, str] = {"start": START, "field": FIELD, "end": END, "list": LIST}
 
 
 @dataclass(frozen=True, slots=True)

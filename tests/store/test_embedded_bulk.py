@@ -3,6 +3,7 @@ everything it wrote still survives ``db stop`` and a restart; the settings come 
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pyte
             again.close()
     finally:
         embedded_server.stop(data)
+        shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)
 
 
 def test_a_bulk_load_that_never_ended_gets_its_settings_back_at_the_next_write(tmp_path: Path) -> None:
@@ -91,3 +93,4 @@ def test_a_bulk_load_that_never_ended_gets_its_settings_back_at_the_next_write(t
         store.close()
     finally:
         embedded_server.stop(data)
+        shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)

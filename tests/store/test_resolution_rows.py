@@ -1,0 +1,89 @@
+"""RESOLVES edges travel in a load statement as one packed string each and are stored with the same
+properties a nested list gave: every field, the missing ones absent, hostile text kept harmless."""
+
+from __future__ import annotations
+
+from planner.model import Location, ParseResult, Project, Resolved, Source
+from planner.store.embedded import EmbeddedStore, _json_literal, _literal
+from planner.store.rows import GraphBatch, LoadedSource, PlainParam
+from planner.store.statements import FIELD, LIST
+
+SOURCE = Source("shop", "services/cart/package-lock.json", "shop/services/cart/package-lock.json")
+PROJECT = "shop:services/cart"
+
+
+def load(store: EmbeddedStore, records: list) -> None:
+    batch = GraphBatch()
+    batch.add(LoadedSource(SOURCE, "0" * 64, "npm-lock", ParseResult(records=records)), "2026-12-06T00:00:00+00:00")
+    store.load(batch, "run-1")
+
+
+def stored(store: EmbeddedStore) -> dict[str, dict]:
+    rows = store.run("MATCH (:Project)-[r:RESOLVES]->(v:Version) RETURN v.key AS v, properties(r) AS p")
+    return {row["v"]: row["p"] for row in rows}
+
+
+def test_every_field_of_a_resolution_is_stored_as_given(store: EmbeddedStore) -> None:
+    lock = SOURCE.path
+    load(
+        store,
+        [
+            Project(PROJECT, "cart", "npm", "shop", "services/cart", "services/cart/package.json"),
+            # a transitive dependency with everything a lockfile says
+            Resolved(
+                PROJECT,
+                "pkg:npm/%40types/node@20.1.0",
+                scope="dev",
+                raw_scope="devOptional",
+                depth=3,
+                path=("pkg:npm/jest@29.7.0", "pkg:npm/jest-util@29.7.0"),
+                location=Location(lock, 412),
+                hashes=("sha512:abc", "sha1:def"),
+            ),
+            # a direct one that says little: no raw scope, depth, chain, line or hashes
+            Resolved(PROJECT, "pkg:npm/left-pad@1.3.0", location=Location(lock)),
+            # depth 0 and line 0 are values, not missing ones
+            Resolved(PROJECT, "pkg:npm/zero@1.0.0", depth=0, location=Location(lock, 0)),
+            # text a hostile lockfile could hold: separators, quotes, a backslash, a newline, non-ASCII
+            Resolved(
+                PROJECT,
+                "pkg:npm/evil@1.0.0",
+                scope='run"time',
+                raw_scope="a\\b\nc",
+                path=(f"pkg:npm/x@1{FIELD}2", f"pkg:npm/y@1{LIST}z", "pkg:npm/é@1"),
+                location=Location(lock, 7),
+            ),
+        ],
+    )
+    run_file = {"source": SOURCE.key, "run": "run-1", "file": lock}
+    assert stored(store) == {
+        "pkg:npm/%40types/node@20.1.0": {
+            **run_file,
+            "scope": "dev",
+            "raw_scope": "devOptional",
+            "depth": 3,
+            "chain": ["pkg:npm/jest@29.7.0", "pkg:npm/jest-util@29.7.0"],
+            "line": 412,
+            "hashes": ["sha512:abc", "sha1:def"],
+        },
+        "pkg:npm/left-pad@1.3.0": {**run_file, "scope": "runtime"},
+        "pkg:npm/zero@1.0.0": {**run_file, "scope": "runtime", "depth": 0, "line": 0},
+        "pkg:npm/evil@1.0.0": {
+            **run_file,
+            "scope": 'run"time',
+            "raw_scope": "a\\b\nc",
+            # a separator inside a field cannot split it: it is stored as U+FFFD
+            "chain": ["pkg:npm/x@1\ufffd2", "pkg:npm/y@1\ufffdz", "pkg:npm/é@1"],
+            "line": 7,
+        },
+    }
+
+
+def test_packed_rows_take_the_fast_rendering_unless_the_data_needs_escapes() -> None:
+    packed = PlainParam([["p", "s", "f", [FIELD.join(["pkg:npm/a@1", "runtime", "", "2", LIST.join("xy"), "", ""])]]])
+    text = _json_literal(packed)
+    assert text is not None and "\\" not in text  # the separators as they are, as FalkorDB reads them
+    assert text == _literal(list(packed))
+    # a backslash of the data next to a separator's escape: rendered the slow way, still right
+    tricky = PlainParam([f"a\\{FIELD}b", "\\u001e"])
+    assert _json_literal(tricky) is None
