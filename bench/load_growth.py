@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tree_memory import TreeMemory
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -178,7 +181,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     cpu0, t0 = server_cpu_s(trace.pid), time.perf_counter()
     client0 = client_cpu_s()
     check = CheckTimer(verify)
-    report = ingest(store, [args.org])
+    with TreeMemory({"depwave": os.getpid(), "server": trace.pid}) as memory:
+        report = ingest(store, [args.org])
     wall, cpu = time.perf_counter() - t0, server_cpu_s(trace.pid) - cpu0
     client = client_cpu_s() - client0
     result = {
@@ -188,6 +192,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "dropped_indexes": args.drop_index,
         "batch_rows": store.load_rows,
         "server_peak_rss_mb": server_peak_rss_mb(trace.pid),
+        # ru_maxrss: this process's peak, and the largest of its finished children's (one worker's)
+        "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        # sampled every 0.25 s: this process with its workers, the server, and both at once (bench/tree_memory.py)
+        "memory": memory.summary(),
         "ingest_wall_s": round(wall, 2),
         "server_cpu_s": round(cpu, 2),
         "client_cpu_s": round(client, 2),
