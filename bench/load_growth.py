@@ -181,7 +181,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     cpu0, t0 = server_cpu_s(trace.pid), time.perf_counter()
     client0 = client_cpu_s()
     check = CheckTimer(verify)
-    with TreeMemory({"depwave": os.getpid(), "server": trace.pid}) as memory:
+    with TreeMemory({"depwave": os.getpid(), "server": trace.pid}, rss_only=("server",)) as memory:
         report = ingest(store, [args.org])
     wall, cpu = time.perf_counter() - t0, server_cpu_s(trace.pid) - cpu0
     client = client_cpu_s() - client0
@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # ru_maxrss: this process's peak, and the largest of its finished children's (one worker's)
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-        # sampled every 0.25 s: this process with its workers, the server, and both at once (bench/tree_memory.py)
+        # sampled every 0.5 s: this process with its workers, the server, and both at once (bench/tree_memory.py)
         "memory": memory.summary(),
         "ingest_wall_s": round(wall, 2),
         "server_cpu_s": round(cpu, 2),

@@ -15,6 +15,7 @@ def evaluate(r: dict[str, Any]) -> dict[str, Any]:
     dep = r["dependents"]
     mem = r["memory"]
     redis_hwm = mem.get("redis_server", {}).get("VmHWM")
+    together = mem.get("tree", {}).get("together_peak_pss_mb")
     return {
         "ingest >= 50,000 edges/s": {"value": ing["edges_per_s"], "met": ing["edges_per_s"] >= TARGET_EDGES_PER_S},
         "dependents log4j-core p50 < 50 ms": {
@@ -25,17 +26,15 @@ def evaluate(r: dict[str, Any]) -> dict[str, Any]:
             "value": {k: v["p50_ms"] for k, v in dep.items()},
             "met": all(v["p50_ms"] < TARGET_P50_MS for v in dep.values()),
         },
-        "python peak RSS < 1.5 GB (1430.5 MiB)": {
-            "value": mem["python_peak_rss_mb"],
-            "met": mem["python_peak_rss_mb"] < TARGET_RSS_MB,
+        # depwave (this process and its ingest workers, PSS) and the embedded server (RSS) at once, sampled
+        # (bench/tree_memory.py); a run from before the sampler has only the per-process peaks
+        "peak memory, depwave + store together < 1.5 GB (1430.5 MiB)": {
+            "value": together,
+            "met": together is not None and together < TARGET_RSS_MB,
         },
+        "python peak RSS (this process alone, not its workers)": {"value": mem["python_peak_rss_mb"]},
         **(
-            {
-                "redis-server peak RSS < 1.5 GB (1430.5 MiB)": {
-                    "value": redis_hwm,
-                    "met": redis_hwm is not None and redis_hwm < TARGET_RSS_MB,
-                }
-            }
+            {"redis-server peak RSS (VmHWM)": {"value": redis_hwm}}
             if r["args"].get("store", "embedded") == "embedded"
             else {}
         ),
@@ -134,6 +133,13 @@ def _memory_lines(r: dict[str, Any]) -> list[str]:
         L.append(
             f"  redis-server peak RSS    {rs.get('VmHWM', float('nan')):>10,.1f} MB   (RSS at end {rs.get('VmRSS', float('nan')):,.1f} MB)"
         )
+    tree = mem.get("tree")
+    if tree:
+        L.append(
+            f"  depwave + store at once  {tree['together_peak_pss_mb']:>10,.1f} MB   (depwave tree PSS "
+            f"{tree['depwave_peak_pss_mb']:,.1f}, server RSS {tree.get('server_peak_pss_mb', float('nan')):,.1f}; "
+            f"sampled every 0.5 s)"
+        )
     gm = mem.get("graph_memory_usage_mb")
     if isinstance(gm, dict):
         L.append(f"  GRAPH.MEMORY USAGE       {gm.get('total_graph_sz_mb', '?'):>10} MB total graph")
@@ -162,6 +168,7 @@ def _networkx_lines(r: dict[str, Any]) -> list[str]:
 def _targets_lines(r: dict[str, Any]) -> list[str]:
     L = ["", "TARGETS"]
     for k, v in r["targets"].items():
-        L.append(f"  {'MET   ' if v['met'] else 'MISSED'} {k}: {v['value']}")
+        verdict = "      " if "met" not in v else "MET   " if v["met"] else "MISSED"  # no "met": a figure
+        L.append(f"  {verdict} {k}: {v['value']}")
     L.append(f"embedded server stopped: {r.get('server_stopped')}")
     return L

@@ -24,12 +24,11 @@ class EmbeddedStore(Store):
     """FalkorDB, started and reused under a data directory."""
 
     kind = "embedded"
-    #: FalkorDB appends each source's statements of a DEPENDS_ON pair to the edge's lists, and an append
-    #: copies the whole lists, so a pair costs every statement that touches it the length of its lists:
-    #: fewer, larger statements copy less (BENCHMARKS.md, "Why load statements slow down as the graph
-    #: grows": 3M-edge org, server CPU of the load statements 235 s at 50,000 rows, 146 s at 200,000,
-    #: 105 s at 300,000, where a statement is one worker chunk of 1,000 files). The client holds larger
-    #: statements: its peak grows by a few hundred MB.
+    #: rows per load statement: a trade of memory for time. At 1M edges (default synthetic shape,
+    #: BENCHMARKS.md "Packed RESOLVES rows") 100,000 rows took the ingest's peak (depwave's processes and
+    #: the server at once) from ~1,970 to ~1,570 MB and its load statements' server CPU up by ~20 %
+    #: (wall ~+10 %); fewer, bigger statements pay the per-statement work (node merges, the deletes, the
+    #: DEPENDS_ON appends) less often. Kept at 300,000 so the ingest keeps its rate.
     load_rows = 300_000
 
     def __init__(self, data_dir: Path, start: bool = True) -> None:
