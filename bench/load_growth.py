@@ -61,10 +61,11 @@ class StatementTrace:
         original = type(self.store).load_prepared
         trace = self
 
-        def timed(store: Any, prepared: str) -> None:
+        def timed(store: Any, prepared: str | bytes) -> None:
             n = len(trace.rows)
             if trace.save is not None:
-                (trace.save / f"{n:04d}.cypher").write_text(prepared)
+                path = trace.save / f"{n:04d}.cypher"
+                path.write_bytes(prepared) if isinstance(prepared, bytes) else path.write_text(prepared)
             cpu0, t0 = server_cpu_s(trace.pid), time.perf_counter()
             original(store, prepared)
             wall, cpu = time.perf_counter() - t0, server_cpu_s(trace.pid) - cpu0

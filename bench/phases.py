@@ -25,8 +25,11 @@ def catalog_names() -> dict[str, str]:
     return names
 
 
-def query_name(names: dict[str, str], cypher: str) -> str:
-    """The catalog name of ``cypher``: exact text, else a catalog text it ends with, else ``other query``."""
+def query_name(names: dict[str, str], cypher: str | bytes) -> str:
+    """The catalog name of ``cypher``: exact text, else a catalog text it ends with, else ``other query``
+    (a load statement a worker prepared arrives as UTF-8 bytes)."""
+    if isinstance(cypher, bytes):
+        return next((n for text, n in names.items() if cypher.endswith(text.encode())), "other query")
     if cypher in names:
         return names[cypher]
     for text, n in names.items():

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from planner import big_files
 from planner.big_files import FileProgress
@@ -30,6 +31,10 @@ CHUNK_FILES = 1_000
 #: chunks are cut by files, so "a full batch", the in-process rule, would leave a large load of small
 #: files out of bulk mode
 BULK_AFTER_ROWS = 50_000
+#: in a batch message, where the prepared load was: it follows as a message of its own, as bytes
+#: (``send_bytes``) when it is text, else pickled (see :func:`_send_batch`)
+BYTES_FOLLOW = "bytes"
+PICKLE_FOLLOWS = "pickle"
 
 
 def chunks(total: int) -> list[tuple[int, int]]:
@@ -168,13 +173,19 @@ class _Feeder:
                 if msg[0] == "progress":
                     self._tick(msg[1])
                     continue
+                prepared = None
+                if msg[0] == "batch":  # its load follows: taken now, so the worker goes on parsing
+                    try:
+                        prepared = receive.recv_bytes() if msg[2] == BYTES_FOLLOW else receive.recv()
+                    except EOFError:  # the worker is gone
+                        return
                 if not self._settled():  # later batches may rely on nodes the rejected one was to write:
                     return  # this process takes over from there, with whole batches
                 if msg[0] == "here":
                     self._load_here(msg[1])
                     end = self.handled = msg[1] + 1
                     continue
-                _, end, prepared, counts, outcomes, indices = msg
+                _, end, _, counts, outcomes, indices = msg
                 for outcome in outcomes:
                     note(self.report, outcome)
                 self._tick(end)
@@ -261,7 +272,7 @@ def _worker(  # pragma: no cover - runs in the child
         for lo, hi in ranges:
             for a, b, here in _runs(job.candidates, lo, hi):
                 for cut in cut_batches(parsed(a, b), max_rows=job.store.load_rows):
-                    send.send(_batch_message(cut, written, job))
+                    _send_batch(send, cut, written, job)
                 if here is not None:  # after the batches before it: the feeding process keeps file order
                     send.send(("here", here))
     finally:
@@ -279,17 +290,38 @@ def _runs(candidates: Candidates, lo: int, hi: int) -> Iterator[tuple[int, int, 
     yield start, hi, None
 
 
-def _batch_message(cut: Batch, written: set[tuple[str, str]], job: WorkerJob) -> tuple:  # pragma: no cover
-    """A worker's message for one batch: the prepared load (without the nodes its earlier batches
-    carried), its counts, the parse outcomes (the records travel in the load) and the sources' indices."""
+def _batch_message(cut: Batch, written: set[tuple[str, str]], job: WorkerJob) -> tuple[tuple, Any]:  # pragma: no cover
+    """What a worker sends for one batch: (its end, its counts, the parse outcomes (the records travel
+    in the load), the sources' indices), and apart from it the prepared load (without the nodes its
+    earlier batches carried). The parsed records are let go once they are rows, before the
+    statement is rendered (a 300,000-row batch held ~100 MB of them)."""
     graph = GraphBatch()
     for item in cut.items:
         graph.add(item, job.stamp)
-    graph.skip_written(written)
-    prepared = job.store.prepare_load(graph, job.run) if cut.items else None
     outcomes = [Outcome(loader=o.loader, warnings=o.warnings) if o.item else o for o in cut.outcomes]
+    any_items = bool(cut.items)
+    cut.items.clear()
+    cut.outcomes.clear()
+    graph.skip_written(written)
     counts = (graph.edge_count, graph.row_count, graph.expected())
-    return ("batch", cut.end, prepared, counts, outcomes, cut.indices)
+    prepared = job.store.prepare_load(graph, job.run) if any_items else None
+    return (cut.end, counts, outcomes, cut.indices), prepared
+
+
+def _send_batch(send, cut: Batch, written: set[tuple[str, str]], job: WorkerJob) -> None:  # pragma: no cover
+    """Send one batch: its message, then its prepared load. A load that is text (the embedded store's)
+    goes as its UTF-8 bytes through ``send_bytes``, the text let go first: pickled, tens of MB of text
+    were copied here and again on the other side, and the feeding process encoded them once more for
+    the socket."""
+    fields, prepared = _batch_message(cut, written, job)
+    if isinstance(prepared, str):
+        prepared = prepared.encode()  # the text's last reference: freed here
+    as_bytes = isinstance(prepared, bytes)
+    send.send(("batch", fields[0], BYTES_FOLLOW if as_bytes else PICKLE_FOLLOWS, *fields[1:]))
+    if as_bytes:
+        send.send_bytes(prepared)
+    else:
+        send.send(prepared)
 
 
 def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child

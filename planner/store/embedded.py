@@ -92,11 +92,11 @@ class EmbeddedStore(Store):
         render it while this process waits for the server."""
         return params_header(batch.params(run)) + catalog.text("load_sources")
 
-    def load_prepared(self, prepared: str) -> None:
-        """Run a statement made by :meth:`prepare_load`."""
+    def load_prepared(self, prepared: str | bytes) -> None:
+        """Run a statement made by :meth:`prepare_load` (or its UTF-8 bytes, as a worker sends it)."""
         self._execute(prepared, write=True)
 
-    def _execute(self, text: str, write: bool, types: dict[str, str] | None = None) -> list[Row]:
+    def _execute(self, text: str | bytes, write: bool, types: dict[str, str] | None = None) -> list[Row]:
         timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
         command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         compact = ("--compact",) if types is None else ()

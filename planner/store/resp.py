@@ -44,14 +44,27 @@ class _ProtocolError(RespError):
     """The bytes from the server are not RESP (never expected from redis)."""
 
 
-def _encode(args: tuple[Any, ...]) -> bytes:
+#: an argument at least this long is sent on its own rather than joined into one buffer with the rest
+#: (a load statement is tens of MB: joining copied it once more in this process)
+_SEND_APART = 1 << 16
+
+
+def _encode(args: tuple[Any, ...]) -> list[bytes]:
+    """The command in RESP, as buffers to send in order: small parts joined, each big argument apart."""
+    out: list[bytes] = []
     parts = [b"*%d\r\n" % len(args)]
     for arg in args:
         data = arg if isinstance(arg, bytes) else str(arg).encode()
         parts.append(b"$%d\r\n" % len(data))
-        parts.append(data)
+        if len(data) >= _SEND_APART:
+            out.append(b"".join(parts))
+            out.append(data)
+            parts = []
+        else:
+            parts.append(data)
         parts.append(b"\r\n")
-    return b"".join(parts)
+    out.append(b"".join(parts))
+    return out
 
 
 def _info_value(text: str) -> Any:
@@ -105,7 +118,8 @@ class Connection:
         if self._sock is None:
             raise ConnectionLost("the connection is closed")
         try:
-            self._sock.sendall(_encode(args))
+            for buffer in _encode(args):
+                self._sock.sendall(buffer)
             reply = self._read()
         except TimeoutError as exc:
             waited = self._sock.gettimeout() if self._sock is not None else None
