@@ -24,10 +24,10 @@ class EmbeddedStore(Store):
     """FalkorDB, started and reused under a data directory."""
 
     kind = "embedded"
-    #: rows per load statement: a trade of memory for time. At 1M edges (default synthetic shape,
-    #: BENCHMARKS.md "Packed RESOLVES rows") 100,000 rows took the ingest's peak (depwave's processes and
-    #: the server at once) from ~1,970 to ~1,570 MB and its load statements' server CPU up by ~20 %
-    #: (wall ~+10 %); fewer, bigger statements pay the per-statement work (node merges, the deletes, the
+    #: rows per load statement: a trade of memory for time. At 1M edges (default synthetic shape;
+    #: BENCHMARKS.md "Peak memory of an ingest, counted whole") 100,000 rows took 270-400 MB off the
+    #: ingest's peak (depwave's processes and the server at once) and added ~18 % to its load statements'
+    #: server CPU: fewer, bigger statements pay the per-statement work (node merges, the deletes, the
     #: DEPENDS_ON appends) less often. Kept at 300,000 so the ingest keeps its rate.
     load_rows = 300_000
 
