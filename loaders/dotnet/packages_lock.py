@@ -107,7 +107,7 @@ class NugetLockLoader(Loader):
             edges.update(self._edges(entries, source, warn))
         result.extend(resolved[k] for k in sorted(resolved))
         result.warnings[:] = list(dict.fromkeys(result.warnings))
-        result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "")))
+        result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "", e.scope)))
         return result
 
     def _project(self, source: Source, context: SourceContext, warn: list[ParseWarning]) -> Project:

@@ -251,7 +251,7 @@ class _Emitter:
                 except ValueError:
                     continue
                 edges.add(VersionDependency(parent, package, None, t.version, "optional" if optional else "runtime"))
-        return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope))
+        return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope, e.range or ""))
 
     def _local_target(self, importer: str, dep: str, ref: str) -> str | None:
         kind, _, path = ref.partition(":")

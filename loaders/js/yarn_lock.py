@@ -342,7 +342,7 @@ class _Graph:
                 shown = rng[4:] if rng.startswith("npm:") and classify(rng[4:]).kind == "range" else rng
                 version = got.version if got is not None and got.registry else None
                 edges.add(VersionDependency(parent, package, shown, version, "optional" if optional else "runtime"))
-        return sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope))
+        return sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.scope, e.resolved or ""))
 
     def _members(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
         """Workspace members other than the lock's own directory: project key -> (directory, name, manifest)."""

@@ -102,8 +102,10 @@ class MavenDependencyTreeLoader(Loader):
             stack.append(node)
         if not roots:
             raise ParseError(source.display, 1, "no dependency tree found (not mvn dependency:tree output)")
+        edges: set[VersionDependency] = set()
         for root, nodes in roots:
-            self._module(root, nodes, source, context, result)
+            self._module(root, nodes, source, context, result, edges)
+        result.extend(sorted(edges, key=_edge_order))  # across modules: the widest scope of a pair first
         return result
 
     def _module(
@@ -113,10 +115,11 @@ class MavenDependencyTreeLoader(Loader):
         source: Source,
         context: SourceContext,
         result: ParseResult,
+        edges: set[VersionDependency],
     ) -> None:
+        """Add one module's project and resolutions to ``result`` and its DEPENDS_ON statements to ``edges``."""
         project = _project(root, source, context)
         resolved: dict[str, Resolved] = {}
-        edges: set[VersionDependency] = set()
         for depth, node, ancestors in nodes:
             if node is None:
                 continue
@@ -150,7 +153,26 @@ class MavenDependencyTreeLoader(Loader):
                 resolved[rec.version] = rec
         result.records.append(project)
         result.extend(resolved[k] for k in sorted(resolved))
-        result.extend(sorted(edges, key=lambda e: (e.version, e.package, e.range or "", e.resolved or "")))
+
+
+#: a (version, package) pair stated under several modules: the widest scope first, since the first
+#: statement of a pair is the one a file keeps (planner/store/record_rows.py). Under each module Maven
+#: shows a dependency's own dependencies with the scope it mediated for that module: ``test`` under a
+#: module that uses the dependency in tests, ``compile`` under one that ships it.
+_SCOPE_ORDER = {"runtime": 0, "provided": 1, "build": 2, "test": 3}
+
+
+def _edge_order(e: VersionDependency) -> tuple[str, str, int, str, str, str]:
+    """Sort key of the DEPENDS_ON statements: by pair, the widest scope first, then what was asked and
+    what won; every field takes part, so the order never depends on the set they were gathered in."""
+    return (
+        e.version,
+        e.package,
+        _SCOPE_ORDER.get(e.scope, len(_SCOPE_ORDER)),
+        e.range or "",
+        e.resolved or "",
+        e.scope,
+    )
 
 
 def _root(text: str, line: int) -> _Node | None:

@@ -283,7 +283,7 @@ class CargoLockLoader(Loader):
                 except ValueError:
                     continue
                 edges.add(VersionDependency(parent, package, None, t.version, "unknown"))
-        return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or ""))
+        return sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.range or "", e.scope))
 
 
 def _key(p: _LockedCrate) -> str | None:

@@ -195,5 +195,5 @@ def graph_records(
                     version=parent.purl.key, package=dep.purl.package, resolved=dep.purl.version, scope=scope
                 )
             )
-    out.extend(sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope)))
+    out.extend(sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope, e.range or "")))
     return out

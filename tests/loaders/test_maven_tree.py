@@ -210,3 +210,54 @@ def test_hadoop_connectors_tree_against_the_poms(corpus: Path) -> None:
     assert checked == 6
     codec = [e for e in records_of(result, VersionDependency) if e.package == "pkg:maven/commons-codec/commons-codec"]
     assert ("1.11", "1.18.0") in {(e.range, e.resolved) for e in codec}
+
+
+# gcsio uses util at compile scope, app in tests: under each, Maven shows util's dependency on gson with
+# the scope it mediated for that module (shaped like GoogleCloudDataproc/hadoop-connectors' output,
+# where util's dependencies came out test or runtime from one run to the next)
+TWO_SCOPES = """\
+[INFO] --- dependency:3.6.0:tree (default-cli) @ app ---
+[INFO] com.example:app:jar:3.0.0
+[INFO] \\- com.example:util:jar:3.0.0:test
+[INFO]    +- com.google.api-client:google-api-client-gson:jar:2.7.2:test
+[INFO]    \\- com.google.flogger:google-extensions:jar:0.8:test
+[INFO] --- dependency:3.6.0:tree (default-cli) @ gcsio ---
+[INFO] com.example:gcsio:jar:3.0.0
+[INFO] \\- com.example:util:jar:3.0.0:compile
+[INFO]    +- com.google.api-client:google-api-client-gson:jar:2.7.2:compile
+[INFO]    \\- com.google.flogger:google-extensions:jar:0.8:compile
+"""
+
+_FIRST_STATEMENTS = """
+import sys
+from loaders.maven.dependency_tree import MavenDependencyTreeLoader
+from planner.model import Source, VersionDependency
+result = MavenDependencyTreeLoader().parse(sys.stdin.read(), Source("r", "dependency-tree.txt", "t"))
+first = {}
+for e in result.records:
+    if isinstance(e, VersionDependency):
+        first.setdefault((e.version, e.package), e.scope)
+print(sorted(first.items()))
+"""
+
+
+def test_a_pair_stated_in_two_module_trees_keeps_the_widest_scope_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    answers = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):  # set order varies with the seed; the records' must not
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(
+            [sys.executable, "-c", _FIRST_STATEMENTS], input=TWO_SCOPES, env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        answers.add(out.stdout)
+    assert answers == {
+        "[(('pkg:maven/com.example/util@3.0.0', 'pkg:maven/com.google.api-client/google-api-client-gson'), "
+        "'runtime'), (('pkg:maven/com.example/util@3.0.0', 'pkg:maven/com.google.flogger/google-extensions'), "
+        "'runtime')]\n"
+    }
