@@ -97,12 +97,19 @@ class EmbeddedStore(Store):
         self._execute(prepared, write=True)
 
     def _execute(self, text: str | bytes, write: bool, types: dict[str, str] | None = None) -> list[Row]:
-        timeout_ms = int((LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S) * 1000)
+        timeout_s = LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S
         command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         compact = ("--compact",) if types is None else ()
         try:
-            # the falkordb client's own command, minus its per-cell result parsing (see _rows)
-            reply = self._conn.execute_command(command, GRAPH_NAME, text, *compact, "timeout", timeout_ms)
+            # the falkordb client's own command, minus its per-cell result parsing (see _rows); the
+            # server stops a query at its timeout, this process stops waiting a margin later (REPLY_MARGIN_S)
+            self._conn.set_timeout(timeout_s + REPLY_MARGIN_S)
+            try:
+                reply = self._conn.execute_command(
+                    command, GRAPH_NAME, text, *compact, "timeout", int(timeout_s * 1000)
+                )
+            finally:
+                self._conn.set_timeout(None)
             if isinstance(reply[-1], resp.ReplyError):  # a run-time error comes as the reply's last element
                 raise reply[-1]
             if write and not self._bulk_depth:
@@ -263,6 +270,13 @@ def _json_literal(value: PlainParam) -> str | None:
 
 #: JSON's escapes of the separators (``json.dumps`` writes ``\\u001c``; lower-case hex, checked by a test)
 _SEPARATOR_ESCAPES = tuple((json.dumps(c)[1:-1], c) for c in "\x1c\x1d\x1e\x1f")
+
+
+#: how much longer than a query's own timeout this process waits for its reply before it calls the
+#: store gone (exit 4): a server that stops answering must not hang a command for ever. FalkorDB 4.16.3
+#: was seen (once, in a test run) to block its main thread on a lock nobody held at the first query
+#: after a start, and answer nothing, not even PING.
+REPLY_MARGIN_S = 60.0
 
 
 #: strings longer than this are quoted afresh every time: a scan's JSON text, a long description or a

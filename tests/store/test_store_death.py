@@ -177,3 +177,29 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     res = subprocess.run([*cmd, "db", "stop"], env=env, capture_output=True, text=True)
     assert res.returncode == 0 and "saved: True" in res.stdout, res.stderr
     assert projects(data) == loaded  # a fresh server, from the files
+
+
+def test_a_server_that_stops_answering_is_exit_4_not_a_hang(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real fault: the server frozen (SIGSTOP) while a command waits for its reply."""
+    import planner.store.embedded as embedded_mod
+    from planner.errors import StoreUnavailable
+
+    store = EmbeddedStore(data)
+    store.run("CREATE (:Repo {key: 'shop'})", write=True)
+    monkeypatch.setattr(embedded_mod, "QUERY_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(embedded_mod, "REPLY_MARGIN_S", 1.0)
+    pid = store.server.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="stopped answering"):
+            store.run("MATCH (r:Repo) RETURN r.key AS k")
+        assert time.monotonic() - started < 10
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        store.close()
+    again = EmbeddedStore(data)  # the server itself was only frozen: the next command finds it
+    try:
+        assert again.run("MATCH (r:Repo) RETURN r.key AS k") == [{"k": "shop"}]
+    finally:
+        again.close()
