@@ -193,9 +193,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "dropped_indexes": args.drop_index,
         "batch_rows": store.load_rows,
         "server_peak_rss_mb": server_peak_rss_mb(trace.pid),
-        # ru_maxrss: this process's peak, and the largest of its finished children's (one worker's)
-        "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         # sampled every 0.5 s: this process with its workers, the server, and both at once (bench/tree_memory.py)
         "memory": memory.summary(),
         "ingest_wall_s": round(wall, 2),

@@ -136,23 +136,29 @@ def resolution_row(
     statement's parameters into a syntax tree whose nodes its own allocator does not count, and at a
     300,000-row statement a list per edge took some 350 MB of server memory while it was parsed, and
     left ~200 MB of it resident after (bench/statement_memory.py)."""
-    row = (
-        f"{version}{FIELD}{scope or ''}{FIELD}{raw_scope or ''}{FIELD}{'' if depth is None else int(depth)}{FIELD}"
-        f"{LIST.join(chain)}{FIELD}{'' if line is None else int(line)}{FIELD}{LIST.join(hashes)}"
-    )  # version: a canonical purl, percent-encoded, never a separator
+    row = _packed(version, scope or "", raw_scope or "", depth, chain, line, hashes)
     lists = (len(chain) - 1 if chain else 0) + (len(hashes) - 1 if hashes else 0)
     if row.count(FIELD) == _ROW_FIELDS - 1 and row.count(LIST) == lists and START not in row and END not in row:
         return row  # the common case, decided by four scans in C
-    return FIELD.join(  # a separator in the data: replaced (statements.field), so it cannot split a field
-        (
-            version,
-            field(scope),
-            field(raw_scope),
-            "" if depth is None else str(int(depth)),
-            LIST.join(field(p) for p in chain),
-            "" if line is None else str(int(line)),
-            LIST.join(field(h) for h in hashes),
-        )
+    # a separator in the data: replaced (statements.field), so it cannot split a field
+    return _packed(
+        version, field(scope), field(raw_scope), depth, [field(p) for p in chain], line, [field(h) for h in hashes]
+    )
+
+
+def _packed(
+    version: str,
+    scope: str,
+    raw_scope: str,
+    depth: int | None,
+    chain: tuple[str, ...] | list[str],
+    line: int | None,
+    hashes: tuple[str, ...] | list[str],
+) -> str:
+    """The row's layout, which load_sources.tmpl splits (version: a canonical purl, never a separator)."""
+    return (
+        f"{version}{FIELD}{scope}{FIELD}{raw_scope}{FIELD}{'' if depth is None else int(depth)}{FIELD}"
+        f"{LIST.join(chain)}{FIELD}{'' if line is None else int(line)}{FIELD}{LIST.join(hashes)}"
     )
 
 
