@@ -5,7 +5,8 @@
 // Parameters: $sources (source keys, repo:path).
 // Answers: source, type, edges — one row per (source, type) with at least one edge. DEPENDS_ON is not
 // here: its edges are shared, one per pair (count_pair_edges.cypher checks them). Each part is an
-// index lookup on the type's `source`.
+// index lookup on the type's `source`, but RESOLVES's: those are found as the load deletes them, through
+// the projects the SourceFile's `resolves_for` lists (so a wrong list shows as missing edges).
 MATCH ()-[r:CONTAINS]->() WHERE r.source IN $sources
 RETURN r.source AS source, 'CONTAINS' AS type, count(r) AS edges
 UNION ALL
@@ -21,8 +22,10 @@ UNION ALL
 MATCH ()-[r:USES_PROJECT]->() WHERE r.source IN $sources
 RETURN r.source AS source, 'USES_PROJECT' AS type, count(r) AS edges
 UNION ALL
-MATCH ()-[r:RESOLVES]->() WHERE r.source IN $sources
-RETURN r.source AS source, 'RESOLVES' AS type, count(r) AS edges
+MATCH (sf:SourceFile) WHERE sf.key IN $sources
+UNWIND coalesce(sf.resolves_for, []) AS p
+MATCH (:Project {key: p})-[r:RESOLVES]->() WHERE r.source = sf.key
+RETURN sf.key AS source, 'RESOLVES' AS type, count(r) AS edges
 UNION ALL
 MATCH ()-[r:PUBLISHED_BY]->() WHERE r.source IN $sources
 RETURN r.source AS source, 'PUBLISHED_BY' AS type, count(r) AS edges

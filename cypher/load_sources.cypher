@@ -21,6 +21,9 @@
 // source's old statements are found through its SourceFile's `depends_on` (one entry per pair it stated,
 // read here before the SourceFile rows below overwrite it): its tokens are rebuilt from the entries and
 // cut out of each string of the edge, which goes when nothing is left.
+// A source's old RESOLVES edges are found through the projects its SourceFile's `resolves_for` lists (the
+// start node of each, read here before the SourceFile rows below overwrite it), not through an index on
+// RESOLVES `source`: that index held ~133 MB at 1M edges and was updated on every edge loaded.
 // Answers: rows written. One statement so that FalkorDB (no multi-statement transactions) and
 // Neo4j (one transaction) both apply a batch completely or not at all.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
@@ -38,7 +41,10 @@ WITH count(*) AS step4
 OPTIONAL MATCH ()-[old5:USES_PROJECT]->() WHERE old5.source IN $sources
 DELETE old5
 WITH count(*) AS step5
-OPTIONAL MATCH ()-[old6:RESOLVES]->() WHERE old6.source IN $sources
+OPTIONAL MATCH (sf6:SourceFile) WHERE sf6.key IN $sources
+UNWIND coalesce(sf6.resolves_for, []) AS p6  // the start nodes this file's edges leave from
+WITH sf6.key AS source6, p6  // FalkorDB: a MATCH after an OPTIONAL MATCH needs a WITH between
+MATCH (:Project {key: p6})-[old6:RESOLVES]->() WHERE old6.source = source6
 DELETE old6
 WITH count(*) AS step6
 OPTIONAL MATCH (sf7:SourceFile) WHERE sf7.key IN $sources

@@ -2,6 +2,9 @@
 // schema.falkordb.cypher — FalkorDB indexes (the embedded store). Parameters: none.
 // FalkorDB has no CREATE CONSTRAINT in Cypher and no IF NOT EXISTS: the store ignores
 // "already indexed" errors. Uniqueness of keys is kept by MERGE in load_sources.cypher.
+// Every source-stamped relationship type has an index on `source` but RESOLVES, whose edges a load finds
+// through the SourceFile's `resolves_for` (load_sources.cypher); the last statement drops the index an
+// earlier depwave made (the store ignores "no such index").
 CREATE INDEX FOR (n:Repo) ON (n.key);
 CREATE INDEX FOR (n:SourceFile) ON (n.key);
 CREATE INDEX FOR (n:Project) ON (n.key, n.name);
@@ -20,7 +23,6 @@ CREATE INDEX FOR ()-[r:DESCRIBES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:DECLARES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:CONSTRAINS]-() ON (r.source);
 CREATE INDEX FOR ()-[r:USES_PROJECT]-() ON (r.source);
-CREATE INDEX FOR ()-[r:RESOLVES]-() ON (r.source);
 CREATE INDEX FOR ()-[r:PUBLISHED_BY]-() ON (r.source);
 CREATE INDEX FOR ()-[r:BUILT_IN]-() ON (r.source);
 CREATE INDEX FOR ()-[r:OWNS_PATH]-() ON (r.source);
@@ -31,4 +33,5 @@ CREATE INDEX FOR ()-[r:BUILT_FROM]-() ON (r.source);
 CREATE INDEX FOR ()-[r:RUNS]-() ON (r.source);
 CREATE INDEX FOR ()-[r:IN]-() ON (r.source);
 CREATE INDEX FOR ()-[r:OWNS]-() ON (r.source);
-CREATE INDEX FOR ()-[r:AFFECTS]-() ON (r.source)
+CREATE INDEX FOR ()-[r:AFFECTS]-() ON (r.source);
+DROP INDEX FOR ()-[r:RESOLVES]-() ON (r.source)

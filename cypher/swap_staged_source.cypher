@@ -2,7 +2,8 @@
 // Parameters:
 //   $source  the real source key (repo:path) whose previous edges go
 //   $staged  the staging source key its parts were loaded under (load_sources.cypher, part by part)
-//   $props   the real SourceFile's properties (sha256, loader, root, inputs, ...; not depends_on)
+//   $props   the real SourceFile's properties (sha256, loader, root, inputs, resolves_for: the projects
+//            its parts' RESOLVES edges start at, ...; not depends_on)
 //   $sep     the separators of DEPENDS_ON's statement strings (planner.store.statements.SEP_PARAM)
 //   $run     the ingest run id
 // Answers: moved (how many staged edges now belong to $source).

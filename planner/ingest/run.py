@@ -29,7 +29,7 @@ from planner.safe_text import message
 from planner.store.base import Store
 from planner.store.rows import LoadedSource
 from planner.store.statements import SEP_PARAM
-from planner.store.upgrade import upgrade_statements
+from planner.store.upgrade import upgrade_resolves_for, upgrade_statements
 
 
 def new_run_id() -> str:
@@ -91,6 +91,7 @@ def _ingest(
     started = time.perf_counter()
     store.ensure_schema()
     upgrade_statements(store)  # a store an earlier depwave wrote: DEPENDS_ON statements as strings
+    upgrade_resolves_for(store)  # and each SourceFile's resolves_for, how a load finds its RESOLVES edges
     big_files.delete_leftovers(store)  # staging copies a killed part load left behind
     candidates = discover(paths, repo, report.warnings, scan=scan)
     report.files = len(candidates)

@@ -56,12 +56,14 @@ class EmbeddedStore(Store):
         return self._falkordb_graph
 
     def ensure_schema(self) -> None:
-        """Create FalkorDB indexes; an index that already exists is fine."""
+        """Create FalkorDB indexes and drop retired ones; an index that already exists (or is already
+        gone) is fine."""
         for stmt in catalog.statements("schema.falkordb"):
             try:
                 self.run(stmt, write=True)
             except QueryError as exc:
-                if "already indexed" not in str(exc).lower():
+                message = str(exc).lower()
+                if "already indexed" not in message and "no such index" not in message:
                     raise
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[Row]:

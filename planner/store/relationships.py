@@ -4,7 +4,8 @@
 ``COMPACT_EDGES`` come from here), and ``python -m planner.store.render_load_cypher`` renders
 ``cypher/load_sources.cypher`` from it (a test checks the committed file equals the rendering).
 A new relationship is one entry here, one row function in ``planner/store/record_rows.py``, an
-index on its ``source`` in both schema files, and a row in docs/model.md.
+index on its ``source`` in both schema files (a set merged :data:`PER_SOURCE_GROUPED` has none: a load
+finds its old edges through the SourceFile's ``resolves_for``), and a row in docs/model.md.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ NODE_LABELS = (
 #: merge rules: how a batch's rows become relationships
 PER_SOURCE = "per-source"  # one edge per stating source, both endpoints matched by key
 PER_SOURCE_MERGING_ENDS = "per-source, endpoints merged"  # the same, endpoints merged (may be named first)
-PER_SOURCE_GROUPED = "per-source, grouped rows"  # one edge per source; rows grouped by (start, source, file)
+PER_SOURCE_GROUPED = "per-source, grouped rows"  # one edge per source; rows grouped by (start, source, file);
+# old edges found from the start nodes the SourceFile's resolves_for lists
 ONE_EDGE_LISTING_SOURCES = "one edge listing its sources"  # merged per pair; a token per source (statements.py)
 
 

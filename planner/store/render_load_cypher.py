@@ -15,6 +15,7 @@ from pathlib import Path
 from planner.store.relationships import (
     NODE_LABELS,
     ONE_EDGE_LISTING_SOURCES,
+    PER_SOURCE_GROUPED,
     RELATIONSHIPS,
     VERSION_OF,
     RelationshipSet,
@@ -75,15 +76,23 @@ def count_types() -> list[str]:
 
 
 def render_counts(template: str | None = None) -> str:
-    """The counting query: one index lookup per source-stamped type, counted by source."""
+    """The counting query: one part per source-stamped type, counted by source, each found the way the
+    load finds the type's old edges (an index lookup on ``source``, or the SourceFile's ``resolves_for``)."""
     parts = sections(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
-    counts = [parts["count"].replace("@TYPE@", t) for t in count_types()]
+    grouped = {r.type: r for r in RELATIONSHIPS if r.merge == PER_SOURCE_GROUPED}
+    counts = [
+        parts["count, grouped rows"].replace("@TYPE@", t).replace("@START@", grouped[t].start)
+        if t in grouped
+        else parts["count"].replace("@TYPE@", t)
+        for t in count_types()
+    ]
     return parts["count header"] + parts["count union"].join(counts)
 
 
 def _delete_rule(rel: RelationshipSet) -> str:
-    """Which delete fragment removes a type's old edges: edges listing sources forget them, others go."""
-    return rel.merge if rel.merge == "one edge listing its sources" else "per-source"
+    """Which delete fragment removes a type's old edges: edges listing sources forget them, grouped RESOLVES
+    rows are found through the SourceFile's ``resolves_for``, others by an index lookup on ``source``."""
+    return rel.merge if rel.merge in (ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED) else "per-source"
 
 
 def main(argv: list[str] | None = None) -> int:

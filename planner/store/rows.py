@@ -176,8 +176,16 @@ class GraphBatch:
             for package, stated in packages.items():
                 for source, (range_, resolved, scope) in stated.items():
                     entries.setdefault(source, []).append(source_entry(version, package, range_, resolved, scope))
+        # and the projects its RESOLVES edges start at: how the next load, count or prune finds those edges
+        resolving: dict[str, set[str]] = {}
+        for project, source, _ in self.resolves:
+            resolving.setdefault(source, set()).add(project)
         for row in out["sourcefile_rows"]:
-            row["props"] = {**row["props"], "depends_on": "".join(entries.get(row["key"], ()))}
+            row["props"] = {
+                **row["props"],
+                "depends_on": "".join(entries.get(row["key"], ())),
+                "resolves_for": sorted(resolving.get(row["key"], ())),
+            }
         return out
 
     def _append(self, version: str, package: str, stated: dict[str, list[Any]]) -> str:

@@ -88,6 +88,7 @@ def load_in_parts(
     store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
     store.write("delete_sources", {"sources": [staged], "sep": SEP_PARAM})  # a leftover of an earlier attempt
     edges = rows = done = 0
+    resolving: set[str] = set()  # the projects the parts' RESOLVES start at: the real SourceFile's resolves_for
     try:
         size = part_records or (STREAM_PART_RECORDS if isinstance(records, RecordStream) else PART_RECORDS)
         for number, part in enumerate(_parts(records, size)):
@@ -96,6 +97,7 @@ def load_in_parts(
             params = batch.params(run)
             source_row = params["sourcefile_rows"][0]
             entries = source_row["props"].pop("depends_on")
+            resolving.update(source_row["props"].pop("resolves_for"))
             source_row["props"]["staged_for"] = item.source.key
             source_row["props"]["root"] = ""  # never pruned as a file: list_sources_under skips it
             params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went above
@@ -113,7 +115,7 @@ def load_in_parts(
                 progress(done, max(total, done))
         if progress and done < total:  # a RecordStream made fewer than its estimate: the last line says so
             progress(done, done)
-        props = _real_props(item, stamp)
+        props = {**_real_props(item, stamp), "resolves_for": sorted(resolving)}
         store.write(
             "swap_staged_source",
             {"source": item.source.key, "staged": staged, "props": props, "sep": SEP_PARAM, "run": run},
@@ -127,7 +129,7 @@ def load_in_parts(
 
 
 def _real_props(item: LoadedSource, stamp: str) -> dict[str, object]:
-    """The real SourceFile's properties, as ``GraphBatch.add`` sets them (less depends_on)."""
+    """The real SourceFile's properties, as ``GraphBatch.add`` sets them (less depends_on and resolves_for)."""
     batch = GraphBatch()
     batch.add(replace(item, result=ParseResult(warnings=item.result.warnings)), stamp)
     props = dict(batch.nodes["SourceFile"][item.source.key])

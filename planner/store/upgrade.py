@@ -1,4 +1,5 @@
-"""Convert a store an earlier depwave wrote: DEPENDS_ON statements from aligned lists to strings.
+"""Convert a store an earlier depwave wrote: DEPENDS_ON statements from aligned lists to strings, and
+the projects each SourceFile's RESOLVES edges start at listed on the file.
 
 Until 2026-12 a DEPENDS_ON edge kept its stating sources in four aligned lists (``sources``, ``ranges``,
 ``resolved_versions``, ``scopes``) and each SourceFile listed the versions whose edges named it
@@ -14,6 +15,11 @@ before it loads anything, in steps that can be cut anywhere and run again:
 
 Memory is bounded by one chunk's edges (reading every edge first held all the statements twice:
 1.2 GB of client RSS on the 1M-edge SBOM-heavy synthetic organisation, 257 MB now).
+
+Until 2026-12 a load also found a file's old RESOLVES edges through an index on their ``source``
+(~133 MB of the server's memory at 1M edges, updated on every edge loaded). A load now finds them
+through the projects its SourceFile's ``resolves_for`` lists; :func:`upgrade_resolves_for` gives an
+older store those lists, in one statement (the schema drops the index: ``schema*.cypher``).
 """
 
 from __future__ import annotations
@@ -72,3 +78,18 @@ def _statements(row: dict[str, Any]) -> list[Statement]:
     sources = row.get("sources") or []
     columns = [row.get(name) or [""] * len(sources) for name in ("ranges", "resolved_versions", "scopes")]
     return [Statement(s, *(c[i] or None for c in columns)) for i, s in enumerate(sources)]
+
+
+def needs_resolves_for(store: Store) -> bool:
+    """Whether a SourceFile (other than a staging copy) has no ``resolves_for`` list yet."""
+    return bool(store.query("find_files_without_resolves_for"))
+
+
+def upgrade_resolves_for(store: Store) -> int:
+    """List on each SourceFile the projects its RESOLVES edges start at, when the store lacks the lists
+    (one scan of every RESOLVES edge; run before a load, which needs them to replace a file's edges).
+    Returns how many SourceFiles got a list of at least one project."""
+    if not needs_resolves_for(store):
+        return 0
+    rows = store.write("set_resolves_for")
+    return int(rows[0]["listed"]) if rows else 0
