@@ -24,12 +24,13 @@ class EmbeddedStore(Store):
     """FalkorDB, started and reused under a data directory."""
 
     kind = "embedded"
-    #: rows per load statement: a trade of memory for time. At 1M edges (default synthetic shape;
-    #: BENCHMARKS.md "Peak memory of an ingest, counted whole") 100,000 rows took 270-400 MB off the
-    #: ingest's peak (depwave's processes and the server at once) and added ~18 % to its load statements'
-    #: server CPU: fewer, bigger statements pay the per-statement work (node merges, the deletes, the
-    #: DEPENDS_ON appends) less often. Kept at 300,000 so the ingest keeps its rate.
-    load_rows = 300_000
+    #: rows per load statement: a trade of memory for time. At 1M edges (BENCHMARKS.md "Peak memory of
+    #: an ingest, counted whole") 100,000 rows hold the ingest's peak (depwave's processes and the server
+    #: at once) to 1,322-1,388 MiB on the default synthetic shape and 750 MiB on the SBOM-heavy one, where
+    #: 300,000 rows took 1,653-1,789 MiB on the default shape (over the 1.5 GB target). Smaller statements
+    #: pay the per-statement work (node merges, the deletes, one DEPENDS_ON append per pair and statement)
+    #: more often: 300,000 rows took 15-25 % less server CPU in the load statements.
+    load_rows = 100_000
 
     def __init__(self, data_dir: Path, start: bool = True) -> None:
         self.data_dir = Path(data_dir).expanduser().resolve()
