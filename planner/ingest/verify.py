@@ -6,7 +6,8 @@ an ingest that says "loaded" must not rest on that. Each load records what it se
 (:meth:`GraphBatch.expected`); once every batch is in, :func:`verify_loads` reads back
 
 * per loaded file, the edges it stamps of each type (``count_source_edges.cypher``: an index lookup
-  per type), which must equal what its load sent;
+  per type; RESOLVES through the projects the SourceFile's ``resolves_for`` lists, as the next load
+  will find them), which must equal what its load sent;
 * per DEPENDS_ON pair the loads stated, its edges (``count_pair_edges.cypher``, by version): exactly
   one, the strings of its ``stated_by`` at least as long as the statements the loads appended (exactly
   as long on a fresh store). A pair is restated by thousands of files, so the check goes by pair, not
