@@ -176,7 +176,7 @@ class GraphBatch:
             for package, stated in packages.items():
                 for source, (range_, resolved, scope) in stated.items():
                     entries.setdefault(source, []).append(source_entry(version, package, range_, resolved, scope))
-        # and the projects its RESOLVES edges start at: how the next load, count or prune finds those edges
+        # and the projects its RESOLVES edges start at: how the next load and the check find those edges
         resolving: dict[str, set[str]] = {}
         for project, source, _ in self.resolves:
             resolving.setdefault(source, set()).add(project)
