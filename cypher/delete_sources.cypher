@@ -12,7 +12,9 @@ WITH sf, split(e, $sep.field) AS f
 WHERE size(f) = 5
 MATCH (:Version {key: f[0]})-[d:DEPENDS_ON]->(:Package {key: f[1]})
 WITH d, collect($sep.start + sf.key + $sep.field + f[2] + $sep.field + f[3] + $sep.field + f[4] + $sep.end) AS gone
-WITH d, [c IN [] + d.stated_by | reduce(s = c, t IN gone | replace(s, t, ''))] AS cut
+WITH d, [c IN [] + d.stated_by |  // each string is cut by the gone tokens it holds, not by all of them
+         reduce(s = c, t IN [t IN split(c, $sep.end) WHERE (t + $sep.end) IN gone] |
+                replace(s, t + $sep.end, ''))] AS cut
 WITH d, [c IN cut WHERE c <> ''] AS kept
 FOREACH (x IN CASE WHEN size(kept) = 0 THEN [1] ELSE [] END | DELETE d)
 FOREACH (x IN CASE WHEN size(kept) > 0 THEN [1] ELSE [] END | SET d.stated_by = kept)

@@ -54,7 +54,9 @@ WITH sf7, split(e7, $sep.field) AS f7
 WHERE size(f7) = 5
 MATCH (:Version {key: f7[0]})-[old7:DEPENDS_ON]->(:Package {key: f7[1]})
 WITH old7, collect($sep.start + sf7.key + $sep.field + f7[2] + $sep.field + f7[3] + $sep.field + f7[4] + $sep.end) AS gone7
-WITH old7, [c IN [] + old7.stated_by | reduce(s = c, t IN gone7 | replace(s, t, ''))] AS cut7
+WITH old7, [c IN [] + old7.stated_by |  // each string is cut by the gone tokens it holds, not by all of them
+              reduce(s = c, t IN [t IN split(c, $sep.end) WHERE (t + $sep.end) IN gone7] |
+                     replace(s, t + $sep.end, ''))] AS cut7
 WITH old7, [c IN cut7 WHERE c <> ''] AS kept7
 FOREACH (x IN CASE WHEN size(kept7) = 0 THEN [1] ELSE [] END | DELETE old7)
 FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END | SET old7.stated_by = kept7)

@@ -321,3 +321,22 @@ def test_reingesting_gives_the_identical_graph_of_pairs(any_store: Store, tmp_pa
     ]
     assert ingest(any_store, [tmp_path], force=True).loaded == 3
     assert edges() == before and any_store.stats() == stats
+
+
+def test_a_file_cut_from_the_middle_of_a_load_leaves_the_statements_around_it(
+    any_store: Store, tmp_path: Path
+) -> None:
+    for repo, scope in (("orders-service", "optional"), ("billing-service", "required"), ("ledger", None)):
+        write_service_sbom(tmp_path, repo, scope)
+    ingest(any_store, [tmp_path])  # one load: the pair's one string holds billing, ledger, orders in that order
+    app = "pkg:maven/com.acme/ledger@1.0.0"
+    doc = sbom(comp(app, type="application"), [comp(DATABIND)], [{"ref": app, "dependsOn": [DATABIND]}])
+    (tmp_path / "ledger" / "bom.json").write_text(json.dumps(doc))
+    assert ingest(any_store, [tmp_path]).loaded == 1
+    (edge,) = any_store.run(
+        "MATCH (:Version {key: $v})-[d:DEPENDS_ON]->(:Package {key: $p}) RETURN d.stated_by AS s",
+        {"v": DATABIND, "p": CORE},
+    )
+    assert [parse_stated_by(s) for s in edge["s"]] == [
+        [Statement(BILLING, None, "2.15.2", "runtime"), Statement(ORDERS, None, "2.15.2", "optional")]
+    ]
