@@ -323,9 +323,7 @@ def test_reingesting_gives_the_identical_graph_of_pairs(any_store: Store, tmp_pa
     assert edges() == before and any_store.stats() == stats
 
 
-def test_a_file_cut_from_the_middle_of_a_load_leaves_the_statements_around_it(
-    any_store: Store, tmp_path: Path
-) -> None:
+def test_a_file_cut_from_the_middle_of_a_load_leaves_the_statements_around_it(any_store: Store, tmp_path: Path) -> None:
     for repo, scope in (("orders-service", "optional"), ("billing-service", "required"), ("ledger", None)):
         write_service_sbom(tmp_path, repo, scope)
     ingest(any_store, [tmp_path])  # one load: the pair's one string holds billing, ledger, orders in that order
