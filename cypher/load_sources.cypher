@@ -160,6 +160,9 @@ MERGE (b31:Project {key: row.dst})
 CREATE (a31)-[r31:USES_PROJECT]->(b31)
 SET r31 += row.props, r31.source = row.source, r31.run = $run
 WITH count(*) AS step31
+UNWIND [g IN $resolves_rows | g[0]] AS start32  // the start nodes first: a workspace member that a lockfile
+MERGE (:Project {key: start32})                // names may have no node yet (its USES_PROJECT rows come later)
+WITH count(*) AS starts32
 UNWIND $resolves_rows AS g
 MATCH (a32:Project {key: g[0]})
 UNWIND g[3] AS packed  // carry on only g's scalars: FalkorDB copies a list a WITH passes on, per row

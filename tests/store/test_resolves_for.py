@@ -11,6 +11,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from planner.ingest import ingest
 from planner.store.base import Store
 from planner.store.upgrade import needs_resolves_for, upgrade_resolves_for
@@ -123,3 +125,19 @@ def test_the_upgrade_lists_what_the_edges_say(store: Store, tmp_path: Path) -> N
     listed = upgrade_resolves_for(store)
     assert listed == sum(1 for v in fresh_lists.values() if v)
     assert {k: sorted(v) for k, v in lists(store).items()} == fresh_lists
+
+
+CORPUS_OTEL = ROOT.parent / "shared" / "corpus" / "open-telemetry__opentelemetry-js"
+
+
+@pytest.mark.skipif(not CORPUS_OTEL.is_dir(), reason="../shared/corpus is not beside this checkout")
+def test_a_fresh_ingest_of_a_real_workspace_resolves_what_a_second_ingest_does(store: Store) -> None:
+    """opentelemetry-js's lockfile (big: loaded in parts) names members whose lock entries have no name and
+    whose Project nodes only its USES_PROJECT rows made; a fresh ingest lost their RESOLVES edges (88) and
+    the next forced ingest found them."""
+    ingest(store, [CORPUS_OTEL])
+    first = resolves(store)
+    members = {p for p, *_ in first}
+    assert "open-telemetry__opentelemetry-js/examples/esm-http-ts#pkg:generic/esm-http-ts" in members
+    ingest(store, [CORPUS_OTEL], force=True)
+    assert resolves(store) == first
