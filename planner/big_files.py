@@ -82,7 +82,7 @@ def load_big(
     a ``path:0: reason`` error (its previous version stays), a dead store stops the ingest."""
     shown = item.source.display
     try:
-        edges, rows = load_in_parts(
+        edges, rows, expected = load_in_parts(
             store, item, stamp, run, (lambda done, total: progress(shown, done, total)) if progress else None
         )
     except StoreUnavailable:
@@ -97,6 +97,7 @@ def load_big(
     report.loaded += 1
     report.edges += edges
     report.rows += rows
+    report.expected.add(expected)  # checked after the loads, under the real key, like any other file
 
 
 class _Writer(Protocol):

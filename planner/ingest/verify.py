@@ -17,8 +17,9 @@ an ingest that says "loaded" must not rest on that. Each load records what it se
 The files that differ are loaded once more (a pair written twice first made one edge again:
 ``merge_duplicate_pairs.cypher``) and everything is checked again, up to :data:`ROUNDS` times. Files
 still wrong are forgotten (so that the next ingest loads them, not skips them as unchanged) and the
-ingest fails with :class:`StoreLostWrites`. Big files (loaded in parts through a staging copy) are not
-checked.
+ingest fails with :class:`StoreLostWrites`. A big file, loaded in parts through a staging copy, is
+checked under its real key once swapped in, against its parts' expectations added up
+(:func:`planner.store.source_parts.load_in_parts`), and loaded again in parts.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from planner import purl as purls
 from planner.model import ParseResult, Record, Source
 from planner.record_stream import RecordStream, record_count
 from planner.store.base import Store
-from planner.store.rows import GraphBatch, LoadedSource
+from planner.store.rows import Expected, GraphBatch, LoadedSource
 from planner.store.statements import SEP_PARAM
 
 #: a file with more records than this is loaded in parts of this many records
@@ -77,10 +77,12 @@ def load_in_parts(
     run: str,
     progress: PartProgress | None = None,
     part_records: int | None = None,
-) -> tuple[int, int]:
+) -> tuple[int, int, Expected]:
     """Load one file's records in parts under its staging key, then swap them in (see the module
-    docstring). Returns (edges, rows) written. Raises what the store raises; the file's previous version
-    then stays, and the staging copy is removed here when the store still answers (else by the next ingest)."""
+    docstring). Returns (edges, rows) written and what the store must then hold under the real key (the
+    parts' :meth:`GraphBatch.expected` added up: :func:`real_expected`), for the check after the loads.
+    Raises what the store raises; the file's previous version then stays, and the staging copy is removed
+    here when the store still answers (else by the next ingest)."""
     staged = staging_key(item.source)
     staged_source = Source(item.source.repo, item.source.path + STAGING_SUFFIX, item.source.display)
     records: Iterable[Record] = item.result.records
@@ -89,6 +91,7 @@ def load_in_parts(
     store.write("delete_sources", {"sources": [staged], "sep": SEP_PARAM})  # a leftover of an earlier attempt
     edges = rows = done = 0
     resolving: set[str] = set()  # the projects the parts' RESOLVES start at: the real SourceFile's resolves_for
+    expected = Expected(edges={item.source.key: {}})
     try:
         size = part_records or (STREAM_PART_RECORDS if isinstance(records, RecordStream) else PART_RECORDS)
         for number, part in enumerate(_parts(records, size)):
@@ -110,6 +113,7 @@ def load_in_parts(
             purls.clear_caches()  # see purls.clear_caches: the rows of each part fill them
             edges += batch.edge_count
             rows += batch.row_count
+            _add_part(expected, item.source.key, staged, batch.expected())
             done += len(part)
             if progress:
                 progress(done, max(total, done))
@@ -125,7 +129,21 @@ def load_in_parts(
     except BaseException:
         _forget(store, staged)
         raise
-    return edges, rows
+    return edges, rows, expected
+
+
+def _add_part(expected: Expected, real: str, staged: str, part: Expected) -> None:
+    """Add one part's expectations, stated for its staging key, to the real key's (the swap renames them).
+
+    Its edges of each type add up: every part's edges are created, never merged with another part's.
+    Each DEPENDS_ON pair a part states gets one token of that part (a part is one source), which the swap
+    shortens by the staging suffix: ``\x1f`` staged ``\x1e`` ... becomes ``\x1f`` real ``\x1e`` ...."""
+    counts = expected.edges[real]
+    for rel_type, n in part.edges.get(staged, {}).items():
+        counts[rel_type] = counts.get(rel_type, 0) + n
+    shorter = len(staged) - len(real)
+    for pair, length in part.pairs.items():
+        expected.pairs[pair] = expected.pairs.get(pair, 0) + length - shorter
 
 
 def _real_props(item: LoadedSource, stamp: str) -> dict[str, object]:

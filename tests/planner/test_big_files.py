@@ -224,3 +224,101 @@ def test_a_streamed_lock_loads_in_parts_the_graph_of_one_statement(store, repo, 
     assert [d for d, _ in loaded] == [7 * k for k in range(1, 15)] + [101]
     assert loaded[-1] == (101, 101)
     assert seen.index(parse_lines[-1]) < seen.index((shown, 7, 101))
+
+
+# -- the check after the loads covers big files (planner/ingest/verify.py) ---------------------------------
+
+LOCK_KEY = "app:package-lock.json"
+LOSE_ONE_RESOLVES = (
+    "MATCH (:Project)-[r:RESOLVES]->(:Version {key: 'pkg:npm/pkg7@1.0.0'}) WHERE r.source = $source DELETE r"
+)
+CUT_ONE_TOKEN = (  # the lockfile's statement of pkg3@1.0.0 -> pkg4, cut out of its edge
+    "MATCH (:Version {key: 'pkg:npm/pkg3@1.0.0'})-[d:DEPENDS_ON]->(:Package {key: 'pkg:npm/pkg4'}) "
+    "SET d.stated_by = [c IN d.stated_by | replace(c, $token, '')]"
+)
+# "\x1f" source "\x1e" range "\x1e" resolved "\x1e" scope "\x1d": 1 + 21 + 1 + 6 + 1 + 5 + 1 + 7 + 1 = 44
+PKG3_TOKEN = "\x1f" + LOCK_KEY + "\x1e^1.0.0\x1e1.0.0\x1eruntime\x1d"
+
+
+def _damage_after_swaps(store, monkeypatch, damage: str, times: int) -> list[int]:
+    """Make the store lose something of the lockfile right after each of its first ``times`` swaps (as
+    FalkorDB's fault did: the statement answered, part of it missing); returns the swap count, as it goes."""
+    swaps = [0]
+    real = store.write
+
+    def write(name, params=None):
+        out = real(name, params)
+        if name == "swap_staged_source":
+            swaps[0] += 1
+            if swaps[0] <= times:
+                store.run(damage, {"source": LOCK_KEY, "token": PKG3_TOKEN}, write=True)
+        return out
+
+    monkeypatch.setattr(store, "write", write)
+    return swaps
+
+
+def test_a_big_files_expectation_is_what_one_statement_of_it_would_expect(store, repo, monkeypatch):
+    from planner.ingest.verify import find_differences
+    from planner.store.rows import GraphBatch
+
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    seen = []
+    real = big_files.load_in_parts
+
+    def spy(store_, item, *args, **kwargs):
+        whole = GraphBatch()
+        whole.add(item, "now")
+        edges, rows, expected = real(store_, item, *args, **kwargs)
+        seen.append((whole.expected(), expected))
+        return edges, rows, expected
+
+    monkeypatch.setattr(big_files, "load_in_parts", spy)
+    report = _ingest(store, repo)
+    assert report.loaded == 1 and not report.warnings
+    [(whole, parts)] = seen
+    # written from the lockfile: the root resolves all 50 packages, each but the last depends on the next
+    assert parts.edges[LOCK_KEY]["RESOLVES"] == 50
+    assert len(parts.pairs) == 49
+    assert parts.edges == whole.edges and parts.pairs == whole.pairs
+    assert find_differences(store, parts) == []
+    short = {LOCK_KEY: {**parts.edges[LOCK_KEY], "RESOLVES": 51}}
+    assert [d.describe() for d in find_differences(store, type(parts)(short, parts.pairs))] == ["RESOLVES 50 of 51"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "told"),
+    [
+        (LOSE_ONE_RESOLVES, "RESOLVES 49 of 50"),
+        (CUT_ONE_TOKEN, "DEPENDS_ON pkg:npm/pkg3@1.0.0 -> pkg:npm/pkg4 statements 0 of 44 characters long"),
+    ],
+)
+def test_what_a_big_files_swap_lost_is_found_and_the_file_loaded_again_in_parts(store, repo, monkeypatch, damage, told):
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    _ingest(store, repo)
+    clean = _graph(store)
+    store.reset()
+    swaps = _damage_after_swaps(store, monkeypatch, damage, 1)
+    report = _ingest(store, repo)
+    assert report.warnings == [
+        f"{repo}/package-lock.json:0: the store had not kept all of this file's edges ({told}); loaded again"
+    ]
+    assert report.loaded == 1 and swaps == [2]  # loaded again in parts
+    assert _graph(store) == clean
+    assert store.query("list_staged_sources") == []
+
+
+def test_a_big_file_the_store_keeps_losing_fails_the_ingest_and_is_forgotten(store, repo, monkeypatch):
+    from planner.errors import StoreLostWrites
+
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    _damage_after_swaps(store, monkeypatch, LOSE_ONE_RESOLVES, 99)
+    with pytest.raises(StoreLostWrites) as caught:
+        _ingest(store, repo)
+    assert f"{LOCK_KEY}: RESOLVES 49 of 50" in str(caught.value)
+    assert store.run("MATCH (s:SourceFile) RETURN count(s) AS n")[0]["n"] == 0  # the next ingest loads it
+    assert store.query("list_staged_sources") == []
+    monkeypatch.undo()
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 7)
+    again = _ingest(store, repo)
+    assert again.loaded == 1 and not again.warnings
