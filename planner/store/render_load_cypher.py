@@ -1,4 +1,8 @@
-"""Render ``cypher/load_sources.cypher`` and ``cypher/count_source_edges.cypher`` from the relationship table.
+"""Render ``cypher/load_sources.cypher`` and the statements that share its fragments from the relationship table.
+
+The others: ``count_source_edges.cypher`` (the check after the loads), ``delete_sources.cypher`` (forget
+files) and ``swap_staged_source.cypher`` (a big file's parts swapped in) find each type's edges of a
+source the way the load does.
 
 Usage: ``python -m planner.store.render_load_cypher [--check]`` — writes the files, or with ``--check``
 exits 1 when a committed file differs from its rendering. The statement's fragments live in
@@ -26,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "load_sources.tmpl"
 TARGET = HERE.parents[1] / "cypher" / "load_sources.cypher"
 COUNT_TARGET = HERE.parents[1] / "cypher" / "count_source_edges.cypher"
+DELETE_TARGET = HERE.parents[1] / "cypher" / "delete_sources.cypher"
+SWAP_TARGET = HERE.parents[1] / "cypher" / "swap_staged_source.cypher"
 
 
 def sections(text: str) -> dict[str, str]:
@@ -41,32 +47,69 @@ def sections(text: str) -> dict[str, str]:
     return out
 
 
-def render(template: str | None = None) -> str:
-    """The whole load statement: deletes of each stamped type, node merges, then each relationship set."""
-    parts = sections(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
-    out = [parts["header"]]
-    step = 0
+class _Statement:
+    """One rendered statement: fragments appended in order, ``@N@`` numbered as they come."""
 
-    def emit(section: str, **values: str) -> None:
-        nonlocal step
-        step += 1
-        text = parts[section].replace("@N@", str(step))
+    def __init__(self, parts: dict[str, str], header: str) -> None:
+        self.parts, self.out, self.step = parts, [parts[header]], 0
+
+    def emit(self, section: str, **values: str) -> None:
+        self.step += 1
+        text = self.parts[section].replace("@N@", str(self.step))
         for key, value in values.items():
             text = text.replace(f"@{key}@", value)
-        out.append(text)
+        self.out.append(text)
 
+    def end(self, footer: str) -> str:
+        return "".join(self.out) + self.parts[footer].replace("@N@", str(self.step + 1))
+
+    def deletes(self, shared: bool = True) -> None:
+        """Delete each stamped type's edges of ``$sources``, as a load finds them (``shared``: also cut
+        their tokens out of the edges that list sources)."""
+        seen: set[str] = set()
+        for rel in RELATIONSHIPS:
+            if rel.type not in seen and (shared or rel.merge != ONE_EDGE_LISTING_SOURCES):
+                seen.add(rel.type)
+                self.emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
+
+
+def _parts(template: str | None) -> dict[str, str]:
+    return sections(template if template is not None else TEMPLATE.read_text(encoding="utf-8"))
+
+
+def render(template: str | None = None) -> str:
+    """The whole load statement: deletes of each stamped type, node merges, then each relationship set."""
+    statement = _Statement(_parts(template), "header")
+    statement.deletes()
+    for label in NODE_LABELS:
+        statement.emit("node", NAME=label.lower(), LABEL=label)
+    statement.emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])
+    for rel in RELATIONSHIPS:
+        statement.emit(f"create {rel.merge}", NAME=rel.name, TYPE=rel.type, START=rel.start, END=rel.end)
+    return "".join(statement.out) + statement.parts["footer"].replace("@N@", str(statement.step))
+
+
+def render_delete(template: str | None = None) -> str:
+    """``delete_sources.cypher``: the load statement's deletes, then the SourceFile nodes."""
+    statement = _Statement(_parts(template), "delete header")
+    statement.deletes()
+    return statement.end("delete footer")
+
+
+def render_swap(template: str | None = None) -> str:
+    """``swap_staged_source.cypher``: the real source's statements forgotten and its edges deleted as a load
+    deletes them, the staged statements and edges renamed to the real source, type by type."""
+    statement = _Statement(_parts(template), "swap header")
+    statement.emit("swap forget statements")
+    statement.deletes(shared=False)
+    statement.emit("swap rename statements")
+    statement.emit("swap move describes")
     seen: set[str] = set()
     for rel in RELATIONSHIPS:
-        if rel.type not in seen:
+        if rel.type not in seen and rel.merge != ONE_EDGE_LISTING_SOURCES:
             seen.add(rel.type)
-            emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
-    for label in NODE_LABELS:
-        emit("node", NAME=label.lower(), LABEL=label)
-    emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])
-    for rel in RELATIONSHIPS:
-        emit(f"create {rel.merge}", NAME=rel.name, TYPE=rel.type, START=rel.start, END=rel.end)
-    out.append(parts["footer"].replace("@N@", str(step)))
-    return "".join(out)
+            statement.emit(f"rename {_delete_rule(rel)}", TYPE=rel.type, START=rel.start)
+    return statement.end("swap footer")
 
 
 def count_types() -> list[str]:
@@ -96,11 +139,16 @@ def _delete_rule(rel: RelationshipSet) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write (or ``--check``) the committed load statement and counting query."""
+    """Write (or ``--check``) the committed statements rendered from the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a committed file is not the rendering")
     args = parser.parse_args(argv)
-    rendered = ((TARGET, render()), (COUNT_TARGET, render_counts()))
+    rendered = (
+        (TARGET, render()),
+        (COUNT_TARGET, render_counts()),
+        (DELETE_TARGET, render_delete()),
+        (SWAP_TARGET, render_swap()),
+    )
     if args.check:
         stale = [target for target, text in rendered if target.read_text(encoding="utf-8") != text]
         for target in stale:

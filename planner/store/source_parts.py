@@ -100,12 +100,15 @@ def load_in_parts(
             params = batch.params(run)
             source_row = params["sourcefile_rows"][0]
             entries = source_row["props"].pop("depends_on")
-            resolving.update(source_row["props"].pop("resolves_for"))
+            resolving.update(source_row["props"]["resolves_for"])
+            # the staging copy lists the projects of every part loaded so far, in the statement that loads
+            # the part: delete_sources and the swap find its RESOLVES edges through them
+            source_row["props"]["resolves_for"] = sorted(resolving)
             source_row["props"]["staged_for"] = item.source.key
             source_row["props"]["root"] = ""  # never pruned as a file: list_sources_under skips it
             params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went above
-            if number > 0:
-                params["sourcefile_rows"] = []  # created by the first part; its SET would add nothing
+            if number > 0:  # created by the first part: only its list grows
+                source_row["props"] = {"resolves_for": source_row["props"]["resolves_for"]}
                 params["repo_rows"] = []
             if entries:
                 store.write("add_staged_statements", {"staged": staged, "source": item.source.key, "entries": entries})
@@ -122,7 +125,14 @@ def load_in_parts(
         props = {**_real_props(item, stamp), "resolves_for": sorted(resolving)}
         store.write(
             "swap_staged_source",
-            {"source": item.source.key, "staged": staged, "props": props, "sep": SEP_PARAM, "run": run},
+            {
+                "source": item.source.key,
+                "sources": [item.source.key],
+                "staged": staged,
+                "props": props,
+                "sep": SEP_PARAM,
+                "run": run,
+            },
         )
         store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
         store.write("delete_staging_node", {"staged": staged})  # now without edges (see swap_staged_source.cypher)

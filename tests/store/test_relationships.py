@@ -41,6 +41,37 @@ def test_the_committed_counting_query_is_the_rendering_and_counts_every_per_sour
     assert render_load_cypher.main(["--check"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "target", "rendering"),
+    [
+        ("delete_sources.cypher", "DELETE_TARGET", render_load_cypher.render_delete),
+        ("swap_staged_source.cypher", "SWAP_TARGET", render_load_cypher.render_swap),
+    ],
+)
+def test_forgetting_and_swapping_files_find_every_type_as_the_load_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, target: str, rendering
+) -> None:
+    committed = (ROOT / "cypher" / name).read_text(encoding="utf-8")
+    assert committed == rendering()
+    load = render_load_cypher.render()
+    for rel_type in set(stamped_types()) - {"DEPENDS_ON", "RESOLVES"}:  # each type by its index on `source`
+        assert f"-[old{_step(committed, rel_type)}:{rel_type}]->() WHERE old" in committed
+        assert f":{rel_type}]->() WHERE old" in load
+    assert "coalesce(sf" in committed and ".resolves_for, [])" in committed  # RESOLVES through the list
+    assert "()-[r]->()" not in committed and "]->() WHERE new.source" not in committed  # no untyped scan
+    assert "@" not in committed  # every placeholder filled
+    edited = tmp_path / name
+    edited.write_text(committed.replace("WHERE old", "WHERE  old", 1), encoding="utf-8")
+    monkeypatch.setattr(render_load_cypher, target, edited)
+    assert render_load_cypher.main(["--check"]) == 1
+
+
+def _step(text: str, rel_type: str) -> str:
+    """The step number of the line that deletes ``rel_type``'s old edges in a rendered statement."""
+    line = next(x for x in text.splitlines() if f":{rel_type}]->() WHERE old" in x)
+    return line.split("-[old", 1)[1].split(":", 1)[0]
+
+
 def test_check_fails_on_a_hand_edited_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edited = tmp_path / "load_sources.cypher"
     edited.write_text(render_load_cypher.render().replace("CREATE (a", "MERGE (a", 1), encoding="utf-8")

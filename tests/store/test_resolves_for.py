@@ -127,6 +127,68 @@ def test_the_upgrade_lists_what_the_edges_say(store: Store, tmp_path: Path) -> N
     assert {k: sorted(v) for k, v in lists(store).items()} == fresh_lists
 
 
+OTEL_LOCK_LIST = [  # written from the fixture's lockfile (see the first test)
+    "otel/.#pkg:npm/opentelemetry",
+    "otel/experimental/packages/opentelemetry-sdk-node#pkg:npm/%40opentelemetry/sdk-node",
+    "otel/packages/opentelemetry-core#pkg:npm/%40opentelemetry/core",
+    "otel/packages/opentelemetry-sdk-trace-base#pkg:npm/%40opentelemetry/sdk-trace-base",
+]
+
+
+def test_a_lockfile_loaded_in_parts_lists_every_part_and_is_pruned_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.store import source_parts
+
+    repo = tmp_path / "otel"
+    shutil.copytree(OTEL, repo)
+    ingest(store, [repo], repo="otel")
+    whole_edges, whole_lists = resolves(store), lists(store)
+    store.reset()
+    staged_lists: dict[str, list[str]] = {}
+    real_write = store.write
+
+    def write(name, params=None):  # the staging copy's list as each swap finds it
+        if name == "swap_staged_source":
+            staged_lists[params["source"]] = lists(store)[params["staged"]]
+        return real_write(name, params)
+
+    monkeypatch.setattr(store, "write", write)
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 5)  # the lockfile's members fall in different parts
+    ingest(store, [repo], repo="otel")
+    # every part's projects, listed as the parts loaded (the manifests, in parts too, resolve nothing)
+    assert staged_lists.pop("otel:package-lock.json") == OTEL_LOCK_LIST
+    assert len(staged_lists) == 4 and not any(staged_lists.values())
+    assert resolves(store) == whole_edges and lists(store) == whole_lists
+
+    (repo / "package-lock.json").unlink()  # pruned: delete_sources finds its edges through the list
+    ingest(store, [repo], repo="otel")
+    assert [e for e in resolves(store) if e[2] == "otel:package-lock.json"] == []
+    assert "otel:package-lock.json" not in lists(store)
+
+
+def test_a_staging_copy_an_earlier_depwave_left_is_removed_whole(store: Store, tmp_path: Path) -> None:
+    repo = tmp_path / "otel"
+    shutil.copytree(OTEL, repo)
+    ingest(store, [repo], repo="otel")
+    fresh = resolves(store)
+    # a part load killed under an earlier depwave: a staging copy without resolves_for, holding edges
+    store.run(
+        "MATCH (p:Project)-[r:RESOLVES]->(v:Version) WHERE r.source = 'otel:package-lock.json' "
+        "CREATE (p)-[:RESOLVES {source: 'otel:package-lock.json//staging', run: 'old'}]->(v)",
+        write=True,
+    )
+    store.run(
+        "CREATE (:SourceFile {key: 'otel:package-lock.json//staging', staged_for: 'otel:package-lock.json', "
+        "root: '', depends_on: ''})",
+        write=True,
+    )
+    assert needs_resolves_for(store)
+    ingest(store, [repo], repo="otel")
+    assert resolves(store) == fresh  # the copy's edges went with it
+    assert store.query("list_staged_sources") == []
+
+
 CORPUS_OTEL = ROOT.parent / "shared" / "corpus" / "open-telemetry__opentelemetry-js"
 
 
