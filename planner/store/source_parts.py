@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import islice
+from typing import Any
 
 from planner import catalog
 from planner import purl as purls
@@ -80,11 +81,10 @@ def load_in_parts(
 ) -> tuple[int, int, Expected]:
     """Load one file's records in parts under its staging key, then swap them in (see the module
     docstring). Returns (edges, rows) written and what the store must then hold under the real key (the
-    parts' :meth:`GraphBatch.expected` added up: :func:`real_expected`), for the check after the loads.
+    parts' :meth:`GraphBatch.expected` added up by :func:`_add_part`), for the check after the loads.
     Raises what the store raises; the file's previous version then stays, and the staging copy is removed
     here when the store still answers (else by the next ingest)."""
     staged = staging_key(item.source)
-    staged_source = Source(item.source.repo, item.source.path + STAGING_SUFFIX, item.source.display)
     records: Iterable[Record] = item.result.records
     total = record_count(records)  # an estimate for a RecordStream: told as at least what is done
     store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
@@ -95,21 +95,7 @@ def load_in_parts(
     try:
         size = part_records or (STREAM_PART_RECORDS if isinstance(records, RecordStream) else PART_RECORDS)
         for number, part in enumerate(_parts(records, size)):
-            batch = GraphBatch()
-            batch.add(replace(item, source=staged_source, result=ParseResult(records=part)), stamp)
-            params = batch.params(run)
-            source_row = params["sourcefile_rows"][0]
-            entries = source_row["props"].pop("depends_on")
-            resolving.update(source_row["props"]["resolves_for"])
-            # the staging copy lists the projects of every part loaded so far, in the statement that loads
-            # the part: delete_sources and the swap find its RESOLVES edges through them
-            source_row["props"]["resolves_for"] = sorted(resolving)
-            source_row["props"]["staged_for"] = item.source.key
-            source_row["props"]["root"] = ""  # never pruned as a file: list_sources_under skips it
-            params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went above
-            if number > 0:  # created by the first part: only its list grows
-                source_row["props"] = {"resolves_for": source_row["props"]["resolves_for"]}
-                params["repo_rows"] = []
+            batch, params, entries = _part(item, part, number, resolving, stamp, run)
             if entries:
                 store.write("add_staged_statements", {"staged": staged, "source": item.source.key, "entries": entries})
             store.run(catalog.text("load_sources"), params, write=True)
@@ -122,24 +108,45 @@ def load_in_parts(
                 progress(done, max(total, done))
         if progress and done < total:  # a RecordStream made fewer than its estimate: the last line says so
             progress(done, done)
-        props = {**_real_props(item, stamp), "resolves_for": sorted(resolving)}
-        store.write(
-            "swap_staged_source",
-            {
-                "source": item.source.key,
-                "sources": [item.source.key],
-                "staged": staged,
-                "props": props,
-                "sep": SEP_PARAM,
-                "run": run,
-            },
-        )
-        store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
-        store.write("delete_staging_node", {"staged": staged})  # now without edges (see swap_staged_source.cypher)
+        _swap(store, item, stamp, run, resolving)
     except BaseException:
         _forget(store, staged)
         raise
     return edges, rows, expected
+
+
+def _part(
+    item: LoadedSource, part: list[Record], number: int, resolving: set[str], stamp: str, run: str
+) -> tuple[GraphBatch, dict[str, Any], str]:
+    """One part's batch, its load parameters under the staging key, and its ``depends_on`` entries (listed
+    on the staging copy first, by add_staged_statements). ``resolving`` gains the part's projects."""
+    staged_source = Source(item.source.repo, item.source.path + STAGING_SUFFIX, item.source.display)
+    batch = GraphBatch()
+    batch.add(replace(item, source=staged_source, result=ParseResult(records=part)), stamp)
+    params = batch.params(run)
+    props = params["sourcefile_rows"][0]["props"]
+    entries = props.pop("depends_on")
+    resolving.update(props["resolves_for"])
+    # the staging copy lists the projects of every part loaded so far, in the statement that loads the
+    # part: delete_sources and the swap find its RESOLVES edges through them
+    props["resolves_for"] = sorted(resolving)
+    props["staged_for"] = item.source.key
+    props["root"] = ""  # never pruned as a file: list_sources_under skips it
+    params["sources"] = []  # nothing to replace: the earlier parts are kept, the leftovers went before
+    if number > 0:  # created by the first part: only its list grows
+        params["sourcefile_rows"][0]["props"] = {"resolves_for": props["resolves_for"]}
+        params["repo_rows"] = []
+    return batch, params, entries
+
+
+def _swap(store: Store, item: LoadedSource, stamp: str, run: str, resolving: set[str]) -> None:
+    """Make the staged parts the real file's content (swap_staged_source.cypher), then drop the copy."""
+    staged = staging_key(item.source)
+    props = {**_real_props(item, stamp), "resolves_for": sorted(resolving)}
+    params = {"source": item.source.key, "sources": [item.source.key], "staged": staged, "props": props}
+    store.write("swap_staged_source", {**params, "sep": SEP_PARAM, "run": run})
+    store.query("count_source_files")  # a FalkorDB work-around: see count_source_files.cypher
+    store.write("delete_staging_node", {"staged": staged})  # now without edges (see swap_staged_source.cypher)
 
 
 def _add_part(expected: Expected, real: str, staged: str, part: Expected) -> None:
