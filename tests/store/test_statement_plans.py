@@ -62,3 +62,11 @@ def test_the_old_statement_scanned_every_relationship(store: EmbeddedStore) -> N
         for line in store._conn.execute_command("GRAPH.EXPLAIN", GRAPH_NAME, text)
     ]
     assert any("All Node Scan" in line for line in lines), lines
+
+
+def test_the_check_every_ingest_makes_for_an_old_store_reads_no_edge(store: EmbeddedStore) -> None:
+    """``find_legacy_statements`` runs before every ingest: it reads the SourceFile nodes only (scanning
+    every DEPENDS_ON edge took 2.2-3.1 s at 10M edges, on an unchanged re-ingest too)."""
+    operations = plan(store, "find_legacy_statements", {})
+    assert any("SourceFile" in op for op in operations), operations
+    assert [op for op in operations if "Traverse" in op] == []
