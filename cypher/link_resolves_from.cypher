@@ -4,11 +4,16 @@
 // ~1,000 per project) and its first-party ones few, so queries read these instead of expanding them.
 // Parameters: $run   the run id stamped on the edges
 // Answers: created (edges written). Cost: every RESOLVES into a published package's versions, once.
-OPTIONAL MATCH ()-[old:RESOLVES_FROM]->()
+// The WITHs keep that order: the published packages, their versions, then what resolves those. In one
+// MATCH, FalkorDB started from every Project and traversed every RESOLVES edge (at 10M edges: 6.97M
+// edges read for 10,952 links, 8.4 s, against 0.1 s in this order; every ingest that loads a file runs it).
+OPTIONAL MATCH (:Project)-[old:RESOLVES_FROM]->()
 DELETE old
 WITH count(*) AS removed
 MATCH (pkg:Package)-[:PUBLISHED_BY]->(l:Project)
+WITH pkg, l
 MATCH (v:Version)-[:VERSION_OF]->(pkg)
+WITH pkg, l, v
 MATCH (c:Project)-[r:RESOLVES]->(v)
 WHERE c.key <> l.key AND coalesce(r.depth, 1) = 1
 CREATE (c)-[x:RESOLVES_FROM]->(l)

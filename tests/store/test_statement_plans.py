@@ -70,3 +70,12 @@ def test_the_check_every_ingest_makes_for_an_old_store_reads_no_edge(store: Embe
     operations = plan(store, "find_legacy_statements", {})
     assert any("SourceFile" in op for op in operations), operations
     assert [op for op in operations if "Traverse" in op] == []
+
+
+def test_the_derived_links_start_from_the_published_packages(store: EmbeddedStore) -> None:
+    """``link_resolves_from`` runs after every ingest that loads a file: it must reach the RESOLVES edges into
+    published packages' versions from those versions, not read every RESOLVES edge from every project (at
+    10M edges: 6.97M edges read for 10,952 links, 8.4 s; 0.1 s from the packages)."""
+    operations = plan(store, "link_resolves_from", {"run": "run-1"})
+    assert "Conditional Traverse | (v)-[r:RESOLVES]->(c:Project)" in operations, operations
+    assert [op for op in operations if "Scan" in op and "(c" in op] == []
