@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,15 @@ def test_cli_wall_times_a_leaf_nobody_depends_on_and_log4j_core() -> None:
     manifest["targets"]["popular"] = {"purl": "pkg:maven/org.slf4j/slf4j-api", "expected_dependents": 99}
     popular = {c.name: c for c in cli_wall.commands(manifest)}["dependents popular"]
     assert (popular.args, popular.expected_dependents) == (("dependents", "pkg:maven/org.slf4j/slf4j-api"), 99)
+
+
+def test_cli_wall_times_depwave_with_its_bytecode_written_as_an_installed_package_has_it() -> None:
+    import importlib.util
+
+    import planner.dependents
+
+    cached = Path(importlib.util.cache_from_source(planner.dependents.__file__))
+    cached.unlink(missing_ok=True)
+    done = cli_wall.compile_bytecode()
+    assert cached.is_file()  # what `depwave dependents` imports is read from bytecode, not compiled per call
+    assert str(Path(planner.dependents.__file__).parent) in done["compiled"]
