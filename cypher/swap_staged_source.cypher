@@ -19,7 +19,7 @@
 // listed) are renamed to $source; the DESCRIBES edges move from the staging SourceFile to the real one;
 // the staged edges of each other type are renamed to $source (RESOLVES through the staging SourceFile's
 // `resolves_for`, which every part's load extends); the real SourceFile takes over the staged
-// `depends_on` entries. No scan of every relationship: at 10M edges two took 35-38 s for each big file.
+// `depends_on` entries. No scan of every relationship: at 10M edges two took 35-46 s for each big file.
 MERGE (real1:SourceFile {key: $source})
 WITH real1 WHERE coalesce(real1.depends_on, '') <> ''
 UNWIND split(real1.depends_on, $sep.end) AS e1
