@@ -176,10 +176,12 @@ def _check_loads(job: WorkerJob, report: IngestReport, loads: LoadReport) -> Non
 
     def reload(items: list[LoadedSource]) -> set[str]:
         scratch = LoadReport()  # counted once already
-        small = [item for item in items if not big_files.is_big(item)]
+        small = []
         for item in items:
             if big_files.is_big(item):  # in parts again, as the first time
                 big_files.load_big(job.store, item, scratch, job.stamp, job.run, None)
+            else:
+                small.append(item)
         for i in range(0, len(small), RELOAD_BATCH):
             load(job.store, small[i : i + RELOAD_BATCH], scratch, job.stamp, job.run)
         return set(scratch.expected.edges)

@@ -63,14 +63,14 @@ class _Statement:
     def end(self, footer: str) -> str:
         return "".join(self.out) + self.parts[footer].replace("@N@", str(self.step + 1))
 
-    def deletes(self, shared: bool = True) -> None:
-        """Delete each stamped type's edges of ``$sources``, as a load finds them (``shared``: also cut
-        their tokens out of the edges that list sources)."""
+    def per_type(self, kind: str, shared: bool = True) -> None:
+        """One ``kind`` fragment (``delete`` or ``rename``) for each stamped type, the variant that finds the
+        type's edges as a load does (``shared``: the edges that list sources too)."""
         seen: set[str] = set()
         for rel in RELATIONSHIPS:
             if rel.type not in seen and (shared or rel.merge != ONE_EDGE_LISTING_SOURCES):
                 seen.add(rel.type)
-                self.emit(f"delete {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
+                self.emit(f"{kind} {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
 
 
 def _parts(template: str | None) -> dict[str, str]:
@@ -80,7 +80,7 @@ def _parts(template: str | None) -> dict[str, str]:
 def render(template: str | None = None) -> str:
     """The whole load statement: deletes of each stamped type, node merges, then each relationship set."""
     statement = _Statement(_parts(template), "header")
-    statement.deletes()
+    statement.per_type("delete")
     for label in NODE_LABELS:
         statement.emit("node", NAME=label.lower(), LABEL=label)
     statement.emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])
@@ -92,7 +92,7 @@ def render(template: str | None = None) -> str:
 def render_delete(template: str | None = None) -> str:
     """``delete_sources.cypher``: the load statement's deletes, then the SourceFile nodes."""
     statement = _Statement(_parts(template), "delete header")
-    statement.deletes()
+    statement.per_type("delete")
     return statement.end("delete footer")
 
 
@@ -101,14 +101,10 @@ def render_swap(template: str | None = None) -> str:
     deletes them, the staged statements and edges renamed to the real source, type by type."""
     statement = _Statement(_parts(template), "swap header")
     statement.emit("swap forget statements")
-    statement.deletes(shared=False)
+    statement.per_type("delete", shared=False)
     statement.emit("swap rename statements")
     statement.emit("swap move describes")
-    seen: set[str] = set()
-    for rel in RELATIONSHIPS:
-        if rel.type not in seen and rel.merge != ONE_EDGE_LISTING_SOURCES:
-            seen.add(rel.type)
-            statement.emit(f"rename {_delete_rule(rel)}", TYPE=rel.type, START=rel.start)
+    statement.per_type("rename", shared=False)
     return statement.end("swap footer")
 
 
