@@ -1,5 +1,5 @@
 """The statements that replace, forget or swap a file's edges find them through indexes, never by scanning
-every relationship or every node of a label: at 10M edges one untyped scan took 16-21 s, and a big file's
+every relationship or every node of a label: at 10M edges one untyped scan took 16-23 s, and a big file's
 load paid for three (BENCHMARKS.md, "Forgetting a file at 10M edges"). FalkorDB's own plan says which
 operations a statement runs (GRAPH.EXPLAIN), so this fails when a change brings a scan back."""
 
