@@ -60,8 +60,11 @@ class _Statement:
             text = text.replace(f"@{key}@", value)
         self.out.append(text)
 
-    def end(self, footer: str) -> str:
-        return "".join(self.out) + self.parts[footer].replace("@N@", str(self.step + 1))
+    def end(self, footer: str, *, names_last_step: bool = False) -> str:
+        """The whole statement: its fragments, then ``footer`` numbered as one more step, or as the last
+        one when it reads that step's result (the load statement returns it)."""
+        number = self.step if names_last_step else self.step + 1
+        return "".join(self.out) + self.parts[footer].replace("@N@", str(number))
 
     def per_type(self, kind: str, shared: bool = True) -> None:
         """One ``kind`` fragment (``delete`` or ``rename``) for each stamped type, the variant that finds the
@@ -70,7 +73,7 @@ class _Statement:
         for rel in RELATIONSHIPS:
             if rel.type not in seen and (shared or rel.merge != ONE_EDGE_LISTING_SOURCES):
                 seen.add(rel.type)
-                self.emit(f"{kind} {_delete_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
+                self.emit(f"{kind} {_finding_rule(rel)}", TYPE=rel.type, START=rel.start, END=rel.end)
 
 
 def _parts(template: str | None) -> dict[str, str]:
@@ -86,7 +89,7 @@ def render(template: str | None = None) -> str:
     statement.emit("structural", NAME="version_of", TYPE=VERSION_OF[0], START=VERSION_OF[1], END=VERSION_OF[2])
     for rel in RELATIONSHIPS:
         statement.emit(f"create {rel.merge}", NAME=rel.name, TYPE=rel.type, START=rel.start, END=rel.end)
-    return "".join(statement.out) + statement.parts["footer"].replace("@N@", str(statement.step))
+    return statement.end("footer", names_last_step=True)
 
 
 def render_delete(template: str | None = None) -> str:
@@ -128,9 +131,10 @@ def render_counts(template: str | None = None) -> str:
     return parts["count header"] + parts["count union"].join(counts)
 
 
-def _delete_rule(rel: RelationshipSet) -> str:
-    """Which delete fragment removes a type's old edges: edges listing sources forget them, grouped RESOLVES
-    rows are found through the SourceFile's ``resolves_for``, others by an index lookup on ``source``."""
+def _finding_rule(rel: RelationshipSet) -> str:
+    """Which variant of a delete or rename fragment finds a type's edges of a source: edges listing sources
+    forget its tokens, grouped RESOLVES rows are found through the SourceFile's ``resolves_for``, others
+    by an index lookup on ``source``."""
     return rel.merge if rel.merge in (ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED) else "per-source"
 
 
