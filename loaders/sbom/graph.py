@@ -158,16 +158,17 @@ def graph_records(
     scope of the dependency's component is used, as in CycloneDX.
     """
     chains = shortest_chains(roots, graph)
+    keys = {ref: comp.purl.key for ref, comp in components.items()}  # each purl rendered once, not per use
     resolved: dict[str, Resolved] = {}
     for ref, comp in components.items():
         if not comp.purl.version:
             warn.append(ParseWarning(source.display, comp.line, f"component {comp.purl.package} has no version"))
             continue
         chain = chains.get(ref)
-        path = tuple(components[r].purl.key for r in chain if r in components) if chain else ()
+        path = tuple(keys[r] for r in chain if r in keys) if chain else ()
         rec = Resolved(
             project=project.key,
-            version=comp.purl.key,
+            version=keys[ref],
             scope=comp.scope,
             raw_scope=comp.raw_scope,
             depth=len(chain) if chain else None,
@@ -180,20 +181,25 @@ def graph_records(
             resolved[rec.version] = rec
     out: list[Record] = [resolved[k] for k in sorted(resolved)]
 
-    edges: set[VersionDependency] = set()
+    # each distinct edge once, keyed by its sort order (tuples hash and compare in C; the records do not)
+    edges: dict[tuple[str, str, str, str], tuple[str | None, str]] = {}
+    packages: dict[str, str] = {}
     for ref, deps in graph.items():
         parent = components.get(ref)
         if parent is None or not parent.purl.version:
             continue
+        version = keys[ref]
         for dep_ref in deps:
             dep = components.get(dep_ref)
             if dep is None:
                 continue
-            scope = (edge_scopes or {}).get((ref, dep_ref), dep.scope)
-            edges.add(
-                VersionDependency(
-                    version=parent.purl.key, package=dep.purl.package, resolved=dep.purl.version, scope=scope
-                )
-            )
-    out.extend(sorted(edges, key=lambda e: (e.version, e.package, e.resolved or "", e.scope, e.range or "")))
+            scope = edge_scopes.get((ref, dep_ref), dep.scope) if edge_scopes else dep.scope
+            package = packages.get(dep_ref)
+            if package is None:
+                package = packages[dep_ref] = dep.purl.package
+            edges.setdefault((version, package, dep.purl.version or "", scope), (dep.purl.version, scope))
+    out.extend(
+        VersionDependency(version=key[0], package=key[1], resolved=resolved_version, scope=scope)
+        for key, (resolved_version, scope) in sorted(edges.items())
+    )
     return out

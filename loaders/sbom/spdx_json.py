@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loaders.base import EMPTY_CONTEXT, LineIndex, Loader, Precedence, SourceContext, expect, load_json
+from loaders.base import (
+    EMPTY_CONTEXT,
+    JSON_STRING_BODY,
+    LineIndex,
+    Loader,
+    Precedence,
+    SourceContext,
+    expect,
+    load_json,
+)
 from loaders.sbom._spdx import PURL_CATEGORIES, Document, Package, Relationship, document_records
 from planner.errors import ParseError
 from planner.model import ParseResult, Source
 
-_SPDXID = re.compile(r'"SPDXID"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_SPDXID = re.compile(rf'"SPDXID"\s*:\s*"({JSON_STRING_BODY})"')
 _SPDX_DIR = re.compile(r"spdx[-_ ]?(version)?[-_ ]?v?\d")
 
 

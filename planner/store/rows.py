@@ -88,8 +88,9 @@ class GraphBatch:
     #: purl as a record gives it -> normalised key, for purls already turned into node rows
     _packages: dict[str, str] = field(default_factory=dict, repr=False)
     _versions: dict[str, str] = field(default_factory=dict, repr=False)
-    #: (version, package) -> length of the string the rendered parameters append (:meth:`params`)
-    _appended: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    #: (version, package) -> the string the rendered parameters append, made once for :meth:`expected`
+    #: and :meth:`params`, whichever comes first
+    _appended: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def edge_count(self) -> int:
@@ -152,8 +153,7 @@ class GraphBatch:
             counts["RESOLVES"] = counts.get("RESOLVES", 0) + len(members)
         for version, packages in self.depends_on.items():
             for package, stated in packages.items():
-                pair = (version, package)
-                out.pairs[pair] = self._appended[pair] if pair in self._appended else len(_tokens(stated))
+                out.pairs[(version, package)] = len(self._append(version, package, stated))
         return out
 
     def params(self, run: str) -> dict[str, Any]:
@@ -189,9 +189,11 @@ class GraphBatch:
         return out
 
     def _append(self, version: str, package: str, stated: dict[str, list[Any]]) -> str:
-        """The string this batch appends to a pair's ``stated_by``; its length kept for :meth:`expected`."""
-        tokens = _tokens(stated)
-        self._appended[(version, package)] = len(tokens)
+        """The string this batch appends to a pair's ``stated_by`` (made once)."""
+        pair = (version, package)
+        tokens = self._appended.get(pair)
+        if tokens is None:
+            tokens = self._appended[pair] = _tokens(stated)
         return tokens
 
     # -- records -------------------------------------------------------------------------------
