@@ -170,11 +170,13 @@ def pairs_noting(duplicates: set[str]) -> Callable[[list[tuple[str, Any]]], dict
     adds the repeated keys to ``duplicates``."""
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            if k in out:
-                duplicates.add(k)
-            out[k] = v
+        out = dict(items)  # built in C; a repeated key makes it shorter than its pairs
+        if len(out) != len(items):
+            seen: set[str] = set()
+            for k, _ in items:
+                if k in seen:
+                    duplicates.add(k)
+                seen.add(k)
         return out
 
     return pairs
