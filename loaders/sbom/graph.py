@@ -182,7 +182,7 @@ def graph_records(
     out: list[Record] = [resolved[k] for k in sorted(resolved)]
 
     # each distinct edge once, keyed by its sort order (tuples hash and compare in C; the records do not)
-    edges: dict[tuple[str, str, str, str], tuple[str | None, str]] = {}
+    edges: dict[tuple[str, str, str, str], str | None] = {}  # (version, package, resolved or "", scope) -> resolved
     packages: dict[str, str] = {}
     for ref, deps in graph.items():
         parent = components.get(ref)
@@ -197,9 +197,9 @@ def graph_records(
             package = packages.get(dep_ref)
             if package is None:
                 package = packages[dep_ref] = dep.purl.package
-            edges.setdefault((version, package, dep.purl.version or "", scope), (dep.purl.version, scope))
+            edges.setdefault((version, package, dep.purl.version or "", scope), dep.purl.version)
     out.extend(
-        VersionDependency(version=key[0], package=key[1], resolved=resolved_version, scope=scope)
-        for key, (resolved_version, scope) in sorted(edges.items())
+        VersionDependency(version=version, package=package, resolved=resolved_version, scope=scope)
+        for (version, package, _, scope), resolved_version in sorted(edges.items())
     )
     return out
