@@ -377,32 +377,10 @@ def measure_dependents(
     t0 = time.perf_counter()
     store.ensure_durable()  # waits for the AOF rewrite that switching the AOF back on starts
     results["aof_rewrite_wait_s"] = round(time.perf_counter() - t0, 1)
-    # and the periodic snapshot (``save 60 1000``) that the ingest's changes are due for: started later,
-    # in the middle of the timed runs, its fork made a leaf answer take 58 ms instead of 3 (SBOM-heavy)
-    results["snapshot_wait_s"] = snapshot_first(store)
-    print(
-        f"dependents latency (after {results['aof_rewrite_wait_s']} s of AOF rewrite and "
-        f"{results['snapshot_wait_s']} s of snapshot) ...",
-        flush=True,
-    )
+    print(f"dependents latency (after {results['aof_rewrite_wait_s']} s of AOF rewrite) ...", flush=True)
     results["dependents"] = bench_dependents(
         store, manifest["targets"], args.runs, manifest["deepest_service"], phases, args.budget
     )
-
-
-def snapshot_first(store: Any, timeout_s: float = 600.0) -> float | None:
-    """With the embedded store: save the changes a periodic snapshot would save (``BGSAVE``) and wait for
-    it, so that none starts during the timed runs; seconds waited (None for another store)."""
-    conn = getattr(store, "_conn", None)
-    if conn is None:
-        return None
-    t0 = time.perf_counter()
-    if int(conn.info("persistence").get("rdb_changes_since_last_save", 0)):
-        with contextlib.suppress(Exception):  # one already running is waited for below
-            conn.execute_command("BGSAVE")
-    while conn.info("persistence").get("rdb_bgsave_in_progress") and time.perf_counter() - t0 < timeout_s:
-        time.sleep(0.1)
-    return round(time.perf_counter() - t0, 1)
 
 
 def measure_memory(store: Any, rss_before: float, pid: Any, data_dir: Path, embedded: bool) -> dict[str, Any]:
