@@ -69,18 +69,26 @@ def field(value: Any) -> str:
 
 def edge_token(source: str, range_: Any, resolved: Any, scope: Any) -> str:
     """One source's token in an edge's ``stated_by``."""
-    token = f"{START}{source}{FIELD}{_raw(range_)}{FIELD}{_raw(resolved)}{FIELD}{_raw(scope)}{END}"
+    token = _token(source, _raw(range_), _raw(resolved), _raw(scope))
     if _separated(token, 1, 3):
         return token  # the common case, decided by four scans in C instead of three translations
-    return f"{START}{source}{FIELD}{field(range_)}{FIELD}{field(resolved)}{FIELD}{field(scope)}{END}"
+    return _token(source, field(range_), field(resolved), field(scope))
 
 
 def source_entry(version: str, package: str, range_: Any, resolved: Any, scope: Any) -> str:
     """One pair's entry in a SourceFile's ``depends_on``."""
-    entry = f"{version}{FIELD}{package}{FIELD}{_raw(range_)}{FIELD}{_raw(resolved)}{FIELD}{_raw(scope)}{END}"
+    entry = _entry(version, package, _raw(range_), _raw(resolved), _raw(scope))
     if _separated(entry, 0, 4):
         return entry
-    return f"{version}{FIELD}{package}{FIELD}{field(range_)}{FIELD}{field(resolved)}{FIELD}{field(scope)}{END}"
+    return _entry(version, package, field(range_), field(resolved), field(scope))
+
+
+def _token(source: str, range_: Any, resolved: Any, scope: Any) -> str:
+    return f"{START}{source}{FIELD}{range_}{FIELD}{resolved}{FIELD}{scope}{END}"
+
+
+def _entry(version: str, package: str, range_: Any, resolved: Any, scope: Any) -> str:
+    return f"{version}{FIELD}{package}{FIELD}{range_}{FIELD}{resolved}{FIELD}{scope}{END}"
 
 
 def _raw(value: Any) -> Any:
