@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +25,14 @@ Progress = Callable[[int, int, str], None]
 #: worker processes read and parse when an ingest has at least this many files (and the machine more
 #: than one core); ``DEPWAVE_INGEST_WORKERS=N`` sets how many (0: none, all in this process)
 WORKER_MIN_FILES = 2_000
-#: files per chunk: worker k of n takes chunks k, k+n, ...; this process loads them in file order
+#: at most this many files per chunk: worker k of n takes chunks k, k+n, ...; this process loads them
+#: in file order
 CHUNK_FILES = 1_000
+#: bytes of input per row a load statement carries, about: a CycloneDX SBOM gives one row per 175-195
+#: bytes (one edge record and its share of the nodes); chunks are cut to hold about one statement
+#: (:func:`chunk_bytes`), a little under, so that a chunk is rarely loaded as a full statement and a
+#: short one
+BYTES_PER_ROW = 160
 #: the store goes to bulk mode (``Store.bulk``) once this many rows are to be loaded: the batches'
 #: chunks are cut by files, so "a full batch", the in-process rule, would leave a large load of small
 #: files out of bulk mode
@@ -37,30 +43,58 @@ BYTES_FOLLOW = "bytes"
 PICKLE_FOLLOWS = "pickle"
 
 
-def chunks(total: int) -> list[tuple[int, int]]:
-    """The ``[lo, hi)`` file ranges the workers take turns on: the first and the last few are smaller,
-    so that the store starts loading sooner and finishes sooner after the last parse."""
-    ramp = [max(1, CHUNK_FILES // 4), max(1, CHUNK_FILES // 2)]
-    sizes: list[int] = []
-    left = total
-    for size in ramp:
-        if left > 0:
-            sizes.append(min(size, left))
-            left -= sizes[-1]
-    tail: list[int] = []
-    for size in ramp:
-        if left > CHUNK_FILES + size:
-            tail.insert(0, size)
-            left -= size
-    while left > 0:
-        sizes.append(min(CHUNK_FILES, left))
-        left -= sizes[-1]
-    sizes += tail
-    out, lo = [], 0
-    for size in sizes:
-        out.append((lo, lo + size))
-        lo += size
-    return out
+def chunk_bytes(load_rows: int) -> int:
+    """How many bytes of input a chunk holds: about one load statement's rows (``load_rows``)."""
+    return max(1, load_rows * BYTES_PER_ROW)
+
+
+def chunks(sizes: Sequence[int], target: int) -> list[tuple[int, int]]:
+    """The ``[lo, hi)`` file ranges the workers take turns on, for files of ``sizes`` bytes: each chunk
+    holds about ``target`` bytes (at most :data:`CHUNK_FILES` files), the first two and the last two a
+    quarter and a half of it, so that the store starts loading sooner and finishes sooner after the
+    last parse.
+
+    A chunk should hold about one load statement: this process loads the chunks in file order, and a
+    worker whose next chunk waits behind another's can only render one batch ahead (its send blocks
+    until this process takes it). With chunks of 1,000 files and 2,000 rows a file, one worker parsed
+    while the other waited: 20 statements a chunk (BENCHMARKS.md, "Worker chunks by bytes")."""
+    total = len(sizes)
+    steps = [max(1, target // 4), max(1, target // 2)]
+    tail: list[tuple[int, int]] = []
+    hi = total
+    rest = sum(sizes)
+    for step in steps:  # the last chunks, from the end: only when enough is left before them
+        lo, held = hi, 0
+        while lo > 0 and held < step and hi - lo < CHUNK_FILES:
+            lo -= 1
+            held += sizes[lo]
+        if rest - held <= target + step:
+            break
+        tail.insert(0, (lo, hi))
+        rest -= held
+        hi = lo
+    out: list[tuple[int, int]] = []
+    lo = 0
+    while lo < hi:
+        step = steps[len(out)] if len(out) < len(steps) else target
+        end, held = lo, 0
+        while end < hi and held < step and end - lo < CHUNK_FILES:
+            held += sizes[end]
+            end += 1
+        out.append((lo, end))
+        lo = end
+    return out + tail
+
+
+def file_sizes(candidates: Candidates) -> list[int]:
+    """Each candidate's size in bytes, as ``stat`` gives it now (0 when it cannot: its read says why)."""
+    sizes = []
+    for i in range(len(candidates)):
+        try:
+            sizes.append(os.stat(candidates[i].file).st_size)
+        except OSError:
+            sizes.append(0)
+    return sizes
 
 
 def worker_count(candidates: Candidates) -> int:
@@ -115,7 +149,7 @@ def ingest_with_workers(
     import multiprocessing
 
     mp = multiprocessing.get_context("fork")
-    ranges = chunks(len(job.candidates))
+    ranges = chunks(file_sizes(job.candidates), chunk_bytes(job.store.load_rows))
     receivers, processes = [], []
     parent = os.getpid()
     for k in range(workers):

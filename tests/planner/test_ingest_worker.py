@@ -129,15 +129,44 @@ def test_a_dead_worker_leaves_the_rest_to_this_process(store: EmbeddedStore, org
     assert worker_graph == plain_graph
 
 
-@pytest.mark.parametrize("total", [0, 1, 5, 249, 1000, 1500, 2600, 10000, 10350])
-def test_chunks_cover_every_file_once_smaller_at_both_ends(total: int) -> None:
-    chunks = ingest_mod.chunks(total)
+SIZE_CASES = {
+    "none": [],
+    "one": [48_000],
+    "empty files": [0] * 2_600,
+    "1M-shaped SBOMs": [48_000] * 10_000,  # bench/synth.py: ~48 KB and ~250 rows a file
+    "10M-shaped SBOMs": [352_000] * 10_000,  # ~352 KB and ~2,000 rows a file
+    "mixed": [(i * 7_919) % 400_000 for i in range(3_001)],
+    "one huge file": [1_000] * 500 + [90_000_000] + [1_000] * 500,
+}
+
+
+@pytest.mark.parametrize("case", SIZE_CASES)
+def test_chunks_cover_every_file_once_about_a_statement_each_smaller_at_both_ends(case: str) -> None:
+    sizes = SIZE_CASES[case]
+    target = ingest_mod.workers.chunk_bytes(100_000)
+    chunks = ingest_mod.chunks(sizes, target)
     assert [lo for lo, _ in chunks] == ([0] + [hi for _, hi in chunks[:-1]] if chunks else [])
-    assert sum(hi - lo for lo, hi in chunks) == total and all(hi > lo for lo, hi in chunks)
-    assert all(hi - lo <= ingest_mod.workers.CHUNK_FILES for lo, hi in chunks)
-    if total >= 10 * ingest_mod.workers.CHUNK_FILES:
-        sizes = [hi - lo for lo, hi in chunks]
-        assert sizes[0] < sizes[2] and sizes[-1] < sizes[2]
+    assert sum(hi - lo for lo, hi in chunks) == len(sizes) and all(hi > lo for lo, hi in chunks)
+    for lo, hi in chunks:  # no chunk goes on once it holds the target, nor past CHUNK_FILES files
+        assert hi - lo <= ingest_mod.workers.CHUNK_FILES
+        assert sum(sizes[lo : hi - 1]) < target
+    held = [sum(sizes[lo:hi]) for lo, hi in chunks]
+    if sum(sizes) >= 10 * target:
+        assert held[0] < held[2] and held[1] < held[2] and held[-1] < held[2] and held[-2] < held[2]
+        assert max(held[2:-2]) >= target or max(hi - lo for lo, hi in chunks) == ingest_mod.workers.CHUNK_FILES
+    if case == "10M-shaped SBOMs":  # one statement's worth of files, not 1,000 files (20 statements)
+        assert max(hi - lo for lo, hi in chunks) == -(-target // 352_000)
+
+
+def test_chunks_follow_the_files_sizes(org: Path) -> None:
+    from planner.ingest import discover
+
+    candidates = discover([org], None, [])
+    (Path(candidates[2].file)).unlink()  # gone since discovery: its read will say so
+    sizes = ingest_mod.workers.file_sizes(candidates)
+    assert sizes[2] == 0
+    assert sizes[:2] + sizes[3:] == [os.stat(c.file).st_size for c in (candidates[:2] + candidates[3:])]
+    assert all(size > 0 for size in sizes[:2] + sizes[3:])
 
 
 def test_a_worker_batch_leaves_out_the_nodes_its_earlier_batches_wrote(tmp_path: Path) -> None:
