@@ -3,8 +3,8 @@
 Redis keeps accepting writes after it failed to write them to disk in several ways: an append-only
 file switched back on after a bulk load whose rewrite failed (the AOF then takes nothing until a
 rewrite succeeds), an AOF write error under ``appendfsync everysec``, a failed background RDB save.
-Every write path of depwave asks :func:`problem` after writing and, where a rewrite or save is running,
-:func:`wait_durable` waits for it, so that nothing is reported as loaded or saved that a restart would lose.
+Every write path of depwave asks :func:`problem` after writing and, where a rewrite or save it hangs on
+is running, :func:`wait_durable` waits for it, so that nothing is reported as loaded or saved that a restart would lose.
 """
 
 from __future__ import annotations
@@ -48,6 +48,22 @@ def busy(info: dict[str, Any]) -> bool:
     )
 
 
+def awaited(info: dict[str, Any]) -> bool:
+    """Whether what the server holds becomes durable only once a running or scheduled write to disk
+    ends: an AOF rewrite; an RDB save when the AOF is off (the snapshot is then the file a restart
+    reads) or when the last save failed (this one's outcome says whether that is over).
+
+    A save the server's save points started while the AOF is on and current is not waited for: a
+    restart reads the AOF, and after every bulk ingest the save points start one at once (the load
+    left millions of changes unsaved), 15 s of forked snapshot at 10M edges (BENCHMARKS.md)."""
+    if info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled"):
+        return True
+    return bool(
+        info.get("rdb_bgsave_in_progress")
+        and (not info.get("aof_enabled") or info.get("rdb_last_bgsave_status", "ok") != "ok")
+    )
+
+
 def log_reason(data_dir: Path) -> str | None:
     """The last warning the server logged (``pid:M date # message``), e.g. ``No space left on device``."""
     log = Path(data_dir) / "falkordb.log"
@@ -86,14 +102,15 @@ def wait_durable(
     data_dir: Path,
     timeout_s: float = DURABLE_WAIT_S,
 ) -> None:
-    """Wait while a rewrite or save runs; when one failed, ask for one more (``repair``) once and wait
-    for it; raise :class:`StoreNotDurable` when the data still cannot be saved or ``timeout_s`` passes."""
+    """Wait while a rewrite or save runs that durability hangs on (:func:`awaited`); when one failed,
+    ask for one more (``repair``) once and wait for it; raise :class:`StoreNotDurable` when the data
+    still cannot be saved or ``timeout_s`` passes."""
     deadline = time.monotonic() + timeout_s
     repaired = False
     delay = 0.02
     while True:
         state = info()
-        if not busy(state):
+        if not awaited(state):
             why = problem(state)
             if why is None:
                 return

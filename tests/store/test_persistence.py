@@ -21,27 +21,38 @@ OK = {
 
 
 @pytest.mark.parametrize(
-    ("change", "problem", "busy"),
+    ("change", "problem", "busy", "awaited"),
     [
-        ({}, None, False),
-        ({"aof_last_write_status": "err"}, "writing its append-only file failed", False),
-        ({"rdb_last_bgsave_status": "err"}, "its last snapshot (RDB save) failed", False),
+        ({}, None, False, False),
+        ({"aof_last_write_status": "err"}, "writing its append-only file failed", False, False),
+        ({"rdb_last_bgsave_status": "err"}, "its last snapshot (RDB save) failed", False, False),
         # what a full disk left after a bulk load: the rewrite failed and is scheduled again
         (
             {"aof_last_bgrewrite_status": "err", "aof_rewrite_scheduled": 1},
             "rewriting its append-only file failed",
             True,
+            True,
         ),
-        ({"aof_last_bgrewrite_status": "err", "aof_rewrite_in_progress": 1}, None, True),  # being retried
-        ({"aof_last_bgrewrite_status": "err", "aof_enabled": 0}, None, False),  # an old failure, AOF off
-        ({"aof_rewrite_in_progress": 1}, None, True),
-        ({"rdb_bgsave_in_progress": 1}, None, True),
+        ({"aof_last_bgrewrite_status": "err", "aof_rewrite_in_progress": 1}, None, True, True),  # being retried
+        ({"aof_last_bgrewrite_status": "err", "aof_enabled": 0}, None, False, False),  # an old failure, AOF off
+        ({"aof_rewrite_in_progress": 1}, None, True, True),
+        # a snapshot the save points started: the AOF, on and current, is what a restart reads
+        ({"rdb_bgsave_in_progress": 1}, None, True, False),
+        ({"rdb_bgsave_in_progress": 1, "aof_enabled": 0}, None, True, True),  # the snapshot is the only file
+        # a retry of a failed snapshot: its outcome says whether the failure is over
+        (
+            {"rdb_bgsave_in_progress": 1, "rdb_last_bgsave_status": "err"},
+            "its last snapshot (RDB save) failed",
+            True,
+            True,
+        ),
     ],
 )
-def test_problem_and_busy(change: dict, problem: str | None, busy: bool) -> None:
+def test_problem_busy_and_awaited(change: dict, problem: str | None, busy: bool, awaited: bool) -> None:
     state = OK | change
     assert persistence.problem(state) == problem
     assert persistence.busy(state) is busy
+    assert persistence.awaited(state) is awaited
 
 
 LOG = """\
@@ -75,6 +86,26 @@ def test_wait_durable_repairs_once_then_gives_up(tmp_path: Path) -> None:
 def test_wait_durable_returns_when_the_retry_succeeds(tmp_path: Path) -> None:
     states = iter(
         [OK | {"aof_last_bgrewrite_status": "err", "aof_rewrite_scheduled": 1}, OK | {"aof_rewrite_in_progress": 1}]
+    )
+    repairs: list[dict] = []
+    persistence.wait_durable(lambda: next(states, OK), repairs.append, tmp_path, timeout_s=5)
+    assert len(repairs) == 1
+
+
+def test_wait_durable_does_not_wait_for_a_snapshot_while_the_aof_is_current(tmp_path: Path) -> None:
+    asked: list[int] = []
+
+    def info() -> dict:
+        asked.append(1)
+        return OK | {"rdb_bgsave_in_progress": 1}
+
+    persistence.wait_durable(info, lambda state: pytest.fail("nothing to repair"), tmp_path, timeout_s=0.1)
+    assert len(asked) == 1
+
+
+def test_wait_durable_waits_for_the_retry_of_a_failed_snapshot(tmp_path: Path) -> None:
+    states = iter(
+        [OK | {"rdb_last_bgsave_status": "err"}, OK | {"rdb_last_bgsave_status": "err", "rdb_bgsave_in_progress": 1}]
     )
     repairs: list[dict] = []
     persistence.wait_durable(lambda: next(states, OK), repairs.append, tmp_path, timeout_s=5)
