@@ -94,15 +94,20 @@ def load_average() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
+def proc_stat(pid: int | str) -> tuple[int, float] | None:
+    """A process's parent pid and CPU seconds (user + system) from ``/proc/PID/stat``; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def cpu_seconds(pid: int | None) -> float:
     """User + system CPU of a running process (0 when it is gone or unknown)."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    stat = proc_stat(pid) if pid is not None else None
+    return stat[1] if stat else 0.0
 
 
 def tree_rss_mb(root: int, exclude: set[int]) -> tuple[float, float]:
@@ -112,13 +117,15 @@ def tree_rss_mb(root: int, exclude: set[int]) -> tuple[float, float]:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
+        stat = proc_stat(entry.name)
         try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             status = (entry / "status").read_text()
         except OSError:
             continue
+        if stat is None:
+            continue
         pid = int(entry.name)
-        parent[pid] = int(stat[1])
+        parent[pid] = stat[0]
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 rss[pid] = int(line.split()[1]) / 1024

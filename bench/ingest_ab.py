@@ -22,13 +22,15 @@ code does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -37,19 +39,35 @@ import cli_wall  # noqa: E402  (the per-run measure, the server pid, the depwave
 import plan_ab  # noqa: E402  (each side's environment, the min/median/max line)
 
 
-def ingest_once(org: Path, data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
-    """One ingest of ``org`` into the emptied store at ``data_dir``, measured; the server stopped after."""
+@contextlib.contextmanager
+def emptied_store(data_dir: Path, env: dict[str, str]) -> Iterator[int | None]:
+    """The store at ``data_dir`` started and emptied (``db start``, ``db reset --yes``), its server's pid
+    given; stopped (``db stop``) after, whatever happened."""
     for args in (("db", "start"), ("db", "reset", "--yes")):
         subprocess.run(cli_wall.depwave_argv(*args), env=env, check=True, stdout=subprocess.DEVNULL)
-    pid = cli_wall.server_pid(data_dir)
     try:
-        with tempfile.TemporaryFile() as out:
-            run = cli_wall.run_child(cli_wall.depwave_argv("ingest", str(org), "--format", "json"), env, pid, out)
-            out.seek(0)
-            text = out.read().decode(errors="replace")
+        yield cli_wall.server_pid(data_dir)
     finally:
         subprocess.run(cli_wall.depwave_argv("db", "stop"), env=env, stdout=subprocess.DEVNULL)
-    report = json.loads(text) if text.strip().startswith("{") else {}
+
+
+def ingest_argv(org: Path) -> list[str]:
+    """``depwave ingest ORG --format json``."""
+    return cli_wall.depwave_argv("ingest", str(org), "--format", "json")
+
+
+def report_of(out: IO[bytes]) -> dict[str, Any]:
+    """The JSON report an ingest wrote to ``out`` (a file, read from its start); {} when there is none."""
+    out.seek(0)
+    text = out.read().decode(errors="replace")
+    return json.loads(text) if text.strip().startswith("{") else {}
+
+
+def ingest_once(org: Path, data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """One ingest of ``org`` into the emptied store at ``data_dir``, measured; the server stopped after."""
+    with emptied_store(data_dir, env) as pid, tempfile.TemporaryFile() as out:
+        run = cli_wall.run_child(ingest_argv(org), env, pid, out)
+        report = report_of(out)
     run["edges_written"] = report.get("edges_written")
     run["load"] = cli_wall.load_average()
     return run

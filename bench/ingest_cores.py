@@ -35,7 +35,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import cli_wall  # noqa: E402  (the server pid, the depwave script)
+import cli_wall  # noqa: E402  (the /proc reader, the depwave script)
+import ingest_ab  # noqa: E402  (the emptied store, the ingest's command line and report)
 import plan_ab  # noqa: E402  (the environment of a run on this checkout)
 
 ROLES = ("depwave", "workers", "server", "server forks")
@@ -45,14 +46,8 @@ def process_table() -> dict[int, tuple[int, float]]:
     """Every process's parent and CPU seconds (user + system), from ``/proc``."""
     out: dict[int, tuple[int, float]] = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / cli_wall.CLOCK_TICKS)
+        if entry.name.isdigit() and (stat := cli_wall.proc_stat(entry.name)) is not None:
+            out[int(entry.name)] = stat
     return out
 
 
@@ -74,34 +69,26 @@ def role(pid: int, table: dict[int, tuple[int, float]], client: int, server: int
 
 def sample_ingest(org: Path, env: dict[str, str], data_dir: Path, every: float) -> dict[str, Any]:
     """One measured ingest: the samples (seconds since the start, CPU per role), wall, exit status, report."""
-    for args in (("db", "start"), ("db", "reset", "--yes")):
-        subprocess.run(cli_wall.depwave_argv(*args), env=env, check=True, stdout=subprocess.DEVNULL)
-    server = cli_wall.server_pid(data_dir)
     samples: list[tuple[float, dict[str, float]]] = []
     seen: dict[int, float] = {}  # each process's CPU at the sample before
-    try:
-        with tempfile.TemporaryFile() as out:
-            t0 = time.monotonic()
-            proc = subprocess.Popen(cli_wall.depwave_argv("ingest", str(org), "--format", "json"), env=env, stdout=out)
-            while True:
-                done = proc.poll() is not None
-                table = process_table()
-                used: dict[str, float] = defaultdict(float)
-                for pid, (_, cpu) in table.items():
-                    name = role(pid, table, proc.pid, server)
-                    if name is not None:
-                        used[name] += cpu - seen.get(pid, 0.0)
-                        seen[pid] = cpu
-                samples.append((time.monotonic() - t0, dict(used)))
-                if done:
-                    break
-                time.sleep(every)
-            wall = time.monotonic() - t0
-            out.seek(0)
-            text = out.read().decode(errors="replace")
-    finally:
-        subprocess.run(cli_wall.depwave_argv("db", "stop"), env=env, stdout=subprocess.DEVNULL)
-    report = json.loads(text) if text.strip().startswith("{") else {}
+    with ingest_ab.emptied_store(data_dir, env) as server, tempfile.TemporaryFile() as out:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(ingest_ab.ingest_argv(org), env=env, stdout=out)
+        while True:
+            done = proc.poll() is not None
+            table = process_table()
+            used: dict[str, float] = defaultdict(float)
+            for pid, (_, cpu) in table.items():
+                name = role(pid, table, proc.pid, server)
+                if name is not None:
+                    used[name] += cpu - seen.get(pid, 0.0)
+                    seen[pid] = cpu
+            samples.append((time.monotonic() - t0, dict(used)))
+            if done:
+                break
+            time.sleep(every)
+        wall = time.monotonic() - t0
+        report = ingest_ab.report_of(out)
     return {"wall_s": round(wall, 1), "status": proc.returncode, "report": report, "samples": samples}
 
 
