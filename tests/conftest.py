@@ -38,6 +38,17 @@ def data_dir() -> Iterator[Path]:
 
 
 @pytest.fixture()
+def short_data_dir() -> Iterator[Path]:
+    """An empty data directory of its own, under a short path (a unix socket's path must fit in 100
+    bytes, which pytest's tmp_path may not), removed after the test."""
+    path = Path(tempfile.mkdtemp(prefix="dw-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture()
 def store(data_dir: Path) -> Iterator[EmbeddedStore]:
     """An empty embedded store (the graph is deleted before each test)."""
     s = EmbeddedStore(data_dir)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -15,19 +13,13 @@ import ingest_ab
 import synth
 
 
-def test_each_side_ingests_the_organisation_and_both_write_the_same_edges(tmp_path: Path) -> None:
+def test_each_side_ingests_the_organisation_and_both_write_the_same_edges(tmp_path: Path, short_data_dir: Path) -> None:
     org = tmp_path / "org"
     manifest = synth.generate(org, seed=3, repos=6, projects=30, edges=1500)
     out = tmp_path / "ab.json"
-    data_dir = Path(tempfile.mkdtemp(prefix="dw-ab-"))  # short: the store's unix socket lives in it
-    try:
-        # this checkout on both sides: the same code must give the same edges
-        assert (
-            ingest_ab.main(["--org", str(org), "--base", str(ROOT), "--data-dir", str(data_dir), "--out", str(out)])
-            == 0
-        )
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    # this checkout on both sides: the same code must give the same edges
+    argv = ["--org", str(org), "--base", str(ROOT), "--data-dir", str(short_data_dir), "--out", str(out)]
+    assert ingest_ab.main(argv) == 0
     runs = json.loads(out.read_text())["runs"]
     assert [len(runs["A"]), len(runs["B"])] == [2, 2]
     for run in runs["A"] + runs["B"]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -30,16 +28,12 @@ def test_timeline_gives_cores_per_window() -> None:
     assert rows[1][1]["workers"] == 4.0 and rows[1][1]["depwave"] == 1.0  # 8 + 2 s of CPU in the last 2 s
 
 
-def test_one_sampled_ingest(tmp_path: Path) -> None:
+def test_one_sampled_ingest(tmp_path: Path, short_data_dir: Path) -> None:
     org = tmp_path / "org"
     manifest = synth.generate(org, seed=3, repos=6, projects=30, edges=1500)
     out = tmp_path / "cores.json"
-    data_dir = Path(tempfile.mkdtemp(prefix="dw-cores-"))  # short: the store's unix socket lives in it
-    try:
-        argv = ["--org", str(org), "--every", "0.05", "--data-dir", str(data_dir), "--out", str(out)]
-        assert ingest_cores.main(argv) == 0
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    argv = ["--org", str(org), "--every", "0.05", "--data-dir", str(short_data_dir), "--out", str(out)]
+    assert ingest_cores.main(argv) == 0
     run = json.loads(out.read_text())
     assert run["status"] == 0 and run["report"]["edges_written"] == manifest["expected"]["edges_written"]
     assert len(run["samples"]) > 2
