@@ -33,7 +33,7 @@ class LoadPipeline:
     def enter_bulk(self) -> None:
         """Bulk mode without the thread (the workers' path, once its loads are large); once."""
         if not self.bulk:
-            self.stack.enter_context(self.store.bulk())
+            self.stack.enter_context(self.store.bulk(wait=False))  # ingest() waits at its end
             self.bulk = True
 
     def submit(self, batch: Batch, final: bool = False) -> None:

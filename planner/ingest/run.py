@@ -102,7 +102,11 @@ def _ingest(
     job = WorkerJob(store, candidates, known, context, stamp, report.run)
     with contextlib.ExitStack() as stack:
         stack.enter_context(_young_gc_only())
-        _parse_and_load(job, stack, report, loads, progresses)
+        # bulk mode and the load thread end with the loads: the store writes its new AOF base in a
+        # forked child while the loads are checked and the leftovers cleaned up; ingest() waits for it
+        # at the end (at 10M edges the check took 12 s and the base 14 s, one after the other)
+        with contextlib.ExitStack() as loading:
+            _parse_and_load(job, loading, report, loads, progresses)
         _check_loads(job, report, loads)
         loads.merge_into(report)
         _clean_up(store, paths, candidates, report, prune, had_files=bool(digests))

@@ -77,9 +77,10 @@ class Store(ABC):
         self.run(catalog.text("load_sources"), prepared, write=True)
 
     @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, wait: bool = True) -> Iterator[None]:
         """Around a large ingest: a store may trade per-statement durability for speed here, and
-        must have made everything written inside durable again (or be making it so) on exit."""
+        must have made everything written inside durable again on exit, or, with ``wait=False``, be
+        making it so (the caller then waits with :meth:`ensure_durable`)."""
         yield
 
     def ensure_durable(self) -> None:  # noqa: B027 - optional hook

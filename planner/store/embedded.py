@@ -130,16 +130,18 @@ class EmbeddedStore(Store):
         return _rows(reply, self._graph) if types is None else _typed_rows(reply, types)
 
     @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, wait: bool = True) -> Iterator[None]:
         """Suspend the append-only file and the RDB save points during a large ingest (and the copy of
         each write's effects made for them: :data:`embedded_server.BULK_EFFECTS_THRESHOLD_US`).
 
         Otherwise redis appends every multi-megabyte load statement to the AOF (which a restart then
         replays statement by statement) and forks a full snapshot every minute. On a normal exit the
         server's settings come back (the constants, not what this call saw: a concurrent bulk load may
-        have switched them off) and switching the AOF on writes the whole data set as a fresh AOF base:
-        this waits for that and raises :class:`StoreNotDurable` when it fails, so that a load is never
-        reported done before it is on disk. When the body failed its error is kept.
+        have switched them off) and switching the AOF on writes the whole data set as a fresh AOF base
+        in a forked child: this waits for that and raises :class:`StoreNotDurable` when it fails, so
+        that a load is never reported done before it is on disk. With ``wait=False`` the caller does
+        that itself (:meth:`ensure_durable`) and may query and write meanwhile: writes made while the
+        base is written go to the AOF's next part. When the body failed its error is kept.
         """
         conn = self._conn
         try:
@@ -162,7 +164,8 @@ class EmbeddedStore(Store):
             except resp.RespError as exc:
                 if not failed:  # else the body's own error (often the same dead server) says more
                     raise self._gone(exc) from exc
-        self.ensure_durable()
+        if wait:
+            self.ensure_durable()
 
     def ensure_durable(self, timeout_s: float = persistence.DURABLE_WAIT_S) -> None:
         """Wait until everything written is on disk (a running AOF rewrite or save finished); when the

@@ -241,9 +241,9 @@ def test_the_worker_path_enters_bulk_mode_only_for_a_large_load(store: EmbeddedS
     entered: list[int] = []
     real = EmbeddedStore.bulk
 
-    def counting(self):
+    def counting(self, wait: bool = True):
         entered.append(1)
-        return real(self)
+        return real(self, wait)
 
     monkeypatch.setattr(EmbeddedStore, "bulk", counting)
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 4)

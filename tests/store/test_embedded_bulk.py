@@ -12,7 +12,7 @@ import pytest
 import planner.ingest as ingest_mod
 from planner.dependents import find_dependents
 from planner.ingest import ingest
-from planner.store import embedded_server
+from planner.store import embedded_server, persistence
 from planner.store.embedded import EmbeddedStore
 from tests.store.bulk_org import LOG4J, write_bulk_org
 
@@ -38,9 +38,9 @@ def test_bulk_ingest_survives_stop_and_restart(tmp_path: Path, monkeypatch: pyte
         entered = []
         original = EmbeddedStore.bulk
 
-        def spy(self):
+        def spy(self, wait: bool = True):
             entered.append(True)
-            return original(self)
+            return original(self, wait)
 
         monkeypatch.setattr(EmbeddedStore, "bulk", spy)
         thresholds = []
@@ -91,6 +91,56 @@ def test_a_bulk_load_that_never_ended_gets_its_settings_back_at_the_next_write(t
         assert settings(store) == ("yes", embedded_server.SAVE)
         assert effects_threshold(store) == embedded_server.EFFECTS_THRESHOLD_US
         store.close()
+    finally:
+        embedded_server.stop(data)
+        shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)
+
+
+def test_the_loads_are_checked_while_the_aof_base_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk mode ends with the last load: the check of the loads and the clean-up run with the AOF back
+    on (its new base written by a forked child meanwhile), and the ingest returns only once that base
+    is written; a file the check loads again then survives a restart with the rest."""
+    monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads
+    write_bulk_org(tmp_path / "org", 10)
+    data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
+    try:
+        store = EmbeddedStore(data)
+        store.reset()
+        events: list[tuple[str, str]] = []
+        check, clean, durable = ingest_mod.run._check_loads, ingest_mod.run._clean_up, EmbeddedStore.ensure_durable
+
+        def checked(job, report, loads):
+            events.append(("check", settings(store)[0]))
+            lost = sorted(loads.expected.edges)[0]  # as if the store had dropped one file's edges
+            store.write("delete_sources", {"sources": [lost], "sep": ingest_mod.run.SEP_PARAM})
+            return check(job, report, loads)
+
+        def cleaned(*args, **kwargs):
+            events.append(("clean", settings(store)[0]))
+            return clean(*args, **kwargs)
+
+        def waited(self, *args, **kwargs):
+            events.append(("durable", settings(self)[0]))
+            return durable(self, *args, **kwargs)
+
+        monkeypatch.setattr(ingest_mod.run, "_check_loads", checked)
+        monkeypatch.setattr(ingest_mod.run, "_clean_up", cleaned)
+        monkeypatch.setattr(EmbeddedStore, "ensure_durable", waited)
+        report = ingest(store, [tmp_path / "org"])
+        assert report.loaded == 10 and not report.errors
+        assert any("loaded again" in w for w in report.warnings)
+        assert events[:2] == [("check", "yes"), ("clean", "yes")]  # bulk mode was over: the AOF was on
+        assert events[-1][0] == "durable"  # and the ingest waited for it last
+        assert not persistence.awaited(store._conn.info("persistence"))
+        answer = find_dependents(store, LOG4J).as_dict()
+        assert answer["count"] == 10
+        store.close()
+        assert embedded_server.stop(data)
+        again = EmbeddedStore(data)  # a fresh server process reading what was persisted
+        try:
+            assert find_dependents(again, LOG4J).as_dict() == answer
+        finally:
+            again.close()
     finally:
         embedded_server.stop(data)
         shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)
