@@ -7,7 +7,7 @@
 // load_sources.cypher): an index lookup on `source`; RESOLVES through the projects the SourceFile's
 // `resolves_for` lists; DEPENDS_ON is shared by every source that states its (version, package) pair, so
 // each source's tokens are rebuilt from its SourceFile's `depends_on` entries and cut out of each string
-// of `stated_by`, which goes when empty; the edge goes only when nothing is left. No scan of every
+// of `stated_by` and `stated_by_tail`, which goes when empty; the edge goes only when nothing is left. No scan of every
 // relationship: at 10M edges one took 16-23 s for a single file.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
 DELETE old1
@@ -37,12 +37,14 @@ WITH sf7, split(e7, $sep.field) AS f7
 WHERE size(f7) = 5
 MATCH (:Version {key: f7[0]})-[old7:DEPENDS_ON]->(:Package {key: f7[1]})
 WITH old7, collect($sep.start + sf7.key + $sep.field + f7[2] + $sep.field + f7[3] + $sep.field + f7[4] + $sep.end) AS gone7
-WITH old7, [c IN [] + old7.stated_by |  // each string is cut by the gone tokens it holds, not by all of them
+WITH old7, [c IN [] + coalesce(old7.stated_by, []) + coalesce(old7.stated_by_tail, []) |
+              // each string is cut by the gone tokens it holds, not by all of them
               reduce(s = c, t IN [t IN split(c, $sep.end) WHERE (t + $sep.end) IN gone7] |
                      replace(s, t + $sep.end, ''))] AS cut7
 WITH old7, [c IN cut7 WHERE c <> ''] AS kept7
 FOREACH (x IN CASE WHEN size(kept7) = 0 THEN [1] ELSE [] END | DELETE old7)
-FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END | SET old7.stated_by = kept7)
+FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END |
+         SET old7.stated_by = kept7, old7.stated_by_tail = null)
 WITH count(*) AS step7
 OPTIONAL MATCH ()-[old8:PUBLISHED_BY]->() WHERE old8.source IN $sources
 DELETE old8

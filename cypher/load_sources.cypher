@@ -16,11 +16,15 @@
 //                  package —; null properties of RESOLVES are not stored)
 //   $sep      {start, field, end, list}: the separators of DEPENDS_ON's statement strings and packed rows
 // DEPENDS_ON is one edge per (version, package) pair: many SBOMs state the same pair, and the edge keeps
-// who says so in `stated_by`, a list of strings: each load appends one, its sources' tokens for the pair
-// (planner/store/statements.py; `[] + x` also reads the single string an earlier depwave wrote). A
+// who says so in `stated_by` followed by `stated_by_tail`, lists of strings: each load adds one, its
+// sources' tokens for the pair (planner/store/statements.py; `[] + x` also reads the single string an
+// earlier depwave wrote). A load's string goes to the tail, and the tail is moved onto `stated_by` at
+// once while `stated_by` has fewer than 8 strings, else once it has 8 itself: a list is copied whole by
+// every change, and at 10M edges, with up to 212 loads stating a popular pair, appending each load to
+// `stated_by` was 96 s of the server's 214 s (BENCHMARKS.md, "The tail of stated_by"). A
 // source's old statements are found through its SourceFile's `depends_on` (one entry per pair it stated,
 // read here before the SourceFile rows below overwrite it): its tokens are rebuilt from the entries and
-// cut out of each string of the edge, which goes when nothing is left.
+// cut out of each string of the edge (both lists, which become one), which goes when nothing is left.
 // A source's old RESOLVES edges are found through the projects its SourceFile's `resolves_for` lists (the
 // start node of each, read here before the SourceFile rows below overwrite it), not through an index on
 // RESOLVES `source`: that index held ~133 MB at 1M edges and was updated on every edge loaded.
@@ -54,12 +58,14 @@ WITH sf7, split(e7, $sep.field) AS f7
 WHERE size(f7) = 5
 MATCH (:Version {key: f7[0]})-[old7:DEPENDS_ON]->(:Package {key: f7[1]})
 WITH old7, collect($sep.start + sf7.key + $sep.field + f7[2] + $sep.field + f7[3] + $sep.field + f7[4] + $sep.end) AS gone7
-WITH old7, [c IN [] + old7.stated_by |  // each string is cut by the gone tokens it holds, not by all of them
+WITH old7, [c IN [] + coalesce(old7.stated_by, []) + coalesce(old7.stated_by_tail, []) |
+              // each string is cut by the gone tokens it holds, not by all of them
               reduce(s = c, t IN [t IN split(c, $sep.end) WHERE (t + $sep.end) IN gone7] |
                      replace(s, t + $sep.end, ''))] AS cut7
 WITH old7, [c IN cut7 WHERE c <> ''] AS kept7
 FOREACH (x IN CASE WHEN size(kept7) = 0 THEN [1] ELSE [] END | DELETE old7)
-FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END | SET old7.stated_by = kept7)
+FOREACH (x IN CASE WHEN size(kept7) > 0 THEN [1] ELSE [] END |
+         SET old7.stated_by = kept7, old7.stated_by_tail = null)
 WITH count(*) AS step7
 OPTIONAL MATCH ()-[old8:PUBLISHED_BY]->() WHERE old8.source IN $sources
 DELETE old8
@@ -182,7 +188,12 @@ UNWIND g[1] AS pg
 MATCH (b33:Package {key: pg[0]})
 MERGE (a33)-[r33:DEPENDS_ON]->(b33)
 ON CREATE SET r33.stated_by = [pg[1]], r33.run = $run
-ON MATCH SET r33.stated_by = [] + coalesce(r33.stated_by, []) + [pg[1]], r33.run = $run
+ON MATCH SET r33.stated_by_tail = coalesce(r33.stated_by_tail, []) + [pg[1]], r33.run = $run
+WITH r33
+FOREACH (x IN CASE WHEN size(coalesce(r33.stated_by_tail, [])) >= 8
+                     OR (r33.stated_by_tail IS NOT NULL AND size(coalesce(r33.stated_by, [])) < 8)
+                   THEN [1] ELSE [] END |
+         SET r33.stated_by = [] + coalesce(r33.stated_by, []) + r33.stated_by_tail, r33.stated_by_tail = null)
 WITH count(*) AS step33
 UNWIND $published_by_rows AS row
 MATCH (a34:Package {key: row.src})

@@ -14,7 +14,8 @@ WITH DISTINCT f[0] AS version, f[1] AS package
 MATCH (:Version {key: version})-[d:DEPENDS_ON]->(:Package {key: package})
 WITH version, package, collect(d) AS edges
 WHERE size(edges) > 1
-WITH edges[0] AS kept, edges[1..] AS extra, reduce(s = [], e IN edges | s + e.stated_by) AS joined
-SET kept.stated_by = joined
+WITH edges[0] AS kept, edges[1..] AS extra,
+     reduce(s = [], e IN edges | s + e.stated_by + coalesce(e.stated_by_tail, [])) AS joined
+SET kept.stated_by = joined, kept.stated_by_tail = null
 FOREACH (e IN extra | DELETE e)
 RETURN count(*) AS merged

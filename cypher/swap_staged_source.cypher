@@ -27,10 +27,12 @@ WITH real1, split(e1, $sep.field) AS f1
 WHERE size(f1) = 5
 MATCH (:Version {key: f1[0]})-[old1:DEPENDS_ON]->(:Package {key: f1[1]})
 WITH old1, collect($sep.start + real1.key + $sep.field + f1[2] + $sep.field + f1[3] + $sep.field + f1[4] + $sep.end) AS gone1
-WITH old1, [c IN [] + old1.stated_by | reduce(s = c, t IN gone1 | replace(s, t, ''))] AS cut1
+WITH old1, [c IN [] + coalesce(old1.stated_by, []) + coalesce(old1.stated_by_tail, []) |
+              reduce(s = c, t IN gone1 | replace(s, t, ''))] AS cut1
 WITH old1, [c IN cut1 WHERE c <> ''] AS kept1
 FOREACH (x IN CASE WHEN size(kept1) = 0 THEN [1] ELSE [] END | DELETE old1)
-FOREACH (x IN CASE WHEN size(kept1) > 0 THEN [1] ELSE [] END | SET old1.stated_by = kept1)
+FOREACH (x IN CASE WHEN size(kept1) > 0 THEN [1] ELSE [] END |
+         SET old1.stated_by = kept1, old1.stated_by_tail = null)
 WITH count(*) AS step1
 OPTIONAL MATCH ()-[old2:CONTAINS]->() WHERE old2.source IN $sources
 DELETE old2
@@ -84,7 +86,9 @@ WITH split(e16, $sep.field) AS f16
 WHERE size(f16) = 5
 MATCH (:Version {key: f16[0]})-[new16:DEPENDS_ON]->(:Package {key: f16[1]})
 WITH DISTINCT new16
-SET new16.stated_by = [c IN [] + new16.stated_by | replace(c, $sep.start + $staged + $sep.field, $sep.start + $source + $sep.field)]
+SET new16.stated_by = [c IN [] + coalesce(new16.stated_by, []) + coalesce(new16.stated_by_tail, []) |
+                        replace(c, $sep.start + $staged + $sep.field, $sep.start + $source + $sep.field)],
+    new16.stated_by_tail = null
 WITH count(*) AS step16
 MATCH (st17:SourceFile {key: $staged})-[d17:DESCRIBES]->(p17:Project)
 MATCH (real17:SourceFile {key: $source})

@@ -72,7 +72,7 @@ RELATIONSHIPS = (
     ),
     RelationshipSet(
         "depends_on", "DEPENDS_ON", "Version", "Package", "VersionDependency",
-        ("stated_by",), ONE_EDGE_LISTING_SOURCES,
+        ("stated_by", "stated_by_tail"), ONE_EDGE_LISTING_SOURCES,
     ),
     RelationshipSet("published_by", "PUBLISHED_BY", "Package", "Project", "Publishes", ()),
     RelationshipSet("built_from", "BUILT_FROM", "Image", "Project", "BuiltFrom", _AT),
