@@ -170,7 +170,7 @@ def version_dependency(b: GraphBatch, rec: VersionDependency, src: Source) -> No
     ver = b.version(rec.version)
     pkg = b.package(rec.package)
     stated = b.depends_on.setdefault(ver, {}).setdefault(pkg, {})
-    stated.setdefault(src.key, [rec.range, rec.resolved, rec.scope])
+    stated.setdefault(src.key, (rec.range, rec.resolved, rec.scope))
     b.compact_edges += 1
 
 

@@ -16,7 +16,7 @@ from planner.model import ParseResult, Record, Source
 from planner.store.base import PlainParam
 from planner.store.record_rows import ROW_WRITERS
 from planner.store.relationships import NODE_LABELS, ONE_EDGE_LISTING_SOURCES, PER_SOURCE_GROUPED, RELATIONSHIPS
-from planner.store.statements import SEP_PARAM, edge_token, source_entry
+from planner.store.statements import FIELD, SEP_PARAM, START, StatementEnds
 
 __all__ = [
     "COMPACT_EDGES",
@@ -82,8 +82,8 @@ class GraphBatch:
         default_factory=lambda: {k: [] for k in EDGE_SETS if k not in COMPACT_EDGES}
     )
     resolves: dict[tuple[str, str, str | None], list[list[Any]]] = field(default_factory=dict)
-    #: version -> package -> source -> [range, resolved, scope] (a source's first statement of a pair wins)
-    depends_on: dict[str, dict[str, dict[str, list[Any]]]] = field(default_factory=dict)
+    #: version -> package -> source -> (range, resolved, scope) (a source's first statement of a pair wins)
+    depends_on: dict[str, dict[str, dict[str, tuple[Any, Any, Any]]]] = field(default_factory=dict)
     compact_edges: int = 0
     #: purl as a record gives it -> normalised key, for purls already turned into node rows
     _packages: dict[str, str] = field(default_factory=dict, repr=False)
@@ -91,6 +91,8 @@ class GraphBatch:
     #: (version, package) -> the string the rendered parameters append, made once for :meth:`expected`
     #: and :meth:`params`, whichever comes first
     _appended: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    #: what each distinct statement's tokens and entries end with, made once
+    _ends: StatementEnds = field(default_factory=StatementEnds, repr=False)
 
     @property
     def edge_count(self) -> int:
@@ -172,10 +174,12 @@ class GraphBatch:
         out["sep"] = SEP_PARAM
         # each source's statements, as its SourceFile keeps them: how the next load or prune forgets them
         entries: dict[str, list[str]] = {}
+        ends = self._ends
         for version, packages in self.depends_on.items():
             for package, stated in packages.items():
-                for source, (range_, resolved, scope) in stated.items():
-                    entries.setdefault(source, []).append(source_entry(version, package, range_, resolved, scope))
+                pair = version + FIELD + package
+                for source, statement in stated.items():
+                    entries.setdefault(source, []).append(pair + ends[statement])
         # and the projects its RESOLVES edges start at: how the next load and the check find those edges
         resolving: dict[str, set[str]] = {}
         for project, source, _ in self.resolves:
@@ -188,12 +192,13 @@ class GraphBatch:
             }
         return out
 
-    def _append(self, version: str, package: str, stated: dict[str, list[Any]]) -> str:
-        """The string this batch appends to a pair's ``stated_by`` (made once)."""
+    def _append(self, version: str, package: str, stated: dict[str, tuple[Any, Any, Any]]) -> str:
+        """The string this batch adds to a pair's statements: its sources' tokens, sorted (made once)."""
         pair = (version, package)
         tokens = self._appended.get(pair)
         if tokens is None:
-            tokens = self._appended[pair] = _tokens(stated)
+            ends = self._ends
+            tokens = self._appended[pair] = "".join([START + s + ends[stated[s]] for s in sorted(stated)])
         return tokens
 
     # -- records -------------------------------------------------------------------------------
@@ -245,11 +250,6 @@ class GraphBatch:
         if writer is None:
             raise TypeError(f"unknown record {type(rec).__name__}")
         writer(self, rec, src)
-
-
-def _tokens(stated: dict[str, list[Any]]) -> str:
-    """The string one batch appends to a DEPENDS_ON pair's ``stated_by``: its sources' tokens (sorted)."""
-    return "".join(edge_token(s, *stated[s]) for s in sorted(stated))
 
 
 def encode_ranges(ranges: Any) -> str:

@@ -6,12 +6,15 @@ scope — as one token::
 
     \x1f source \x1e range \x1e resolved \x1e scope \x1d   (one token per source, '' = not said)
 
-in ``stated_by``, a list of strings: each load appends one string, the tokens of its sources that
-state the pair (so the list is as long as the number of loads that stated it, not of its sources). An
+in ``stated_by``, a list of strings continued by ``stated_by_tail``: each load adds one string, the
+tokens of its sources that state the pair (so the lists are as long as the number of loads that stated
+it, not of its sources); it goes to the tail, which moves onto ``stated_by`` while that is short or once
+the tail has 8 strings itself (load_sources.tmpl: FalkorDB copies a whole list whenever it is set). An
 earlier depwave kept a single string and appended to it; FalkorDB 4.16.3 lost part of such appends in
 large loads — an appended string missing, the character before it too — on every 1M-edge ingest measured
-(BENCHMARKS.md, "The load fault"); list appends lost nothing. Queries read ``[] + d.stated_by``, which is
-that list or, for an edge that an earlier depwave wrote, its single string as a list of one. Before the
+(BENCHMARKS.md, "The load fault"); list appends lost nothing. Queries read
+``[] + d.stated_by + coalesce(d.stated_by_tail, [])``: ``[] +`` reads the single string of an edge that
+an earlier depwave wrote as a list of one. Before the
 strings, four aligned lists held one element per source: popular pairs are restated by nearly every
 SBOM, so every append copied thousands of elements and loading cost grew with the square of the
 organisation.
@@ -32,7 +35,7 @@ have them replaced (:func:`field`). Queries receive the separators as the ``$sep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,37 +72,28 @@ def field(value: Any) -> str:
 
 def edge_token(source: str, range_: Any, resolved: Any, scope: Any) -> str:
     """One source's token in an edge's ``stated_by``."""
-    token = _token(source, _raw(range_), _raw(resolved), _raw(scope))
-    if _separated(token, 1, 3):
-        return token  # the common case, decided by four scans in C instead of three translations
-    return _token(source, field(range_), field(resolved), field(scope))
+    return START + source + statement_end(range_, resolved, scope)
 
 
 def source_entry(version: str, package: str, range_: Any, resolved: Any, scope: Any) -> str:
     """One pair's entry in a SourceFile's ``depends_on``."""
-    entry = _entry(version, package, _raw(range_), _raw(resolved), _raw(scope))
-    if _separated(entry, 0, 4):
-        return entry
-    return _entry(version, package, field(range_), field(resolved), field(scope))
+    return version + FIELD + package + statement_end(range_, resolved, scope)
 
 
-def _token(source: str, range_: Any, resolved: Any, scope: Any) -> str:
-    return f"{START}{source}{FIELD}{range_}{FIELD}{resolved}{FIELD}{scope}{END}"
+def statement_end(range_: Any, resolved: Any, scope: Any) -> str:
+    """What a token and an entry end with after their keys: the statement's fields as stored, each after
+    a FIELD, then END. The keys need no :func:`field` (a source key never has a separator:
+    :func:`key_is_storable`; versions and packages are purls). A load makes it once per distinct
+    statement (:class:`StatementEnds`): thousands of files state a pair with the same three fields."""
+    return FIELD + field(range_) + FIELD + field(resolved) + FIELD + field(scope) + END
 
 
-def _entry(version: str, package: str, range_: Any, resolved: Any, scope: Any) -> str:
-    return f"{version}{FIELD}{package}{FIELD}{range_}{FIELD}{resolved}{FIELD}{scope}{END}"
+class StatementEnds(dict[tuple[Any, Any, Any], str]):
+    """(range, resolved, scope) -> :func:`statement_end`, each made on first use."""
 
-
-def _raw(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _separated(text: str, starts: int, fields: int) -> bool:
-    """Whether ``text`` holds exactly the separators its layout put there (``starts`` START, ``fields``
-    FIELD, one END, no LIST): then no field had one of its own, and :func:`field` would change nothing
-    (a source key never has one: :func:`key_is_storable`; versions and packages are purls)."""
-    return text.count(FIELD) == fields and text.count(START) == starts and text.count(END) == 1 and LIST not in text
+    def __missing__(self, key: tuple[Any, Any, Any]) -> str:
+        end = self[key] = statement_end(*key)
+        return end
 
 
 def _none(value: str) -> str | None:
@@ -126,8 +120,3 @@ def parse_depends_on(text: str | None) -> Iterator[tuple[str, str, Statement]]:
         parts = entry.split(FIELD)
         if len(parts) == 5:
             yield parts[0], parts[1], Statement("", _none(parts[2]), _none(parts[3]), _none(parts[4]))
-
-
-def depends_on_of(pairs: Iterable[tuple[str, str, Mapping[str, list[Any]]]], source: str) -> str:
-    """A source's ``depends_on`` string from (version, package, {source: [range, resolved, scope]}) pairs."""
-    return "".join(source_entry(v, p, *stated[source]) for v, p, stated in pairs if source in stated)
