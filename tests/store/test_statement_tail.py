@@ -127,3 +127,19 @@ def test_a_string_lost_from_the_tail_is_found_by_the_check(
     assert len(again) == FILES and all(f"DEPENDS_ON {CORE} -> {API} statements" in w for w in again)
     head, tail = lists(store)
     assert sorted(head + tail) == svc(*range(FILES))
+
+
+def test_a_file_loaded_in_parts_moves_the_tail_when_it_is_swapped_in(
+    store: EmbeddedStore, tmp_path: Path, one_file_a_load, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file here is "big" (loaded in parts under a staging key, then swapped in): its part adds its
+    string to the tail, and the swap renames the staged tokens and writes the two lists back as one."""
+    from planner.store import source_parts
+
+    monkeypatch.setattr(source_parts, "PART_RECORDS", 3)  # an SBOM here has 6 records: two parts each
+    write_org(tmp_path / "org", FILES)
+    report = ingest(store, [tmp_path / "org"])
+    assert report.loaded == FILES and not report.errors
+    assert not [w for w in report.warnings if "loaded again" in w]
+    assert lists(store) == (svc(*range(FILES)), [])
+    assert store.query("list_staged_sources") == []
