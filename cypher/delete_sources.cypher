@@ -7,8 +7,8 @@
 // load_sources.cypher): an index lookup on `source`; RESOLVES through the projects the SourceFile's
 // `resolves_for` lists; DEPENDS_ON is shared by every source that states its (version, package) pair, so
 // each source's tokens are rebuilt from its SourceFile's `depends_on` entries and cut out of each string
-// of `stated_by` and `stated_by_tail`, which goes when empty; the edge goes only when nothing is left. No scan of every
-// relationship: at 10M edges one took 16-23 s for a single file.
+// of `stated_by` and `stated_by_tail`, which goes when empty; the edge goes only when nothing is left.
+// No scan of every relationship: at 10M edges one took 16-23 s for a single file.
 OPTIONAL MATCH ()-[old1:CONTAINS]->() WHERE old1.source IN $sources
 DELETE old1
 WITH count(*) AS step1

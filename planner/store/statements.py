@@ -14,10 +14,9 @@ earlier depwave kept a single string and appended to it; FalkorDB 4.16.3 lost pa
 large loads — an appended string missing, the character before it too — on every 1M-edge ingest measured
 (BENCHMARKS.md, "The load fault"); list appends lost nothing. Queries read
 ``[] + d.stated_by + coalesce(d.stated_by_tail, [])``: ``[] +`` reads the single string of an edge that
-an earlier depwave wrote as a list of one. Before the
-strings, four aligned lists held one element per source: popular pairs are restated by nearly every
-SBOM, so every append copied thousands of elements and loading cost grew with the square of the
-organisation.
+an earlier depwave wrote as a list of one. Before the strings, four aligned lists held one element per
+source: popular pairs are restated by nearly every SBOM, so every append copied thousands of elements
+and loading cost grew with the square of the organisation.
 
 To forget a file, its statements must be found and cut out of each edge without scanning every edge:
 the file's SourceFile node keeps them as one string ``depends_on``, entries of the pair and the

@@ -96,13 +96,15 @@ def test_a_bulk_load_that_never_ended_gets_its_settings_back_at_the_next_write(t
         shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)
 
 
-def test_the_loads_are_checked_while_the_aof_base_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_loads_are_checked_while_the_aof_base_is_written(
+    tmp_path: Path, short_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Bulk mode ends with the last load: the check of the loads and the clean-up run with the AOF back
     on (its new base written by a forked child meanwhile), and the ingest returns only once that base
     is written; a file the check loads again then survives a restart with the rest."""
     monkeypatch.setattr(ingest_mod.batches, "BATCH_SOURCES", 3)  # 10 files: bulk mode, four loads
     write_bulk_org(tmp_path / "org", 10)
-    data = Path(tempfile.mkdtemp(prefix="depwave-bulk-"))
+    data = short_data_dir
     try:
         store = EmbeddedStore(data)
         store.reset()
@@ -143,4 +145,3 @@ def test_the_loads_are_checked_while_the_aof_base_is_written(tmp_path: Path, mon
             again.close()
     finally:
         embedded_server.stop(data)
-        shutil.rmtree(data, ignore_errors=True)  # a short path of its own (socket paths are short)
