@@ -71,12 +71,17 @@ def test_the_tail_takes_the_loads_once_stated_by_has_eight(
     assert lists(store) == (svc(*range(16)), svc(16, 17, 18, 19))
 
 
-def test_loading_a_file_again_cuts_its_token_from_either_list(
-    store: EmbeddedStore, tmp_path: Path, one_file_a_load
-) -> None:
+@pytest.fixture()
+def loaded(store: EmbeddedStore, tmp_path: Path, one_file_a_load) -> Path:
+    """The organisation of FILES SBOMs, ingested one file a load."""
     org = tmp_path / "org"
     write_org(org, FILES)
     ingest(store, [org])
+    return org
+
+
+def test_loading_a_file_again_cuts_its_token_from_either_list(store: EmbeddedStore, loaded: Path) -> None:
+    org = loaded
     for i in (3, 18):  # one token in stated_by, one in the tail
         path = org / f"svc{i:02d}" / "bom.json"
         path.write_text(path.read_text() + "\n")
@@ -89,12 +94,8 @@ def test_loading_a_file_again_cuts_its_token_from_either_list(
     assert lists(store) == (svc(*kept, 3), svc(18))
 
 
-def test_pruning_files_cuts_their_tokens_from_either_list(
-    store: EmbeddedStore, tmp_path: Path, one_file_a_load
-) -> None:
-    org = tmp_path / "org"
-    write_org(org, FILES)
-    ingest(store, [org])
+def test_pruning_files_cuts_their_tokens_from_either_list(store: EmbeddedStore, loaded: Path) -> None:
+    org = loaded
     for i in (0, 19):
         (org / f"svc{i:02d}" / "bom.json").unlink()
     report = ingest(store, [org])
