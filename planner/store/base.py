@@ -22,8 +22,8 @@ LOAD_TIMEOUT_S = 600.0
 
 class PlainParam(list):  # type: ignore[type-arg]
     """A parameter made only of (nested) lists of strings, numbers, booleans and nulls — no maps. A
-    store may render it faster: the embedded store writes it with the json module's C encoder (see
-    ``planner.store.embedded.params_header``; for maps that is no faster than depwave's own renderer).
+    store may render it faster: the embedded store joins its lists of strings in C (see
+    ``planner.store.embedded.params_header``; maps go through depwave's own renderer).
     Made by :mod:`planner.store.rows`; defined here, beside the interface, so that reading needs no rows."""
 
     __slots__ = ()

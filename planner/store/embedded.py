@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -243,7 +242,7 @@ def params_header(params: dict[str, Any]) -> str:
     parts = ["CYPHER"]
     for name, value in params.items():
         if type(value) is PlainParam:
-            text = _json_literal(value)
+            text = _plain_literal(value)
             if text is not None:
                 parts.append(f"`{name}`={text}")
                 continue
@@ -252,30 +251,48 @@ def params_header(params: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _json_literal(value: PlainParam) -> str | None:
-    """The Cypher literal of a :class:`PlainParam`, rendered by the json module's C encoder; None when
-    some string needs an escape (a quote, a backslash or a control character: JSON and Cypher escape
-    those differently) — then the caller renders it itself. Without escapes the two renderings are the
-    same text: strings in double quotes with their characters as they are (``ensure_ascii=False``),
-    numbers, ``true``/``false``/``null``, ``,`` between items. The four separators of packed rows and
-    statements (``\\x1c``-``\\x1f``, planner/store/statements.py) are the exception: JSON escapes them as
-    ``\\u001c``…, FalkorDB reads them as they are (as :func:`_literal` sends them), so their escapes are
-    put back. A backslash of the data is escaped as two, of which putting back consumes at most one: any
-    backslash left means the data had one, and the caller renders it."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
+def _plain_literal(value: PlainParam) -> str | None:
+    """The Cypher literal of a :class:`PlainParam` (what :func:`_literal` gives), made by joining its
+    strings in C; None when some string holds a quote or a backslash (then the caller renders it with
+    :func:`_literal`, which escapes them) or a map slipped in.
+
+    A list of strings is one ``'","'.join``: a load's packed RESOLVES rows and DEPENDS_ON tokens are
+    most of its text, and each has separators (``\\x1c``-``\\x1f``) that FalkorDB reads as they are.
+    The json module's encoder, used before, escaped them, and putting them back took four passes over the
+    text: twice the encoding itself (BENCHMARKS.md, "Rendering a load without JSON"). Whether a string
+    held a quote is told at the end, in C: the text has two quotes per string it rendered, or more."""
+    counted = [0]
+    text = _plain_items(value, counted)
+    if text is None or "\\" in text or text.count('"') != 2 * counted[0]:
         return None
-    if "\\" in text:
-        for escaped, raw in _SEPARATOR_ESCAPES:
-            text = text.replace(escaped, raw)
-        if "\\" in text:
-            return None
-    return None if '":' in text else text  # '":' — a map slipped in: render it ourselves
+    return text
 
 
-#: JSON's escapes of the separators (``json.dumps`` writes ``\\u001c``; lower-case hex, checked by a test)
-_SEPARATOR_ESCAPES = tuple((json.dumps(c)[1:-1], c) for c in "\x1c\x1d\x1e\x1f")
+def _plain_items(value: list | tuple, counted: list[int]) -> str | None:
+    """``[...]`` of one list of a :func:`_plain_literal` (``counted[0]``: strings rendered so far)."""
+    try:
+        body = '","'.join(value)  # all strings: the common case, in C
+    except TypeError:
+        pass
+    else:
+        counted[0] += len(value)
+        return '["' + body + '"]' if value else "[]"
+    parts = []
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            counted[0] += 1
+            parts.append('"' + item + '"')
+        elif kind is list or kind is tuple or kind is PlainParam:
+            text = _plain_items(item, counted)
+            if text is None:
+                return None
+            parts.append(text)
+        elif isinstance(item, dict):
+            return None  # a map: rendered by _literal, which checks its keys
+        else:
+            parts.append(_literal(item))
+    return "[" + ",".join(parts) + "]"
 
 
 #: how much longer than a query's own timeout this process waits for its reply before it calls the

@@ -12,8 +12,8 @@ from planner.errors import QueryError
 from planner.store.embedded import (
     QUOTE_CACHE_CHARS,
     EmbeddedStore,
-    _json_literal,
     _literal,
+    _plain_literal,
     _quote_short,
     params_header,
 )
@@ -80,7 +80,7 @@ def test_run_time_errors_are_query_errors(store: EmbeddedStore) -> None:
 
 @given(NESTED)
 def test_json_rendering_of_plain_params_is_the_cypher_literal(value: list) -> None:
-    text = _json_literal(PlainParam(value))
+    text = _plain_literal(PlainParam(value))
     assert text is None or text == _literal(value)
 
 

@@ -4,7 +4,7 @@ properties a nested list gave: every field, the missing ones absent, hostile tex
 from __future__ import annotations
 
 from planner.model import Location, ParseResult, Project, Resolved, Source
-from planner.store.embedded import EmbeddedStore, _json_literal, _literal
+from planner.store.embedded import EmbeddedStore, _literal, _plain_literal
 from planner.store.rows import GraphBatch, LoadedSource, PlainParam
 from planner.store.statements import FIELD, LIST
 
@@ -81,9 +81,21 @@ def test_every_field_of_a_resolution_is_stored_as_given(store: EmbeddedStore) ->
 
 def test_packed_rows_take_the_fast_rendering_unless_the_data_needs_escapes() -> None:
     packed = PlainParam([["p", "s", "f", [FIELD.join(["pkg:npm/a@1", "runtime", "", "2", LIST.join("xy"), "", ""])]]])
-    text = _json_literal(packed)
+    text = _plain_literal(packed)
     assert text is not None and "\\" not in text  # the separators as they are, as FalkorDB reads them
     assert text == _literal(list(packed))
-    # a backslash of the data next to a separator's escape: rendered the slow way, still right
+    # a backslash in the data (here beside a separator, and an escape as text): rendered the slow way
     tricky = PlainParam([f"a\\{FIELD}b", "\\u001e"])
-    assert _json_literal(tricky) is None
+    assert _plain_literal(tricky) is None
+
+
+def test_plain_rendering_gives_up_on_a_quote_anywhere_and_on_maps() -> None:
+    # the shapes a load sends: RESOLVES groups (a file may be None), DEPENDS_ON [version, [[package, tokens]]]
+    rows = PlainParam([["p", "s", None, [f"v{FIELD}x", ""]], ["v", [["pkg", f"{FIELD}t"], ["q", "u"]]], 3, True])
+    assert _plain_literal(rows) == f'[["p","s",null,["v{FIELD}x",""]],["v",[["pkg","{FIELD}t"],["q","u"]]],3,true]'
+    assert _plain_literal(PlainParam([])) == "[]" and _plain_literal(PlainParam([[], ["a"]])) == '[[],["a"]]'
+    # a quote in any string, deep or in a list of strings only: the escaping renderer takes over
+    assert _plain_literal(PlainParam([["v", [["pkg", 'say "hi"']]]])) is None
+    assert _plain_literal(PlainParam(['a"', "b"])) is None
+    assert _plain_literal(PlainParam([["a", "b\\"]])) is None
+    assert _plain_literal(PlainParam([{"key": "a"}])) is None
