@@ -217,16 +217,24 @@ def _clean_up(
             report.orphans_removed = int(removed[0].get("versions") or 0) + int(removed[0].get("others") or 0)
 
 
+#: container objects allocated (net) between two young collections during an ingest (Python's default:
+#: 700). Parsing a 2,400-component SBOM allocates hundreds of thousands, most of them freed by reference
+#: counting within the file; collected every 700, those alive at that moment were traversed and
+#: promoted. On 300 files of the 10M organisation in one worker's order: 4,664 collections and 0.49 s
+#: at 700, 7 and 0.19 s at 100,000 (BENCHMARKS.md, "Rendering a load without JSON")
+INGEST_YOUNG_GC = 100_000
+
+
 @contextlib.contextmanager
 def _young_gc_only() -> Iterator[None]:
-    """Keep the garbage collector to its young generations while an ingest runs.
+    """Keep the garbage collector to its young generations, collected less often, while an ingest runs.
 
     Parsing keeps millions of long-lived objects (records, purl caches); every full collection scans
     them all and, on the 1M-edge synthetic org, 49 of them freed nothing and cost 28 % of the parse
-    time. Young collections still reclaim short-lived cycles; the usual thresholds come back at the
-    end (a forked worker inherits the setting)."""
+    time. Young collections still reclaim short-lived cycles, every :data:`INGEST_YOUNG_GC`
+    allocations; the usual thresholds come back at the end (a forked worker inherits the setting)."""
     young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, 1 << 30)
+    gc.set_threshold(max(young, INGEST_YOUNG_GC), middle, 1 << 30)
     try:
         yield
     finally:
