@@ -113,29 +113,37 @@ class CycloneDxJsonLoader(Loader):
         out: dict[str, Component] = {}
         no_purl: list[str] = []
         stack: list[Any] = list(reversed(items)) if isinstance(items, list) else []
-        while stack:
+        while stack:  # thousands of components a file: each key is read once
             comp = stack.pop()
             if not isinstance(comp, dict):
                 continue
-            nested = comp.get("components")
+            get = comp.get
+            nested = get("components")
             if isinstance(nested, list):
                 stack.extend(reversed(nested))
-            ref = _ref_of(comp) or str(comp.get("purl") or "")
+            raw_purl = get("purl")
+            bom_ref = get("bom-ref")
+            ref = bom_ref if bom_ref and isinstance(bom_ref, str) else str(raw_purl or "")
             line = ref_lines.get(ref)
-            if not comp.get("purl"):
-                if comp.get("type", "library") in ("library", "framework", "application"):
-                    no_purl.append(str(comp.get("name", "?")))
+            if not raw_purl:
+                if get("type", "library") in ("library", "framework", "application"):
+                    no_purl.append(str(get("name", "?")))
                 continue
-            p = parse_purl(comp.get("purl"), comp.get("version"), source, line, warn)
+            p = parse_purl(raw_purl, get("version"), source, line, warn)
             if p is None:
                 continue
-            raw_scope = comp.get("scope") if isinstance(comp.get("scope"), str) else None
+            raw_scope = get("scope")
+            if not isinstance(raw_scope, str):
+                raw_scope = None
             scope = _SCOPES.get(raw_scope or "required", "unknown")
-            scope, raw_scope = property_scope(_properties(comp), scope, raw_scope)
-            digests = stated_hashes(
-                (h.get("alg"), h.get("content")) for h in comp.get("hashes") or () if isinstance(h, dict)
+            if get("properties") is not None:
+                scope, raw_scope = property_scope(_properties(comp), scope, raw_scope)
+            stated = get("hashes")
+            digests = (
+                stated_hashes((h.get("alg"), h.get("content")) for h in stated if isinstance(h, dict)) if stated else ()
             )
-            out.setdefault(ref, Component(ref, p, scope, raw_scope, line, digests))
+            if ref not in out:
+                out[ref] = Component(ref, p, scope, raw_scope, line, digests)
         if no_purl:
             warn.append(
                 ParseWarning(
