@@ -25,11 +25,11 @@ class Source:
     repo: str
     path: str  # repo-relative, POSIX separators
     display: str  # the path as the user gave or sees it, used in ``path:line`` messages
+    #: the source's identity in the graph, ``repo:path``: made once (a load asks for it per record)
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The source's identity in the graph: ``repo:path``."""
-        return f"{self.repo}:{self.path}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.repo}:{self.path}")
 
     @property
     def directory(self) -> str:

@@ -343,10 +343,10 @@ def _batch_message(cut: Batch, written: set[tuple[str, str]], job: WorkerJob) ->
 
 
 def _send_batch(send, cut: Batch, written: set[tuple[str, str]], job: WorkerJob) -> None:  # pragma: no cover
-    """Send one batch: its message, then its prepared load. A load that is text (the embedded store's)
-    goes as its UTF-8 bytes through ``send_bytes``, the text let go first: pickled, tens of MB of text
-    were copied here and again on the other side, and the feeding process encoded them once more for
-    the socket."""
+    """Send one batch: its message, then its prepared load. A load that is bytes (the embedded store's
+    statement) or text (sent as its UTF-8 bytes, the text let go first) goes through ``send_bytes``:
+    pickled, tens of MB of text were copied here and again on the other side, and the feeding process
+    encoded them once more for the socket."""
     fields, prepared = _batch_message(cut, written, job)
     if isinstance(prepared, str):
         prepared = prepared.encode()  # the text's last reference: freed here

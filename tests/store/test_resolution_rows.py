@@ -3,8 +3,9 @@ properties a nested list gave: every field, the missing ones absent, hostile tex
 
 from __future__ import annotations
 
+from planner import catalog
 from planner.model import Location, ParseResult, Project, Resolved, Source
-from planner.store.embedded import EmbeddedStore, _literal, _plain_literal
+from planner.store.embedded import EmbeddedStore, _literal, _plain_literal, params_header
 from planner.store.rows import GraphBatch, LoadedSource, PlainParam
 from planner.store.statements import FIELD, LIST
 
@@ -99,3 +100,13 @@ def test_plain_rendering_gives_up_on_a_quote_anywhere_and_on_maps() -> None:
     assert _plain_literal(PlainParam(['a"', "b"])) is None
     assert _plain_literal(PlainParam([["a", "b\\"]])) is None
     assert _plain_literal(PlainParam([{"key": "a"}])) is None
+
+
+def test_a_load_statement_is_its_parameters_and_its_query_encoded_apart(store: EmbeddedStore) -> None:
+    # joined as bytes, not as text (a query that is not ASCII would widen the parameters), the statement
+    # is the same one
+    batch = GraphBatch()
+    records = [Resolved(PROJECT, "pkg:npm/left-pad@1.3.0", location=Location(SOURCE.path, 3))]
+    batch.add(LoadedSource(SOURCE, "0" * 64, "npm-lock", ParseResult(records=records)), "2026-12-06T00:00:00+00:00")
+    prepared = store.prepare_load(batch, "run-1")
+    assert prepared == (params_header(batch.params("run-1")) + catalog.text("load_sources")).encode()
