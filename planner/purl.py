@@ -8,7 +8,7 @@ lower-cased, ...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from packageurl import PackageURL
@@ -24,16 +24,27 @@ class Purl:
     namespace: str | None
     name: str
     version: str | None
+    #: the two keys once rendered (parsed purls are cached, and a load asks each for its keys per record)
+    _package: str | None = field(default=None, init=False, repr=False, compare=False)
+    _key: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def package(self) -> str:
         """The versionless key, e.g. ``pkg:maven/org.apache.logging.log4j/log4j-core``."""
-        return _render(self.type, self.namespace, self.name, None)
+        rendered = self._package
+        if rendered is None:
+            rendered = _render(self.type, self.namespace, self.name, None)
+            object.__setattr__(self, "_package", rendered)
+        return rendered
 
     @property
     def key(self) -> str:
         """The versioned key when a version is known, else the package key."""
-        return _render(self.type, self.namespace, self.name, self.version or None)
+        rendered = self._key
+        if rendered is None:
+            rendered = _render(self.type, self.namespace, self.name, self.version or None)
+            object.__setattr__(self, "_key", rendered)
+        return rendered
 
     @property
     def display_name(self) -> str:

@@ -124,8 +124,13 @@ class GraphBatch:
                 "inputs_sha256": loaded.inputs_sha256,
             },
         )
-        for rec in loaded.result.records:
-            self._record(rec, src)
+        writers = ROW_WRITERS
+        for rec in loaded.result.records:  # hundreds of thousands a batch: the common case looked up inline
+            writer = writers.get(type(rec))
+            if writer is None:
+                self._record(rec, src)
+            else:
+                writer(self, rec, src)
 
     def skip_written(self, written: set[tuple[str, str]]) -> None:
         """Leave out the Package and Version nodes (with their VERSION_OF links) that an earlier batch of
