@@ -172,7 +172,17 @@ def graph_records(
         if prev is None or (rec.depth or 10**9) < (prev.depth or 10**9):
             resolved[rec.version] = rec
     out: list[Record] = [resolved[k] for k in sorted(resolved)]
+    out.extend(_dependency_edges(components, graph, keys, edge_scopes))
+    return out
 
+
+def _dependency_edges(
+    components: Mapping[str, Component],
+    graph: Mapping[str, Sequence[str]],
+    keys: Mapping[str, str],
+    edge_scopes: Mapping[tuple[str, str], str] | None,
+) -> list[VersionDependency]:
+    """``VersionDependency`` per distinct edge between versioned components, in sorted order."""
     # each distinct edge once, keyed by its sort order (tuples hash and compare in C; the records do not)
     edges: dict[tuple[str, str, str, str], str | None] = {}  # (version, package, resolved or "", scope) -> resolved
     targets: dict[str, tuple[str, str, str] | None] = {}  # dep ref -> (package, resolved or "", its scope)
@@ -193,11 +203,10 @@ def graph_records(
             if edge_scopes:
                 target = (target[0], target[1], edge_scopes.get((ref, dep_ref), target[2]))
             edges.setdefault(head + target, target[1] or None)
-    out.extend(
+    return [
         VersionDependency(version=version, package=package, resolved=resolved_version, scope=scope)
         for (version, package, _, scope), resolved_version in sorted(edges.items())
-    )
-    return out
+    ]
 
 
 #: a dependency reference not looked up yet (None: looked up, names no component)

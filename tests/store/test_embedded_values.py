@@ -79,7 +79,7 @@ def test_run_time_errors_are_query_errors(store: EmbeddedStore) -> None:
 
 
 @given(NESTED)
-def test_json_rendering_of_plain_params_is_the_cypher_literal(value: list) -> None:
+def test_plain_rendering_of_plain_params_is_the_cypher_literal(value: list) -> None:
     text = _plain_literal(PlainParam(value))
     assert text is None or text == _literal(value)
 
