@@ -97,7 +97,7 @@ class EmbeddedStore(Store):
         not ASCII (an em dash), and joined as text they made the whole statement, tens of MB of ASCII
         parameters, a string of two bytes per character, copied once to widen it and once more to
         encode it (0.5 us a row, a tenth of a worker's rendering)."""
-        return params_header(batch.params(run)).encode() + _query_bytes("load_sources")
+        return _encoded(batch.params(run), catalog.text("load_sources"))
 
     def load_prepared(self, prepared: str | bytes) -> None:
         """Run a statement made by :meth:`prepare_load`, as bytes or as text."""
@@ -301,18 +301,15 @@ def _plain_items(value: list | tuple, counted: list[int]) -> str | None:
 
 
 def _statement(params: dict[str, Any] | None, cypher: str) -> str | bytes:
-    """A statement to send: the query, after its parameters when it has any. The two are encoded apart
-    (see :meth:`EmbeddedStore.prepare_load`): joined as text, a query that is not ASCII widens the
-    whole of a large parameter list to two bytes a character before it is encoded."""
-    if not params:
-        return cypher
+    """A statement to send: the query alone, or :func:`_encoded` after its parameters."""
+    return _encoded(params, cypher) if params else cypher
+
+
+def _encoded(params: dict[str, Any], cypher: str) -> bytes:
+    """The parameters' header and the query, each encoded and the bytes joined: joined as text, a query
+    that is not ASCII widens the whole of a large parameter list to two bytes a character before it is
+    encoded (see :meth:`EmbeddedStore.prepare_load`)."""
     return params_header(params).encode() + cypher.encode()
-
-
-@lru_cache(maxsize=8)
-def _query_bytes(name: str) -> bytes:
-    """A query of cypher/ as UTF-8, encoded once."""
-    return catalog.text(name).encode()
 
 
 #: how much longer than a query's own timeout this process waits for its reply before it calls the
