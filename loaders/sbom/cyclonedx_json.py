@@ -72,8 +72,12 @@ class CycloneDxJsonLoader(Loader):
             )
 
         ref_lines: dict[str, int] = {}
-        for m in _BOM_REF.finditer(text):
-            ref_lines.setdefault(m.group(1), lines.line_of_offset(m.start()))
+        line, last, count = 1, 0, text.count
+        for m in _BOM_REF.finditer(text):  # in order: each line is the last one plus the newlines between
+            start = m.start()
+            line += count("\n", last, start)
+            last = start
+            ref_lines.setdefault(m.group(1), line)
 
         metadata = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
         project = self._project(metadata.get("component"), source, lines, warn)
