@@ -24,12 +24,12 @@ class EmbeddedStore(Store):
 
     kind = "embedded"
     #: rows per load statement: a trade of memory for time. At 1M edges on the default synthetic shape
-    #: the ingest's peak (depwave's processes and the server at once, bench/run.py) was 1,186 MiB at
-    #: 100,000 rows, 1,263 MiB at 150,000 and 1,330-1,380 MiB at 200,000, against a 1.5 GB (1,430.5 MiB)
-    #: target. Each statement costs the server once per DEPENDS_ON pair it states (the merge, the append
-    #: to the pair's tail, the tail's moves, which copy the pair's list of statements), so fewer, larger
-    #: statements cost less: at 10M edges 150,000 rows took 8 % less server CPU than 100,000 (209.4 s
-    #: against 228.3 s, the same hour; BENCHMARKS.md, "Larger load statements").
+    #: the ingest's peak (depwave's processes and the server at once, bench/run.py) was 1,186-1,199 MiB
+    #: at 100,000 rows, 1,263-1,317 MiB at 150,000 and 1,330-1,380 MiB at 200,000, against a 1.5 GB
+    #: (1,430.5 MiB) target. Each statement costs the server once per DEPENDS_ON pair it states (the
+    #: merge, the append to the pair's tail, the tail's moves, which copy the pair's list of statements),
+    #: so fewer, larger statements cost less: at 10M edges 150,000 rows took 8-11 % less server CPU than
+    #: 100,000, the same hour (BENCHMARKS.md, "Larger load statements").
     load_rows = 150_000
 
     def __init__(self, data_dir: Path, start: bool = True) -> None:
