@@ -152,8 +152,11 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     loaded was in no file a restart reads (db stop said 'stopped' and the restart had none of it).
     The next write or `db stop` switches persistence back on first."""
     # over WORKER_MIN_FILES; bulk mode once BULK_AFTER_ROWS rows are to be loaded (~40 rows a file here,
-    # the shared packages written once: about half way)
-    org = write_service_sboms(tmp_path / "org", 2_400, 40)
+    # the shared packages written once), before the second chunk. The chunks are sized by the store's
+    # load_rows (chunk_bytes: 638, then 1,000 files each at 150,000 rows): 4,000 files leave three loads
+    # after the second, so the kill lands in the middle (2,400 files left one, which could finish first)
+    files = 4_000
+    org = write_service_sboms(tmp_path / "org", files, 40)
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
     assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
@@ -169,7 +172,7 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
             proc.kill()
     time.sleep(1)  # let the killed workers go and a load already sent finish
     loaded = projects(data)
-    assert 0 < loaded < 2_400, "killed in the middle"
+    assert 0 < loaded < files, "killed in the middle"
     store = EmbeddedStore(data)
     assert store._conn.config_get("appendonly")["appendonly"] == "no", "the fault: bulk mode left on"
     store.close()
