@@ -249,9 +249,8 @@ class GraphBatch:
         return version
 
     def _record(self, rec: Record, src: Source) -> None:
-        writer = ROW_WRITERS.get(type(rec))
-        if writer is None:
-            writer = next((w for t, w in ROW_WRITERS.items() if isinstance(rec, t)), None)
+        """A record whose exact type has no writer (:meth:`add` looked it up): its base type's, if any."""
+        writer = next((w for t, w in ROW_WRITERS.items() if isinstance(rec, t)), None)
         if writer is None:
             raise TypeError(f"unknown record {type(rec).__name__}")
         writer(self, rec, src)
