@@ -79,7 +79,14 @@ def load_big(
     store: Store, item: LoadedSource, report: LoadReport, stamp: str, run: str, progress: FileProgress | None
 ) -> None:
     """Load one big file in parts and count it in ``report``; a store rejection skips the file with
-    a ``path:0: reason`` error (its previous version stays), a dead store stops the ingest."""
+    a ``path:0: reason`` error (its previous version stays), a dead store stops the ingest. While the
+    store builds the graph apart (``Store.building``: a first ingest, nothing to stage it beside) it is
+    loaded whole, like any other file."""
+    if store.building:
+        from planner.ingest.loads import load
+
+        load(store, [item], report, stamp, run)
+        return
     shown = item.source.display
     try:
         edges, rows, expected = load_in_parts(

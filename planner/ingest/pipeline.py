@@ -38,7 +38,7 @@ class LoadPipeline:
 
     def submit(self, batch: Batch, final: bool = False) -> None:
         """Load ``batch`` after the one in flight: on the thread unless ``final`` or no thread was started."""
-        if not self.bulk and batch.full:
+        if self.thread is None and batch.full:
             self.enter_bulk()  # a large ingest: let the store load in bulk mode
             self.thread = self.stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="depwave-load"))
         self.wait()

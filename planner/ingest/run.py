@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,9 @@ def _parse_and_load(
     what a dead worker left), in batches cut by :func:`cut_batches`; a big file alone, in parts."""
     progress, file_progress = progresses
     pipeline = LoadPipeline(job.store, stack, loads, job.stamp, job.run)
+    if _builds_fresh(job):  # bulk mode first: the build's end (its rename) comes before bulk mode's
+        pipeline.enter_bulk()
+        stack.enter_context(job.store.fresh_build(job.run))
     start_at = 0
     workers = worker_count(job.candidates)
     if workers:
@@ -159,6 +163,22 @@ def _parse_and_load(
         else:
             pipeline.submit(batch, final=not batch.full)
     pipeline.wait()
+
+
+#: a first ingest of at least this many files into an empty store builds the graph apart, in bulk
+#: (``Store.fresh_build``): at 10M edges the load statements cost the server ~200 s of CPU, the bulk
+#: build a tenth (BENCHMARKS.md, "A first ingest built in bulk"). ``DEPWAVE_FRESH_BUILD=1`` builds any
+#: first ingest so, ``=0`` none
+FRESH_BUILD_MIN_FILES = 2_000
+
+
+def _builds_fresh(job: WorkerJob) -> bool:
+    """Whether this ingest builds the graph apart: a large one (or as ``DEPWAVE_FRESH_BUILD`` says) into a
+    store that can and holds nothing."""
+    wanted = os.environ.get("DEPWAVE_FRESH_BUILD", "").strip()
+    if wanted == "0" or (wanted != "1" and len(job.candidates) < FRESH_BUILD_MIN_FILES):
+        return False
+    return job.store.can_build_fresh()
 
 
 #: files a batch when the check after the loads loads some again

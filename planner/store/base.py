@@ -76,6 +76,21 @@ class Store(ABC):
         """Run a load made by :meth:`prepare_load`."""
         self.run(catalog.text("load_sources"), prepared, write=True)
 
+    @property
+    def building(self) -> bool:
+        """Whether a :meth:`fresh_build` is under way (its loads then go to the graph being built)."""
+        return False
+
+    def can_build_fresh(self) -> bool:
+        """Whether a large ingest may build the whole graph apart and swap it in (:meth:`fresh_build`):
+        a store that can, and holds nothing yet."""
+        return False
+
+    def fresh_build(self, run: str) -> contextlib.AbstractContextManager[None]:
+        """Around the loads of a first large ingest when :meth:`can_build_fresh`: the loads build the graph
+        apart, made the store's on a normal exit (see planner/store/embedded_build.py)."""
+        return contextlib.nullcontext()
+
     @contextlib.contextmanager
     def bulk(self, wait: bool = True) -> Iterator[None]:
         """Around a large ingest: a store may trade per-statement durability for speed here, and

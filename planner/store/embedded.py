@@ -14,6 +14,7 @@ from planner.store import embedded_server, persistence, resp
 from planner.store.base import LOAD_TIMEOUT_S, QUERY_TIMEOUT_S, PlainParam, Row, Store
 
 if TYPE_CHECKING:  # write-side code: a read command never imports it
+    from planner.store.bulk_build import FreshBuild
     from planner.store.rows import GraphBatch
 
 GRAPH_NAME = "depwave"
@@ -42,6 +43,7 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"the embedded store in {self.data_dir} is not running (start it: depwave db start)")
         self.server, self._conn = found
         self._bulk_depth = 0
+        self._build: FreshBuild | None = None  # while a fresh build runs (planner/store/embedded_build.py)
         self._falkordb: Any = None  # the falkordb client and its graph, made on first use
         self._falkordb_graph: Any = None
 
@@ -90,7 +92,7 @@ class EmbeddedStore(Store):
         rels = {str(k): int(v) for k, v in sorted(row["relTypes"].items()) if v}
         return {"nodes": nodes, "relationships": rels}
 
-    def prepare_load(self, batch: GraphBatch, run: str) -> bytes:
+    def prepare_load(self, batch: GraphBatch, run: str) -> Any:
         """The whole load statement as UTF-8 bytes (parameters rendered): pure, so a worker process can
         render it while this process waits for the server.
 
@@ -98,13 +100,41 @@ class EmbeddedStore(Store):
         not ASCII (an em dash), and joined as text they made the whole statement, tens of MB of ASCII
         parameters, a string of two bytes per character, copied once to widen it and once more to
         encode it (0.5 us a row, a tenth of a worker's rendering)."""
-        return _encoded(batch.params(run), catalog.text("load_sources"))
+        if self._build is not None:  # a fresh build's part instead (planner/store/bulk_build.py)
+            from planner.store.bulk_build import bulk_part
 
-    def load_prepared(self, prepared: str | bytes) -> None:
-        """Run a statement made by :meth:`prepare_load`, as bytes or as text."""
-        self._execute(prepared, write=True)
+            return bulk_part(batch, run)
+        return render_load(batch, run)
 
-    def _execute(self, text: str | bytes, write: bool, types: dict[str, str] | None = None) -> list[Row]:
+    def load_prepared(self, prepared: Any) -> None:
+        """Run a statement made by :meth:`prepare_load`, as bytes or as text, or send a fresh build's part."""
+        if isinstance(prepared, str | bytes):
+            self._execute(prepared, write=True)
+        else:
+            from planner.store import embedded_build
+
+            embedded_build.add(self, prepared)
+
+    @property
+    def building(self) -> bool:
+        """Whether a fresh build is under way."""
+        return self._build is not None
+
+    def can_build_fresh(self) -> bool:
+        """Whether a large ingest may build the graph in bulk: the store's graph is empty."""
+        from planner.store import embedded_build
+
+        return embedded_build.graph_is_empty(self)
+
+    def fresh_build(self, run: str) -> contextlib.AbstractContextManager[None]:
+        """Build the graph in bulk while the body loads; see :mod:`planner.store.embedded_build`."""
+        from planner.store import embedded_build
+
+        return embedded_build.fresh_build(self, run)
+
+    def _execute(
+        self, text: str | bytes, write: bool, types: dict[str, str] | None = None, graph: str = GRAPH_NAME
+    ) -> list[Row]:
         timeout_s = LOAD_TIMEOUT_S if write else QUERY_TIMEOUT_S
         command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         compact = ("--compact",) if types is None else ()
@@ -113,9 +143,7 @@ class EmbeddedStore(Store):
             # server stops a query at its timeout, this process stops waiting a margin later (REPLY_MARGIN_S)
             self._conn.set_timeout(timeout_s + REPLY_MARGIN_S)
             try:
-                reply = self._conn.execute_command(
-                    command, GRAPH_NAME, text, *compact, "timeout", int(timeout_s * 1000)
-                )
+                reply = self._conn.execute_command(command, graph, text, *compact, "timeout", int(timeout_s * 1000))
             finally:
                 self._conn.set_timeout(None)
             if isinstance(reply[-1], resp.ReplyError):  # a run-time error comes as the reply's last element
@@ -299,6 +327,11 @@ def _plain_items(value: list | tuple, counted: list[int]) -> str | None:
         else:
             parts.append(_literal(item))
     return "[" + ",".join(parts) + "]"
+
+
+def render_load(batch: GraphBatch, run: str) -> bytes:
+    """The load statement of a batch, its parameters rendered (see :meth:`EmbeddedStore.prepare_load`)."""
+    return _encoded(batch.params(run), catalog.text("load_sources"))
 
 
 def _statement(params: dict[str, Any] | None, cypher: str) -> str | bytes:

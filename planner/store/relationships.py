@@ -88,6 +88,9 @@ RELATIONSHIPS = (
     RelationshipSet("affects", "AFFECTS", "Advisory", "Package", "Affects", ("ranges", "fixed")),
 )  # fmt: skip
 
+#: each relationship set by its parameter name
+EDGE_SETS_BY_NAME = {r.name: r for r in RELATIONSHIPS}
+
 #: the structural relationship every Version has to its Package: merged, never source-stamped
 VERSION_OF = ("VERSION_OF", "Version", "Package")
 

@@ -93,6 +93,8 @@ class GraphBatch:
     _appended: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     #: what each distinct statement's tokens and entries end with, made once
     _ends: StatementEnds = field(default_factory=StatementEnds, repr=False)
+    #: each source's ``depends_on`` and ``resolves_for`` (:meth:`sourcefile_props`), made once
+    _sourcefile_extras: tuple[dict[str, str], dict[str, list[str]]] | None = field(default=None, repr=False)
 
     @property
     def edge_count(self) -> int:
@@ -177,25 +179,31 @@ class GraphBatch:
             for version, packages in self.depends_on.items()
         )
         out["sep"] = SEP_PARAM
-        # each source's statements, as its SourceFile keeps them: how the next load or prune forgets them
-        entries: dict[str, list[str]] = {}
-        ends = self._ends
-        for version, packages in self.depends_on.items():
-            for package, stated in packages.items():
-                pair = version + FIELD + package
-                for source, statement in stated.items():
-                    entries.setdefault(source, []).append(pair + ends[statement])
-        # and the projects its RESOLVES edges start at: how the next load and the check find those edges
-        resolving: dict[str, set[str]] = {}
-        for project, source, _ in self.resolves:
-            resolving.setdefault(source, set()).add(project)
         for row in out["sourcefile_rows"]:
-            row["props"] = {
-                **row["props"],
-                "depends_on": "".join(entries.get(row["key"], ())),
-                "resolves_for": sorted(resolving.get(row["key"], ())),
-            }
+            row["props"] = self.sourcefile_props(row["key"], row["props"])
         return out
+
+    def sourcefile_props(self, key: str, props: dict[str, Any]) -> dict[str, Any]:
+        """A SourceFile row's properties as loaded: with the source's statements of DEPENDS_ON pairs
+        (``depends_on``: how the next load or prune forgets them) and the projects its RESOLVES edges
+        start at (``resolves_for``: how the next load and the check find those edges)."""
+        if self._sourcefile_extras is None:
+            entries: dict[str, list[str]] = {}
+            ends = self._ends
+            for version, packages in self.depends_on.items():
+                for package, stated in packages.items():
+                    pair = version + FIELD + package
+                    for source, statement in stated.items():
+                        entries.setdefault(source, []).append(pair + ends[statement])
+            resolving: dict[str, set[str]] = {}
+            for project, source, _ in self.resolves:
+                resolving.setdefault(source, set()).add(project)
+            self._sourcefile_extras = (
+                {source: "".join(e) for source, e in entries.items()},
+                {source: sorted(p) for source, p in resolving.items()},
+            )
+        statements, starts = self._sourcefile_extras
+        return {**props, "depends_on": statements.get(key, ""), "resolves_for": starts.get(key, [])}
 
     def _append(self, version: str, package: str, stated: dict[str, tuple[Any, Any, Any]]) -> str:
         """The string this batch adds to a pair's statements: its sources' tokens, sorted (made once)."""

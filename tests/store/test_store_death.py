@@ -157,7 +157,9 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     # after the second, so the kill lands in the middle (2,400 files left one, which could finish first)
     files = 4_000
     org = write_service_sboms(tmp_path / "org", files, 40)
-    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
+    # through load statements: a first ingest this large is otherwise built apart, all or nothing
+    # (tests/store/test_fresh_build.py kills one)
+    env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2", "DEPWAVE_FRESH_BUILD": "0"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
     assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
     proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,0 +1,336 @@
+"""A first ingest into an empty embedded store, built with ``GRAPH.BULK`` instead of load statements.
+
+The load statement (``load_sources.cypher``) replaces what each source said before: it looks every
+endpoint up by key, merges the DEPENDS_ON pairs and appends to their lists of statements. Into an
+empty store there is nothing to replace, and at 10M edges those statements cost the server 200 s of
+CPU where FalkorDB's bulk insert builds the same graph in a tenth of that (BENCHMARKS.md, "A first
+ingest built in bulk"). So the first large ingest builds the graph under a key of its own and renames
+it over the store's graph once every file is in (:mod:`planner.store.embedded`).
+
+The graph is the one the load statements would make, property for property:
+
+* a worker turns its batch (a :class:`~planner.store.rows.GraphBatch`, the same rows) into a
+  :class:`BulkPart`: node rows as they are, relationships with their properties already encoded and
+  their endpoints still keys;
+* this process (:class:`FreshBuild`) numbers the nodes in the order it first sees them (the ids the
+  server gives a new graph's nodes), adds the ids to the relationships and sends each part as one
+  ``GRAPH.BULK`` call;
+* what the statements merge over the whole ingest waits for the end: each DEPENDS_ON pair is one edge
+  whose ``stated_by`` lists every load's statements of it, in load order; a node that a later batch
+  states again with other properties (a project two files describe) gets them from a load statement
+  over the built graph, ``SET n += props`` as the statements would have done.
+
+Package, Version and Repo properties come from the key alone, so their restatements are left out.
+Nothing is numbered twice: the build is the only writer of its graph, and it renames it over the
+store's only while that is still empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.store import bulk_encoding as enc
+from planner.store.relationships import EDGE_SETS_BY_NAME, PER_SOURCE_MERGING_ENDS, VERSION_OF
+from planner.store.rows import GraphBatch
+from planner.store.statements import FIELD, LIST
+
+#: labels whose properties follow from the key: a node stated again brings nothing new (and a SourceFile
+#: is stated by its own source, in one batch)
+KEY_DERIVED = frozenset({"Package", "Version", "Repo", "SourceFile"})
+#: RESOLVES properties, in the order the load statement sets them
+RESOLVES_PROPERTIES = ("source", "run", "file", "scope", "raw_scope", "depth", "chain", "line", "hashes")
+#: bytes of DEPENDS_ON edges per ``GRAPH.BULK`` call at the end (redis takes arguments up to 512 MB)
+DEPENDS_ON_CALL_BYTES = 64 << 20
+
+_FIELD, _LIST = FIELD.encode(), LIST.encode()
+
+
+@dataclass(slots=True)
+class NodeRows:
+    """One label's node rows of a part, encoded: each row's key, its values in the order of ``names``
+    (key, the rows' properties, run) and, unless its label is :data:`KEY_DERIVED`, its properties (for a
+    node an earlier part made)."""
+
+    names: tuple[str, ...]
+    rows: list[tuple[str, bytes, dict[str, Any] | None]]
+
+
+@dataclass(slots=True)
+class EdgeRows:
+    """One relationship set's rows of a part: endpoints as keys, properties encoded."""
+
+    name: str
+    names: tuple[str, ...]  # the header's property names
+    rows: list[tuple[str, str, bytes]]
+
+
+@dataclass(slots=True)
+class ResolvesGroup:
+    """The RESOLVES rows of one (project, source, file): what they share encoded once."""
+
+    project: str
+    shared: bytes  # source, run and file
+    versions: list[str]
+    bodies: list[bytes]  # each edge's other properties
+
+
+@dataclass(slots=True)
+class BulkPart:
+    """One batch, ready for :meth:`FreshBuild.add` (picklable: made in a worker)."""
+
+    nodes: dict[str, NodeRows] = field(default_factory=dict)
+    version_of: list[tuple[str, str]] = field(default_factory=list)
+    edges: list[EdgeRows] = field(default_factory=list)
+    resolves: list[ResolvesGroup] = field(default_factory=list)
+    #: (version, package, this batch's statements of the pair as an encoded string value)
+    depends_on: list[tuple[str, str, bytes]] = field(default_factory=list)
+    #: why the batch cannot be built (a value the format cannot carry); the store rejects it then, as
+    #: it rejects a statement it cannot parse, and the files are loaded one by one
+    rejected: str | None = None
+
+
+def bulk_part(batch: GraphBatch, run: str) -> BulkPart:
+    """The part a batch makes (see the module docstring); a value the bulk format cannot carry (a NUL
+    in a string, which the load statement cannot carry either) makes it a rejected part."""
+    try:
+        return _part(batch, run)
+    except enc.Unencodable as exc:
+        return BulkPart(rejected=str(exc))
+    except UnicodeEncodeError:  # a lone surrogate, which a load statement cannot encode either
+        return BulkPart(rejected="a string that is not valid Unicode")
+
+
+def _part(batch: GraphBatch, run: str) -> BulkPart:
+    part = BulkPart()
+    run_value = enc.string(run)
+    for label, rows in batch.nodes.items():
+        if rows:
+            if label == "SourceFile":
+                rows = {k: batch.sourcefile_props(k, props) for k, props in rows.items()}
+            part.nodes[label] = _node_rows(label, rows, run_value)
+    part.version_of = sorted(batch.version_of)
+    for name, rows in batch.edges.items():
+        if rows:
+            part.edges.append(_edge_rows(name, rows, run_value))
+    for (project, source, file), packed in batch.resolves.items():
+        part.resolves.append(_resolves_group(project, source, file, packed, run_value))
+    for version, packages in batch.depends_on.items():
+        for package, stated in packages.items():
+            part.depends_on.append((version, package, enc.string(batch._append(version, package, stated))))
+    return part
+
+
+def _node_rows(label: str, rows: dict[str, dict[str, Any]], run_value: bytes) -> NodeRows:
+    names: list[str] = []
+    for props in rows.values():
+        names.extend(k for k in props if k not in names)
+    kept = label not in KEY_DERIVED
+    out = [
+        (key, enc.string(key) + enc.properties(names, rows[key]) + run_value, rows[key] if kept else None)
+        for key in sorted(rows)
+    ]
+    return NodeRows(("key", *names, "run"), out)
+
+
+def _edge_rows(name: str, rows: list[dict[str, Any]], run_value: bytes) -> EdgeRows:
+    """A relationship set's rows: its declared properties (and any other a row has), source, run."""
+    names = list(EDGE_SETS_BY_NAME[name].properties)
+    for row in rows:
+        names.extend(k for k in row["props"] if k not in names)
+    out = [
+        (row["src"], row["dst"], enc.properties(names, row["props"]) + enc.string(row["source"]) + run_value)
+        for row in rows
+    ]
+    return EdgeRows(name, (*names, "source", "run"), out)
+
+
+def _resolves_group(project: str, source: str, file: str | None, packed: list[str], run_value: bytes) -> ResolvesGroup:
+    """The group's edges from their packed rows (record_rows.resolution_row), read as the load statement
+    reads them: '' is null, depth and line are integers, chain and hashes lists of strings."""
+    data = FIELD.join(packed).encode()
+    if b"\x00" in data:
+        raise enc.Unencodable("a string with a NUL character")
+    shared = enc.string(source) + run_value + enc.value(file)
+    versions, bodies = [], []
+    string, integer, strings, null = _text, enc.integer, _byte_strings, enc.NULL
+    for row in packed:
+        version, scope, raw_scope, depth, chain, line, hashes = row.encode().split(_FIELD)
+        versions.append(version.decode())
+        bodies.append(
+            b"".join(
+                (
+                    string(scope) if scope else null,
+                    string(raw_scope) if raw_scope else null,
+                    integer(int(depth)) if depth else null,
+                    strings(chain.split(_LIST)) if chain else null,
+                    integer(int(line)) if line else null,
+                    strings(hashes.split(_LIST)) if hashes else null,
+                )
+            )
+        )
+    return ResolvesGroup(project, shared, versions, bodies)
+
+
+def _text(data: bytes) -> bytes:
+    return b"\x03" + data + b"\x00"
+
+
+def _byte_strings(items: list[bytes]) -> bytes:
+    return b"\x05" + len(items).to_bytes(8, "little", signed=True) + b"\x03" + b"\x00\x03".join(items) + b"\x00"
+
+
+Send = Callable[[int, int, list[bytes], list[bytes]], None]
+
+
+class FreshBuild:
+    """The ingesting process's side of a fresh build: node ids, the parts' calls, what waits for the end."""
+
+    def __init__(self, run: str, send: Send) -> None:
+        self.run = run
+        self.send = send  # (nodes, edges, node tokens, edge tokens) -> one GRAPH.BULK call
+        self.ids: dict[str, dict[str, int]] = {}
+        self.next_id = 0
+        self.version_of: set[str] = set()  # versions whose VERSION_OF was sent
+        #: (version, package) -> [how many strings, the strings as encoded values, in load order]: one
+        #: buffer a pair, not a string object per load (at 10M edges ~0.6 GB of statements wait here)
+        self.pairs: dict[tuple[str, str], list[Any]] = {}
+        #: label -> key -> the properties later batches set on a node already built
+        self.later: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def add(self, part: BulkPart) -> None:
+        """Number the part's new nodes and send them with its relationships; keep its DEPENDS_ON
+        statements for :meth:`depends_on_calls`."""
+        node_tokens: list[bytes] = []
+        created = self._nodes(part, node_tokens)
+        edge_tokens: list[bytes] = []
+        bare: list[tuple[str, str]] = []
+        edges = self._edges(part, edge_tokens, bare)
+        created += self._bare_nodes(bare, node_tokens)
+        pairs = self.pairs
+        for version, package, statements in part.depends_on:
+            held = pairs.get((version, package))
+            if held is None:
+                pairs[(version, package)] = [1, bytearray(statements)]
+            else:
+                held[0] += 1
+                held[1] += statements
+        if node_tokens or edge_tokens:
+            self.send(created, edges, node_tokens, edge_tokens)
+
+    def _new_id(self, label: str, key: str) -> int:
+        known = self.ids.setdefault(label, {})
+        known[key] = node_id = self.next_id
+        self.next_id += 1
+        return node_id
+
+    def _nodes(self, part: BulkPart, tokens: list[bytes]) -> int:
+        created = 0
+        for label, nodes in part.nodes.items():
+            known = self.ids.setdefault(label, {})
+            fresh = []
+            for key, body, props in nodes.rows:
+                if key not in known:
+                    self._new_id(label, key)
+                    fresh.append(body)
+                elif props is not None:
+                    self.later.setdefault(label, {}).setdefault(key, {}).update(props)
+            if fresh:
+                tokens.append(enc.header(label, nodes.names) + b"".join(fresh))
+                created += len(fresh)
+        return created
+
+    def _bare_nodes(self, bare: list[tuple[str, str]], tokens: list[bytes]) -> int:
+        """Nodes a relationship merges by key alone, before any row states them: one token per run of
+        one label, in the order they were numbered (the server numbers a call's nodes in its order)."""
+        start = 0
+        for i in range(1, len(bare) + 1):
+            if i == len(bare) or bare[i][0] != bare[start][0]:
+                keys = b"".join(enc.string(key) for _, key in bare[start:i])
+                tokens.append(enc.header(bare[start][0], ["key"]) + keys)
+                start = i
+        return len(bare)
+
+    def _end(self, label: str, key: str, bare: list[tuple[str, str]] | None) -> int | None:
+        """A node's id; with ``bare``, a node merged by key is numbered (and made) when new."""
+        node_id = self.ids.get(label, {}).get(key)
+        if node_id is None and bare is not None:
+            node_id = self._new_id(label, key)
+            bare.append((label, key))
+        return node_id
+
+    def _edges(self, part: BulkPart, tokens: list[bytes], bare: list[tuple[str, str]]) -> int:
+        pack = enc.ENDS.pack
+        count = 0
+        rows = []
+        for version, package in part.version_of:
+            if version in self.version_of:
+                continue
+            v, p = self._end(VERSION_OF[1], version, None), self._end(VERSION_OF[2], package, None)
+            if v is not None and p is not None:
+                self.version_of.add(version)
+                rows.append(pack(v, p))
+        if rows:
+            tokens.append(enc.header(VERSION_OF[0], []) + b"".join(rows))
+            count += len(rows)
+        for edge_rows in part.edges:
+            spec = EDGE_SETS_BY_NAME[edge_rows.name]
+            merged = bare if spec.merge == PER_SOURCE_MERGING_ENDS else None
+            out = []
+            for src, dst, body in edge_rows.rows:
+                a, b = self._end(spec.start, src, merged), self._end(spec.end, dst, merged)
+                if a is not None and b is not None:  # the statement's MATCH finds no node: no edge
+                    out.append(pack(a, b) + body)
+            if out:
+                tokens.append(enc.header(spec.type, edge_rows.names) + b"".join(out))
+                count += len(out)
+        if part.resolves:
+            out = self._resolves(part.resolves, bare)
+            tokens.append(enc.header("RESOLVES", RESOLVES_PROPERTIES) + b"".join(out))
+            count += len(out)
+        return count
+
+    def _resolves(self, groups: list[ResolvesGroup], bare: list[tuple[str, str]]) -> list[bytes]:
+        pack = enc.ENDS.pack
+        versions = self.ids.get("Version", {})
+        out = []
+        for group in groups:
+            start = self._end("Project", group.project, bare)
+            shared = group.shared
+            for version, body in zip(group.versions, group.bodies, strict=True):
+                end = versions.get(version)
+                if end is not None:
+                    out.append(pack(start, end) + shared + body)
+        return out
+
+    def depends_on_calls(self) -> Iterator[tuple[int, list[bytes]]]:
+        """The DEPENDS_ON edges, one per pair listing every load's statements of it in load order:
+        ``(edges, [token])`` per call of at most :data:`DEPENDS_ON_CALL_BYTES`."""
+        versions, packages = self.ids.get("Version", {}), self.ids.get("Package", {})
+        head = enc.header("DEPENDS_ON", ["stated_by", "run"])
+        run = enc.string(self.run)
+        pack = enc.ENDS.pack
+        out: list[bytes] = []
+        size = 0
+        for (version, package), (count, statements) in self.pairs.items():
+            v, p = versions.get(version), packages.get(package)
+            if v is None or p is None:
+                continue
+            edge = pack(v, p) + enc.array_of(count, statements) + run
+            out.append(edge)
+            size += len(edge)
+            if size >= DEPENDS_ON_CALL_BYTES:
+                yield len(out), [head + b"".join(out)]
+                out, size = [], 0
+        if out:
+            yield len(out), [head + b"".join(out)]
+
+    def later_batch(self) -> GraphBatch | None:
+        """The node rows later batches restated with properties of their own, as one load (no sources)."""
+        if not self.later:
+            return None
+        batch = GraphBatch()
+        for label, rows in self.later.items():
+            batch.nodes[label].update(rows)
+        return batch
