@@ -18,4 +18,4 @@ RETURN s.key AS service, s.name AS name, e.name AS environment, i.key AS image, 
        p.key AS project, p.repo AS repo, hops,
        [o IN service_owners WHERE o <> '(unowned)'] AS service_owners,
        [o IN project_owners WHERE o <> '(unowned)'] AS project_owners
-ORDER BY environment, name, project
+ORDER BY environment, name, project, image, origin

@@ -8,4 +8,4 @@ WHERE p.key IN $keys
 OPTIONAL MATCH (s)-[:IN]->(e:Environment)
 RETURN DISTINCT p.key AS project, s.key AS service, s.name AS name, coalesce(e.name, s.environment) AS environment,
        i.key AS image, r.origin AS origin
-ORDER BY project, environment, name
+ORDER BY project, environment, name, image, origin

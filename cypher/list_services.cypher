@@ -11,4 +11,4 @@ RETURN s.key AS service, s.name AS name, s.environment AS environment, s.namespa
        s.workload AS workload, i.key AS image, r.origin AS origin, r.container AS container,
        r.file AS file, r.line AS line, p.key AS project, p.name AS project_name, p.repo AS repo,
        b.match AS match
-ORDER BY service, image, project
+ORDER BY service, image, container, file, line, project
