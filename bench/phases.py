@@ -119,12 +119,12 @@ class Phases:
             _server_time(reply, phases._server)
             return own_typed_rows(reply, types)
 
-        def execute(store: Any, cypher: str, write: bool, *args: Any) -> Any:  # every statement, params rendered
+        def execute(store: Any, cypher: str, write: bool, *args: Any, **kw: Any) -> Any:  # every statement
             name = query_name(names, cypher)
             before = len(phases._stack)
             server_before = len(phases._server)
             t = time.perf_counter()
-            res = orig_execute(store, cypher, write, *args)
+            res = orig_execute(store, cypher, write, *args, **kw)
             total = time.perf_counter() - t
             nested = sum(dt for dt, _ in phases._stack[before:])
             sent = sum(n for _, n in phases._stack[before:])

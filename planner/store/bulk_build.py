@@ -34,7 +34,7 @@ from typing import Any
 from planner.store import bulk_encoding as enc
 from planner.store.relationships import EDGE_SETS_BY_NAME, PER_SOURCE_MERGING_ENDS, VERSION_OF
 from planner.store.rows import GraphBatch
-from planner.store.statements import FIELD, LIST
+from planner.store.statements import FIELD, LIST, SEP_PARAM
 
 #: labels whose properties follow from the key: a node stated again brings nothing new (and a SourceFile
 #: is stated by its own source, in one batch)
@@ -49,12 +49,13 @@ _FIELD, _LIST = FIELD.encode(), LIST.encode()
 
 @dataclass(slots=True)
 class NodeRows:
-    """One label's node rows of a part, encoded: each row's key, its values in the order of ``names``
-    (key, the rows' properties, run) and, unless its label is :data:`KEY_DERIVED`, its properties (for a
-    node an earlier part made)."""
+    """One label's node rows of a part: each row's key, its values but lists in the order of ``names``
+    (key, the rows' properties, run), unless its label is :data:`KEY_DERIVED` its properties (for a node
+    an earlier part made) and its list properties (set by a load statement at the end: see
+    :func:`_is_list`)."""
 
     names: tuple[str, ...]
-    rows: list[tuple[str, bytes, dict[str, Any] | None]]
+    rows: list[tuple[str, bytes, dict[str, Any] | None, dict[str, Any] | None]]
 
 
 @dataclass(slots=True)
@@ -84,8 +85,10 @@ class BulkPart:
     version_of: list[tuple[str, str]] = field(default_factory=list)
     edges: list[EdgeRows] = field(default_factory=list)
     resolves: list[ResolvesGroup] = field(default_factory=list)
-    #: (version, package, this batch's statements of the pair as an encoded string value)
+    #: (version, package, this batch's statements of the pair, UTF-8)
     depends_on: list[tuple[str, str, bytes]] = field(default_factory=list)
+    #: relationship rows with a list property, by set: made by a load statement at the end
+    later_edges: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: why the batch cannot be built (a value the format cannot carry); the store rejects it then, as
     #: it rejects a statement it cannot parse, and the files are loaded one by one
     rejected: str | None = None
@@ -112,25 +115,42 @@ def _part(batch: GraphBatch, run: str) -> BulkPart:
             part.nodes[label] = _node_rows(label, rows, run_value)
     part.version_of = sorted(batch.version_of)
     for name, rows in batch.edges.items():
-        if rows:
-            part.edges.append(_edge_rows(name, rows, run_value))
+        plain = [row for row in rows if not any(_is_list(v) for v in row["props"].values())]
+        if len(plain) < len(rows):
+            part.later_edges[name] = [row for row in rows if any(_is_list(v) for v in row["props"].values())]
+        if plain:
+            part.edges.append(_edge_rows(name, plain, run_value))
     for (project, source, file), packed in batch.resolves.items():
         part.resolves.append(_resolves_group(project, source, file, packed, run_value))
     for version, packages in batch.depends_on.items():
         for package, stated in packages.items():
-            part.depends_on.append((version, package, enc.string(batch._append(version, package, stated))))
+            statements = batch._append(version, package, stated).encode()
+            if b"\x00" in statements:
+                raise enc.Unencodable("a string with a NUL character")
+            part.depends_on.append((version, package, statements))
     return part
+
+
+def _is_list(value: Any) -> bool:
+    """Whether a property is a list: GRAPH.BULK keeps a leaked copy of every string in a list it stores
+    (FalkorDB 4.x: 26,417 bytes an edge against 13,617 for the same 40 strings set by Cypher), so a build
+    sends lists apart: RESOLVES chains and hashes and DEPENDS_ON statements packed into one string and
+    split by a statement (unpack_built_*.falkordb.cypher), any other list set by a load statement at the end."""
+    return isinstance(value, list | tuple)
 
 
 def _node_rows(label: str, rows: dict[str, dict[str, Any]], run_value: bytes) -> NodeRows:
     names: list[str] = []
     for props in rows.values():
-        names.extend(k for k in props if k not in names)
+        names.extend(k for k, v in props.items() if k not in names and not _is_list(v))
     kept = label not in KEY_DERIVED
-    out = [
-        (key, enc.string(key) + enc.properties(names, rows[key]) + run_value, rows[key] if kept else None)
-        for key in sorted(rows)
-    ]
+    out = []
+    for key in sorted(rows):
+        props = rows[key]
+        lists = {k: v for k, v in props.items() if _is_list(v)} or None
+        scalars = {k: v for k, v in props.items() if not _is_list(v)} if lists else props
+        body = enc.string(key) + enc.properties(names, scalars) + run_value
+        out.append((key, body, props if kept else None, lists))
     return NodeRows(("key", *names, "run"), out)
 
 
@@ -154,7 +174,7 @@ def _resolves_group(project: str, source: str, file: str | None, packed: list[st
         raise enc.Unencodable("a string with a NUL character")
     shared = enc.string(source) + run_value + enc.value(file)
     versions, bodies = [], []
-    string, integer, strings, null = _text, enc.integer, _byte_strings, enc.NULL
+    string, integer, null = _text, enc.integer, enc.NULL
     for row in packed:
         version, scope, raw_scope, depth, chain, line, hashes = row.encode().split(_FIELD)
         versions.append(version.decode())
@@ -164,9 +184,9 @@ def _resolves_group(project: str, source: str, file: str | None, packed: list[st
                     string(scope) if scope else null,
                     string(raw_scope) if raw_scope else null,
                     integer(int(depth)) if depth else null,
-                    strings(chain.split(_LIST)) if chain else null,
+                    string(chain) if chain else null,  # packed: unpack_built_resolves.falkordb makes it a list
                     integer(int(line)) if line else null,
-                    strings(hashes.split(_LIST)) if hashes else null,
+                    string(hashes) if hashes else null,
                 )
             )
         )
@@ -177,27 +197,30 @@ def _text(data: bytes) -> bytes:
     return b"\x03" + data + b"\x00"
 
 
-def _byte_strings(items: list[bytes]) -> bytes:
-    return b"\x05" + len(items).to_bytes(8, "little", signed=True) + b"\x03" + b"\x00\x03".join(items) + b"\x00"
-
-
 Send = Callable[[int, int, list[bytes], list[bytes]], None]
+#: a catalog query run on the graph being built: (name, parameters)
+Run = Callable[[str, dict[str, Any]], object]
+#: versions a statement of unpack_built_statements.falkordb.cypher splits the DEPENDS_ON statements of
+UNPACK_VERSIONS = 2_000
 
 
 class FreshBuild:
     """The ingesting process's side of a fresh build: node ids, the parts' calls, what waits for the end."""
 
-    def __init__(self, run: str, send: Send) -> None:
+    def __init__(self, run: str, send: Send, query: Run) -> None:
         self.run = run
         self.send = send  # (nodes, edges, node tokens, edge tokens) -> one GRAPH.BULK call
+        self.query = query
         self.ids: dict[str, dict[str, int]] = {}
         self.next_id = 0
         self.version_of: set[str] = set()  # versions whose VERSION_OF was sent
-        #: (version, package) -> [how many strings, the strings as encoded values, in load order]: one
-        #: buffer a pair, not a string object per load (at 10M edges ~0.6 GB of statements wait here)
-        self.pairs: dict[tuple[str, str], list[Any]] = {}
-        #: label -> key -> the properties later batches set on a node already built
+        #: (version, package) -> every load's statements of it in load order, UTF-8, between LIST
+        #: separators: one buffer a pair, not a string object per load (~0.6 GB wait here at 10M edges)
+        self.pairs: dict[tuple[str, str], bytearray] = {}
+        #: label -> key -> the properties set by a load statement at the end: list properties, and those
+        #: a later batch states of a node already built
         self.later: dict[str, dict[str, dict[str, Any]]] = {}
+        self.later_edges: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, part: BulkPart) -> None:
         """Number the part's new nodes and send them with its relationships; keep its DEPENDS_ON
@@ -212,12 +235,17 @@ class FreshBuild:
         for version, package, statements in part.depends_on:
             held = pairs.get((version, package))
             if held is None:
-                pairs[(version, package)] = [1, bytearray(statements)]
+                pairs[(version, package)] = bytearray(statements)
             else:
-                held[0] += 1
-                held[1] += statements
+                held += _LIST
+                held += statements
+        for name, rows in part.later_edges.items():
+            self.later_edges.setdefault(name, []).extend(rows)
         if node_tokens or edge_tokens:
             self.send(created, edges, node_tokens, edge_tokens)
+        if part.resolves:
+            projects = sorted({group.project for group in part.resolves})
+            self.query("unpack_built_resolves.falkordb", {"projects": projects, "sep": SEP_PARAM})
 
     def _new_id(self, label: str, key: str) -> int:
         known = self.ids.setdefault(label, {})
@@ -230,10 +258,12 @@ class FreshBuild:
         for label, nodes in part.nodes.items():
             known = self.ids.setdefault(label, {})
             fresh = []
-            for key, body, props in nodes.rows:
+            for key, body, props, lists in nodes.rows:
                 if key not in known:
                     self._new_id(label, key)
                     fresh.append(body)
+                    if lists is not None:
+                        self.later.setdefault(label, {}).setdefault(key, {}).update(lists)
                 elif props is not None:
                     self.later.setdefault(label, {}).setdefault(key, {}).update(props)
             if fresh:
@@ -305,19 +335,20 @@ class FreshBuild:
         return out
 
     def depends_on_calls(self) -> Iterator[tuple[int, list[bytes]]]:
-        """The DEPENDS_ON edges, one per pair listing every load's statements of it in load order:
-        ``(edges, [token])`` per call of at most :data:`DEPENDS_ON_CALL_BYTES`."""
+        """The DEPENDS_ON edges, one per pair with every load's statements of it in load order (packed
+        into one string: :meth:`unpack_statements` makes it a list): ``(edges, [token])`` per call of at
+        most :data:`DEPENDS_ON_CALL_BYTES`."""
         versions, packages = self.ids.get("Version", {}), self.ids.get("Package", {})
         head = enc.header("DEPENDS_ON", ["stated_by", "run"])
         run = enc.string(self.run)
         pack = enc.ENDS.pack
         out: list[bytes] = []
         size = 0
-        for (version, package), (count, statements) in self.pairs.items():
+        for (version, package), statements in self.pairs.items():
             v, p = versions.get(version), packages.get(package)
             if v is None or p is None:
                 continue
-            edge = pack(v, p) + enc.array_of(count, statements) + run
+            edge = pack(v, p) + _text(bytes(statements)) + run
             out.append(edge)
             size += len(edge)
             if size >= DEPENDS_ON_CALL_BYTES:
@@ -326,11 +357,21 @@ class FreshBuild:
         if out:
             yield len(out), [head + b"".join(out)]
 
+    def unpack_statements(self) -> None:
+        """Make each DEPENDS_ON edge's packed statements the list they are (a load's string each)."""
+        versions = sorted({version for version, _ in self.pairs})
+        for i in range(0, len(versions), UNPACK_VERSIONS):
+            chunk = versions[i : i + UNPACK_VERSIONS]
+            self.query("unpack_built_statements.falkordb", {"versions": chunk, "sep": SEP_PARAM})
+
     def later_batch(self) -> GraphBatch | None:
-        """The node rows later batches restated with properties of their own, as one load (no sources)."""
-        if not self.later:
+        """What a load statement sets at the end (no sources): list properties of nodes, what later batches
+        restated of nodes already built, relationships with a list property."""
+        if not self.later and not self.later_edges:
             return None
-        batch = GraphBatch()
+        batch = GraphBatch(sourcefile_extras=False)
         for label, rows in self.later.items():
             batch.nodes[label].update(rows)
+        for name, rows in self.later_edges.items():
+            batch.edges[name].extend(rows)
         return batch

@@ -77,20 +77,6 @@ def array(items: Iterable[Any]) -> bytes:
     return _ARRAY + _INT64.pack(len(parts)) + b"".join(parts)
 
 
-def strings(items: Sequence[str]) -> bytes:
-    """A list of strings, the common list (a RESOLVES chain, a DEPENDS_ON edge's statements)."""
-    data = [item.encode() for item in items]
-    body = b"\x00\x03".join(data)
-    if body.count(b"\x00") != max(0, len(data) - 1):
-        raise Unencodable("a string with a NUL character")
-    return _ARRAY + _INT64.pack(len(data)) + (_STRING + body + NULL if data else b"")
-
-
-def array_of(count: int, values: bytes | bytearray) -> bytes:
-    """A list value from ``count`` values already encoded one after another."""
-    return _ARRAY + _INT64.pack(count) + values
-
-
 def properties(names: Sequence[str], props: dict[str, Any]) -> bytes:
     """An entity's values in a header's order, null where it has none."""
     return b"".join([value(props.get(name)) for name in names])

@@ -18,7 +18,7 @@ from planner.errors import QueryError, StoreUnavailable
 from planner.store import resp
 from planner.store.base import LOAD_TIMEOUT_S
 from planner.store.bulk_build import BulkPart, FreshBuild
-from planner.store.embedded import GRAPH_NAME, render_load
+from planner.store.embedded import GRAPH_NAME, _statement, render_load
 
 if TYPE_CHECKING:
     from planner.store.embedded import EmbeddedStore
@@ -40,7 +40,7 @@ def fresh_build(store: EmbeddedStore, run: str) -> Iterator[None]:
     and ``store.load_prepared`` sends them), then rename it over the store's graph; on an error the
     build graph is deleted and the store's graph stays as it was."""
     _delete(store)  # a killed build's leftover
-    build = FreshBuild(run, lambda *call: _send(store, *call))
+    build = FreshBuild(run, lambda *call: _send(store, *call), lambda name, params: _query(store, name, params))
     try:
         _call(store, "GRAPH.BULK", BUILD_GRAPH, "BEGIN", 0, 0, 0, 0)
         for stmt in catalog.statements("schema.falkordb"):
@@ -67,6 +67,7 @@ def add(store: EmbeddedStore, part: BulkPart) -> None:
 def _finish(store: EmbeddedStore, build: FreshBuild) -> None:
     for edges, tokens in build.depends_on_calls():
         _send(store, 0, edges, [], tokens)
+    build.unpack_statements()
     later = build.later_batch()
     if later is not None:  # nodes restated with properties of their own: SET n += props, in one load
         store._execute(render_load(later, build.run), True, graph=BUILD_GRAPH)
@@ -100,6 +101,10 @@ def _call(store: EmbeddedStore, *args: object) -> None:
         ) from exc
     except resp.RespError as exc:
         raise store._gone(exc) from exc
+
+
+def _query(store: EmbeddedStore, name: str, params: dict) -> None:
+    store._execute(_statement(params, catalog.text(name)), True, graph=BUILD_GRAPH)
 
 
 def _schema(store: EmbeddedStore, stmt: str) -> None:

@@ -23,11 +23,6 @@ def test_each_value_is_its_type_byte_and_payload() -> None:
     assert enc.value([]) == b"\x05" + struct.pack("<q", 0)
 
 
-def test_a_list_of_strings_is_the_same_array_made_faster() -> None:
-    for items in ([], ["a"], ["a", "", "ccc"]):
-        assert enc.strings(items) == enc.array(items)
-
-
 def test_a_header_names_the_label_and_its_properties() -> None:
     assert enc.header("Version", ["key", "run"]) == b"Version\x00" + struct.pack("<I", 2) + b"key\x00run\x00"
 
