@@ -25,6 +25,11 @@ class StoreLostWrites(StoreUnavailable):
     concerned were removed from it so that the next ingest loads them again."""
 
 
+class FreshBuildFailed(StoreUnavailable):
+    """A first ingest built apart (planner/store/embedded_build.py) could not finish: nothing of it was
+    kept, the store's graph is as it was."""
+
+
 class QueryError(DepwaveError):
     """A Cypher query was rejected or failed inside the store."""
 

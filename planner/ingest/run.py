@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planner import big_files
 from planner.big_files import FileProgress
-from planner.errors import StoreLostWrites, StoreNotDurable, StoreUnavailable
+from planner.errors import FreshBuildFailed, StoreLostWrites, StoreNotDurable, StoreUnavailable
 from planner.ingest.batches import cut_batches
 from planner.ingest.candidates import Candidates
 from planner.ingest.context import IngestContext
@@ -63,8 +63,8 @@ def ingest(
         progresses = (progress, file_progress)
         _ingest(store, [Path(p) for p in paths], report, loads, repo, force, prune, max_bytes, progresses, scan)
         store.ensure_durable()
-    except StoreLostWrites:
-        raise  # says which files and what to do
+    except (StoreLostWrites, FreshBuildFailed):
+        raise  # says which files (or that nothing was kept) and what to do
     except StoreUnavailable as exc:
         loaded = report.loaded if loads.merged else loads.loaded
         done = f"{loaded} of {report.files} files were loaded"

@@ -5,7 +5,7 @@ endpoint up by key, merges the DEPENDS_ON pairs and appends to their lists of st
 empty store there is nothing to replace, and at 10M edges those statements cost the server 200 s of
 CPU where FalkorDB's bulk insert builds the same graph in a tenth of that (BENCHMARKS.md, "A first
 ingest built in bulk"). So the first large ingest builds the graph under a key of its own and renames
-it over the store's graph once every file is in (:mod:`planner.store.embedded`).
+it over the store's graph once every file is in (:mod:`planner.store.embedded_build`).
 
 The graph is the one the load statements would make, property for property:
 
@@ -19,6 +19,10 @@ The graph is the one the load statements would make, property for property:
   whose ``stated_by`` lists every load's statements of it, in load order; a node that a later batch
   states again with other properties (a project two files describe) gets them from a load statement
   over the built graph, ``SET n += props`` as the statements would have done.
+
+No list goes through ``GRAPH.BULK``, which keeps a leaked copy of every string of a list it stores
+(:func:`_is_list`): RESOLVES chains and hashes and the pairs' statements go packed into one string and a
+query splits them; any other list is set by the load statement at the end.
 
 Package, Version and Repo properties come from the key alone, so their restatements are left out.
 Nothing is numbered twice: the build is the only writer of its graph, and it renames it over the

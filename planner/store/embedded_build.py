@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from planner import catalog
-from planner.errors import QueryError, StoreUnavailable
+from planner.errors import FreshBuildFailed, QueryError, StoreUnavailable
 from planner.store import resp
 from planner.store.base import LOAD_TIMEOUT_S
 from planner.store.bulk_build import BulkPart, FreshBuild
@@ -61,7 +61,13 @@ def add(store: EmbeddedStore, part: BulkPart) -> None:
     if part.rejected is not None:
         raise QueryError(f"cannot be stored: {part.rejected}")
     assert store._build is not None, "a bulk part outside a fresh build"
-    store._build.add(part)
+    try:
+        store._build.add(part)
+    except QueryError as exc:  # its nodes are numbered and maybe sent: loading its files again would double them
+        raise FreshBuildFailed(
+            f"the first ingest's bulk build failed ({exc}); nothing of it was kept: run the same command "
+            f"again, or with {SWITCH} to load through statements"
+        ) from exc
 
 
 def _finish(store: EmbeddedStore, build: FreshBuild) -> None:
@@ -72,7 +78,7 @@ def _finish(store: EmbeddedStore, build: FreshBuild) -> None:
     if later is not None:  # nodes restated with properties of their own: SET n += props, in one load
         store._execute(render_load(later, build.run), True, graph=BUILD_GRAPH)
     if not graph_is_empty(store):
-        raise StoreUnavailable(
+        raise FreshBuildFailed(
             "another process wrote to the store during this first ingest, which was being built apart; "
             "nothing of this ingest was kept: run the same command again"
         )
@@ -95,9 +101,9 @@ def _call(store: EmbeddedStore, *args: object) -> None:
         finally:
             conn.set_timeout(None)
     except resp.ReplyError as exc:
-        raise StoreUnavailable(
-            f"the first ingest's bulk build was refused ({exc}); run the same command again, or with "
-            f"{SWITCH} to load through statements"
+        raise FreshBuildFailed(
+            f"the first ingest's bulk build was refused ({exc}); nothing of it was kept: run the same command "
+            f"again, or with {SWITCH} to load through statements"
         ) from exc
     except resp.RespError as exc:
         raise store._gone(exc) from exc

@@ -17,7 +17,7 @@ import pytest
 
 import planner.ingest as ingest_mod
 from planner import big_files
-from planner.errors import StoreUnavailable
+from planner.errors import FreshBuildFailed, StoreUnavailable
 from planner.ingest import ingest
 from planner.store import embedded_build, embedded_server
 from planner.store.embedded import EmbeddedStore
@@ -307,3 +307,22 @@ def test_a_build_sends_no_list_in_bulk(store: EmbeddedStore, org: Path, monkeypa
         "UNION MATCH (f:SourceFile) RETURN DISTINCT typeOf(f.resolves_for) AS t"
     )
     assert kinds == [{"t": "List"}]
+
+
+def test_a_build_that_fails_midway_stops_the_ingest_and_keeps_the_store_empty(
+    store: EmbeddedStore, org: Path, monkeypatch
+) -> None:
+    """A part already numbered cannot be loaded again file by file (its nodes would be made twice): a
+    failure inside the build stops the ingest, and the store's graph stays as it was."""
+    from planner.errors import QueryError
+
+    def failing(s, name, params):
+        raise QueryError("simulated failure")
+
+    monkeypatch.setattr(embedded_build, "_query", failing)
+    monkeypatch.setenv("DEPWAVE_FRESH_BUILD", "1")
+    store.reset()
+    with pytest.raises(FreshBuildFailed, match=r"^the first ingest's bulk build failed .*simulated failure"):
+        ingest(store, [org])
+    assert store.stats()["nodes"] == {}
+    assert not store._conn.execute_command("EXISTS", BUILD)
