@@ -100,3 +100,15 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Iterator[Path]:
+    """A data directory of its own, its server stopped without a save at the end (a test's own server)."""
+    from planner.store import embedded_server
+
+    path = tmp_path / "dw"
+    try:
+        yield path
+    finally:
+        embedded_server.stop(path, save=False)

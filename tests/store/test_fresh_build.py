@@ -19,7 +19,7 @@ import planner.ingest as ingest_mod
 from planner import big_files
 from planner.errors import FreshBuildFailed, StoreUnavailable
 from planner.ingest import ingest
-from planner.store import embedded_build, embedded_server
+from planner.store import embedded_build
 from planner.store.embedded import EmbeddedStore
 from planner.store.statements import END
 from tests.conftest import comp, sbom
@@ -197,15 +197,6 @@ def test_a_write_by_another_process_during_the_build_is_kept(store: EmbeddedStor
         other.close()
     assert store.stats()["nodes"] == {"Owner": 1}
     assert not store._conn.execute_command("EXISTS", BUILD)
-
-
-@pytest.fixture()
-def data(tmp_path: Path):
-    path = tmp_path / "dw"
-    try:
-        yield path
-    finally:
-        embedded_server.stop(path, save=False)
 
 
 def projects_in(data: Path, graph: str) -> int:

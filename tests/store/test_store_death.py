@@ -17,22 +17,12 @@ from click.testing import CliRunner
 import planner.ingest as ingest_mod
 from planner.cli import cli
 from planner.dependents import find_dependents
-from planner.store import embedded_server
 from planner.store.embedded import EmbeddedStore
 from tests.store.conftest import LOG4J, alive, children, kill_server, write_service_sboms
 
 STOPPED = re.compile(
     r"the store stopped during the ingest; (\d+) of (\d+) files were loaded, run the same command again to finish"
 )
-
-
-@pytest.fixture()
-def data(tmp_path: Path):
-    path = tmp_path / "dw"
-    try:
-        yield path
-    finally:
-        embedded_server.stop(path, save=False)
 
 
 def kill_on_load(monkeypatch: pytest.MonkeyPatch, at: int) -> None:
