@@ -63,7 +63,7 @@ def add(store: EmbeddedStore, part: BulkPart) -> None:
     assert store._build is not None, "a bulk part outside a fresh build"
     try:
         store._build.add(part)
-    except QueryError as exc:  # its nodes are numbered and maybe sent: loading its files again would double them
+    except (QueryError, ValueError) as exc:  # numbered, maybe sent: loading its files again would double them
         raise FreshBuildFailed(
             f"the first ingest's bulk build failed ({exc}); nothing of it was kept: run the same command "
             f"again, or with {SWITCH} to load through statements"
