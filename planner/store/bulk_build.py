@@ -172,15 +172,16 @@ def _edge_rows(name: str, rows: list[dict[str, Any]], run_value: bytes) -> EdgeR
 
 def _resolves_group(project: str, source: str, file: str | None, packed: list[str], run_value: bytes) -> ResolvesGroup:
     """The group's edges from their packed rows (record_rows.resolution_row), read as the load statement
-    reads them: '' is null, depth and line are integers, chain and hashes lists of strings."""
-    data = FIELD.join(packed).encode()
-    if b"\x00" in data:
-        raise enc.Unencodable("a string with a NUL character")
+    reads them: '' is null, depth and line are integers; chain and hashes stay packed (a query makes them
+    lists)."""
     shared = enc.string(source) + run_value + enc.value(file)
     versions, bodies = [], []
     string, integer, null = _text, enc.integer, enc.NULL
     for row in packed:
-        version, scope, raw_scope, depth, chain, line, hashes = row.encode().split(_FIELD)
+        data = row.encode()
+        if b"\x00" in data:
+            raise enc.Unencodable("a string with a NUL character")
+        version, scope, raw_scope, depth, chain, line, hashes = data.split(_FIELD)
         versions.append(version.decode())
         bodies.append(
             b"".join(
@@ -373,7 +374,7 @@ class FreshBuild:
         restated of nodes already built, relationships with a list property."""
         if not self.later and not self.later_edges:
             return None
-        batch = GraphBatch(sourcefile_extras=False)
+        batch = GraphBatch(adds_sourcefile_extras=False)
         for label, rows in self.later.items():
             batch.nodes[label].update(rows)
         for name, rows in self.later_edges.items():

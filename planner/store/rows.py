@@ -95,7 +95,7 @@ class GraphBatch:
     _ends: StatementEnds = field(default_factory=StatementEnds, repr=False)
     #: whether the SourceFile rows get each source's ``depends_on`` and ``resolves_for`` (not in the rows
     #: a fresh build sets at the end: planner/store/bulk_build.py)
-    sourcefile_extras: bool = True
+    adds_sourcefile_extras: bool = True
     #: each source's ``depends_on`` and ``resolves_for`` (:meth:`sourcefile_props`), made once
     _sourcefile_extras: tuple[dict[str, str], dict[str, list[str]]] | None = field(default=None, repr=False)
 
@@ -182,7 +182,7 @@ class GraphBatch:
             for version, packages in self.depends_on.items()
         )
         out["sep"] = SEP_PARAM
-        for row in out["sourcefile_rows"] if self.sourcefile_extras else ():
+        for row in out["sourcefile_rows"] if self.adds_sourcefile_extras else ():
             row["props"] = self.sourcefile_props(row["key"], row["props"])
         return out
 
