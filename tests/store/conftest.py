@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,19 @@ def data(tmp_path: Path) -> Iterator[Path]:
         yield path
     finally:
         embedded_server.stop(path, save=False)
+
+
+def kill_ingest_when(cmd: list[str], env: dict[str, str], org: Path, ready: Callable[[], bool]) -> None:
+    """Start the store, run ``depwave ingest ORG`` and SIGKILL it once ``ready()`` holds (or it ends, or
+    120 s pass); its workers are left to die with it."""
+    assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
+    proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not ready() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from planner.store import embedded_build
 from planner.store.embedded import EmbeddedStore
 from planner.store.statements import END
 from tests.conftest import comp, sbom
-from tests.store.conftest import kill_server
+from tests.store.conftest import kill_ingest_when, kill_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BUILD = embedded_build.BUILD_GRAPH
@@ -221,17 +220,7 @@ def test_a_killed_first_ingest_leaves_the_store_as_it_was(data: Path, tmp_path: 
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2"}
     env.pop("DEPWAVE_FRESH_BUILD", None)
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
-    assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
-    proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while not projects_in(data, BUILD) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_ingest_when(cmd, env, org, lambda: projects_in(data, BUILD) > 0)
     time.sleep(1)  # let the killed workers go
     assert 0 < projects_in(data, BUILD) < files, "killed in the middle of the build"
     assert projects_in(data, "depwave") == 0

@@ -18,7 +18,7 @@ import planner.ingest as ingest_mod
 from planner.cli import cli
 from planner.dependents import find_dependents
 from planner.store.embedded import EmbeddedStore
-from tests.store.conftest import LOG4J, alive, children, kill_server, write_service_sboms
+from tests.store.conftest import LOG4J, alive, children, kill_ingest_when, kill_server, write_service_sboms
 
 STOPPED = re.compile(
     r"the store stopped during the ingest; (\d+) of (\d+) files were loaded, run the same command again to finish"
@@ -151,17 +151,7 @@ def test_a_bulk_ingest_killed_midway_loses_nothing_it_loaded(data: Path, tmp_pat
     # (tests/store/test_fresh_build.py kills one)
     env = {**os.environ, "DEPWAVE_DATA_DIR": str(data), "DEPWAVE_INGEST_WORKERS": "2", "DEPWAVE_FRESH_BUILD": "0"}
     cmd = [sys.executable, "-c", "from planner.cli import main; main()"]
-    assert subprocess.run([*cmd, "db", "start"], env=env, capture_output=True).returncode == 0
-    proc = subprocess.Popen([*cmd, "ingest", str(org)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while not (projects(data) and bulk_mode(data)) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_ingest_when(cmd, env, org, lambda: bool(projects(data) and bulk_mode(data)))
     time.sleep(1)  # let the killed workers go and a load already sent finish
     loaded = projects(data)
     assert 0 < loaded < files, "killed in the middle"
